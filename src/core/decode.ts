@@ -1,0 +1,65 @@
+// Pure decoding of raw detector outputs against anchors into scored candidates.
+import type { PointAnchor } from './anchors';
+import type { Candidate, NormalizedCorners } from './types';
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** SSD box-coder scales (TF OD API faster_rcnn_box_coder: y, x, h, w). */
+export const SSD_BOX_CODER_SCALES = [10, 10, 5, 5] as const;
+
+/**
+ * Decode SSD outputs. `encodings` holds 4 values per anchor (ty, tx, th, tw); `logits` holds
+ * `numClasses` per anchor, class 0 is background and class 1 is "face".
+ */
+export function decodeSsd(
+  encodings: ArrayLike<number>,
+  logits: ArrayLike<number>,
+  numClasses: number,
+  anchors: readonly NormalizedCorners[],
+  minScore: number,
+): Candidate[] {
+  const out: Candidate[] = [];
+  const [sy, sx, sh, sw] = SSD_BOX_CODER_SCALES;
+  anchors.forEach((a, i) => {
+    const score = sigmoid(logits[i * numClasses + 1] ?? -Infinity);
+    if (score < minScore) return;
+    const ah = a.ymax - a.ymin;
+    const aw = a.xmax - a.xmin;
+    const acy = a.ymin + ah / 2;
+    const acx = a.xmin + aw / 2;
+    const cy = ((encodings[i * 4] ?? 0) / sy) * ah + acy;
+    const cx = ((encodings[i * 4 + 1] ?? 0) / sx) * aw + acx;
+    const h = Math.exp((encodings[i * 4 + 2] ?? 0) / sh) * ah;
+    const w = Math.exp((encodings[i * 4 + 3] ?? 0) / sw) * aw;
+    out.push({ score, box: { ymin: cy - h / 2, xmin: cx - w / 2, ymax: cy + h / 2, xmax: cx + w / 2 } });
+  });
+  return out;
+}
+
+/**
+ * Decode BlazeFace outputs. `regressors` holds `stride` values per anchor: centre offset x, y and
+ * width, height, in input pixels (then keypoints, unused here); `logits` one score per anchor.
+ */
+export function decodeBlazeFace(
+  regressors: ArrayLike<number>,
+  logits: ArrayLike<number>,
+  stride: number,
+  anchors: readonly PointAnchor[],
+  inputSize: number,
+  minScore: number,
+): Candidate[] {
+  const out: Candidate[] = [];
+  anchors.forEach((a, i) => {
+    const score = sigmoid(logits[i] ?? -Infinity);
+    if (score < minScore) return;
+    const o = i * stride;
+    const cx = a.x + (regressors[o] ?? 0) / inputSize;
+    const cy = a.y + (regressors[o + 1] ?? 0) / inputSize;
+    const w = (regressors[o + 2] ?? 0) / inputSize;
+    const h = (regressors[o + 3] ?? 0) / inputSize;
+    out.push({ score, box: { ymin: cy - h / 2, xmin: cx - w / 2, ymax: cy + h / 2, xmax: cx + w / 2 } });
+  });
+  return out;
+}

@@ -1,0 +1,87 @@
+// Pure description of public/models/models.json: the one place that says what each model is.
+
+export type ModelTask = 'face-detection' | 'emotion';
+export type ModelArchitecture = 'ssd-mobilenetv1' | 'blazeface' | 'faceapi-expression' | 'graph-classifier';
+export type Quantization = 'float32' | 'float16' | 'uint8';
+
+export interface ModelFile {
+  /** Relative to public/models. */
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ModelInput {
+  width: number;
+  height: number;
+  /** 3 = RGB, 1 = grey (luma from RGB with ITU-R 601 weights). */
+  channels: 1 | 3;
+  /** Per-channel normalization on 0..255 pixels: (x - mean) / std. */
+  mean: number[];
+  std: number[];
+}
+
+export interface ModelEntry {
+  id: string;
+  task: ModelTask;
+  architecture: ModelArchitecture;
+  /** 'graph-model' = tfjs GraphModel JSON; 'weights' = a tfjs weights manifest run by our own op graph. */
+  format: 'graph-model' | 'weights';
+  input: ModelInput;
+  /** Output labels in output order (classifiers only). */
+  labels: string[];
+  /** Model label -> product label (null = dropped). Labels not named map to themselves. */
+  labelMap: Record<string, string | null>;
+  /** Whether the network ends in raw logits (we apply sigmoid/softmax) or in probabilities. */
+  outputs: 'logits' | 'probabilities';
+  quantization: Quantization;
+  bytes: number;
+  files: ModelFile[];
+  source: { package: string; version: string; files: string[] };
+  licence: string;
+  description: string;
+}
+
+export interface ModelsManifest {
+  version: 1;
+  /** The product's label set: what users see, in display order. */
+  labels: string[];
+  defaults: { detector: string; classifier: string };
+  models: ModelEntry[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Validate parsed models.json; throws an Error naming what is wrong. */
+export function parseModelsManifest(raw: unknown): ModelsManifest {
+  if (!isRecord(raw) || raw.version !== 1) throw new Error('models.json: expected { version: 1, ... }');
+  const { labels, defaults, models } = raw;
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new Error('models.json: labels must be strings');
+  if (!isRecord(defaults) || typeof defaults.detector !== 'string' || typeof defaults.classifier !== 'string') {
+    throw new Error('models.json: defaults.detector and defaults.classifier are required');
+  }
+  if (!Array.isArray(models)) throw new Error('models.json: models must be an array');
+  for (const m of models) {
+    if (!isRecord(m) || typeof m.id !== 'string') throw new Error('models.json: every model needs an id');
+    for (const key of ['task', 'architecture', 'format', 'input', 'labels', 'files'] as const) {
+      if (!(key in m)) throw new Error(`models.json: model ${m.id} lacks ${key}`);
+    }
+  }
+  const manifest = raw as unknown as ModelsManifest;
+  for (const id of [manifest.defaults.detector, manifest.defaults.classifier]) {
+    if (!manifest.models.some((m) => m.id === id)) throw new Error(`models.json: default model ${id} is not listed`);
+  }
+  return manifest;
+}
+
+export function findModel(manifest: ModelsManifest, id: string, task: ModelTask): ModelEntry {
+  const entry = manifest.models.find((m) => m.id === id);
+  if (!entry) {
+    const known = manifest.models.filter((m) => m.task === task).map((m) => m.id);
+    throw new Error(`unknown model id "${id}" (known ${task} models: ${known.join(', ')})`);
+  }
+  if (entry.task !== task) throw new Error(`model "${id}" is a ${entry.task} model, not ${task}`);
+  return entry;
+}

@@ -1,0 +1,40 @@
+// Pure types shared by every context: coordinate spaces are in the type names.
+
+/** A box in input-image pixels. */
+export interface PixelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A box in [0, 1] coordinates of the model input (ymin/xmin/ymax/xmax, as SSD emits them). */
+export interface NormalizedCorners {
+  ymin: number;
+  xmin: number;
+  ymax: number;
+  xmax: number;
+}
+
+/** A decoded detector candidate before NMS, in normalized coordinates of the model input. */
+export interface Candidate {
+  box: NormalizedCorners;
+  score: number;
+}
+
+export interface FaceResult {
+  box: PixelBox;
+  score: number;
+  label: string;
+  probabilities: Record<string, number>;
+}
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+
+export interface AnalyzeResult {
+  faces: FaceResult[];
+  backend: BackendName;
+  ms: { detect: number; classify: number };
+  /** Width and height of the analyzed input, in pixels. */
+  input: { width: number; height: number };
+}

@@ -1,0 +1,79 @@
+// Any context: stage 2, emotion classification of face crops. One implementation per architecture.
+import type { ModelEntry } from '../core/models';
+import type { PixelBox } from '../core/types';
+import { loadGraph, loadWeightMap, type ModelFileReader } from './loader';
+import { cropBatch } from './preprocess';
+import { tf } from './tf';
+
+export interface EmotionClassifier {
+  readonly entry: ModelEntry;
+  /** One probability vector per crop, in the model's output label order. */
+  classify(image: tf.Tensor3D, crops: readonly PixelBox[]): Promise<Float32Array[]>;
+  dispose(): void;
+}
+
+function weight(map: tf.NamedTensorMap, name: string): tf.Tensor {
+  const t = map[name];
+  if (!t) throw new Error(`weight ${name} missing`);
+  return t;
+}
+
+/** face-api's FaceExpressionNet: four dense blocks of separable convs, 7x7 average pool, FC. */
+function faceApiExpressionNet(map: tf.NamedTensorMap): (x: tf.Tensor4D) => tf.Tensor2D {
+  const sep = (x: tf.Tensor4D, p: string, stride: number) =>
+    tf.add(
+      tf.separableConv2d(x, weight(map, `${p}/depthwise_filter`) as tf.Tensor4D, weight(map, `${p}/pointwise_filter`) as tf.Tensor4D, stride, 'same'),
+      weight(map, `${p}/bias`),
+    ) as tf.Tensor4D;
+  const block = (x: tf.Tensor4D, i: number) => {
+    const p = `dense${i}`;
+    const out1 =
+      i === 0
+        ? tf.fused.conv2d({ x, filter: weight(map, `${p}/conv0/filters`) as tf.Tensor4D, strides: 2, pad: 'same', bias: weight(map, `${p}/conv0/bias`), activation: 'relu' })
+        : tf.relu(sep(x, `${p}/conv0`, 2));
+    const out2 = sep(out1, `${p}/conv1`, 1);
+    const out3 = sep(tf.relu(tf.add(out1, out2)), `${p}/conv2`, 1);
+    const out4 = sep(tf.relu(tf.addN([out1, out2, out3])), `${p}/conv3`, 1);
+    return tf.relu(tf.addN([out1, out2, out3, out4])) as tf.Tensor4D;
+  };
+  return (x) => {
+    let out = x;
+    for (let i = 0; i < 4; i++) out = block(out, i);
+    const pooled = tf.reshape(tf.avgPool(out, [7, 7], [2, 2], 'valid'), [x.shape[0], -1]) as tf.Tensor2D;
+    return tf.add(tf.matMul(pooled, weight(map, 'fc/weights') as tf.Tensor2D), weight(map, 'fc/bias')) as tf.Tensor2D;
+  };
+}
+
+export async function createClassifier(entry: ModelEntry, read: ModelFileReader): Promise<EmotionClassifier> {
+  let run: (x: tf.Tensor4D) => tf.Tensor;
+  let release: () => void;
+  if (entry.architecture === 'faceapi-expression') {
+    const map = await loadWeightMap(entry, read);
+    run = faceApiExpressionNet(map);
+    release = () => tf.dispose(Object.values(map));
+  } else if (entry.architecture === 'graph-classifier') {
+    const model = await loadGraph(entry, read);
+    run = (x) => model.execute(x) as tf.Tensor;
+    release = () => model.dispose();
+  } else {
+    throw new Error(`model ${entry.id}: ${entry.architecture} is not an emotion classifier`);
+  }
+  return {
+    entry,
+    async classify(image, crops) {
+      if (crops.length === 0) return [];
+      const probs = tf.tidy(() => {
+        const out = run(cropBatch(image, crops, entry.input));
+        return entry.outputs === 'logits' ? tf.softmax(out) : out;
+      });
+      try {
+        const data = (await probs.data()) as Float32Array;
+        const n = entry.labels.length;
+        return crops.map((_, i) => data.slice(i * n, (i + 1) * n));
+      } finally {
+        probs.dispose();
+      }
+    },
+    dispose: release,
+  };
+}

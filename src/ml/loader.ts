@@ -1,0 +1,97 @@
+// Any context: loads a model's files by its models.json entry, checks size and sha256, decodes weights.
+import type { ModelEntry } from '../core/models';
+import { type GraphModel, loadGraphModel, tf } from './tf';
+
+/** Reads a file relative to public/models (fetch in the extension, fs in Node). */
+export type ModelFileReader = (path: string) => Promise<ArrayBuffer>;
+
+export class ModelFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`model file ${file}: ${message}`);
+    this.name = 'ModelFileError';
+  }
+}
+
+function hex(buf: ArrayBuffer): string {
+  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function readVerified(entry: ModelEntry, read: ModelFileReader): Promise<Map<string, ArrayBuffer>> {
+  const out = new Map<string, ArrayBuffer>();
+  for (const file of entry.files) {
+    let data: ArrayBuffer;
+    try {
+      data = await read(file.path);
+    } catch (err) {
+      throw new ModelFileError(file.path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (data.byteLength !== file.bytes) {
+      throw new ModelFileError(file.path, `is corrupt: ${data.byteLength} bytes, expected ${file.bytes}`);
+    }
+    const digest = hex(await crypto.subtle.digest('SHA-256', data));
+    if (digest !== file.sha256) throw new ModelFileError(file.path, `is corrupt: sha256 ${digest} does not match models.json`);
+    out.set(file.path, data);
+  }
+  return out;
+}
+
+interface ModelJson {
+  format?: string;
+  modelTopology?: unknown;
+  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+}
+
+async function readModel(entry: ModelEntry, read: ModelFileReader) {
+  const files = await readVerified(entry, read);
+  const jsonPath = `${entry.id}/model.json`;
+  const jsonBuf = files.get(jsonPath);
+  if (!jsonBuf) throw new ModelFileError(jsonPath, 'is not listed in models.json');
+  let json: ModelJson;
+  try {
+    json = JSON.parse(new TextDecoder().decode(jsonBuf)) as ModelJson;
+  } catch (err) {
+    throw new ModelFileError(jsonPath, `is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => `${entry.id}/${p}`));
+  const buffers = shards.map((p) => {
+    const b = files.get(p);
+    if (!b) throw new ModelFileError(p, 'is not listed in models.json');
+    return b;
+  });
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const weightData = tf.io.concatenateArrayBuffers(buffers);
+  return { json, weightSpecs, weightData };
+}
+
+/** A tfjs weights manifest run by our own op graph (face-api architectures). */
+export async function loadWeightMap(entry: ModelEntry, read: ModelFileReader): Promise<tf.NamedTensorMap> {
+  const { weightSpecs, weightData } = await readModel(entry, read);
+  try {
+    return tf.io.decodeWeights(weightData, weightSpecs);
+  } catch (err) {
+    throw new ModelFileError(`${entry.id}/weights.bin`, `cannot be decoded (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+export async function loadGraph(entry: ModelEntry, read: ModelFileReader): Promise<GraphModel> {
+  const { json, weightSpecs, weightData } = await readModel(entry, read);
+  try {
+    return await loadGraphModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs, weightData }),
+    );
+  } catch (err) {
+    throw new ModelFileError(`${entry.id}/model.json`, `cannot be loaded as a graph model (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/** Fetch-based reader for extension pages: files ship in the extension under `baseUrl`. */
+export function fetchReader(baseUrl: string): ModelFileReader {
+  return async (path) => {
+    const res = await fetch(new URL(path, baseUrl));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return res.arrayBuffer();
+  };
+}

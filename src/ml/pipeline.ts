@@ -1,0 +1,121 @@
+// Any context: the two-stage pipeline (detect faces, classify each crop) behind one analyze() call.
+import { cornersToPixels, nonMaxSuppression, squareCrop } from '../core/boxes';
+import { mapProbabilities, topLabel } from '../core/labels';
+import { findModel, type ModelsManifest } from '../core/models';
+import type { AnalyzeResult, BackendName, FaceResult, PixelBox } from '../core/types';
+import { type BackendOptions, selectBackend } from './backend';
+import { createClassifier } from './classifiers';
+import { createDetector } from './detectors';
+import type { ModelFileReader } from './loader';
+import { type ImageInput, toImageTensor } from './preprocess';
+import { tf } from './tf';
+
+export interface PipelineOptions {
+  manifest: ModelsManifest;
+  read: ModelFileReader;
+  /** Model ids from models.json; default: manifest.defaults. */
+  detector?: string;
+  classifier?: string;
+  backend?: BackendOptions;
+  /** 'detect' runs stage 1; 'whole' classifies the whole image as one face (tight face-crop datasets). */
+  faces?: 'detect' | 'whole';
+  minScore?: number;
+  iouThreshold?: number;
+  maxFaces?: number;
+  /** Faces smaller than this many pixels (box side) are ignored. */
+  minFaceSize?: number;
+  /** How much the square classifier crop is grown around the detector box. */
+  cropScale?: number;
+  /** Run one analysis on a blank frame at creation so the first real frame is not slow. */
+  warmup?: boolean;
+}
+
+export interface Pipeline {
+  readonly backend: BackendName;
+  readonly detectorId: string | null;
+  readonly classifierId: string;
+  readonly labels: readonly string[];
+  analyze(input: ImageInput): Promise<AnalyzeResult>;
+  dispose(): void;
+}
+
+export const PIPELINE_DEFAULTS = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 16, minFaceSize: 20, cropScale: 1.1 } as const;
+
+export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
+  const { manifest, read } = options;
+  const mode = options.faces ?? 'detect';
+  const minScore = options.minScore ?? PIPELINE_DEFAULTS.minScore;
+  const iouThreshold = options.iouThreshold ?? PIPELINE_DEFAULTS.iouThreshold;
+  const maxFaces = options.maxFaces ?? PIPELINE_DEFAULTS.maxFaces;
+  const minFaceSize = options.minFaceSize ?? PIPELINE_DEFAULTS.minFaceSize;
+  const cropScale = options.cropScale ?? PIPELINE_DEFAULTS.cropScale;
+
+  const { backend } = await selectBackend(options.backend);
+  const classifierEntry = findModel(manifest, options.classifier ?? manifest.defaults.classifier, 'emotion');
+  const detectorEntry = mode === 'detect' ? findModel(manifest, options.detector ?? manifest.defaults.detector, 'face-detection') : null;
+  const detector = detectorEntry ? await createDetector(detectorEntry, read) : null;
+  let classifier: Awaited<ReturnType<typeof createClassifier>>;
+  try {
+    classifier = await createClassifier(classifierEntry, read);
+  } catch (err) {
+    detector?.dispose();
+    throw err;
+  }
+  const labels = manifest.labels;
+  let disposed = false;
+
+  async function analyzeTensor(image: tf.Tensor3D): Promise<AnalyzeResult> {
+    const [height, width] = image.shape;
+    const t0 = performance.now();
+    let boxes: Array<{ box: PixelBox; score: number }>;
+    if (detector) {
+      const candidates = await detector.detect(image, minScore);
+      boxes = nonMaxSuppression(candidates, { maxResults: maxFaces, iouThreshold, minScore })
+        .map((c) => ({ box: cornersToPixels(c.box, width, height), score: c.score }))
+        .filter((f) => Math.min(f.box.width, f.box.height) >= Math.min(minFaceSize, width, height));
+    } else {
+      boxes = [{ box: { x: 0, y: 0, width, height }, score: 1 }];
+    }
+    const t1 = performance.now();
+    const crops = boxes.map((b) => (detector ? squareCrop(b.box, cropScale) : b.box));
+    const probs = await classifier.classify(image, crops);
+    const t2 = performance.now();
+    const faces: FaceResult[] = boxes.map((b, i) => {
+      const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
+      return { box: b.box, score: b.score, label: topLabel(probabilities).label, probabilities };
+    });
+    return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: { width, height } };
+  }
+
+  const pipeline: Pipeline = {
+    backend,
+    detectorId: detectorEntry?.id ?? null,
+    classifierId: classifierEntry.id,
+    labels,
+    async analyze(input) {
+      if (disposed) throw new Error('pipeline is disposed');
+      const { image, owned } = toImageTensor(input);
+      try {
+        return await analyzeTensor(image);
+      } finally {
+        if (owned) image.dispose();
+      }
+    },
+    dispose() {
+      disposed = true;
+      detector?.dispose();
+      classifier.dispose();
+    },
+  };
+  if (options.warmup ?? true) {
+    // Both stages once, so shader compilation / wasm kernel set-up is not paid by the first real frame.
+    const blank = tf.zeros([64, 64, 3], 'int32') as tf.Tensor3D;
+    try {
+      await detector?.detect(blank, 1);
+      await classifier.classify(blank, [{ x: 0, y: 0, width: 64, height: 64 }]);
+    } finally {
+      blank.dispose();
+    }
+  }
+  return pipeline;
+}

