@@ -30,10 +30,10 @@ function faceApiExpressionNet(map: tf.NamedTensorMap): (x: tf.Tensor4D) => tf.Te
     const out1 =
       i === 0
         ? tf.fused.conv2d({ x, filter: weight(map, `${p}/conv0/filters`) as tf.Tensor4D, strides: 2, pad: 'same', bias: weight(map, `${p}/conv0/bias`), activation: 'relu' })
-        : tf.relu(sep(x, `${p}/conv0`, 2));
+        : (tf.relu(sep(x, `${p}/conv0`, 2)) as tf.Tensor4D);
     const out2 = sep(out1, `${p}/conv1`, 1);
-    const out3 = sep(tf.relu(tf.add(out1, out2)), `${p}/conv2`, 1);
-    const out4 = sep(tf.relu(tf.addN([out1, out2, out3])), `${p}/conv3`, 1);
+    const out3 = sep(tf.relu(tf.add(out1, out2)) as tf.Tensor4D, `${p}/conv2`, 1);
+    const out4 = sep(tf.relu(tf.addN([out1, out2, out3])) as tf.Tensor4D, `${p}/conv3`, 1);
     return tf.relu(tf.addN([out1, out2, out3, out4])) as tf.Tensor4D;
   };
   return (x) => {

@@ -1,0 +1,20 @@
+// Background service worker: wiring only (offscreen lifecycle, overlay toggles, commands).
+import { backgroundMessenger } from '@/src/messaging/background';
+import { ensureOffscreen } from './offscreen-host';
+import { forgetTab, isOverlayOn, setOverlay, showBadge } from './overlay-state';
+
+export default defineBackground(() => {
+  backgroundMessenger.onMessage('ensureOffscreen', () => ensureOffscreen());
+  backgroundMessenger.onMessage('setOverlay', async ({ data }) => ({ on: await setOverlay(data.tabId, data.on) }));
+  backgroundMessenger.onMessage('getOverlay', async ({ data }) => ({ on: await isOverlayOn(data.tabId) }));
+  backgroundMessenger.onMessage('reportOverlay', async ({ data, sender }) => {
+    if (sender.tab?.id !== undefined) await showBadge(sender.tab.id, data);
+  });
+
+  browser.commands.onCommand.addListener(async (command, tab) => {
+    if (command !== 'toggle-overlay') return;
+    const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+    if (tabId !== undefined) await setOverlay(tabId, !(await isOverlayOn(tabId)));
+  });
+  browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+});

@@ -1,0 +1,47 @@
+// Offscreen document: hosts the ML pipeline; computes, stores nothing.
+import { parseModelsManifest } from '@/src/core/models';
+import { fetchReader } from '@/src/ml/loader';
+import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
+import { type FrameAnalysis, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+
+let state: PipelineState = { state: 'loading' };
+
+const ready: Promise<Pipeline> = (async () => {
+  const t0 = performance.now();
+  const modelsUrl = chrome.runtime.getURL('models/');
+  const res = await fetch(new URL('models.json', modelsUrl));
+  const manifest = parseModelsManifest(await res.json());
+  const pipeline = await createPipeline({
+    manifest,
+    read: fetchReader(modelsUrl),
+    backend: { wasmPath: chrome.runtime.getURL('wasm/') },
+  });
+  state = {
+    state: 'ready',
+    backend: pipeline.backend,
+    detector: pipeline.detectorId ?? '',
+    classifier: pipeline.classifierId,
+    labels: [...pipeline.labels],
+    loadMs: performance.now() - t0,
+  };
+  return pipeline;
+})();
+ready.catch((err: unknown) => {
+  state = { state: 'error', error: err instanceof Error ? err.message : String(err) };
+  console.error('[offscreen] pipeline failed to load', err);
+});
+
+offscreenMessenger.onMessage('pipelineStatus', () => state);
+
+offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
+  const t0 = performance.now();
+  const pipeline = await ready;
+  const bitmap = await createImageBitmap(data.image);
+  const t1 = performance.now();
+  try {
+    const result = await pipeline.analyze(bitmap);
+    return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { decode: t1 - t0, total: performance.now() - t0 } };
+  } finally {
+    bitmap.close();
+  }
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBlazeFace, decodeSsd, sigmoid } from '../../src/core/decode';
+
+describe('decodeSsd', () => {
+  const anchor = { ymin: 0.2, xmin: 0.3, ymax: 0.4, xmax: 0.7 }; // centre (0.3, 0.5), h 0.2, w 0.4
+
+  it('returns the anchor itself for zero encodings', () => {
+    const [c] = decodeSsd([0, 0, 0, 0], [0, 3, 0], 3, [anchor], 0);
+    expect(c!.score).toBeCloseTo(sigmoid(3), 6);
+    expect(c!.box.ymin).toBeCloseTo(0.2, 6);
+    expect(c!.box.xmax).toBeCloseTo(0.7, 6);
+  });
+
+  it('shifts by encoding/10 of the anchor size and scales by exp(encoding/5)', () => {
+    const [c] = decodeSsd([10, -10, 5 * Math.log(2), 0], [0, 0, 0], 3, [anchor], 0);
+    // centre y 0.3 + 0.2 = 0.5, x 0.5 - 0.4 = 0.1; height doubled to 0.4, width unchanged 0.4
+    expect(c!.box.ymin).toBeCloseTo(0.3, 6);
+    expect(c!.box.ymax).toBeCloseTo(0.7, 6);
+    expect(c!.box.xmin).toBeCloseTo(-0.1, 6);
+    expect(c!.box.xmax).toBeCloseTo(0.3, 6);
+  });
+
+  it('drops candidates below the score threshold (class 1 is the face)', () => {
+    expect(decodeSsd([0, 0, 0, 0, 0, 0, 0, 0], [5, -5, 0, -5, 5, 0], 3, [anchor, anchor], 0.5)).toHaveLength(1);
+  });
+});
+
+describe('decodeBlazeFace', () => {
+  it('offsets the anchor centre by pixels / input size and sizes the box in pixels', () => {
+    const regs = new Array(16).fill(0);
+    regs[0] = 32; // x offset in px
+    regs[1] = -32;
+    regs[2] = 64; // width px
+    regs[3] = 128;
+    const [c] = decodeBlazeFace(regs, [2], 16, [{ x: 0.5, y: 0.5 }], 256, 0.1);
+    expect(c!.score).toBeCloseTo(sigmoid(2), 6);
+    expect(c!.box.xmin).toBeCloseTo(0.625 - 0.125, 6);
+    expect(c!.box.xmax).toBeCloseTo(0.625 + 0.125, 6);
+    expect(c!.box.ymin).toBeCloseTo(0.375 - 0.25, 6);
+    expect(c!.box.ymax).toBeCloseTo(0.375 + 0.25, 6);
+  });
+});

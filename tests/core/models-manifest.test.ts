@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findModel, parseModelsManifest } from '../../src/core/models';
+import { readManifest } from '../../tools/lib/node-models';
+import { MODELS_DIR } from '../../tools/lib/paths';
+
+describe('public/models/models.json', () => {
+  const manifest = readManifest();
+
+  it('lists every file with its exact size and sha256', () => {
+    for (const m of manifest.models) {
+      expect(m.files.length).toBeGreaterThan(0);
+      let total = 0;
+      for (const f of m.files) {
+        const p = join(MODELS_DIR, f.path);
+        expect(statSync(p).size, f.path).toBe(f.bytes);
+        expect(createHash('sha256').update(readFileSync(p)).digest('hex'), f.path).toBe(f.sha256);
+        total += f.bytes;
+      }
+      expect(m.bytes, m.id).toBe(total);
+    }
+  });
+
+  it('records task, input, labels, source and licence for every model', () => {
+    for (const m of manifest.models) {
+      expect(['face-detection', 'emotion']).toContain(m.task);
+      expect(m.input.width).toBeGreaterThan(0);
+      expect(m.input.mean).toHaveLength(m.input.channels);
+      expect(m.source.package).toMatch(/^@vladmandic\//);
+      expect(m.source.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(m.licence).toBeTruthy();
+      if (m.task === 'emotion') {
+        // every product label must be reachable from the model's outputs
+        const reachable = new Set(m.labels.map((l) => (l in m.labelMap ? m.labelMap[l] : l)));
+        for (const l of manifest.labels) expect(reachable, `${m.id} -> ${l}`).toContain(l);
+      }
+    }
+  });
+
+  it('has the five product labels and defaults that exist with the right task', () => {
+    expect(manifest.labels).toEqual(['angry', 'happy', 'neutral', 'sad', 'surprise']);
+    expect(findModel(manifest, manifest.defaults.detector, 'face-detection').task).toBe('face-detection');
+    expect(findModel(manifest, manifest.defaults.classifier, 'emotion').task).toBe('emotion');
+  });
+
+  it('rejects malformed manifests with a clear message', () => {
+    expect(() => parseModelsManifest({})).toThrow(/version/);
+    expect(() => parseModelsManifest({ version: 1, labels: [], defaults: { detector: 'x', classifier: 'y' }, models: [] })).toThrow(/default model x/);
+    expect(() => findModel(manifest, 'nope', 'emotion')).toThrow(/unknown model id "nope"/);
+    expect(() => findModel(manifest, manifest.defaults.detector, 'emotion')).toThrow(/not emotion/);
+  });
+});

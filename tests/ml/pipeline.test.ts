@@ -1,0 +1,162 @@
+// Node (tfjs wasm): the real pipeline with the shipped default models on real images from ../shared.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyzeResult } from '../../src/core/types';
+import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
+import { tf } from '../../src/ml/tf';
+import { decodeImageFile } from '../../tools/lib/images';
+import { fsReader, readManifest } from '../../tools/lib/node-models';
+import { MODELS_DIR, sharedPath } from '../../tools/lib/paths';
+
+const manifest = readManifest();
+let pipeline: Pipeline;
+
+async function analyzeFixture(...parts: string[]): Promise<AnalyzeResult> {
+  return pipeline.analyze(await decodeImageFile(sharedPath('fixtures', 'images', ...parts)));
+}
+
+beforeAll(async () => {
+  pipeline = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] } });
+});
+afterAll(() => pipeline?.dispose());
+
+describe('pipeline on real images (default models)', () => {
+  it('runs on the wasm backend', () => {
+    expect(pipeline.backend).toBe('wasm');
+    expect(pipeline.detectorId).toBe(manifest.defaults.detector);
+    expect(pipeline.classifierId).toBe(manifest.defaults.classifier);
+  });
+
+  it('astronaut.png: exactly one face, its box on the face, labelled happy', async () => {
+    const r = await analyzeFixture('astronaut.png');
+    expect(r.faces).toHaveLength(1);
+    const { box, label, probabilities, score } = r.faces[0]!;
+    // The face spans roughly x 180-265, y 75-175 in this 512x512 image.
+    expect(box.x + box.width / 2).toBeGreaterThan(195);
+    expect(box.x + box.width / 2).toBeLessThan(250);
+    expect(box.y + box.height / 2).toBeGreaterThan(100);
+    expect(box.y + box.height / 2).toBeLessThan(150);
+    expect(box.width).toBeGreaterThan(60);
+    expect(box.width).toBeLessThan(160);
+    expect(score).toBeGreaterThan(0.5);
+    expect(label).toBe('happy');
+    expect(Object.keys(probabilities).sort()).toEqual([...manifest.labels].sort());
+    expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('grid-4-faces.png: four faces, one per quadrant', async () => {
+    const r = await analyzeFixture('grid-4-faces.png');
+    expect(r.faces).toHaveLength(4);
+    const quadrants = r.faces.map(({ box }) => {
+      const cx = box.x + box.width / 2;
+      const cy = box.y + box.height / 2;
+      return `${cy < 240 ? 'top' : 'bottom'}-${cx < 320 ? 'left' : 'right'}`;
+    });
+    expect(quadrants.sort()).toEqual(['bottom-left', 'bottom-right', 'top-left', 'top-right']);
+  });
+
+  // Each expression photo has one face. The default models get all five right; if a model change
+  // gets one wrong, record it here rather than loosening the assertion.
+  const expected: Record<string, string> = { angry: 'angry', happy: 'happy', neutral: 'neutral', sad: 'sad', surprised: 'surprise' };
+  for (const [file, label] of Object.entries(expected)) {
+    it(`expressions/${file}.jpg: one face labelled ${label}`, async () => {
+      const r = await analyzeFixture('expressions', `${file}.jpg`);
+      expect(r.faces).toHaveLength(1);
+      expect(r.faces[0]!.label).toBe(label);
+    });
+  }
+
+  it('leaks no tensors across analyze calls', async () => {
+    const img = await decodeImageFile(sharedPath('fixtures', 'images', 'grid-4-faces.png'));
+    await pipeline.analyze(img);
+    const before = tf.memory().numTensors;
+    await pipeline.analyze(img);
+    await pipeline.analyze(img);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reports per-stage timings and the input size', async () => {
+    const r = await analyzeFixture('astronaut.png');
+    expect(r.ms.detect).toBeGreaterThan(0);
+    expect(r.ms.classify).toBeGreaterThan(0);
+    expect(r.input).toEqual({ width: 512, height: 512 });
+  });
+});
+
+describe('pipeline on bad input', () => {
+  it('rejects an empty image with a clear error and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    await expect(pipeline.analyze({ data: new Uint8ClampedArray(0), width: 0, height: 0 })).rejects.toThrow(/empty image \(0x0\)/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('finds no face in a 1x1 image', async () => {
+    const r = await pipeline.analyze({ data: new Uint8ClampedArray([200, 150, 100, 255]), width: 1, height: 1 });
+    expect(r.faces).toEqual([]);
+  });
+
+  it('finds no face in an image without one (uniform grey and smooth gradient)', async () => {
+    const w = 320;
+    const h = 240;
+    const grey = new Uint8ClampedArray(w * h * 4).fill(128);
+    expect((await pipeline.analyze({ data: grey, width: w, height: h })).faces).toEqual([]);
+    const gradient = new Uint8ClampedArray(w * h * 4);
+    for (let i = 0; i < w * h; i++) gradient.set([i % w, (i / w) | 0, 90, 255], i * 4);
+    expect((await pipeline.analyze({ data: gradient, width: w, height: h })).faces).toEqual([]);
+  });
+
+  it('rejects a pixel buffer whose size does not match its dimensions', async () => {
+    await expect(pipeline.analyze({ data: new Uint8ClampedArray(10), width: 4, height: 4 })).rejects.toThrow(/expected 64 \(RGBA\)/);
+  });
+
+  it('fails to load a corrupt model file with an error naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-'));
+    cpSync(MODELS_DIR, dir, { recursive: true });
+    const id = manifest.defaults.classifier;
+    const file = join(dir, id, 'weights.bin');
+    const bytes = readFileSync(file);
+    bytes[100] = (bytes[100] ?? 0) ^ 0xff;
+    writeFileSync(file, bytes);
+    await expect(createPipeline({ manifest, read: fsReader(dir), backend: { order: ['wasm'] } })).rejects.toThrow(
+      new RegExp(`model file ${id}/weights\\.bin: is corrupt`),
+    );
+  });
+
+  it('fails to load a truncated or missing model file with an error naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-'));
+    cpSync(MODELS_DIR, dir, { recursive: true });
+    const id = manifest.defaults.detector;
+    writeFileSync(join(dir, id, 'model.json'), '{"format": ');
+    await expect(createPipeline({ manifest, read: fsReader(dir), backend: { order: ['wasm'] } })).rejects.toThrow(
+      new RegExp(`model file ${id}/model\\.json: is corrupt: \\d+ bytes`),
+    );
+    const reader = fsReader();
+    await expect(
+      createPipeline({ manifest, read: (p) => (p.endsWith('weights.bin') ? Promise.reject(new Error('ENOENT')) : reader(p)), backend: { order: ['wasm'] } }),
+    ).rejects.toThrow(/weights\.bin: cannot be read \(ENOENT\)/);
+  });
+
+  it('names the unknown model id and lists the known ones', async () => {
+    await expect(createPipeline({ manifest, read: fsReader(), classifier: 'nope', backend: { order: ['wasm'] } })).rejects.toThrow(
+      /unknown model id "nope" \(known emotion models: /,
+    );
+  });
+});
+
+describe('every shipped model', () => {
+  for (const entry of manifest.models) {
+    it(`${entry.id} loads and finds the astronaut's face or classifies it`, async () => {
+      const opts = entry.task === 'face-detection' ? { detector: entry.id } : { classifier: entry.id };
+      const p = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, warmup: false, ...opts });
+      try {
+        const r = await p.analyze(await decodeImageFile(sharedPath('fixtures', 'images', 'astronaut.png')));
+        expect(r.faces).toHaveLength(1);
+        expect(r.faces[0]!.label).toBe('happy');
+      } finally {
+        p.dispose();
+      }
+    });
+  }
+});

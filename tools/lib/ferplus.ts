@@ -1,0 +1,117 @@
+// Node context: FER+ faces from ../shared/datasets/ferplus, labelled with the product's five labels.
+import { readFileSync } from 'node:fs';
+import { sharedPath } from './paths';
+
+export type FerPlusSplit = 'train' | 'valid' | 'test';
+export const FER_SIZE = 48;
+const IMAGE_BYTES = FER_SIZE * FER_SIZE;
+
+/** The ten vote columns of labels.csv, in file order. */
+const VOTE_COLUMNS = ['neutral', 'happiness', 'surprise', 'sadness', 'anger', 'disgust', 'fear', 'contempt', 'unknown', 'not_face'] as const;
+type VoteColumn = (typeof VOTE_COLUMNS)[number];
+
+/** FER+ class -> product label; classes not named here (disgust, fear, contempt, unknown, not_face) drop the row. */
+const PRODUCT_LABEL: Partial<Record<VoteColumn, string>> = {
+  neutral: 'neutral',
+  happiness: 'happy',
+  surprise: 'surprise',
+  sadness: 'sad',
+  anger: 'angry',
+};
+export const FERPLUS_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'] as const;
+
+export interface FerPlusRow {
+  /** Row index in labels.csv = image index in images-48x48-gray.u8. */
+  index: number;
+  split: FerPlusSplit;
+  label: string;
+  /** The 48x48 grey face, row-major: a view into the shared buffer, not a copy. */
+  pixels(): Uint8Array;
+}
+
+export interface FerPlusOptions {
+  /** Keep at most this many rows: a deterministic subset stratified by label (for quick runs). */
+  limit?: number;
+}
+
+/**
+ * The product label of one row's votes by plurality, or null to drop it: a tie for the top vote
+ * (annotators disagree, so no single truth exists) or a plurality class the product does not show.
+ */
+export function pluralityLabel(votes: readonly number[]): string | null {
+  let best = -1;
+  let bestCount = 0;
+  let tied = false;
+  votes.forEach((v, i) => {
+    if (v > bestCount) {
+      best = i;
+      bestCount = v;
+      tied = false;
+    } else if (v === bestCount && v > 0) {
+      tied = true;
+    }
+  });
+  const column = VOTE_COLUMNS[best];
+  if (tied || !column) return null;
+  return PRODUCT_LABEL[column] ?? null;
+}
+
+let images: Buffer | undefined;
+/** The whole image file (82 MB), read once: rows hand out views into it. */
+function imageBuffer(): Buffer {
+  images ??= readFileSync(sharedPath('datasets', 'ferplus', 'images-48x48-gray.u8'));
+  return images;
+}
+
+function parseLabels(): Array<{ index: number; split: FerPlusSplit; votes: number[] }> {
+  const path = sharedPath('datasets', 'ferplus', 'labels.csv');
+  const [header, ...lines] = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const expected = ['index', 'split', 'file', ...VOTE_COLUMNS].join(',');
+  if (header !== expected) throw new Error(`${path}: unexpected header "${header}" (expected "${expected}")`);
+  return lines.map((line, n) => {
+    const cells = line.split(',');
+    const index = Number(cells[0]);
+    const split = cells[1];
+    const votes = cells.slice(3).map(Number);
+    if (!Number.isInteger(index) || (split !== 'train' && split !== 'valid' && split !== 'test') || votes.length !== VOTE_COLUMNS.length || votes.some((v) => !Number.isInteger(v))) {
+      throw new Error(`${path}:${n + 2}: malformed row "${line}"`);
+    }
+    return { index, split, votes };
+  });
+}
+
+/**
+ * Pick `limit` of `rows` spread evenly over them after ordering by (label, index): systematic
+ * sampling within each label, so class proportions match the full split up to rounding.
+ */
+function stratifiedSubset(rows: FerPlusRow[], limit: number): FerPlusRow[] {
+  if (limit >= rows.length) return rows;
+  const order = (l: string): number => FERPLUS_LABELS.indexOf(l as (typeof FERPLUS_LABELS)[number]);
+  const sorted = [...rows].sort((a, b) => order(a.label) - order(b.label) || a.index - b.index);
+  const step = sorted.length / limit;
+  const picked: FerPlusRow[] = [];
+  for (let i = 0; i < limit; i++) {
+    const row = sorted[Math.floor(i * step)];
+    if (row) picked.push(row);
+  }
+  return picked.sort((a, b) => a.index - b.index);
+}
+
+/** The rows of one FER+ split with a product label (see pluralityLabel for which are dropped). */
+export function readFerPlus(split: FerPlusSplit, options: FerPlusOptions = {}): FerPlusRow[] {
+  const buffer = imageBuffer();
+  const rows: FerPlusRow[] = [];
+  for (const r of parseLabels()) {
+    if (r.split !== split) continue;
+    const label = pluralityLabel(r.votes);
+    if (!label) continue;
+    const start = r.index * IMAGE_BYTES;
+    if (start + IMAGE_BYTES > buffer.byteLength) throw new Error(`FER+ image ${r.index} lies past the end of the image file`);
+    rows.push({ index: r.index, split, label, pixels: () => buffer.subarray(start, start + IMAGE_BYTES) });
+  }
+  if (options.limit !== undefined) {
+    if (!(Number.isInteger(options.limit) && options.limit > 0)) throw new Error(`FER+ limit must be a positive integer, got ${options.limit}`);
+    return stratifiedSubset(rows, options.limit);
+  }
+  return rows;
+}

@@ -1,0 +1,45 @@
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { defineConfig } from 'wxt';
+
+const require = createRequire(import.meta.url);
+const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+
+/** Hosts the content script runs on; host permissions are exactly these. */
+export const SITE_MATCHES = ['https://meet.google.com/*', 'https://*.zoom.us/*', 'https://www.youtube.com/*'];
+
+export default defineConfig({
+  manifestVersion: 3,
+  manifest: {
+    name: 'Emotion Overlay',
+    description: 'On-device emotion overlay for video calls on Meet, Zoom web and YouTube. Nothing leaves your machine.',
+    minimum_chrome_version: '116',
+    permissions: ['offscreen', 'storage', 'tabCapture'],
+    host_permissions: SITE_MATCHES,
+    content_security_policy: {
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    },
+    // Lets the content script send Blobs to the offscreen document (Chrome's structured-clone messaging).
+    message_serialization: 'structured_clone',
+    commands: {
+      'toggle-overlay': {
+        suggested_key: { default: 'Alt+Shift+E' },
+        description: 'Turn the emotion overlay on or off in this tab',
+      },
+    },
+    action: { default_title: 'Emotion Overlay' },
+  },
+  vite: () => ({
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    build: { chunkSizeWarningLimit: 4000 },
+  }),
+  hooks: {
+    // The tfjs wasm binaries ship inside the extension: nothing is fetched from a CDN.
+    'build:publicAssets': (_wxt, files) => {
+      for (const name of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm') && !f.includes('threaded'))) {
+        files.push({ absoluteSrc: join(wasmDir, name), relativeDest: `wasm/${name}` });
+      }
+    },
+  },
+});
