@@ -2,12 +2,10 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'wxt';
+import { SITE_MATCHES } from './src/sites/matches';
 
 const require = createRequire(import.meta.url);
 const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-
-/** Hosts the content script runs on; host permissions are exactly these. */
-export const SITE_MATCHES = ['https://meet.google.com/*', 'https://*.zoom.us/*', 'https://www.youtube.com/*'];
 
 export default defineConfig({
   manifestVersion: 3,

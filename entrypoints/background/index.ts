@@ -1,12 +1,19 @@
 // Background service worker: wiring only (offscreen lifecycle, overlay toggles, commands).
 import { backgroundMessenger } from '@/src/messaging/background';
 import { ensureOffscreen } from './offscreen-host';
-import { forgetTab, isOverlayOn, setOverlay, showBadge } from './overlay-state';
+import { forgetTab, isOverlayOn, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 
 export default defineBackground(() => {
   backgroundMessenger.onMessage('ensureOffscreen', () => ensureOffscreen());
   backgroundMessenger.onMessage('setOverlay', async ({ data }) => ({ on: await setOverlay(data.tabId, data.on) }));
-  backgroundMessenger.onMessage('getOverlay', async ({ data }) => ({ on: await isOverlayOn(data.tabId) }));
+  backgroundMessenger.onMessage('getOverlay', async ({ data, sender }) => {
+    const tabId = data.tabId ?? sender.tab?.id;
+    if (tabId === undefined) throw new Error('getOverlay: no tab');
+    return tabStats(tabId);
+  });
+  backgroundMessenger.onMessage('frameAnalyzed', ({ data, sender }) => {
+    if (sender.tab?.id !== undefined) recordFrame(sender.tab.id, data);
+  });
   backgroundMessenger.onMessage('reportOverlay', async ({ data, sender }) => {
     if (sender.tab?.id !== undefined) await showBadge(sender.tab.id, data);
   });

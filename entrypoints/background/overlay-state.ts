@@ -1,11 +1,26 @@
-// Background service worker: which tabs have the overlay on (storage.session survives worker restarts) and the badge.
-import type { OverlayReport } from '@/src/messaging/background';
+// Background service worker: which tabs have the overlay on (storage.session survives worker
+// restarts), live per-tab stats, and the action badge.
+import type { FrameReport, OverlayReport, TabStats } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 
 const tabsOn = storage.defineItem<Record<string, boolean>>('session:overlayTabs', { fallback: {} });
+const stats = new Map<number, Omit<TabStats, 'on'>>();
+
+function statsFor(tabId: number): Omit<TabStats, 'on'> {
+  let s = stats.get(tabId);
+  if (!s) {
+    s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null };
+    stats.set(tabId, s);
+  }
+  return s;
+}
 
 export async function isOverlayOn(tabId: number): Promise<boolean> {
   return (await tabsOn.getValue())[String(tabId)] ?? false;
+}
+
+export async function tabStats(tabId: number): Promise<TabStats> {
+  return { on: await isOverlayOn(tabId), ...statsFor(tabId) };
 }
 
 export async function setOverlay(tabId: number, on: boolean): Promise<boolean> {
@@ -17,13 +32,20 @@ export async function setOverlay(tabId: number, on: boolean): Promise<boolean> {
   try {
     await contentMessenger.sendMessage('setOverlay', { on }, tabId);
   } catch (err) {
-    // No content script in this tab (not a supported site, or the page is still loading).
+    // No content script in this tab (not a supported site, or still loading): it asks on load.
     console.warn('[background] setOverlay: tab has no content script', tabId, err);
   }
   return on;
 }
 
+export function recordFrame(tabId: number, report: FrameReport): void {
+  const s = statsFor(tabId);
+  s.framesAnalyzed++;
+  s.lastFrameAt = Date.now();
+}
+
 export async function forgetTab(tabId: number): Promise<void> {
+  stats.delete(tabId);
   const all = await tabsOn.getValue();
   if (String(tabId) in all) {
     delete all[String(tabId)];
@@ -32,6 +54,9 @@ export async function forgetTab(tabId: number): Promise<void> {
 }
 
 export async function showBadge(tabId: number, report: OverlayReport): Promise<void> {
+  const s = statsFor(tabId);
+  s.faces = report.faces;
+  s.tiles = report.tiles;
   const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
   await chrome.action.setBadgeText({ tabId, text });
   await chrome.action.setBadgeBackgroundColor({ tabId, color: report.faces > 0 ? '#1a73e8' : '#5f6368' });

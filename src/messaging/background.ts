@@ -7,12 +7,33 @@ export interface OverlayReport {
   tiles: number;
 }
 
+/** One analyzed frame of one tile, as the content script saw it (labels only, never pixels). */
+export interface FrameReport {
+  tileId: string;
+  name: string | null;
+  frameTime: number;
+  faces: Array<{ trackId: number; label: string; confidence: number }>;
+  /** Sample-to-result latency in the content script. */
+  latencyMs: number;
+}
+
+export interface TabStats {
+  on: boolean;
+  framesAnalyzed: number;
+  faces: number;
+  tiles: number;
+  lastFrameAt: number | null;
+}
+
 export interface BackgroundProtocol {
   /** Make sure the offscreen ML host exists (created on demand, recreated if it went away). */
   ensureOffscreen(): void;
   /** Popup: turn the overlay on or off in a tab. */
   setOverlay(req: { tabId: number; on: boolean }): { on: boolean };
-  getOverlay(req: { tabId: number }): { on: boolean };
+  /** Popup passes a tabId; a content script omits it and gets its own tab's state. */
+  getOverlay(req: { tabId?: number }): TabStats;
+  /** Content script: one analyzed frame (feeds the badge, live stats and call summaries). */
+  frameAnalyzed(req: FrameReport): void;
   /** Content script: what the overlay shows now, for the action badge. */
   reportOverlay(req: OverlayReport): void;
 }

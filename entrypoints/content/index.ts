@@ -1,0 +1,40 @@
+// Content script (Meet, Zoom web, YouTube): wiring only; the engine is src/content/controller.
+import { OverlayController } from '@/src/content/controller';
+import { backgroundMessenger } from '@/src/messaging/background';
+import { contentMessenger } from '@/src/messaging/content';
+import { offscreenMessenger } from '@/src/messaging/offscreen';
+import { adapterFor } from '@/src/sites';
+import { SITE_MATCHES } from '@/src/sites/matches';
+
+const warn = (what: string) => (err: unknown) => console.warn(`[emotion-overlay] ${what} failed`, err);
+
+export default defineContentScript({
+  matches: SITE_MATCHES,
+  runAt: 'document_idle',
+  main(ctx) {
+    const controller = new OverlayController({
+      win: window,
+      doc: document,
+      adapter: adapterFor(new URL(location.href)),
+      analyze: (req) => offscreenMessenger.sendMessage('analyzeFrame', req),
+      ensureOffscreen: () => backgroundMessenger.sendMessage('ensureOffscreen', undefined),
+      pipelineStatus: () => offscreenMessenger.sendMessage('pipelineStatus', undefined),
+      reportFrame: (r) => void backgroundMessenger.sendMessage('frameAnalyzed', r).catch(warn('frameAnalyzed')),
+      reportOverlay: (r) => void backgroundMessenger.sendMessage('reportOverlay', r).catch(warn('reportOverlay')),
+    });
+    const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
+      if (data.on) controller.start();
+      else controller.stop();
+      return { on: controller.isOn };
+    });
+    ctx.onInvalidated(() => {
+      off();
+      controller.stop();
+    });
+    // The overlay stays on across reloads of a tab where the user turned it on.
+    void backgroundMessenger
+      .sendMessage('getOverlay', {})
+      .then((s) => s.on && controller.start())
+      .catch(warn('getOverlay'));
+  },
+});

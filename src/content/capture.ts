@@ -1,0 +1,53 @@
+// Content script: grab one frame of a tile as a small JPEG for the offscreen ML host.
+import { fitWithin } from '../core/geometry';
+import type { TileMedia } from '../sites/types';
+
+export type CaptureResult =
+  | { ok: true; blob: Blob; width: number; height: number }
+  | { ok: false; reason: 'no-frame' | 'unreadable' | 'blank'; detail?: string };
+
+/** Frames are downscaled so their longer side is at most this (faces in call tiles stay > 40 px). */
+export const MAX_FRAME_SIDE = 480;
+
+function sourceSize(media: TileMedia): { width: number; height: number } {
+  return media instanceof HTMLVideoElement ? { width: media.videoWidth, height: media.videoHeight } : { width: media.width, height: media.height };
+}
+
+export function hasFrame(media: TileMedia): boolean {
+  if (media instanceof HTMLVideoElement) return media.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && media.videoWidth > 0;
+  return media.width > 0 && media.height > 0;
+}
+
+/** A canvas whose WebGL drawing buffer was already cleared reads back as fully transparent. */
+function looksBlank(ctx: OffscreenCanvasRenderingContext2D, width: number, height: number): boolean {
+  const probe = ctx.getImageData(Math.floor(width / 2) - 4, Math.floor(height / 2) - 4, 8, 8).data;
+  for (let i = 3; i < probe.length; i += 4) if (probe[i] !== 0) return false;
+  return true;
+}
+
+export class FrameGrabber {
+  private canvas: OffscreenCanvas | null = null;
+
+  async capture(media: TileMedia): Promise<CaptureResult> {
+    if (!hasFrame(media)) return { ok: false, reason: 'no-frame' };
+    const src = sourceSize(media);
+    const { width, height } = fitWithin(src.width, src.height, MAX_FRAME_SIDE);
+    this.canvas ??= new OffscreenCanvas(width, height);
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    const ctx = this.canvas.getContext('2d', { willReadFrequently: false });
+    if (!ctx) return { ok: false, reason: 'unreadable', detail: 'no 2d context' };
+    ctx.clearRect(0, 0, width, height);
+    ctx.drawImage(media, 0, 0, width, height);
+    try {
+      if (media instanceof HTMLCanvasElement && looksBlank(ctx, width, height)) return { ok: false, reason: 'blank' };
+      const blob = await this.canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+      return { ok: true, blob, width, height };
+    } catch (err) {
+      // SecurityError: a cross-origin (tainted) video or canvas; its pixels are not ours to read.
+      return { ok: false, reason: 'unreadable', detail: err instanceof Error ? err.name : String(err) };
+    }
+  }
+}

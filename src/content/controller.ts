@@ -1,0 +1,310 @@
+// Content script: the overlay's engine. Finds tiles, samples frames on a schedule, sends them to the
+// offscreen ML host, tracks and smooths faces, and draws the result. Everything is torn down by stop().
+import { frameBoxToElement, type ObjectFit } from '../core/geometry';
+import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
+import type { FrameReport, OverlayReport } from '../messaging/background';
+import type { FrameAnalysis, FrameRequest, PipelineState } from '../messaging/offscreen';
+import { findTiles, type SiteAdapter } from '../sites';
+import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
+import { FrameScheduler } from '../core/scheduler';
+import { FrameGrabber } from './capture';
+import { Overlay, type OverlayOptions, type OverlayTile, type TileStatus } from './overlay';
+
+export interface ControllerSettings extends OverlayOptions {
+  /** Target analyzed frames per second per tile. */
+  fps: number;
+  /** Smoothing window in frames. */
+  window: number;
+}
+
+export const DEFAULT_SETTINGS: ControllerSettings = { fps: 4, window: DEFAULT_TRACKING.window, showBoxes: true, chipStyle: 'text' };
+
+export interface ControllerDeps {
+  win: Window;
+  doc: Document;
+  adapter: SiteAdapter;
+  analyze(req: FrameRequest): Promise<FrameAnalysis>;
+  ensureOffscreen(): Promise<void>;
+  pipelineStatus(): Promise<PipelineState>;
+  reportFrame(report: FrameReport): void;
+  reportOverlay(report: OverlayReport): void;
+}
+
+interface TileRecord {
+  id: string;
+  media: TileMedia;
+  name: string | null;
+  visible: boolean;
+  tracker: FaceTracker;
+  faces: TrackedFace[];
+  status: TileStatus;
+  /** Size of the frame the faces' boxes refer to. */
+  frame: { width: number; height: number } | null;
+  fit: ObjectFit;
+  lastResultAt: number;
+}
+
+/** Faces older than this are no longer drawn (the tile stopped producing results). */
+const STALE_MS = 2500;
+
+let tileSeq = 0;
+
+export class OverlayController {
+  private on = false;
+  private readonly tiles = new Map<TileMedia, TileRecord>();
+  private readonly byId = new Map<string, TileRecord>();
+  private scheduler: FrameScheduler;
+  private readonly grabber = new FrameGrabber();
+  private readonly overlay: Overlay;
+  private abort: AbortController | null = null;
+  private timer: number | null = null;
+  private raf: number | null = null;
+  private pipeline: PipelineState = { state: 'loading' };
+  private lastReport = '';
+  framesSent = 0;
+  framesAnalyzed = 0;
+
+  constructor(
+    private readonly deps: ControllerDeps,
+    private settings: ControllerSettings = DEFAULT_SETTINGS,
+  ) {
+    this.scheduler = new FrameScheduler({ fps: settings.fps });
+    this.overlay = new Overlay(deps.doc, settings);
+  }
+
+  get isOn(): boolean {
+    return this.on;
+  }
+
+  updateSettings(settings: ControllerSettings): void {
+    this.settings = settings;
+    this.scheduler.setFps(settings.fps);
+    this.overlay.setOptions(settings);
+  }
+
+  start(): void {
+    if (this.on) return;
+    this.on = true;
+    const { win, doc } = this.deps;
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.overlay.mount();
+    const mutations = new MutationObserver(() => this.scheduleScan());
+    mutations.observe(doc.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
+    signal.addEventListener('abort', () => mutations.disconnect());
+    this.intersections = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const rec = this.tiles.get(e.target as TileMedia);
+        if (rec) rec.visible = e.isIntersecting;
+      }
+    });
+    signal.addEventListener('abort', () => this.intersections?.disconnect());
+    doc.addEventListener('visibilitychange', () => this.kick(), { signal });
+    win.addEventListener('resize', () => this.scheduleScan(), { signal });
+    this.scan();
+    void this.bootPipeline(signal);
+    this.kick();
+    this.drawLoop();
+  }
+
+  stop(): void {
+    if (!this.on) return;
+    this.on = false;
+    this.abort?.abort();
+    this.abort = null;
+    if (this.timer !== null) this.deps.win.clearTimeout(this.timer);
+    if (this.raf !== null) this.deps.win.cancelAnimationFrame(this.raf);
+    this.timer = this.raf = null;
+    for (const rec of this.tiles.values()) this.scheduler.remove(rec.id);
+    this.tiles.clear();
+    this.byId.clear();
+    this.overlay.unmount();
+    this.report();
+  }
+
+  private intersections: IntersectionObserver | null = null;
+  private scanQueued = false;
+
+  private scheduleScan(): void {
+    if (this.scanQueued || !this.on) return;
+    this.scanQueued = true;
+    this.deps.win.setTimeout(() => {
+      this.scanQueued = false;
+      if (this.on) this.scan();
+    }, 150);
+  }
+
+  /** Reconcile the tile set with the page: new media get a record, gone or tiny ones lose theirs. */
+  private scan(): void {
+    const { doc, win, adapter } = this.deps;
+    const found = new Map<TileMedia, string | null>();
+    for (const t of findTiles(adapter, doc)) {
+      const r = t.media.getBoundingClientRect();
+      if (r.width >= MIN_TILE_SIDE && r.height >= MIN_TILE_SIDE && t.media.isConnected) found.set(t.media, t.name);
+    }
+    const now = win.performance.now();
+    for (const [media, rec] of this.tiles) {
+      if (!found.has(media)) this.dropTile(rec);
+    }
+    for (const [media, name] of found) {
+      const existing = this.tiles.get(media);
+      if (existing) {
+        existing.name = name;
+        existing.fit = (win.getComputedStyle(media).objectFit || 'fill') as ObjectFit;
+        continue;
+      }
+      const rec: TileRecord = {
+        id: `tile-${++tileSeq}`,
+        media,
+        name,
+        visible: true,
+        tracker: new FaceTracker({ ...DEFAULT_TRACKING, window: this.settings.window }),
+        faces: [],
+        status: { kind: this.pipeline.state === 'ready' ? 'analyzing' : 'loading' },
+        frame: null,
+        fit: (win.getComputedStyle(media).objectFit || 'fill') as ObjectFit,
+        lastResultAt: 0,
+      };
+      this.tiles.set(media, rec);
+      this.byId.set(rec.id, rec);
+      this.scheduler.add(rec.id, now);
+      this.intersections?.observe(media);
+    }
+    this.kick();
+  }
+
+  private dropTile(rec: TileRecord): void {
+    this.intersections?.unobserve(rec.media);
+    this.scheduler.remove(rec.id);
+    this.tiles.delete(rec.media);
+    this.byId.delete(rec.id);
+  }
+
+  private async bootPipeline(signal: AbortSignal): Promise<void> {
+    try {
+      await this.deps.ensureOffscreen();
+      while (!signal.aborted) {
+        this.pipeline = await this.deps.pipelineStatus();
+        if (this.pipeline.state !== 'loading') break;
+        await new Promise((r) => this.deps.win.setTimeout(r, 250));
+      }
+    } catch (err) {
+      this.pipeline = { state: 'error', error: err instanceof Error ? err.message : String(err) };
+    }
+    if (signal.aborted) return;
+    for (const rec of this.tiles.values()) {
+      if (this.pipeline.state === 'error') rec.status = { kind: 'error', message: this.pipeline.error };
+      else if (rec.status.kind === 'loading') rec.status = { kind: 'analyzing' };
+    }
+    this.kick();
+  }
+
+  private eligible(rec: TileRecord): boolean {
+    if (!rec.visible || !rec.media.isConnected) return false;
+    if (rec.media instanceof HTMLVideoElement && (rec.media.paused || rec.media.ended)) return false;
+    return true;
+  }
+
+  /** Run the scheduler now and set the timer for the next due tile. */
+  private kick(): void {
+    if (!this.on) return;
+    const { win, doc } = this.deps;
+    if (this.timer !== null) win.clearTimeout(this.timer);
+    this.timer = null;
+    if (doc.visibilityState === 'hidden') return; // resumes on visibilitychange
+    if (this.pipeline.state === 'ready') {
+      const now = win.performance.now();
+      for (const id of this.scheduler.due(now, (tid) => {
+        const rec = this.byId.get(tid);
+        return rec ? this.eligible(rec) : false;
+      })) {
+        const rec = this.byId.get(id);
+        if (rec) void this.sample(rec);
+      }
+    }
+    const wait = this.scheduler.msUntilNext(win.performance.now());
+    this.timer = win.setTimeout(() => this.kick(), Math.max(16, Math.min(wait ?? 250, 250)));
+  }
+
+  private async sample(rec: TileRecord): Promise<void> {
+    const { win } = this.deps;
+    const t0 = win.performance.now();
+    this.scheduler.started(rec.id, t0);
+    const shot = await this.grabber.capture(rec.media);
+    if (!shot.ok) {
+      this.scheduler.finished(rec.id, win.performance.now(), 0);
+      this.scheduler.skipped(rec.id, win.performance.now());
+      if (shot.reason !== 'no-frame') rec.status = { kind: 'unreadable', detail: shot.detail ?? shot.reason };
+      return;
+    }
+    this.framesSent++;
+    try {
+      const result = await this.deps.analyze({ tileId: rec.id, frameTime: win.performance.timeOrigin + t0, image: shot.blob });
+      const now = win.performance.now();
+      this.scheduler.finished(rec.id, now, now - t0);
+      if (!this.on || this.byId.get(rec.id) !== rec) return; // turned off or tile removed meanwhile
+      this.framesAnalyzed++;
+      rec.faces = rec.tracker.update(result.faces, now);
+      rec.frame = result.input;
+      rec.lastResultAt = now;
+      rec.status = { kind: rec.faces.length > 0 ? 'analyzing' : 'no-face' };
+      this.deps.reportFrame({
+        tileId: rec.id,
+        name: rec.name,
+        frameTime: result.frameTime,
+        faces: rec.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence })),
+        latencyMs: now - t0,
+      });
+      this.report();
+    } catch (err) {
+      const now = win.performance.now();
+      this.scheduler.finished(rec.id, now, now - t0);
+      const message = err instanceof Error ? err.message : String(err);
+      if (/Receiving end does not exist|Could not establish connection/.test(message)) {
+        // The offscreen host went away (closed or crashed): recreate it and wait for its models.
+        this.pipeline = { state: 'loading' };
+        if (this.abort) void this.bootPipeline(this.abort.signal);
+      } else if (this.on) {
+        rec.status = { kind: 'error', message };
+      }
+    }
+  }
+
+  private report(): void {
+    let faces = 0;
+    for (const rec of this.tiles.values()) faces += rec.faces.length;
+    const report = { on: this.on, faces, tiles: this.tiles.size };
+    const key = JSON.stringify(report);
+    if (key === this.lastReport) return;
+    this.lastReport = key;
+    this.deps.reportOverlay(report);
+  }
+
+  private drawLoop(): void {
+    if (!this.on) return;
+    this.draw();
+    this.raf = this.deps.win.requestAnimationFrame(() => this.drawLoop());
+  }
+
+  /** Position every tile layer over its media element and map face boxes into it. */
+  draw(): void {
+    const now = this.deps.win.performance.now();
+    const tiles: OverlayTile[] = [];
+    for (const rec of this.tiles.values()) {
+      const r = rec.media.getBoundingClientRect();
+      const fresh = now - rec.lastResultAt < STALE_MS;
+      const faces = [];
+      if (fresh && rec.frame) {
+        for (const f of rec.faces) {
+          const box = frameBoxToElement(f.box, rec.frame, { width: r.width, height: r.height }, rec.fit);
+          if (box) faces.push({ trackId: f.trackId, box, label: f.label, confidence: f.confidence });
+        }
+      }
+      let status = rec.status;
+      if (this.pipeline.state === 'loading') status = { kind: 'loading' };
+      else if (rec.media instanceof HTMLVideoElement && rec.media.paused) status = { kind: 'paused' };
+      tiles.push({ id: rec.id, rect: { x: r.x, y: r.y, width: r.width, height: r.height }, name: rec.name, status, faces });
+    }
+    this.overlay.render(tiles);
+  }
+}

@@ -1,0 +1,176 @@
+// Content script: draws the overlay in its own shadow root that never takes pointer events or
+// changes the page's layout. One positioned layer per tile, one box + label chip per face.
+import type { PixelBox } from '../core/types';
+
+export type TileStatus =
+  | { kind: 'loading' }
+  | { kind: 'analyzing' }
+  | { kind: 'no-face' }
+  | { kind: 'unreadable'; detail?: string }
+  | { kind: 'paused' }
+  | { kind: 'error'; message: string };
+
+export interface OverlayFace {
+  trackId: number;
+  /** In the tile element's CSS pixels. */
+  box: PixelBox;
+  label: string;
+  confidence: number;
+}
+
+export interface OverlayTile {
+  id: string;
+  /** The tile's rectangle in viewport CSS pixels. */
+  rect: { x: number; y: number; width: number; height: number };
+  name: string | null;
+  status: TileStatus;
+  faces: OverlayFace[];
+}
+
+export interface OverlayOptions {
+  showBoxes: boolean;
+  chipStyle: 'text' | 'emoji';
+}
+
+export const EMOJI: Record<string, string> = { angry: '😠', happy: '😄', neutral: '😐', sad: '😢', surprise: '😮' };
+
+const STATUS_TEXT: Record<TileStatus['kind'], string> = {
+  loading: 'Loading emotion models…',
+  analyzing: 'Looking for faces…',
+  'no-face': 'No face found',
+  unreadable: "This video can't be read",
+  paused: 'Paused',
+  error: 'Analysis error',
+};
+
+const CSS = `
+:host { all: initial; }
+.layer { position: fixed; inset: 0; pointer-events: none; overflow: hidden; z-index: 2147483647; font: 600 12px/1.2 system-ui, sans-serif; }
+.tile { position: absolute; }
+.face { position: absolute; border: 2px solid rgba(26,115,232,.95); border-radius: 6px; box-sizing: border-box; }
+.face.nobox { border-color: transparent; }
+.chip { position: absolute; left: -2px; bottom: 100%; margin-bottom: 3px; white-space: nowrap; padding: 2px 7px; border-radius: 10px; background: rgba(26,115,232,.95); color: #fff; }
+.status { position: absolute; left: 8px; top: 8px; padding: 3px 8px; border-radius: 10px; background: rgba(32,33,36,.8); color: #fff; font-weight: 500; }
+`;
+
+export class Overlay {
+  private host: HTMLElement | null = null;
+  private layer: HTMLElement | null = null;
+  private readonly tiles = new Map<string, { el: HTMLElement; status: HTMLElement; faces: Map<number, HTMLElement> }>();
+
+  constructor(
+    private readonly doc: Document,
+    private options: OverlayOptions = { showBoxes: true, chipStyle: 'text' },
+  ) {}
+
+  setOptions(options: OverlayOptions): void {
+    this.options = options;
+  }
+
+  mount(): void {
+    if (this.host) return;
+    const host = this.doc.createElement('emotion-overlay-root');
+    host.style.cssText = 'position:fixed;inset:0;pointer-events:none;z-index:2147483647;display:block;width:0;height:0;';
+    // Open so tests (and assistive tooling) can read it; it holds labels only, never pixels.
+    const root = host.attachShadow({ mode: 'open' });
+    const style = this.doc.createElement('style');
+    style.textContent = CSS;
+    const layer = this.doc.createElement('div');
+    layer.className = 'layer';
+    layer.setAttribute('aria-hidden', 'true');
+    root.append(style, layer);
+    this.doc.documentElement.append(host);
+    this.host = host;
+    this.layer = layer;
+  }
+
+  unmount(): void {
+    this.host?.remove();
+    this.host = null;
+    this.layer = null;
+    this.tiles.clear();
+  }
+
+  get mounted(): boolean {
+    return this.host !== null;
+  }
+
+  /** Reconcile the drawn overlay with the given tiles (keyed, so elements are reused). */
+  render(tiles: readonly OverlayTile[]): void {
+    const layer = this.layer;
+    if (!layer) return;
+    const seen = new Set<string>();
+    for (const tile of tiles) {
+      seen.add(tile.id);
+      let view = this.tiles.get(tile.id);
+      if (!view) {
+        const el = this.doc.createElement('div');
+        el.className = 'tile';
+        el.dataset.tileId = tile.id;
+        const status = this.doc.createElement('div');
+        status.className = 'status';
+        el.append(status);
+        layer.append(el);
+        view = { el, status, faces: new Map() };
+        this.tiles.set(tile.id, view);
+      }
+      const { el, status } = view;
+      el.style.transform = `translate(${tile.rect.x}px, ${tile.rect.y}px)`;
+      el.style.width = `${tile.rect.width}px`;
+      el.style.height = `${tile.rect.height}px`;
+      const statusText = tile.status.kind === 'analyzing' && tile.faces.length > 0 ? '' : STATUS_TEXT[tile.status.kind];
+      const detail = tile.status.kind === 'error' ? `: ${tile.status.message}` : '';
+      status.textContent = statusText ? statusText + detail : '';
+      status.hidden = !statusText;
+      status.dataset.status = tile.status.kind;
+      this.renderFaces(view, tile.faces);
+    }
+    for (const [id, view] of this.tiles) {
+      if (!seen.has(id)) {
+        view.el.remove();
+        this.tiles.delete(id);
+      }
+    }
+  }
+
+  private renderFaces(view: { el: HTMLElement; faces: Map<number, HTMLElement> }, faces: readonly OverlayFace[]): void {
+    const seen = new Set<number>();
+    for (const face of faces) {
+      seen.add(face.trackId);
+      let box = view.faces.get(face.trackId);
+      if (!box) {
+        box = this.doc.createElement('div');
+        box.className = 'face';
+        const chip = this.doc.createElement('div');
+        chip.className = 'chip';
+        box.append(chip);
+        view.el.append(box);
+        view.faces.set(face.trackId, box);
+      }
+      box.classList.toggle('nobox', !this.options.showBoxes);
+      box.style.left = `${face.box.x}px`;
+      box.style.top = `${face.box.y}px`;
+      box.style.width = `${face.box.width}px`;
+      box.style.height = `${face.box.height}px`;
+      const chip = box.firstElementChild as HTMLElement;
+      const pct = Math.round(face.confidence * 100);
+      chip.textContent = this.options.chipStyle === 'emoji' ? `${EMOJI[face.label] ?? ''} ${pct}%` : `${face.label} ${pct}%`;
+      chip.dataset.label = face.label;
+    }
+    for (const [id, el] of view.faces) {
+      if (!seen.has(id)) {
+        el.remove();
+        view.faces.delete(id);
+      }
+    }
+  }
+
+  /** For tests and the popup's live view: what is drawn now. */
+  snapshot(): Array<{ tileId: string; status: string; labels: string[] }> {
+    return [...this.tiles.entries()].map(([tileId, v]) => ({
+      tileId,
+      status: v.status.hidden ? 'analyzing' : (v.status.dataset.status ?? ''),
+      labels: [...v.faces.values()].map((f) => (f.firstElementChild as HTMLElement).dataset.label ?? ''),
+    }));
+  }
+}

@@ -1,0 +1,106 @@
+// Pure: which tile to sample next. Per-tile rate adapts to how long analysis takes; at most one
+// frame in flight per tile (a busy tile is skipped, never queued).
+
+export interface SchedulerOptions {
+  /** Target samples per second per tile. */
+  fps: number;
+  /** Never sample a tile more often than this, however fast analysis is. */
+  minIntervalMs?: number;
+  /** Never wait longer than this between samples of a visible tile. */
+  maxIntervalMs?: number;
+  /** Weight of the newest latency in the moving average. */
+  smoothing?: number;
+}
+
+interface TileSchedule {
+  nextDue: number;
+  startedAt: number;
+  inFlight: boolean;
+  /** Exponential moving average of sample-to-result latency. */
+  latencyMs: number | null;
+  intervalMs: number;
+}
+
+export class FrameScheduler {
+  private readonly tiles = new Map<string, TileSchedule>();
+  private opts: Required<SchedulerOptions>;
+
+  constructor(opts: SchedulerOptions) {
+    this.opts = { minIntervalMs: 100, maxIntervalMs: 2000, smoothing: 0.3, ...opts };
+  }
+
+  setFps(fps: number): void {
+    this.opts = { ...this.opts, fps };
+    for (const t of this.tiles.values()) t.intervalMs = this.intervalFor(t.latencyMs);
+  }
+
+  private baseInterval(): number {
+    return 1000 / Math.max(0.1, this.opts.fps);
+  }
+
+  /** Adaptive interval: the target rate, slowed down when analysis takes longer than that. */
+  private intervalFor(latencyMs: number | null): number {
+    const want = Math.max(this.baseInterval(), latencyMs === null ? 0 : latencyMs * 1.2);
+    return Math.min(this.opts.maxIntervalMs, Math.max(this.opts.minIntervalMs, want));
+  }
+
+  add(tileId: string, now: number): void {
+    if (!this.tiles.has(tileId)) this.tiles.set(tileId, { nextDue: now, startedAt: now, inFlight: false, latencyMs: null, intervalMs: this.intervalFor(null) });
+  }
+
+  remove(tileId: string): void {
+    this.tiles.delete(tileId);
+  }
+
+  has(tileId: string): boolean {
+    return this.tiles.has(tileId);
+  }
+
+  /** Tiles due now among the eligible (visible, playing) ones, most overdue first. */
+  due(now: number, eligible: (tileId: string) => boolean): string[] {
+    return [...this.tiles.entries()]
+      .filter(([id, t]) => !t.inFlight && t.nextDue <= now && eligible(id))
+      .sort((a, b) => a[1].nextDue - b[1].nextDue)
+      .map(([id]) => id);
+  }
+
+  /** Milliseconds until the next tile is due (for the caller's timer), or null if none is scheduled. */
+  msUntilNext(now: number): number | null {
+    let next: number | null = null;
+    for (const t of this.tiles.values()) if (!t.inFlight) next = next === null ? t.nextDue : Math.min(next, t.nextDue);
+    return next === null ? null : Math.max(0, next - now);
+  }
+
+  started(tileId: string, now: number): void {
+    const t = this.tiles.get(tileId);
+    if (!t) return;
+    t.inFlight = true;
+    t.startedAt = now;
+  }
+
+  /** A result (or failure) came back; latency feeds the adaptive interval. */
+  finished(tileId: string, now: number, latencyMs: number): void {
+    const t = this.tiles.get(tileId);
+    if (!t) return;
+    t.inFlight = false;
+    const a = this.opts.smoothing;
+    t.latencyMs = t.latencyMs === null ? latencyMs : a * latencyMs + (1 - a) * t.latencyMs;
+    t.intervalMs = this.intervalFor(t.latencyMs);
+    // Keep the cadence measured from when the sample was taken, but never schedule in the past.
+    t.nextDue = Math.max(t.startedAt + t.intervalMs, now);
+  }
+
+  /** A sample could not be taken (e.g. no frame yet): retry after the normal interval. */
+  skipped(tileId: string, now: number): void {
+    const t = this.tiles.get(tileId);
+    if (t) t.nextDue = now + t.intervalMs;
+  }
+
+  intervalMs(tileId: string): number | undefined {
+    return this.tiles.get(tileId)?.intervalMs;
+  }
+
+  inFlight(tileId: string): boolean {
+    return this.tiles.get(tileId)?.inFlight ?? false;
+  }
+}

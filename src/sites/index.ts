@@ -1,0 +1,20 @@
+// Content script: pick the adapter for a page. The generic adapter backs up every site adapter:
+// if a site's DOM changed and its adapter finds nothing, the generic scan still finds the videos.
+import { genericAdapter } from './generic';
+import { meetAdapter } from './meet';
+import type { SiteAdapter, Tile } from './types';
+import { youtubeAdapter } from './youtube';
+import { zoomAdapter } from './zoom';
+
+export const SITE_ADAPTERS: readonly SiteAdapter[] = [meetAdapter, zoomAdapter, youtubeAdapter];
+
+export function adapterFor(url: URL): SiteAdapter {
+  return SITE_ADAPTERS.find((a) => a.matches(url)) ?? genericAdapter;
+}
+
+export function findTiles(adapter: SiteAdapter, doc: Document): Tile[] {
+  const tiles = adapter.findTiles(doc);
+  return tiles.length > 0 || adapter === genericAdapter ? tiles : genericAdapter.findTiles(doc);
+}
+
+export type { SiteAdapter, Tile } from './types';

@@ -1,0 +1,26 @@
+// Content script: what a site adapter tells the overlay about a page.
+
+export type TileMedia = HTMLVideoElement | HTMLCanvasElement;
+
+export interface Tile {
+  media: TileMedia;
+  /** The participant's name where the page shows one on the tile. */
+  name: string | null;
+}
+
+export interface SiteAdapter {
+  id: 'meet' | 'zoom' | 'youtube' | 'generic';
+  matches(url: URL): boolean;
+  /** Media elements that show people. Size/visibility/playing checks are applied by the caller. */
+  findTiles(doc: Document): Tile[];
+  /** The call (or video) this page is, for per-call summaries; null when not in one. */
+  callId(url: URL): string | null;
+}
+
+/** Minimum rendered side, in CSS pixels, for a media element to count as a tile. */
+export const MIN_TILE_SIDE = 64;
+
+export function textOf(el: Element | null | undefined): string | null {
+  const t = el?.textContent?.replace(/\s+/g, ' ').trim();
+  return t ? t.slice(0, 80) : null;
+}
