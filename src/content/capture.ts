@@ -39,8 +39,22 @@ export class FrameGrabber {
     }
     const ctx = this.canvas.getContext('2d', { willReadFrequently: false });
     if (!ctx) return { ok: false, reason: 'unreadable', detail: 'no 2d context' };
-    ctx.clearRect(0, 0, width, height);
-    ctx.drawImage(media, 0, 0, width, height);
+    const draw = () => {
+      ctx.clearRect(0, 0, width, height);
+      ctx.drawImage(media, 0, 0, width, height);
+    };
+    if (media instanceof HTMLCanvasElement) {
+      // A WebGL canvas without preserveDrawingBuffer only holds its pixels until the frame is
+      // presented: copy it from inside an animation frame, after the page's own draw callback.
+      await new Promise<void>((resolve) =>
+        requestAnimationFrame(() => {
+          draw();
+          resolve();
+        }),
+      );
+    } else {
+      draw();
+    }
     try {
       if (media instanceof HTMLCanvasElement && looksBlank(ctx, width, height)) return { ok: false, reason: 'blank' };
       const blob = await this.canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });

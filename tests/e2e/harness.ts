@@ -52,3 +52,91 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     close: () => context.close(),
   };
 }
+
+export const FIXTURES_DIR = join(REPO_ROOT, 'tests', 'e2e', 'fixtures');
+
+/** Fixture pages served at the real hostnames, so the manifest's real match patterns apply. */
+export const FIXTURE_PAGES = {
+  meet: { url: 'https://meet.google.com/abc-defg-hij', file: 'meet.html' },
+  youtube: { url: 'https://www.youtube.com/watch?v=fixture0001', file: 'youtube.html' },
+  zoom: { url: 'https://app.zoom.us/wc/123456789/join', file: 'zoom.html' },
+} as const;
+
+const FIXTURE_HOSTS = new Set(Object.values(FIXTURE_PAGES).map((p) => new URL(p.url).host));
+
+/**
+ * Serve the fixture pages and ../shared videos at their hostnames; abort (and record) every other
+ * request that would leave the browser.
+ */
+export async function serveFixtures(session: ExtensionSession): Promise<{ blocked: string[] }> {
+  const { readFileSync } = await import('node:fs');
+  const { sharedPath } = await import('../../tools/lib/paths');
+  const blocked: string[] = [];
+  await session.context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'chrome-extension:' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    if (!FIXTURE_HOSTS.has(url.host)) {
+      blocked.push(url.href);
+      return route.abort('blockedbyclient');
+    }
+    const page = Object.values(FIXTURE_PAGES).find((p) => new URL(p.url).pathname === url.pathname);
+    if (page) return route.fulfill({ contentType: 'text/html', body: readFileSync(join(FIXTURES_DIR, page.file)) });
+    const video = /^\/fixtures\/(talking-[\w-]+\.webm)$/.exec(url.pathname)?.[1];
+    if (video) return route.fulfill({ contentType: 'video/webm', body: readFileSync(sharedPath('fixtures', 'video', video)) });
+    blocked.push(url.href);
+    return route.fulfill({ status: 404, body: 'not a fixture' });
+  });
+  return { blocked };
+}
+
+/** An extension page to talk to the background as the popup does. */
+export async function extensionPage(session: ExtensionSession) {
+  const page = await session.context.newPage();
+  await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
+  const send = <T>(type: string, data: unknown) =>
+    page.evaluate(
+      ([t, d]) =>
+        new Promise<{ res?: unknown; err?: unknown }>((resolve) =>
+          chrome.runtime.sendMessage({ id: Math.floor(Math.random() * 1e9), type: t, data: d, timestamp: Date.now() }, resolve),
+        ),
+      [type, data] as const,
+    ).then((r) => {
+      if (r?.err) throw new Error(`${type}: ${JSON.stringify(r.err)}`);
+      return r?.res as T;
+    });
+  const tabIdOf = (urlPattern: string) =>
+    page.evaluate(async (u) => (await chrome.tabs.query({ url: u }))[0]?.id ?? null, urlPattern);
+  return { page, send, tabIdOf };
+}
+
+export interface OverlaySnapshot {
+  tileId: string;
+  rect: { x: number; y: number; width: number; height: number };
+  status: string;
+  chips: Array<{ label: string; text: string; rect: { x: number; y: number; width: number; height: number } }>;
+}
+
+/** What the overlay draws now, read from its shadow root. */
+export function readOverlay(page: import('playwright-core').Page): Promise<OverlaySnapshot[] | null> {
+  return page.evaluate(() => {
+    const host = document.querySelector('emotion-overlay-root');
+    const root = host?.shadowRoot;
+    if (!root) return null;
+    const rectOf = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    return [...root.querySelectorAll<HTMLElement>('.tile')].map((tile) => {
+      const status = tile.querySelector<HTMLElement>('.status');
+      return {
+        tileId: tile.dataset.tileId ?? '',
+        rect: rectOf(tile),
+        status: status && !status.hidden ? (status.dataset.status ?? '') : 'faces',
+        chips: [...tile.querySelectorAll<HTMLElement>('.face')].map((f) => {
+          const chip = f.querySelector<HTMLElement>('.chip');
+          return { label: chip?.dataset.label ?? '', text: chip?.textContent ?? '', rect: rectOf(f) };
+        }),
+      };
+    });
+  });
+}
