@@ -15,8 +15,9 @@ export async function ensureOffscreen(): Promise<void> {
   creating ??= chrome.offscreen
     .createDocument({
       url: OFFSCREEN_PATH,
-      reasons: [chrome.offscreen.Reason.WORKERS],
-      justification: 'Runs the on-device face and emotion models (TensorFlow.js on WebAssembly or WebGPU).',
+      reasons: [chrome.offscreen.Reason.WORKERS, chrome.offscreen.Reason.USER_MEDIA],
+      justification:
+        'Runs the on-device face and emotion models (TensorFlow.js on WebAssembly or WebGPU), and reads tab-capture frames of video tiles a page cannot read itself.',
     })
     .catch((err: unknown) => {
       // A racing creation from another event is fine; anything else is a real failure.

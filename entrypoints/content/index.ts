@@ -17,6 +17,8 @@ export default defineContentScript({
       doc: document,
       adapter: adapterFor(new URL(location.href)),
       analyze: (req) => offscreenMessenger.sendMessage('analyzeFrame', req),
+      analyzeTabRegion: (req) => offscreenMessenger.sendMessage('analyzeTabRegion', req),
+      requestTabCapture: () => backgroundMessenger.sendMessage('requestTabCapture', undefined),
       ensureOffscreen: () => backgroundMessenger.sendMessage('ensureOffscreen', undefined),
       pipelineStatus: () => offscreenMessenger.sendMessage('pipelineStatus', undefined),
       reportFrame: (r) => void backgroundMessenger.sendMessage('frameAnalyzed', r).catch(warn('frameAnalyzed')),

@@ -3,6 +3,7 @@ import { parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
 import { type FrameAnalysis, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
 
 let state: PipelineState = { state: 'loading' };
 
@@ -45,3 +46,16 @@ offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnal
     bitmap.close();
   }
 });
+
+offscreenMessenger.onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
+  const t0 = performance.now();
+  const pipeline = await ready;
+  if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
+  const crop = cropTabRegion(sender.tab.id, data.rect, data.viewport);
+  const t1 = performance.now();
+  const result = await pipeline.analyze(crop);
+  return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { decode: t1 - t0, total: performance.now() - t0 } };
+});
+
+offscreenMessenger.onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));
+offscreenMessenger.onMessage('stopTabCapture', ({ data }) => stopTabCapture(data.tabId));

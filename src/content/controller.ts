@@ -3,7 +3,7 @@
 import { frameBoxToElement, type ObjectFit } from '../core/geometry';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
 import type { FrameReport, OverlayReport } from '../messaging/background';
-import type { FrameAnalysis, FrameRequest, PipelineState } from '../messaging/offscreen';
+import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import { findTiles, type SiteAdapter } from '../sites';
 import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
@@ -24,6 +24,8 @@ export interface ControllerDeps {
   doc: Document;
   adapter: SiteAdapter;
   analyze(req: FrameRequest): Promise<FrameAnalysis>;
+  analyzeTabRegion(req: TabRegionRequest): Promise<FrameAnalysis>;
+  requestTabCapture(): Promise<{ ok: true } | { ok: false; reason: string }>;
   ensureOffscreen(): Promise<void>;
   pipelineStatus(): Promise<PipelineState>;
   reportFrame(report: FrameReport): void;
@@ -42,6 +44,8 @@ interface TileRecord {
   frame: { width: number; height: number } | null;
   fit: ObjectFit;
   lastResultAt: number;
+  /** 'pixels': read by the content script; 'tab': cropped from a tab capture (unreadable pixels). */
+  source: 'pixels' | 'tab';
 }
 
 /** Faces older than this are no longer drawn (the tile stopped producing results). */
@@ -60,9 +64,8 @@ export class OverlayController {
   private timer: number | null = null;
   private raf: number | null = null;
   private pipeline: PipelineState = { state: 'loading' };
+  private tabCapture: Promise<{ ok: true } | { ok: false; reason: string }> | null = null;
   private lastReport = '';
-  framesSent = 0;
-  framesAnalyzed = 0;
 
   constructor(
     private readonly deps: ControllerDeps,
@@ -164,6 +167,7 @@ export class OverlayController {
         frame: null,
         fit: (win.getComputedStyle(media).objectFit || 'fill') as ObjectFit,
         lastResultAt: 0,
+        source: 'pixels',
       };
       this.tiles.set(media, rec);
       this.byId.set(rec.id, rec);
@@ -226,24 +230,48 @@ export class OverlayController {
     this.timer = win.setTimeout(() => this.kick(), Math.max(16, Math.min(wait ?? 250, 250)));
   }
 
+  /** Pixels this page cannot read: switch the tile to tab capture if the user's gesture allows it. */
+  private async fallBackToTabCapture(rec: TileRecord, reason: string): Promise<void> {
+    this.tabCapture ??= this.deps.requestTabCapture();
+    const res = await this.tabCapture;
+    if (res.ok) rec.source = 'tab';
+    else {
+      if (rec.status.kind !== 'unreadable') console.warn('[emotion-overlay] tile pixels unreadable and tab capture refused:', reason, res.reason);
+      rec.status = { kind: 'unreadable', detail: 'turn the overlay on from the toolbar button to let it read this tile' };
+    }
+  }
+
+  private async request(rec: TileRecord, frameTime: number): Promise<FrameAnalysis | null> {
+    if (rec.source === 'tab') {
+      const r = rec.media.getBoundingClientRect();
+      const { innerWidth, innerHeight } = this.deps.win;
+      return this.deps.analyzeTabRegion({
+        tileId: rec.id,
+        frameTime,
+        rect: { x: r.x, y: r.y, width: r.width, height: r.height },
+        viewport: { width: innerWidth, height: innerHeight },
+      });
+    }
+    const shot = await this.grabber.capture(rec.media);
+    if (shot.ok) return this.deps.analyze({ tileId: rec.id, frameTime, image: shot.blob });
+    if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
+    return null;
+  }
+
   private async sample(rec: TileRecord): Promise<void> {
     const { win } = this.deps;
     const t0 = win.performance.now();
     this.scheduler.started(rec.id, t0);
-    const shot = await this.grabber.capture(rec.media);
-    if (!shot.ok) {
-      this.scheduler.finished(rec.id, win.performance.now(), 0);
-      this.scheduler.skipped(rec.id, win.performance.now());
-      if (shot.reason !== 'no-frame') rec.status = { kind: 'unreadable', detail: shot.detail ?? shot.reason };
-      return;
-    }
-    this.framesSent++;
     try {
-      const result = await this.deps.analyze({ tileId: rec.id, frameTime: win.performance.timeOrigin + t0, image: shot.blob });
+      const result = await this.request(rec, win.performance.timeOrigin + t0);
+      if (!result) {
+        this.scheduler.finished(rec.id, win.performance.now(), 0);
+        this.scheduler.skipped(rec.id, win.performance.now());
+        return;
+      }
       const now = win.performance.now();
       this.scheduler.finished(rec.id, now, now - t0);
       if (!this.on || this.byId.get(rec.id) !== rec) return; // turned off or tile removed meanwhile
-      this.framesAnalyzed++;
       rec.faces = rec.tracker.update(result.faces, now);
       rec.frame = result.input;
       rec.lastResultAt = now;
@@ -296,7 +324,8 @@ export class OverlayController {
       const faces = [];
       if (fresh && rec.frame) {
         for (const f of rec.faces) {
-          const box = frameBoxToElement(f.box, rec.frame, { width: r.width, height: r.height }, rec.fit);
+          // A tab-capture crop is exactly the element's rectangle, so it maps with 'fill'.
+          const box = frameBoxToElement(f.box, rec.frame, { width: r.width, height: r.height }, rec.source === 'tab' ? 'fill' : rec.fit);
           if (box) faces.push({ trackId: f.trackId, box, label: f.label, confidence: f.confidence });
         }
       }

@@ -119,7 +119,8 @@ export class Overlay {
       el.style.width = `${tile.rect.width}px`;
       el.style.height = `${tile.rect.height}px`;
       const statusText = tile.status.kind === 'analyzing' && tile.faces.length > 0 ? '' : STATUS_TEXT[tile.status.kind];
-      const detail = tile.status.kind === 'error' ? `: ${tile.status.message}` : '';
+      const detail =
+        tile.status.kind === 'error' ? `: ${tile.status.message}` : tile.status.kind === 'unreadable' && tile.status.detail ? ` (${tile.status.detail})` : '';
       status.textContent = statusText ? statusText + detail : '';
       status.hidden = !statusText;
       status.dataset.status = tile.status.kind;

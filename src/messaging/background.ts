@@ -32,6 +32,8 @@ export interface BackgroundProtocol {
   setOverlay(req: { tabId: number; on: boolean }): { on: boolean };
   /** Popup passes a tabId; a content script omits it and gets its own tab's state. */
   getOverlay(req: { tabId?: number }): TabStats;
+  /** Content script: its tab's pixels must be read by tab capture (unreadable canvases). */
+  requestTabCapture(): { ok: true } | { ok: false; reason: string };
   /** Content script: one analyzed frame (feeds the badge, live stats and call summaries). */
   frameAnalyzed(req: FrameReport): void;
   /** Content script: what the overlay shows now, for the action badge. */

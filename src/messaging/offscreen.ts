@@ -15,6 +15,15 @@ export interface FrameRequest {
   image: Blob;
 }
 
+/** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */
+export interface TabRegionRequest {
+  tileId: string;
+  frameTime: number;
+  /** The tile's rectangle and the viewport, in CSS pixels of the tab. */
+  rect: { x: number; y: number; width: number; height: number };
+  viewport: { width: number; height: number };
+}
+
 export interface FrameAnalysis extends AnalyzeResult {
   tileId: string;
   frameTime: number;
@@ -24,6 +33,10 @@ export interface FrameAnalysis extends AnalyzeResult {
 
 export interface OffscreenProtocol {
   analyzeFrame(req: FrameRequest): FrameAnalysis;
+  analyzeTabRegion(req: TabRegionRequest): FrameAnalysis;
+  /** Background: start reading a tab from a tabCapture stream id (getUserMedia here). */
+  startTabCapture(req: { tabId: number; streamId: string }): { width: number; height: number };
+  stopTabCapture(req: { tabId: number }): void;
   pipelineStatus(): PipelineState;
 }
 

@@ -1,9 +1,13 @@
 // Node (Playwright): launches Debian Chromium with the built extension; records every request.
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Request } from 'playwright-core';
+import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
+import { expect } from 'vitest';
 import { REPO_ROOT } from '../../tools/lib/paths';
+
+const require = createRequire(import.meta.url);
 
 export const EXTENSION_DIR = join(REPO_ROOT, '.output', 'chrome-mv3');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,6 +23,13 @@ export interface ExtensionSession {
   /** Every request any page, worker or extension context made, in order. */
   requests: Request[];
   close(): Promise<void>;
+}
+
+/** Chrome's id for an unpacked extension: sha256 of its absolute path, first 32 hex digits as a-p. */
+export function unpackedExtensionId(dir: string): string {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const hex = createHash('sha256').update(dir).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + Number.parseInt(c, 16))).join('');
 }
 
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionSession> {
@@ -45,6 +56,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   let [worker] = context.serviceWorkers();
   worker ??= await context.waitForEvent('serviceworker', { timeout: 30_000 });
   const extensionId = new URL(worker.url()).host;
+  if (extensionId !== unpackedExtensionId(EXTENSION_DIR)) throw new Error(`unexpected extension id ${extensionId}`);
   return {
     context,
     extensionId,
@@ -140,3 +152,36 @@ export function readOverlay(page: import('playwright-core').Page): Promise<Overl
     });
   });
 }
+
+export type ExtensionPage = Awaited<ReturnType<typeof extensionPage>>;
+
+/** Open a fixture page at its real URL and find its tab id. */
+export async function openFixturePage(
+  session: ExtensionSession,
+  ext: ExtensionPage,
+  key: keyof typeof FIXTURE_PAGES,
+  query = '',
+): Promise<{ page: Page; tabId: number }> {
+  const page = await session.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.goto(FIXTURE_PAGES[key].url + query);
+  const tabId = await ext.tabIdOf(`${FIXTURE_PAGES[key].url.split('?')[0]}*`);
+  if (tabId === null) throw new Error(`no tab for ${key}`);
+  await page.bringToFront();
+  return { page, tabId };
+}
+
+/** Wait until at least `tiles` tiles show a chip; returns the overlay then. */
+export async function waitForChipsOn(page: Page, tiles: number, timeoutMs: number): Promise<OverlaySnapshot[]> {
+  await expect
+    .poll(async () => (await readOverlay(page))?.filter((t) => t.chips.length > 0).length ?? 0, { timeout: timeoutMs, interval: 200 })
+    .toBeGreaterThanOrEqual(tiles);
+  return (await readOverlay(page))!;
+}
+
+type Rect = { x: number; y: number; width: number; height: number };
+export const inside = (inner: Rect, outer: Rect, slack = 2) =>
+  inner.x >= outer.x - slack &&
+  inner.y >= outer.y - slack &&
+  inner.x + inner.width <= outer.x + outer.width + slack &&
+  inner.y + inner.height <= outer.y + outer.height + slack;

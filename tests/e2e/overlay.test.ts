@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, sharedPath } from '../../tools/lib/paths';
-import { extensionPage, type ExtensionSession, FIXTURE_PAGES, launchExtension, readOverlay, serveFixtures } from './harness';
+import { extensionPage, type ExtensionSession, FIXTURE_PAGES, inside, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 /** A chip must appear over every face within this long after the overlay is turned on. */
@@ -18,7 +18,8 @@ let ext: Awaited<ReturnType<typeof extensionPage>>;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   session = await launchExtension({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [
+'--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
   });
   ({ blocked } = await serveFixtures(session));
   ext = await extensionPage(session);
@@ -27,31 +28,10 @@ afterAll(async () => {
   await session?.close();
 });
 
-async function openFixture(key: keyof typeof FIXTURE_PAGES): Promise<{ page: Page; tabId: number }> {
-  const page = await session.context.newPage();
-  await page.setViewportSize({ width: 1000, height: 600 });
-  await page.goto(FIXTURE_PAGES[key].url);
-  const tabId = await ext.tabIdOf(`${FIXTURE_PAGES[key].url.split('?')[0]}*`);
-  if (tabId === null) throw new Error(`no tab for ${key}`);
-  await page.bringToFront();
-  return { page, tabId };
-}
-
+const openFixture = (key: keyof typeof FIXTURE_PAGES) => openFixturePage(session, ext, key);
 const setOverlay = (tabId: number, on: boolean) => ext.send<{ on: boolean }>('setOverlay', { tabId, on });
 const stats = (tabId: number) => ext.send<{ on: boolean; framesAnalyzed: number }>('getOverlay', { tabId });
-
-async function waitForChips(page: Page, tiles: number) {
-  await expect
-    .poll(async () => (await readOverlay(page))?.filter((t) => t.chips.length > 0).length ?? 0, { timeout: FIRST_LABEL_MS, interval: 200 })
-    .toBeGreaterThanOrEqual(tiles);
-  return (await readOverlay(page))!;
-}
-
-const inside = (inner: { x: number; y: number; width: number; height: number }, outer: typeof inner, slack = 2) =>
-  inner.x >= outer.x - slack &&
-  inner.y >= outer.y - slack &&
-  inner.x + inner.width <= outer.x + outer.width + slack &&
-  inner.y + inner.height <= outer.y + outer.height + slack;
+const waitForChips = (page: Page, tiles: number) => waitForChipsOn(page, tiles, FIRST_LABEL_MS);
 
 describe('Meet-like gallery (3 videos + fake-camera self view)', () => {
   let page: Page;

@@ -1,0 +1,50 @@
+// Offscreen document: tab-capture streams (one per tab) and cropping a tile's rectangle out of them.
+import { contentRect, fitWithin } from '@/src/core/geometry';
+
+const MAX_SIDE = 480;
+const streams = new Map<number, { video: HTMLVideoElement; stream: MediaStream }>();
+let canvas: HTMLCanvasElement | null = null;
+
+export async function startTabCapture(tabId: number, streamId: string): Promise<{ width: number; height: number }> {
+  stopTabCapture(tabId);
+  // Chrome's tab-capture constraints (chromeMediaSource) are not in the standard typings.
+  const constraints = { audio: false, video: { mandatory: { chromeMediaSource: 'tab', chromeMediaSourceId: streamId } } } as unknown as MediaStreamConstraints;
+  const stream = await navigator.mediaDevices.getUserMedia(constraints);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = stream;
+  await video.play();
+  streams.set(tabId, { video, stream });
+  return { width: video.videoWidth, height: video.videoHeight };
+}
+
+export function stopTabCapture(tabId: number): void {
+  const s = streams.get(tabId);
+  if (!s) return;
+  for (const track of s.stream.getTracks()) track.stop();
+  s.video.srcObject = null;
+  streams.delete(tabId);
+}
+
+/** The tile's rectangle from the latest captured tab frame, downscaled like content-side frames. */
+export function cropTabRegion(
+  tabId: number,
+  rect: { x: number; y: number; width: number; height: number },
+  viewport: { width: number; height: number },
+): HTMLCanvasElement {
+  const { video } = streams.get(tabId) ?? {};
+  if (!video) throw new Error('tab capture is not running for this tab');
+  if (video.videoWidth === 0) throw new Error('tab capture has no frame yet');
+  // Chrome letterboxes the tab into the stream's frame size, keeping its aspect ratio.
+  const page = contentRect(video.videoWidth, video.videoHeight, viewport.width, viewport.height, 'contain');
+  const s = page.width / viewport.width;
+  const src = { x: page.x + rect.x * s, y: page.y + rect.y * s, width: rect.width * s, height: rect.height * s };
+  const out = fitWithin(src.width, src.height, MAX_SIDE);
+  canvas ??= document.createElement('canvas');
+  canvas.width = out.width;
+  canvas.height = out.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d context');
+  ctx.drawImage(video, src.x, src.y, src.width, src.height, 0, 0, out.width, out.height);
+  return canvas;
+}

@@ -1,0 +1,44 @@
+// Node (Playwright): tiles whose pixels the page cannot read are cropped from a tab capture.
+// Its own browser: Chromium's fake-camera flags replace every capture source, tab capture included.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EXTENSION_DIR,
+  type ExtensionPage,
+  extensionPage,
+  type ExtensionSession,
+  inside,
+  launchExtension,
+  openFixturePage,
+  readOverlay,
+  serveFixtures,
+  unpackedExtensionId,
+  waitForChipsOn,
+} from './harness';
+
+describe('Zoom-like page whose canvas is tainted by a cross-origin video', () => {
+  let session: ExtensionSession;
+  let ext: ExtensionPage;
+  beforeAll(async () => {
+    session = await launchExtension({
+      // Stand in for the toolbar click that tab capture needs (headless has no toolbar to click).
+      args: [`--allowlisted-extension-id=${unpackedExtensionId(EXTENSION_DIR)}`, '--auto-accept-this-tab-capture'],
+    });
+    await serveFixtures(session);
+    ext = await extensionPage(session);
+  });
+  afterAll(async () => session?.close());
+
+  it('falls back to tab capture and crops the tile by its rectangle', async () => {
+    const { page, tabId } = await openFixturePage(session, ext, 'zoom', '?tainted=1');
+    await page.waitForTimeout(1500);
+    await ext.send('setOverlay', { tabId, on: true });
+    const tiles = await waitForChipsOn(page, 1, 15_000);
+    const canvas = await page.evaluate(() => document.querySelector('canvas')!.getBoundingClientRect().toJSON() as DOMRect);
+    const chip = tiles[0]!.chips[0]!;
+    expect(inside(chip.rect, canvas)).toBe(true);
+    // The face box stays square: the crop follows the capture's letterboxing.
+    expect(Math.abs(chip.rect.width - chip.rect.height) / chip.rect.width).toBeLessThan(0.15);
+    await ext.send('setOverlay', { tabId, on: false });
+    await expect.poll(() => readOverlay(page), { timeout: 2000 }).toBeNull();
+  });
+});
