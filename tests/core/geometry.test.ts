@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { contentRect, fitWithin, frameBoxToElement } from '../../src/core/geometry';
+
+describe('contentRect (object-fit)', () => {
+  it('contain letterboxes a 16:9 frame in a square element', () => {
+    expect(contentRect(100, 100, 160, 90, 'contain')).toEqual({ x: 0, y: 21.875, width: 100, height: 56.25 });
+  });
+  it('cover crops a 16:9 frame to fill a square element', () => {
+    const r = contentRect(100, 100, 160, 90, 'cover');
+    expect(r.height).toBe(100);
+    expect(r.width).toBeCloseTo(177.78, 2);
+    expect(r.x).toBeCloseTo(-38.89, 2);
+  });
+  it('fill stretches; none keeps pixel size centred; scale-down never enlarges', () => {
+    expect(contentRect(100, 50, 10, 10, 'fill')).toEqual({ x: 0, y: 0, width: 100, height: 50 });
+    expect(contentRect(100, 100, 20, 10, 'none')).toEqual({ x: 40, y: 45, width: 20, height: 10 });
+    expect(contentRect(100, 100, 20, 10, 'scale-down')).toEqual({ x: 40, y: 45, width: 20, height: 10 });
+  });
+});
+
+describe('frameBoxToElement', () => {
+  it('maps a box through contain and scales it', () => {
+    expect(frameBoxToElement({ x: 80, y: 45, width: 16, height: 9 }, { width: 160, height: 90 }, { width: 320, height: 180 }, 'contain')).toEqual({
+      x: 160,
+      y: 90,
+      width: 32,
+      height: 18,
+    });
+  });
+  it('clips a box that cover pushes partly outside the element, and drops one fully outside', () => {
+    const frame = { width: 160, height: 90 };
+    const el = { width: 90, height: 90 };
+    const clipped = frameBoxToElement({ x: 0, y: 0, width: 60, height: 90 }, frame, el, 'cover');
+    expect(clipped!.x).toBe(0);
+    expect(clipped!.width).toBeCloseTo(60 - 35, 6);
+    expect(frameBoxToElement({ x: 0, y: 0, width: 20, height: 20 }, frame, el, 'cover')).toBeNull();
+  });
+});
+
+describe('fitWithin', () => {
+  it('downscales to the max side keeping aspect, never upscales', () => {
+    expect(fitWithin(1280, 720, 480)).toEqual({ width: 480, height: 270 });
+    expect(fitWithin(320, 180, 480)).toEqual({ width: 320, height: 180 });
+    expect(fitWithin(0, 0, 480)).toEqual({ width: 1, height: 1 });
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { FrameScheduler } from '../../src/core/scheduler';
+
+const all = () => true;
+
+describe('FrameScheduler', () => {
+  it('samples a new tile at once, then at the target rate', () => {
+    const s = new FrameScheduler({ fps: 4 });
+    s.add('a', 0);
+    expect(s.due(0, all)).toEqual(['a']);
+    s.started('a', 0);
+    s.finished('a', 50, 50);
+    expect(s.due(100, all)).toEqual([]);
+    expect(s.due(250, all)).toEqual(['a']);
+  });
+
+  it('keeps at most one frame in flight per tile: a busy tile is skipped, not queued', () => {
+    const s = new FrameScheduler({ fps: 10 });
+    s.add('a', 0);
+    s.started('a', 0);
+    expect(s.due(5000, all)).toEqual([]);
+    expect(s.inFlight('a')).toBe(true);
+    s.finished('a', 5000, 5000);
+    expect(s.due(5000, all)).toEqual(['a']);
+  });
+
+  it('slows a tile down when analysis takes longer than the target interval, and speeds up again', () => {
+    const s = new FrameScheduler({ fps: 5, smoothing: 1 });
+    s.add('a', 0);
+    s.started('a', 0);
+    s.finished('a', 600, 600);
+    expect(s.intervalMs('a')).toBeCloseTo(720, 6); // 1.2 x latency
+    s.started('a', 720);
+    s.finished('a', 740, 20);
+    expect(s.intervalMs('a')).toBe(200);
+  });
+
+  it('bounds the interval between min and max', () => {
+    const s = new FrameScheduler({ fps: 100, minIntervalMs: 100, maxIntervalMs: 1000, smoothing: 1 });
+    s.add('a', 0);
+    expect(s.intervalMs('a')).toBe(100);
+    s.started('a', 0);
+    s.finished('a', 10_000, 10_000);
+    expect(s.intervalMs('a')).toBe(1000);
+  });
+
+  it('ignores tiles that are not eligible (hidden, paused) and orders the rest most overdue first', () => {
+    const s = new FrameScheduler({ fps: 4 });
+    s.add('a', 100);
+    s.add('b', 0);
+    s.add('c', 50);
+    expect(s.due(200, (id) => id !== 'c')).toEqual(['b', 'a']);
+  });
+
+  it('reports when the next tile is due, and forgets removed tiles', () => {
+    const s = new FrameScheduler({ fps: 4 });
+    expect(s.msUntilNext(0)).toBeNull();
+    s.add('a', 0);
+    s.started('a', 0);
+    s.finished('a', 10, 10);
+    expect(s.msUntilNext(10)).toBe(240);
+    s.remove('a');
+    expect(s.has('a')).toBe(false);
+    expect(s.msUntilNext(10)).toBeNull();
+  });
+
+  it('retries a skipped sample after the normal interval and applies a new fps to every tile', () => {
+    const s = new FrameScheduler({ fps: 4 });
+    s.add('a', 0);
+    s.skipped('a', 0);
+    expect(s.due(100, all)).toEqual([]);
+    expect(s.due(250, all)).toEqual(['a']);
+    s.setFps(2);
+    expect(s.intervalMs('a')).toBe(500);
+  });
+});
