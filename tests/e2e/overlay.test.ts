@@ -107,6 +107,41 @@ describe('Meet-like gallery (3 videos + fake-camera self view)', () => {
     expect((await readOverlay(page))!.length).toBe(before);
   });
 
+  it('shows a clear state for a paused video and for a video without a face', async () => {
+    await page.evaluate(() => {
+      document.querySelector('video')!.pause();
+      // A participant whose camera shows a wall: a video fed from a canvas gradient.
+      const c = document.createElement('canvas');
+      c.width = 320;
+      c.height = 180;
+      const ctx = c.getContext('2d')!;
+      const g = ctx.createLinearGradient(0, 0, 320, 180);
+      g.addColorStop(0, '#8a9'), g.addColorStop(1, '#345');
+      setInterval(() => {
+        ctx.fillStyle = g;
+        ctx.fillRect(0, 0, 320, 180);
+      }, 100);
+      const tile = document.createElement('div');
+      tile.className = 'tile';
+      tile.dataset.participantId = 'spaces/x/devices/wall';
+      const v = document.createElement('video');
+      v.muted = true;
+      v.autoplay = true;
+      v.srcObject = c.captureStream(10);
+      tile.append(v);
+      document.getElementById('grid')!.append(tile);
+    });
+    const firstVideo = await page.evaluate(() => document.querySelector('video')!.getBoundingClientRect().toJSON() as DOMRect);
+    await expect
+      .poll(async () => (await readOverlay(page))!.find((t) => Math.abs(t.rect.x - firstVideo.x) < 1 && Math.abs(t.rect.y - firstVideo.y) < 1)?.status, {
+        timeout: 3000,
+      })
+      .toBe('paused');
+    await expect.poll(async () => (await readOverlay(page))!.some((t) => t.status === 'no-face'), { timeout: 8000 }).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'meet-states.png') });
+    await page.evaluate(() => document.querySelector('video')!.play());
+  });
+
   it('turning off removes the overlay and stops frame sampling', async () => {
     const running = (await stats(tabId)).framesAnalyzed;
     expect(running).toBeGreaterThan(20);
