@@ -2,7 +2,7 @@
 import { backgroundMessenger } from '@/src/messaging/background';
 import { ensureOffscreen } from './offscreen-host';
 import { startTabCapture, stopTabCapture } from './tab-capture';
-import { forgetTab, isOverlayOn, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
+import { forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 
 export default defineBackground(() => {
   backgroundMessenger.onMessage('ensureOffscreen', () => ensureOffscreen());
@@ -19,6 +19,7 @@ export default defineBackground(() => {
     if (tabId === undefined) throw new Error('getOverlay: no tab');
     return tabStats(tabId);
   });
+  backgroundMessenger.onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
   backgroundMessenger.onMessage('frameAnalyzed', ({ data, sender }) => {
     if (sender.tab?.id !== undefined) recordFrame(sender.tab.id, data);
   });

@@ -1,10 +1,13 @@
 // Background service worker: which tabs have the overlay on (storage.session survives worker
 // restarts), live per-tab stats, and the action badge.
-import type { FrameReport, OverlayReport, TabStats } from '@/src/messaging/background';
+import type { FrameReport, FrameTimings, OverlayReport, TabStats } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 
 const tabsOn = storage.defineItem<Record<string, boolean>>('session:overlayTabs', { fallback: {} });
 const stats = new Map<number, Omit<TabStats, 'on'>>();
+/** The latest frames' timings per tab (bounded: a long call never grows it). */
+const timings = new Map<number, FrameTimings[]>();
+const MAX_TIMINGS = 2000;
 
 function statsFor(tabId: number): Omit<TabStats, 'on'> {
   let s = stats.get(tabId);
@@ -42,10 +45,19 @@ export function recordFrame(tabId: number, report: FrameReport): void {
   const s = statsFor(tabId);
   s.framesAnalyzed++;
   s.lastFrameAt = Date.now();
+  const list = timings.get(tabId) ?? [];
+  list.push(report.timings);
+  if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
+  timings.set(tabId, list);
+}
+
+export function recentTimings(tabId: number, last = MAX_TIMINGS): FrameTimings[] {
+  return (timings.get(tabId) ?? []).slice(-last);
 }
 
 export async function forgetTab(tabId: number): Promise<void> {
   stats.delete(tabId);
+  timings.delete(tabId);
   const all = await tabsOn.getValue();
   if (String(tabId) in all) {
     delete all[String(tabId)];

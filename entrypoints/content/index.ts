@@ -4,6 +4,7 @@ import { backgroundMessenger } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
+import { getSettings, watchSettings } from '@/src/storage/settings';
 import { SITE_MATCHES } from '@/src/sites/matches';
 
 const warn = (what: string) => (err: unknown) => console.warn(`[emotion-overlay] ${what} failed`, err);
@@ -24,6 +25,8 @@ export default defineContentScript({
       reportFrame: (r) => void backgroundMessenger.sendMessage('frameAnalyzed', r).catch(warn('frameAnalyzed')),
       reportOverlay: (r) => void backgroundMessenger.sendMessage('reportOverlay', r).catch(warn('reportOverlay')),
     });
+    void getSettings().then((s) => controller.updateSettings(s), warn('settings'));
+    const unwatch = watchSettings((s) => controller.updateSettings(s));
     const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
       if (data.on) controller.start();
       else controller.stop();
@@ -31,6 +34,7 @@ export default defineContentScript({
     });
     ctx.onInvalidated(() => {
       off();
+      unwatch();
       controller.stop();
     });
     // The overlay stays on across reloads of a tab where the user turned it on.

@@ -2,7 +2,8 @@
 import { parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
-import { type FrameAnalysis, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { type FrameAnalysis, type FramePayload, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import type { PixelData } from '@/src/ml/preprocess';
 import { cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
 
 let state: PipelineState = { state: 'loading' };
@@ -34,27 +35,41 @@ ready.catch((err: unknown) => {
 
 offscreenMessenger.onMessage('pipelineStatus', () => state);
 
+const now = () => performance.timeOrigin + performance.now();
+
+/** Decode a frame payload into something the pipeline takes; the returned release frees it. */
+async function decodeFrame(frame: FramePayload): Promise<{ input: ImageBitmap | PixelData; release: () => void }> {
+  if (frame.kind === 'jpeg') {
+    const bitmap = await createImageBitmap(frame.blob);
+    return { input: bitmap, release: () => bitmap.close() };
+  }
+  if (frame.data.byteLength !== frame.width * frame.height * 4) throw new Error('raw frame: size does not match its dimensions');
+  return { input: { data: new Uint8ClampedArray(frame.data), width: frame.width, height: frame.height }, release: () => undefined };
+}
+
 offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
+  const receivedAt = now();
   const t0 = performance.now();
   const pipeline = await ready;
-  const bitmap = await createImageBitmap(data.image);
+  const { input, release } = await decodeFrame(data.frame);
   const t1 = performance.now();
   try {
-    const result = await pipeline.analyze(bitmap);
-    return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { decode: t1 - t0, total: performance.now() - t0 } };
+    const result = await pipeline.analyze(input, { minFaceSize: data.minFaceSize });
+    return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
   } finally {
-    bitmap.close();
+    release();
   }
 });
 
 offscreenMessenger.onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
+  const receivedAt = now();
   const t0 = performance.now();
   const pipeline = await ready;
   if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
   const crop = cropTabRegion(sender.tab.id, data.rect, data.viewport);
   const t1 = performance.now();
-  const result = await pipeline.analyze(crop);
-  return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { decode: t1 - t0, total: performance.now() - t0 } };
+  const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize });
+  return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
 });
 
 offscreenMessenger.onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));

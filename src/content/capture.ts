@@ -2,8 +2,10 @@
 import { fitWithin } from '../core/geometry';
 import type { TileMedia } from '../sites/types';
 
+import type { FramePayload } from '../messaging/offscreen';
+
 export type CaptureResult =
-  | { ok: true; blob: Blob; width: number; height: number }
+  | { ok: true; frame: FramePayload; width: number; height: number; mainThreadMs: number }
   | { ok: false; reason: 'no-frame' | 'unreadable' | 'blank'; detail?: string };
 
 /** Frames are downscaled so their longer side is at most this (faces in call tiles stay > 40 px). */
@@ -28,8 +30,10 @@ function looksBlank(ctx: OffscreenCanvasRenderingContext2D, width: number, heigh
 export class FrameGrabber {
   private canvas: OffscreenCanvas | null = null;
 
-  async capture(media: TileMedia): Promise<CaptureResult> {
+  /** Copy the tile's current frame; `mainThreadMs` is the synchronous part (what the page feels). */
+  async capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg'): Promise<CaptureResult> {
     if (!hasFrame(media)) return { ok: false, reason: 'no-frame' };
+    let mainThreadMs = 0;
     const src = sourceSize(media);
     const { width, height } = fitWithin(src.width, src.height, MAX_FRAME_SIDE);
     this.canvas ??= new OffscreenCanvas(width, height);
@@ -40,8 +44,10 @@ export class FrameGrabber {
     const ctx = this.canvas.getContext('2d', { willReadFrequently: false });
     if (!ctx) return { ok: false, reason: 'unreadable', detail: 'no 2d context' };
     const draw = () => {
+      const t = performance.now();
       ctx.clearRect(0, 0, width, height);
       ctx.drawImage(media, 0, 0, width, height);
+      mainThreadMs += performance.now() - t;
     };
     if (media instanceof HTMLCanvasElement) {
       // A WebGL canvas without preserveDrawingBuffer only holds its pixels until the frame is
@@ -57,8 +63,16 @@ export class FrameGrabber {
     }
     try {
       if (media instanceof HTMLCanvasElement && looksBlank(ctx, width, height)) return { ok: false, reason: 'blank' };
-      const blob = await this.canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-      return { ok: true, blob, width, height };
+      const t = performance.now();
+      if (encoding === 'raw') {
+        const data = ctx.getImageData(0, 0, width, height).data.buffer;
+        mainThreadMs += performance.now() - t;
+        return { ok: true, frame: { kind: 'raw', data, width, height }, width, height, mainThreadMs };
+      }
+      // Encoding runs off the main thread; only the call itself counts.
+      const pending = this.canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+      mainThreadMs += performance.now() - t;
+      return { ok: true, frame: { kind: 'jpeg', blob: await pending }, width, height, mainThreadMs };
     } catch (err) {
       // SecurityError: a cross-origin (tainted) video or canvas; its pixels are not ours to read.
       return { ok: false, reason: 'unreadable', detail: err instanceof Error ? err.name : String(err) };

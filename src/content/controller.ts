@@ -2,22 +2,14 @@
 // offscreen ML host, tracks and smooths faces, and draws the result. Everything is torn down by stop().
 import { frameBoxToElement, type ObjectFit } from '../core/geometry';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
-import type { FrameReport, OverlayReport } from '../messaging/background';
+import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
+import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import { findTiles, type SiteAdapter } from '../sites';
 import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
 import { FrameGrabber } from './capture';
-import { Overlay, type OverlayOptions, type OverlayTile, type TileStatus } from './overlay';
-
-export interface ControllerSettings extends OverlayOptions {
-  /** Target analyzed frames per second per tile. */
-  fps: number;
-  /** Smoothing window in frames. */
-  window: number;
-}
-
-export const DEFAULT_SETTINGS: ControllerSettings = { fps: 4, window: DEFAULT_TRACKING.window, showBoxes: true, chipStyle: 'text' };
+import { Overlay, type OverlayTile, type TileStatus } from './overlay';
 
 export interface ControllerDeps {
   win: Window;
@@ -69,7 +61,7 @@ export class OverlayController {
 
   constructor(
     private readonly deps: ControllerDeps,
-    private settings: ControllerSettings = DEFAULT_SETTINGS,
+    private settings: Settings = DEFAULT_SETTINGS,
   ) {
     this.scheduler = new FrameScheduler({ fps: settings.fps });
     this.overlay = new Overlay(deps.doc, settings);
@@ -79,7 +71,7 @@ export class OverlayController {
     return this.on;
   }
 
-  updateSettings(settings: ControllerSettings): void {
+  updateSettings(settings: Settings): void {
     this.settings = settings;
     this.scheduler.setFps(settings.fps);
     this.overlay.setOptions(settings);
@@ -161,7 +153,7 @@ export class OverlayController {
         media,
         name,
         visible: true,
-        tracker: new FaceTracker({ ...DEFAULT_TRACKING, window: this.settings.window }),
+        tracker: new FaceTracker({ ...DEFAULT_TRACKING, window: this.settings.smoothingWindow }),
         faces: [],
         status: { kind: this.pipeline.state === 'ready' ? 'analyzing' : 'loading' },
         frame: null,
@@ -241,19 +233,28 @@ export class OverlayController {
     }
   }
 
-  private async request(rec: TileRecord, frameTime: number): Promise<FrameAnalysis | null> {
+  /** Sample one frame of a tile and have it analyzed; null when there was nothing to sample. */
+  private async request(
+    rec: TileRecord,
+    frameTime: number,
+  ): Promise<{ result: FrameAnalysis; captureMs: number; mainThreadMs: number; source: FrameTimings['source'] } | null> {
+    const { win } = this.deps;
+    const { minFaceSize } = this.settings;
+    const t0 = win.performance.now();
     if (rec.source === 'tab') {
       const r = rec.media.getBoundingClientRect();
-      const { innerWidth, innerHeight } = this.deps.win;
-      return this.deps.analyzeTabRegion({
-        tileId: rec.id,
-        frameTime,
-        rect: { x: r.x, y: r.y, width: r.width, height: r.height },
-        viewport: { width: innerWidth, height: innerHeight },
-      });
+      const rect = { x: r.x, y: r.y, width: r.width, height: r.height };
+      const mainThreadMs = win.performance.now() - t0;
+      const viewport = { width: win.innerWidth, height: win.innerHeight };
+      const result = await this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize });
+      return { result, captureMs: mainThreadMs, mainThreadMs, source: 'tab' };
     }
-    const shot = await this.grabber.capture(rec.media);
-    if (shot.ok) return this.deps.analyze({ tileId: rec.id, frameTime, image: shot.blob });
+    const shot = await this.grabber.capture(rec.media, this.settings.frameEncoding);
+    if (shot.ok) {
+      const captureMs = win.performance.now() - t0;
+      const result = await this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize });
+      return { result, captureMs, mainThreadMs: shot.mainThreadMs, source: shot.frame.kind };
+    }
     if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
     return null;
   }
@@ -263,12 +264,13 @@ export class OverlayController {
     const t0 = win.performance.now();
     this.scheduler.started(rec.id, t0);
     try {
-      const result = await this.request(rec, win.performance.timeOrigin + t0);
-      if (!result) {
+      const sampled = await this.request(rec, win.performance.timeOrigin + t0);
+      if (!sampled) {
         this.scheduler.finished(rec.id, win.performance.now(), 0);
         this.scheduler.skipped(rec.id, win.performance.now());
         return;
       }
+      const { result } = sampled;
       const now = win.performance.now();
       this.scheduler.finished(rec.id, now, now - t0);
       if (!this.on || this.byId.get(rec.id) !== rec) return; // turned off or tile removed meanwhile
@@ -282,6 +284,16 @@ export class OverlayController {
         frameTime: result.frameTime,
         faces: rec.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence })),
         latencyMs: now - t0,
+        timings: {
+          captureMs: sampled.captureMs,
+          mainThreadMs: sampled.mainThreadMs,
+          transitMs: result.offscreenMs.receivedAt - (result.frameTime + sampled.captureMs),
+          decodeMs: result.offscreenMs.decode,
+          detectMs: result.ms.detect,
+          classifyMs: result.ms.classify,
+          totalMs: now - t0,
+          source: sampled.source,
+        },
       });
       this.report();
     } catch (err) {
@@ -324,6 +336,7 @@ export class OverlayController {
       const faces = [];
       if (fresh && rec.frame) {
         for (const f of rec.faces) {
+          if (!this.settings.visibleLabels.includes(f.label)) continue;
           // A tab-capture crop is exactly the element's rectangle, so it maps with 'fill'.
           const box = frameBoxToElement(f.box, rec.frame, { width: r.width, height: r.height }, rec.source === 'tab' ? 'fill' : rec.fit);
           if (box) faces.push({ trackId: f.trackId, box, label: f.label, confidence: f.confidence });

@@ -15,6 +15,22 @@ export interface FrameReport {
   faces: Array<{ trackId: number; label: string; confidence: number }>;
   /** Sample-to-result latency in the content script. */
   latencyMs: number;
+  timings: FrameTimings;
+}
+
+/** Where a frame's time went, for benchmarks and the popup's live status. */
+export interface FrameTimings {
+  /** Content script: sampling the frame (copy + encode) and its synchronous, main-thread part. */
+  captureMs: number;
+  mainThreadMs: number;
+  /** Content send -> offscreen receive. */
+  transitMs: number;
+  decodeMs: number;
+  detectMs: number;
+  classifyMs: number;
+  /** Whole round trip, sample to result back in the content script. */
+  totalMs: number;
+  source: 'jpeg' | 'raw' | 'tab';
 }
 
 export interface TabStats {
@@ -36,6 +52,8 @@ export interface BackgroundProtocol {
   requestTabCapture(): { ok: true } | { ok: false; reason: string };
   /** Content script: one analyzed frame (feeds the badge, live stats and call summaries). */
   frameAnalyzed(req: FrameReport): void;
+  /** Benchmarks and the popup: the latest frames' timings for a tab (newest last). */
+  getTimings(req: { tabId: number; last?: number }): FrameTimings[];
   /** Content script: what the overlay shows now, for the action badge. */
   reportOverlay(req: OverlayReport): void;
 }

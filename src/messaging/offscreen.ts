@@ -7,12 +7,15 @@ export type PipelineState =
   | { state: 'ready'; backend: BackendName; detector: string; classifier: string; labels: string[]; loadMs: number }
   | { state: 'error'; error: string };
 
+/** A frame as it travels: a JPEG Blob, or raw RGBA pixels (both by structured clone, see wxt.config.ts). */
+export type FramePayload = { kind: 'jpeg'; blob: Blob } | { kind: 'raw'; data: ArrayBuffer; width: number; height: number };
+
 export interface FrameRequest {
   tileId: string;
-  /** Content-script clock (performance.timeOrigin + now) when the frame was sampled. */
+  /** Wall-clock ms (performance.timeOrigin + now) when the frame was sampled. */
   frameTime: number;
-  /** The frame, JPEG-encoded (Blob travels by structured clone, see wxt.config.ts). */
-  image: Blob;
+  frame: FramePayload;
+  minFaceSize?: number;
 }
 
 /** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */
@@ -22,13 +25,14 @@ export interface TabRegionRequest {
   /** The tile's rectangle and the viewport, in CSS pixels of the tab. */
   rect: { x: number; y: number; width: number; height: number };
   viewport: { width: number; height: number };
+  minFaceSize?: number;
 }
 
 export interface FrameAnalysis extends AnalyzeResult {
   tileId: string;
   frameTime: number;
-  /** Offscreen-side cost: blob decode, and the whole handler. */
-  offscreenMs: { decode: number; total: number };
+  /** Offscreen-side cost: when the request arrived (wall-clock ms), decode, and the whole handler. */
+  offscreenMs: { receivedAt: number; decode: number; total: number };
 }
 
 export interface OffscreenProtocol {

@@ -35,7 +35,7 @@ export interface Pipeline {
   readonly detectorId: string | null;
   readonly classifierId: string;
   readonly labels: readonly string[];
-  analyze(input: ImageInput): Promise<AnalyzeResult>;
+  analyze(input: ImageInput, opts?: { minFaceSize?: number }): Promise<AnalyzeResult>;
   dispose(): void;
 }
 
@@ -64,7 +64,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
   const labels = manifest.labels;
   let disposed = false;
 
-  async function analyzeTensor(image: tf.Tensor3D): Promise<AnalyzeResult> {
+  async function analyzeTensor(image: tf.Tensor3D, minFace = minFaceSize): Promise<AnalyzeResult> {
     const [height, width] = image.shape;
     const t0 = performance.now();
     let boxes: Array<{ box: PixelBox; score: number }>;
@@ -72,7 +72,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       const candidates = await detector.detect(image, minScore);
       boxes = nonMaxSuppression(candidates, { maxResults: maxFaces, iouThreshold, minScore })
         .map((c) => ({ box: cornersToPixels(c.box, width, height), score: c.score }))
-        .filter((f) => Math.min(f.box.width, f.box.height) >= Math.min(minFaceSize, width, height));
+        .filter((f) => Math.min(f.box.width, f.box.height) >= Math.min(minFace, width, height));
     } else {
       boxes = [{ box: { x: 0, y: 0, width, height }, score: 1 }];
     }
@@ -92,11 +92,11 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     detectorId: detectorEntry?.id ?? null,
     classifierId: classifierEntry.id,
     labels,
-    async analyze(input) {
+    async analyze(input, opts) {
       if (disposed) throw new Error('pipeline is disposed');
       const { image, owned } = toImageTensor(input);
       try {
-        return await analyzeTensor(image);
+        return await analyzeTensor(image, opts?.minFaceSize);
       } finally {
         if (owned) image.dispose();
       }

@@ -1,0 +1,56 @@
+// Pure: the user's settings, their defaults and their validation (stored values are checked on read).
+
+export interface Settings {
+  /** Target analyzed frames per second per tile. */
+  fps: number;
+  /** Faces smaller than this (CSS px of the analyzed frame) are ignored. */
+  minFaceSize: number;
+  /** Frames averaged per face label (the paper averaged 4). */
+  smoothingWindow: number;
+  chipStyle: 'text' | 'emoji';
+  showBoxes: boolean;
+  /** Labels drawn on chips; others are still counted in summaries. */
+  visibleLabels: string[];
+  /** Calls older than this many days are deleted. 0 keeps them forever. */
+  retentionDays: number;
+  /** How frames travel from the content script to the ML host. */
+  frameEncoding: 'jpeg' | 'raw';
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  fps: 4,
+  minFaceSize: 20,
+  smoothingWindow: 4,
+  chipStyle: 'text',
+  showBoxes: true,
+  visibleLabels: ['angry', 'happy', 'neutral', 'sad', 'surprise'],
+  retentionDays: 90,
+  frameEncoding: 'jpeg',
+};
+
+export const SETTINGS_LIMITS = {
+  fps: { min: 0.5, max: 15 },
+  minFaceSize: { min: 8, max: 200 },
+  smoothingWindow: { min: 1, max: 15 },
+  retentionDays: { min: 0, max: 3650 },
+} as const;
+
+function num(v: unknown, fallback: number, { min, max }: { min: number; max: number }): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
+}
+
+/** Any stored value -> valid Settings: unknown keys dropped, bad values replaced by defaults, numbers clamped. */
+export function validateSettings(raw: unknown): Settings {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const d = DEFAULT_SETTINGS;
+  return {
+    fps: num(r.fps, d.fps, SETTINGS_LIMITS.fps),
+    minFaceSize: num(r.minFaceSize, d.minFaceSize, SETTINGS_LIMITS.minFaceSize),
+    smoothingWindow: Math.round(num(r.smoothingWindow, d.smoothingWindow, SETTINGS_LIMITS.smoothingWindow)),
+    chipStyle: r.chipStyle === 'emoji' ? 'emoji' : 'text',
+    showBoxes: typeof r.showBoxes === 'boolean' ? r.showBoxes : d.showBoxes,
+    visibleLabels: Array.isArray(r.visibleLabels) ? r.visibleLabels.filter((l): l is string => typeof l === 'string') : d.visibleLabels,
+    retentionDays: Math.round(num(r.retentionDays, d.retentionDays, SETTINGS_LIMITS.retentionDays)),
+    frameEncoding: r.frameEncoding === 'raw' ? 'raw' : 'jpeg',
+  };
+}

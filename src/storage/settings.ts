@@ -1,0 +1,22 @@
+// Any extension context: the settings storage item (versioned; validated on every read).
+import { storage } from 'wxt/utils/storage';
+import { DEFAULT_SETTINGS, type Settings, validateSettings } from '../core/settings';
+
+export const settingsItem = storage.defineItem<Settings>('local:settings', {
+  fallback: DEFAULT_SETTINGS,
+  version: 1,
+});
+
+export async function getSettings(): Promise<Settings> {
+  return validateSettings(await settingsItem.getValue());
+}
+
+export async function updateSettings(patch: Partial<Settings>): Promise<Settings> {
+  const next = validateSettings({ ...(await getSettings()), ...patch });
+  await settingsItem.setValue(next);
+  return next;
+}
+
+export function watchSettings(cb: (s: Settings) => void): () => void {
+  return settingsItem.watch((v) => cb(validateSettings(v)));
+}

@@ -1,0 +1,188 @@
+// Node (Playwright): launches Debian Chromium with the built extension, serves fixture pages at
+// their real hostnames and records every request. Shared by tests/e2e and the browser benchmarks.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
+import { REPO_ROOT, sharedPath } from './paths';
+
+const require = createRequire(import.meta.url);
+
+export const EXTENSION_DIR = join(REPO_ROOT, '.output', 'chrome-mv3');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface LaunchOptions {
+  /** Extra Chromium flags (fake camera, WebGPU...). */
+  args?: string[];
+}
+
+export interface ExtensionSession {
+  context: BrowserContext;
+  extensionId: string;
+  /** Every request any page, worker or extension context made, in order. */
+  requests: Request[];
+  close(): Promise<void>;
+}
+
+/** Chrome's id for an unpacked extension: sha256 of its absolute path, first 32 hex digits as a-p. */
+export function unpackedExtensionId(dir: string): string {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const hex = createHash('sha256').update(dir).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + Number.parseInt(c, 16))).join('');
+}
+
+/** Polls until `fn` returns a truthy value or the time runs out (then throws `what`). */
+export async function waitUntil<T>(fn: () => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionSession> {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`extension not built: run \`npm run build\` (missing ${EXTENSION_DIR})`);
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'emotion-overlay-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+      ...(opts.args ?? []),
+    ],
+  });
+  const requests: Request[] = [];
+  context.on('request', (r) => requests.push(r));
+  let [worker] = context.serviceWorkers();
+  worker ??= await context.waitForEvent('serviceworker', { timeout: 30_000 });
+  const extensionId = new URL(worker.url()).host;
+  if (extensionId !== unpackedExtensionId(EXTENSION_DIR)) throw new Error(`unexpected extension id ${extensionId}`);
+  return {
+    context,
+    extensionId,
+    requests,
+    close: () => context.close(),
+  };
+}
+
+export const FIXTURES_DIR = join(REPO_ROOT, 'tests', 'e2e', 'fixtures');
+
+/** Fixture pages served at the real hostnames, so the manifest's real match patterns apply. */
+export const FIXTURE_PAGES = {
+  meet: { url: 'https://meet.google.com/abc-defg-hij', file: 'meet.html' },
+  youtube: { url: 'https://www.youtube.com/watch?v=fixture0001', file: 'youtube.html' },
+  zoom: { url: 'https://app.zoom.us/wc/123456789/join', file: 'zoom.html' },
+} as const;
+
+const FIXTURE_HOSTS = new Set(Object.values(FIXTURE_PAGES).map((p) => new URL(p.url).host));
+
+/**
+ * Serve the fixture pages and ../shared videos at their hostnames; abort (and record) every other
+ * request that would leave the browser.
+ */
+export async function serveFixtures(session: ExtensionSession): Promise<{ blocked: string[] }> {
+  const blocked: string[] = [];
+  await session.context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'chrome-extension:' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    if (!FIXTURE_HOSTS.has(url.host)) {
+      blocked.push(url.href);
+      return route.abort('blockedbyclient');
+    }
+    const page = Object.values(FIXTURE_PAGES).find((p) => new URL(p.url).pathname === url.pathname);
+    if (page) return route.fulfill({ contentType: 'text/html', body: readFileSync(join(FIXTURES_DIR, page.file)) });
+    const video = /^\/fixtures\/(talking-[\w-]+\.webm)$/.exec(url.pathname)?.[1];
+    if (video) return route.fulfill({ contentType: 'video/webm', body: readFileSync(sharedPath('fixtures', 'video', video)) });
+    blocked.push(url.href);
+    return route.fulfill({ status: 404, body: 'not a fixture' });
+  });
+  return { blocked };
+}
+
+/** An extension page to talk to the background as the popup does. */
+export async function extensionPage(session: ExtensionSession) {
+  const page = await session.context.newPage();
+  await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
+  const send = <T>(type: string, data: unknown) =>
+    page.evaluate(
+      ([t, d]) =>
+        new Promise<{ res?: unknown; err?: unknown }>((resolve) =>
+          chrome.runtime.sendMessage({ id: Math.floor(Math.random() * 1e9), type: t, data: d, timestamp: Date.now() }, resolve),
+        ),
+      [type, data] as const,
+    ).then((r) => {
+      if (r?.err) throw new Error(`${type}: ${JSON.stringify(r.err)}`);
+      return r?.res as T;
+    });
+  const tabIdOf = (urlPattern: string) =>
+    page.evaluate(async (u) => (await chrome.tabs.query({ url: u }))[0]?.id ?? null, urlPattern);
+  return { page, send, tabIdOf };
+}
+
+export interface OverlaySnapshot {
+  tileId: string;
+  rect: { x: number; y: number; width: number; height: number };
+  status: string;
+  chips: Array<{ label: string; text: string; rect: { x: number; y: number; width: number; height: number } }>;
+}
+
+/** What the overlay draws now, read from its shadow root. */
+export function readOverlay(page: import('playwright-core').Page): Promise<OverlaySnapshot[] | null> {
+  return page.evaluate(() => {
+    const host = document.querySelector('emotion-overlay-root');
+    const root = host?.shadowRoot;
+    if (!root) return null;
+    const rectOf = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    return [...root.querySelectorAll<HTMLElement>('.tile')].map((tile) => {
+      const status = tile.querySelector<HTMLElement>('.status');
+      return {
+        tileId: tile.dataset.tileId ?? '',
+        rect: rectOf(tile),
+        status: status && !status.hidden ? (status.dataset.status ?? '') : 'faces',
+        chips: [...tile.querySelectorAll<HTMLElement>('.face')].map((f) => {
+          const chip = f.querySelector<HTMLElement>('.chip');
+          return { label: chip?.dataset.label ?? '', text: chip?.textContent ?? '', rect: rectOf(f) };
+        }),
+      };
+    });
+  });
+}
+
+export type ExtensionPage = Awaited<ReturnType<typeof extensionPage>>;
+
+/** Open a fixture page at its real URL and find its tab id. */
+export async function openFixturePage(
+  session: ExtensionSession,
+  ext: ExtensionPage,
+  key: keyof typeof FIXTURE_PAGES,
+  query = '',
+): Promise<{ page: Page; tabId: number }> {
+  const page = await session.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.goto(FIXTURE_PAGES[key].url + query);
+  const tabId = await ext.tabIdOf(`${FIXTURE_PAGES[key].url.split('?')[0]}*`);
+  if (tabId === null) throw new Error(`no tab for ${key}`);
+  await page.bringToFront();
+  return { page, tabId };
+}
+
+type Rect = { x: number; y: number; width: number; height: number };
+export const inside = (inner: Rect, outer: Rect, slack = 2) =>
+  inner.x >= outer.x - slack &&
+  inner.y >= outer.y - slack &&
+  inner.x + inner.width <= outer.x + outer.width + slack &&
+  inner.y + inner.height <= outer.y + outer.height + slack;
