@@ -278,7 +278,9 @@ export class OverlayController {
       rec.frame = result.input;
       rec.lastResultAt = now;
       rec.status = { kind: rec.faces.length > 0 ? 'analyzing' : 'no-face' };
+      const { adapter, win: w, doc } = this.deps;
       this.deps.reportFrame({
+        call: { site: adapter.id, callId: adapter.callId(new URL(w.location.href)), title: doc.title },
         tileId: rec.id,
         name: rec.name,
         frameTime: result.frameTime,

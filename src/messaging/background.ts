@@ -1,5 +1,8 @@
 // Any extension context: the typed protocol the background service worker receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { Settings } from '../core/settings';
+import type { CallSummary, SiteId } from '../core/summary';
+import type { PipelineState } from './offscreen';
 
 export interface OverlayReport {
   on: boolean;
@@ -9,6 +12,8 @@ export interface OverlayReport {
 
 /** One analyzed frame of one tile, as the content script saw it (labels only, never pixels). */
 export interface FrameReport {
+  /** The call this frame belongs to (callId null: the page is not a call, nothing is summarized). */
+  call: { site: SiteId; callId: string | null; title: string };
   tileId: string;
   name: string | null;
   frameTime: number;
@@ -41,6 +46,22 @@ export interface TabStats {
   lastFrameAt: number | null;
 }
 
+export interface CallHistory {
+  calls: CallSummary[];
+  /** Stored records that could not be read (skipped, never shown half-broken). */
+  problems: string[];
+  /** Things the user should know, e.g. that old calls were pruned near the storage quota. */
+  notices: string[];
+}
+
+export interface LiveStatus {
+  tab: TabStats;
+  pipeline: PipelineState;
+  /** Analyzed frames per second in this tab over the last few seconds. */
+  fps: number;
+  call: CallSummary | null;
+}
+
 export interface BackgroundProtocol {
   /** Make sure the offscreen ML host exists (created on demand, recreated if it went away). */
   ensureOffscreen(): void;
@@ -52,6 +73,17 @@ export interface BackgroundProtocol {
   requestTabCapture(): { ok: true } | { ok: false; reason: string };
   /** Content script: one analyzed frame (feeds the badge, live stats and call summaries). */
   frameAnalyzed(req: FrameReport): void;
+  /** Popup: everything the "now" view shows for a tab. */
+  getLiveStatus(req: { tabId: number }): LiveStatus;
+  /** Popup: stored calls, newest first (live ones included, marked ended: false). */
+  listCalls(): CallHistory;
+  deleteCalls(req: { ids: string[] | 'all' }): void;
+  dismissNotices(): void;
+  getSettings(): Settings;
+  updateSettings(req: Partial<Settings>): Settings;
+  /** First-run notice: whether the user has read it, and recording that they have. */
+  getFirstRun(): { acknowledged: boolean };
+  acknowledgeFirstRun(): void;
   /** Benchmarks and the popup: the latest frames' timings for a tab (newest last). */
   getTimings(req: { tabId: number; last?: number }): FrameTimings[];
   /** Content script: what the overlay shows now, for the action badge. */

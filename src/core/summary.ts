@@ -1,0 +1,200 @@
+// Pure: per-call emotion summaries (aggregates only, never images) and the rules for when a call ends.
+
+export type SiteId = 'meet' | 'zoom' | 'youtube' | 'generic';
+export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted';
+
+/** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
+export const IDLE_END_MS = 2 * 60_000;
+/** A gap longer than this between two samples of a face counts as this long (a paused or hidden tile). */
+export const MAX_SAMPLE_GAP_MS = 2000;
+
+export interface ParticipantSummary {
+  /** Stable within the call: the tile's name where the site shows one, else the tile (and face) id. */
+  key: string;
+  name: string | null;
+  frames: number;
+  /** Milliseconds spent in each label (sample gaps capped at MAX_SAMPLE_GAP_MS). */
+  msByLabel: Record<string, number>;
+  /** Face-frames per label (used for shares while no time has accumulated yet). */
+  countByLabel: Record<string, number>;
+  lastSeen: number;
+}
+
+export interface TimelineMinute {
+  /** Minutes since the call started. */
+  minute: number;
+  /** Face-frames per label in that minute. */
+  countByLabel: Record<string, number>;
+}
+
+export interface CallSummary {
+  id: string;
+  site: SiteId;
+  callId: string;
+  title: string;
+  /** Epoch ms. */
+  start: number;
+  end: number;
+  frames: number;
+  labels: string[];
+  participants: ParticipantSummary[];
+  timeline: TimelineMinute[];
+  backend: string | null;
+  models: { detector: string; classifier: string } | null;
+  ended: boolean;
+  endReason: EndReason | null;
+}
+
+export interface AnalyzedFrame {
+  time: number;
+  tileId: string;
+  name: string | null;
+  faces: ReadonlyArray<{ trackId: number; label: string }>;
+}
+
+export function callKey(site: SiteId, callId: string): string {
+  return `${site}:${callId}`;
+}
+
+export function startCall(init: { site: SiteId; callId: string; title: string; time: number; labels: readonly string[] }): CallSummary {
+  return {
+    id: `${callKey(init.site, init.callId)}:${init.time}`,
+    site: init.site,
+    callId: init.callId,
+    title: init.title,
+    start: init.time,
+    end: init.time,
+    frames: 0,
+    labels: [...init.labels],
+    participants: [],
+    timeline: [],
+    backend: null,
+    models: null,
+    ended: false,
+    endReason: null,
+  };
+}
+
+function participantKey(frame: AnalyzedFrame, trackId: number): string {
+  const base = frame.name ? `name:${frame.name}` : `tile:${frame.tileId}`;
+  return frame.faces.length > 1 ? `${base}#${trackId}` : base;
+}
+
+const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) => [l, 0]));
+
+/** Fold one analyzed frame into the summary (returns a new summary; the input is not changed). */
+export function addFrame(summary: CallSummary, frame: AnalyzedFrame): CallSummary {
+  if (summary.ended) return summary;
+  const s: CallSummary = structuredClone(summary);
+  s.frames++;
+  s.end = Math.max(s.end, frame.time);
+  const minute = Math.max(0, Math.floor((frame.time - s.start) / 60_000));
+  let slot = s.timeline.find((m) => m.minute === minute);
+  if (!slot && frame.faces.length > 0) {
+    slot = { minute, countByLabel: zeros(s.labels) };
+    s.timeline.push(slot);
+    s.timeline.sort((a, b) => a.minute - b.minute);
+  }
+  for (const face of frame.faces) {
+    if (!s.labels.includes(face.label)) continue;
+    const key = participantKey(frame, face.trackId);
+    let p = s.participants.find((x) => x.key === key);
+    if (!p) {
+      p = { key, name: frame.name, frames: 0, msByLabel: zeros(s.labels), countByLabel: zeros(s.labels), lastSeen: frame.time };
+      s.participants.push(p);
+    }
+    const gap = Math.min(MAX_SAMPLE_GAP_MS, Math.max(0, frame.time - p.lastSeen));
+    p.frames++;
+    p.msByLabel[face.label] = (p.msByLabel[face.label] ?? 0) + gap;
+    p.countByLabel[face.label] = (p.countByLabel[face.label] ?? 0) + 1;
+    p.lastSeen = Math.max(p.lastSeen, frame.time);
+    if (slot) slot.countByLabel[face.label] = (slot.countByLabel[face.label] ?? 0) + 1;
+  }
+  return s;
+}
+
+/**
+ * End a call. Closing or leaving ends it at that moment (the tab was still showing the call); going
+ * idle or being interrupted (browser crash) ends it at its last analyzed frame.
+ */
+export function endCall(summary: CallSummary, time: number, reason: EndReason): CallSummary {
+  if (summary.ended) return summary;
+  const end = reason === 'idle' || reason === 'interrupted' ? summary.end : Math.max(summary.end, Math.min(time, summary.end + IDLE_END_MS));
+  return { ...summary, end, ended: true, endReason: reason };
+}
+
+export function durationMs(summary: CallSummary): number {
+  return Math.max(0, summary.end - summary.start);
+}
+
+/** Shares of time per label (falls back to frame counts before any time has accumulated). */
+export function shares(p: ParticipantSummary, labels: readonly string[]): Record<string, number> {
+  const ms = labels.reduce((a, l) => a + (p.msByLabel[l] ?? 0), 0);
+  const src = ms > 0 ? p.msByLabel : p.countByLabel;
+  const total = labels.reduce((a, l) => a + (src[l] ?? 0), 0);
+  return Object.fromEntries(labels.map((l) => [l, total > 0 ? (src[l] ?? 0) / total : 0]));
+}
+
+export function dominant(record: Readonly<Record<string, number>>): string | null {
+  let best: string | null = null;
+  let score = 0;
+  for (const [k, v] of Object.entries(record)) if (v > score) [best, score] = [k, v];
+  return best;
+}
+
+/** The call's overall label shares: all participants' time together. */
+export function callShares(summary: CallSummary): Record<string, number> {
+  const total = zeros(summary.labels);
+  for (const p of summary.participants) {
+    const sh = shares(p, summary.labels);
+    for (const l of summary.labels) total[l] = (total[l] ?? 0) + (sh[l] ?? 0) * p.frames;
+  }
+  const sum = Object.values(total).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(summary.labels.map((l) => [l, sum > 0 ? (total[l] ?? 0) / sum : 0]));
+}
+
+export function timelineShares(m: TimelineMinute): Record<string, number> {
+  const sum = Object.values(m.countByLabel).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(Object.entries(m.countByLabel).map(([l, c]) => [l, sum > 0 ? c / sum : 0]));
+}
+
+export type CallEvent =
+  | { type: 'frame'; time: number; site: SiteId; callId: string | null }
+  | { type: 'tab-closed'; time: number }
+  | { type: 'navigated'; time: number; site: SiteId; callId: string | null }
+  | { type: 'tick'; time: number };
+
+/** Whether the live call ends on this event, and why (null: it goes on). */
+export function endReasonFor(live: CallSummary, event: CallEvent): EndReason | null {
+  switch (event.type) {
+    case 'tab-closed':
+      return 'tab-closed';
+    case 'navigated':
+    case 'frame':
+      if (event.callId === null || callKey(event.site, event.callId) !== callKey(live.site, live.callId)) return 'navigated';
+      return event.type === 'frame' && event.time - live.end > IDLE_END_MS ? 'idle' : null;
+    case 'tick':
+      return event.time - live.end > IDLE_END_MS ? 'idle' : null;
+  }
+}
+
+function isNumRecord(v: unknown): v is Record<string, number> {
+  return typeof v === 'object' && v !== null && Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+/** Validate a stored summary; returns the reason it is unusable, or null when it is fine. */
+export function summaryProblem(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return 'not an object';
+  const c = raw as Partial<CallSummary>;
+  if (typeof c.id !== 'string' || !c.id) return 'no id';
+  if (!['meet', 'zoom', 'youtube', 'generic'].includes(c.site as string)) return `unknown site ${String(c.site)}`;
+  for (const k of ['start', 'end', 'frames'] as const) if (typeof c[k] !== 'number' || !Number.isFinite(c[k])) return `${k} is not a number`;
+  if (typeof c.callId !== 'string' || typeof c.title !== 'string') return 'callId/title missing';
+  if (!Array.isArray(c.labels) || !c.labels.every((l) => typeof l === 'string')) return 'labels missing';
+  if (!Array.isArray(c.participants) || !c.participants.every((p) => typeof p?.key === 'string' && isNumRecord(p.msByLabel) && isNumRecord(p.countByLabel))) {
+    return 'participants malformed';
+  }
+  if (!Array.isArray(c.timeline) || !c.timeline.every((m) => typeof m?.minute === 'number' && isNumRecord(m.countByLabel))) return 'timeline malformed';
+  if (typeof c.ended !== 'boolean') return 'ended flag missing';
+  return null;
+}
