@@ -1,12 +1,15 @@
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     projects: [
       {
+        // WxtVitest: storage and `browser` run against WXT's in-memory fake browser.
+        plugins: [WxtVitest()],
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/ml/**/*.test.ts', 'tests/tools/**/*.test.ts'],
+          include: ['tests/core/**/*.test.ts', 'tests/ml/**/*.test.ts', 'tests/tools/**/*.test.ts', 'tests/storage/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           // tfjs-backend-wasm registers process-wide handlers; one fork keeps model loads shared and memory low.

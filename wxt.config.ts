@@ -13,7 +13,7 @@ export default defineConfig({
     name: 'Emotion Overlay',
     description: 'On-device emotion overlay for video calls on Meet, Zoom web and YouTube. Nothing leaves your machine.',
     minimum_chrome_version: '116',
-    permissions: ['offscreen', 'storage', 'tabCapture'],
+    permissions: ['offscreen', 'storage', 'tabCapture', 'alarms'],
     host_permissions: SITE_MATCHES,
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",

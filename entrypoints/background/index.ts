@@ -1,42 +1,98 @@
-// Background service worker: wiring only (offscreen lifecycle, overlay toggles, commands).
+// Background service worker: wiring only (offscreen lifecycle, overlay toggles, call sessions,
+// storage writes, commands).
+import { parseModelsManifest } from '@/src/core/models';
 import { backgroundMessenger } from '@/src/messaging/background';
+import { offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { deleteCalls, firstRunItem, noticesItem, readCalls } from '@/src/storage/calls';
+import { getSettings, updateSettings } from '@/src/storage/settings';
+import { dropLive, liveCall, liveCalls, onFrame, onNavigated, onTabClosed, onTick } from './calls';
 import { ensureOffscreen } from './offscreen-host';
+import { analyzedFps, forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 import { startTabCapture, stopTabCapture } from './tab-capture';
-import { forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
+
+const TICK_ALARM = 'calls-tick';
+
+let labels: Promise<string[]> | null = null;
+function productLabels(): Promise<string[]> {
+  labels ??= fetch(chrome.runtime.getURL('models/models.json'))
+    .then((r) => r.json())
+    .then((j) => parseModelsManifest(j).labels);
+  return labels;
+}
+
+async function pipelineState(): Promise<PipelineState> {
+  try {
+    await ensureOffscreen();
+    return await offscreenMessenger.sendMessage('pipelineStatus', undefined);
+  } catch (err) {
+    return { state: 'error', error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function toggle(tabId: number, on: boolean): Promise<boolean> {
+  if (!on) await stopTabCapture(tabId);
+  return setOverlay(tabId, on);
+}
 
 export default defineBackground(() => {
   backgroundMessenger.onMessage('ensureOffscreen', () => ensureOffscreen());
-  backgroundMessenger.onMessage('setOverlay', async ({ data }) => {
-    if (!data.on) await stopTabCapture(data.tabId);
-    return { on: await setOverlay(data.tabId, data.on) };
-  });
-  backgroundMessenger.onMessage('requestTabCapture', ({ sender }) => {
-    if (sender.tab?.id === undefined) return { ok: false, reason: 'not sent from a tab' };
-    return startTabCapture(sender.tab.id);
-  });
+  backgroundMessenger.onMessage('setOverlay', async ({ data }) => ({ on: await toggle(data.tabId, data.on) }));
   backgroundMessenger.onMessage('getOverlay', async ({ data, sender }) => {
     const tabId = data.tabId ?? sender.tab?.id;
     if (tabId === undefined) throw new Error('getOverlay: no tab');
     return tabStats(tabId);
   });
-  backgroundMessenger.onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
-  backgroundMessenger.onMessage('frameAnalyzed', ({ data, sender }) => {
-    if (sender.tab?.id !== undefined) recordFrame(sender.tab.id, data);
+  backgroundMessenger.onMessage('requestTabCapture', ({ sender }) => {
+    if (sender.tab?.id === undefined) return { ok: false, reason: 'not sent from a tab' };
+    return startTabCapture(sender.tab.id);
   });
   backgroundMessenger.onMessage('reportOverlay', async ({ data, sender }) => {
     if (sender.tab?.id !== undefined) await showBadge(sender.tab.id, data);
   });
+  backgroundMessenger.onMessage('frameAnalyzed', async ({ data, sender }) => {
+    const tabId = sender.tab?.id;
+    if (tabId === undefined) return;
+    recordFrame(tabId, data);
+    await onFrame(tabId, data, await productLabels());
+  });
+  backgroundMessenger.onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
+  backgroundMessenger.onMessage('getLiveStatus', async ({ data }) => ({
+    tab: await tabStats(data.tabId),
+    pipeline: await pipelineState(),
+    fps: analyzedFps(data.tabId),
+    call: await liveCall(data.tabId),
+  }));
+  backgroundMessenger.onMessage('listCalls', async () => {
+    const { calls, problems } = await readCalls();
+    const current = await liveCalls();
+    const ids = new Set(current.map((c) => c.id));
+    return { calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start), problems, notices: await noticesItem.getValue() };
+  });
+  backgroundMessenger.onMessage('deleteCalls', async ({ data }) => {
+    await dropLive(data.ids);
+    await deleteCalls(data.ids);
+  });
+  backgroundMessenger.onMessage('dismissNotices', () => noticesItem.setValue([]));
+  backgroundMessenger.onMessage('getSettings', () => getSettings());
+  backgroundMessenger.onMessage('updateSettings', ({ data }) => updateSettings(data));
+  backgroundMessenger.onMessage('getFirstRun', async () => ({ acknowledged: await firstRunItem.getValue() }));
+  backgroundMessenger.onMessage('acknowledgeFirstRun', () => firstRunItem.setValue(true));
 
   browser.commands.onCommand.addListener(async (command, tab) => {
     if (command !== 'toggle-overlay') return;
     const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-    if (tabId === undefined) return;
-    const on = !(await isOverlayOn(tabId));
-    if (!on) await stopTabCapture(tabId);
-    await setOverlay(tabId, on);
+    if (tabId !== undefined) await toggle(tabId, !(await isOverlayOn(tabId)));
   });
   browser.tabs.onRemoved.addListener((tabId) => {
     void stopTabCapture(tabId);
     void forgetTab(tabId);
+    void onTabClosed(tabId);
+  });
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.url) void onNavigated(tabId, change.url);
+  });
+  void chrome.alarms.create(TICK_ALARM, { periodInMinutes: 0.5 });
+  chrome.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === TICK_ALARM) void onTick();
   });
 });

@@ -8,6 +8,9 @@ const stats = new Map<number, Omit<TabStats, 'on'>>();
 /** The latest frames' timings per tab (bounded: a long call never grows it). */
 const timings = new Map<number, FrameTimings[]>();
 const MAX_TIMINGS = 2000;
+/** Arrival times of the latest frames per tab, for the analyzed-frames-per-second figure. */
+const arrivals = new Map<number, number[]>();
+const FPS_WINDOW_MS = 5000;
 
 function statsFor(tabId: number): Omit<TabStats, 'on'> {
   let s = stats.get(tabId);
@@ -45,10 +48,19 @@ export function recordFrame(tabId: number, report: FrameReport): void {
   const s = statsFor(tabId);
   s.framesAnalyzed++;
   s.lastFrameAt = Date.now();
+  const now = Date.now();
+  const times = (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS);
+  times.push(now);
+  arrivals.set(tabId, times);
   const list = timings.get(tabId) ?? [];
   list.push(report.timings);
   if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
   timings.set(tabId, list);
+}
+
+export function analyzedFps(tabId: number): number {
+  const now = Date.now();
+  return (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS).length / (FPS_WINDOW_MS / 1000);
 }
 
 export function recentTimings(tabId: number, last = MAX_TIMINGS): FrameTimings[] {
@@ -58,6 +70,7 @@ export function recentTimings(tabId: number, last = MAX_TIMINGS): FrameTimings[]
 export async function forgetTab(tabId: number): Promise<void> {
   stats.delete(tabId);
   timings.delete(tabId);
+  arrivals.delete(tabId);
   const all = await tabsOn.getValue();
   if (String(tabId) in all) {
     delete all[String(tabId)];

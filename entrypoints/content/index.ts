@@ -1,5 +1,7 @@
 // Content script (Meet, Zoom web, YouTube): wiring only; the engine is src/content/controller.
 import { OverlayController } from '@/src/content/controller';
+import { RetryQueue } from '@/src/core/retry-queue';
+import type { FrameReport } from '@/src/messaging/background';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
@@ -13,6 +15,12 @@ export default defineContentScript({
   matches: SITE_MATCHES,
   runAt: 'document_idle',
   main(ctx) {
+    // Frame reports feed the call summary: delivered in order, retried while the worker restarts.
+    const reports = new RetryQueue<FrameReport>((r) => backgroundMessenger.sendMessage('frameAnalyzed', r), {
+      maxItems: 2000,
+      retryMs: 500,
+      setTimer: (fn, ms) => window.setTimeout(fn, ms),
+    });
     const controller = new OverlayController({
       win: window,
       doc: document,
@@ -22,7 +30,7 @@ export default defineContentScript({
       requestTabCapture: () => backgroundMessenger.sendMessage('requestTabCapture', undefined),
       ensureOffscreen: () => backgroundMessenger.sendMessage('ensureOffscreen', undefined),
       pipelineStatus: () => offscreenMessenger.sendMessage('pipelineStatus', undefined),
-      reportFrame: (r) => void backgroundMessenger.sendMessage('frameAnalyzed', r).catch(warn('frameAnalyzed')),
+      reportFrame: (r) => reports.push(r),
       reportOverlay: (r) => void backgroundMessenger.sendMessage('reportOverlay', r).catch(warn('reportOverlay')),
     });
     void getSettings().then((s) => controller.updateSettings(s), warn('settings'));

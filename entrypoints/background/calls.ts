@@ -1,0 +1,148 @@
+// Background service worker: call sessions. Live state goes to storage.session on every frame (it
+// survives worker restarts) and is checkpointed to storage.local at least every CHECKPOINT_MS, so a
+// browser crash loses at most that much.
+import { addFrame, type CallSummary, endCall, endReasonFor, type EndReason, startCall } from '@/src/core/summary';
+import type { FrameReport } from '@/src/messaging/background';
+import { offscreenMessenger } from '@/src/messaging/offscreen';
+import { adapterFor } from '@/src/sites';
+import { liveCallsItem, readCalls, saveCalls } from '@/src/storage/calls';
+import { getSettings } from '@/src/storage/settings';
+
+export const CHECKPOINT_MS = 15_000;
+
+const live = new Map<number, CallSummary>();
+const lastCheckpoint = new Map<number, number>();
+
+/** Restore live calls after a worker restart; calls a crash left unfinished in history are ended. */
+const restored: Promise<void> = (async () => {
+  for (const [tabId, call] of Object.entries(await liveCallsItem.getValue())) live.set(Number(tabId), call);
+  const liveIds = new Set([...live.values()].map((c) => c.id));
+  const { calls } = await readCalls();
+  const orphans = calls.filter((c) => !c.ended && !liveIds.has(c.id)).map((c) => endCall(c, Date.now(), 'interrupted'));
+  if (orphans.length > 0) await saveCalls(orphans, (await getSettings()).retentionDays);
+})();
+
+let sessionWrite: Promise<void> = Promise.resolve();
+/** Mirror the live calls to storage.session, writes chained so the last one always wins. */
+function persistLive(): Promise<void> {
+  const snapshot = Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
+  sessionWrite = sessionWrite.then(() => liveCallsItem.setValue(snapshot)).catch((err: unknown) => console.error('[calls] session write failed', err));
+  return sessionWrite;
+}
+
+async function checkpoint(calls: CallSummary[]): Promise<void> {
+  await saveCalls(calls, (await getSettings()).retentionDays);
+}
+
+async function finish(tabId: number, reason: EndReason, time: number): Promise<void> {
+  const call = live.get(tabId);
+  if (!call) return;
+  live.delete(tabId);
+  lastCheckpoint.delete(tabId);
+  await checkpoint([endCall(call, time, reason)]);
+  await persistLive();
+}
+
+let pipelineInfo: Pick<CallSummary, 'backend' | 'models'> | null = null;
+async function currentPipeline(): Promise<Pick<CallSummary, 'backend' | 'models'>> {
+  if (pipelineInfo) return pipelineInfo;
+  try {
+    const s = await offscreenMessenger.sendMessage('pipelineStatus', undefined);
+    if (s.state === 'ready') pipelineInfo = { backend: s.backend, models: { detector: s.detector, classifier: s.classifier } };
+  } catch (err) {
+    console.warn('[calls] pipeline status unavailable', err);
+  }
+  return pipelineInfo ?? { backend: null, models: null };
+}
+
+// One frame at a time per worker: summaries are read-modify-write.
+let queue: Promise<void> = Promise.resolve();
+function serial(fn: () => Promise<void>): Promise<void> {
+  queue = queue.then(fn, fn);
+  return queue;
+}
+
+export function onFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<void> {
+  return serial(async () => {
+    await restored;
+    const { site, callId, title } = report.call;
+    const time = report.frameTime;
+    let call = live.get(tabId);
+    if (call) {
+      const reason = endReasonFor(call, { type: 'frame', time, site, callId });
+      if (reason) {
+        await finish(tabId, reason, time);
+        call = undefined;
+      }
+    }
+    if (callId === null) return;
+    if (!call) {
+      call = { ...startCall({ site, callId, title, time, labels }), ...(await currentPipeline()) };
+      lastCheckpoint.set(tabId, 0);
+    }
+    call = addFrame(call, { time, tileId: report.tileId, name: report.name, faces: report.faces });
+    if (title && call.title !== title) call = { ...call, title };
+    live.set(tabId, call);
+    await persistLive();
+    if (Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
+      lastCheckpoint.set(tabId, Date.now());
+      await checkpoint([call]);
+    }
+  });
+}
+
+export function onTabClosed(tabId: number): Promise<void> {
+  return serial(async () => {
+    await restored;
+    await finish(tabId, 'tab-closed', Date.now());
+  });
+}
+
+export function onNavigated(tabId: number, url: string): Promise<void> {
+  return serial(async () => {
+    await restored;
+    const call = live.get(tabId);
+    if (!call) return;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return;
+    }
+    const adapter = adapterFor(parsed);
+    const reason = endReasonFor(call, { type: 'navigated', time: Date.now(), site: adapter.id, callId: adapter.callId(parsed) });
+    if (reason) await finish(tabId, reason, Date.now());
+  });
+}
+
+/** Periodic: end idle calls and checkpoint the rest. */
+export function onTick(): Promise<void> {
+  return serial(async () => {
+    await restored;
+    const now = Date.now();
+    for (const [tabId, call] of [...live.entries()]) {
+      const reason = endReasonFor(call, { type: 'tick', time: now });
+      if (reason) await finish(tabId, reason, now);
+    }
+    if (live.size > 0) await checkpoint([...live.values()]);
+  });
+}
+
+export async function liveCall(tabId: number): Promise<CallSummary | null> {
+  await restored;
+  return live.get(tabId) ?? null;
+}
+
+export async function liveCalls(): Promise<CallSummary[]> {
+  await restored;
+  return [...live.values()];
+}
+
+/** Deleting a live call drops its data so far; the next frame starts a new one. */
+export function dropLive(ids: string[] | 'all'): Promise<void> {
+  return serial(async () => {
+    await restored;
+    for (const [tabId, call] of [...live.entries()]) if (ids === 'all' || ids.includes(call.id)) live.delete(tabId);
+    await persistLive();
+  });
+}

@@ -1,0 +1,85 @@
+// Any extension context (written by the background only): stored call summaries, live calls,
+// notices and the first-run flag. Versioned; every record is validated on read.
+import { storage } from 'wxt/utils/storage';
+import { applyRetention, pruneOldest } from '../core/retention';
+import { type CallSummary, summaryProblem } from '../core/summary';
+
+/** chrome.storage.local holds 10 MB without unlimitedStorage; calls may use this much of it. */
+export const CALLS_BUDGET_BYTES = 8 * 1024 * 1024;
+
+/** Version 1 kept calls as an array; participants had no per-label frame counts. */
+export interface CallsV1 {
+  calls: Array<Omit<CallSummary, 'participants'> & { participants: Array<Omit<CallSummary['participants'][number], 'countByLabel'>> }>;
+}
+
+/** v1 -> v2: keyed by id (one upsert per checkpoint), participants gain countByLabel (zeros: unknown). */
+export function migrateCallsV1(old: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const list = (old as Partial<CallsV1> | null)?.calls;
+  if (!Array.isArray(list)) return out;
+  for (const c of list) {
+    if (typeof c !== 'object' || c === null || typeof c.id !== 'string') continue;
+    out[c.id] = {
+      ...c,
+      participants: Array.isArray(c.participants)
+        ? c.participants.map((p) => ({ ...p, countByLabel: Object.fromEntries((c.labels ?? []).map((l) => [l, 0])) }))
+        : c.participants,
+    };
+  }
+  return out;
+}
+
+export const callsItem = storage.defineItem<Record<string, unknown>>('local:calls', {
+  fallback: {},
+  version: 2,
+  migrations: { 2: migrateCallsV1 },
+});
+
+/** Live calls by tab id: storage.session survives service-worker restarts (not browser restarts). */
+export const liveCallsItem = storage.defineItem<Record<string, CallSummary>>('session:liveCalls', { fallback: {} });
+export const noticesItem = storage.defineItem<string[]>('local:notices', { fallback: [] });
+export const firstRunItem = storage.defineItem<boolean>('local:firstRunAcknowledged', { fallback: false });
+
+export async function readCalls(): Promise<{ calls: CallSummary[]; problems: string[] }> {
+  const raw = await callsItem.getValue();
+  const calls: CallSummary[] = [];
+  const problems: string[] = [];
+  for (const [id, rec] of Object.entries(raw ?? {})) {
+    const problem = summaryProblem(rec);
+    if (problem) problems.push(`call ${id} skipped: ${problem}`);
+    else calls.push(rec as CallSummary);
+  }
+  calls.sort((a, b) => b.start - a.start);
+  return { calls, problems };
+}
+
+async function addNotice(text: string): Promise<void> {
+  const list = await noticesItem.getValue();
+  await noticesItem.setValue([...list.slice(-9), text]);
+}
+
+/** Insert or replace calls, then apply retention and the storage budget (telling the user what went). */
+export async function saveCalls(summaries: readonly CallSummary[], retentionDays: number, now = Date.now()): Promise<void> {
+  const raw = { ...(await callsItem.getValue()) };
+  for (const s of summaries) raw[s.id] = s;
+  // Corrupt records stay untouched (reported on read), valid ones go through retention and budget.
+  const valid = Object.values(raw).filter((r): r is CallSummary => summaryProblem(r) === null);
+  const expired = applyRetention(valid, now, retentionDays).removed;
+  const budget = pruneOldest(
+    valid.filter((c) => !expired.includes(c)),
+    CALLS_BUDGET_BYTES,
+  ).removed;
+  for (const c of [...expired, ...budget]) delete raw[c.id];
+  await callsItem.setValue(raw);
+  if (budget.length > 0) await addNotice(`Storage was nearly full: the ${budget.length} oldest call(s) were deleted.`);
+}
+
+export async function deleteCalls(ids: string[] | 'all'): Promise<void> {
+  if (ids === 'all') {
+    await callsItem.setValue({});
+    return;
+  }
+  const raw = { ...(await callsItem.getValue()) };
+  for (const id of ids) delete raw[id];
+  await callsItem.setValue(raw);
+}

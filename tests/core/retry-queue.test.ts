@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { RetryQueue } from '../../src/core/retry-queue';
+import { validateSettings, DEFAULT_SETTINGS } from '../../src/core/settings';
+
+function harness(failFirst: number) {
+  const delivered: number[] = [];
+  const timers: Array<() => void> = [];
+  let failures = failFirst;
+  const q = new RetryQueue<number>(
+    async (n) => {
+      if (failures > 0) {
+        failures--;
+        throw new Error('Could not establish connection. Receiving end does not exist.');
+      }
+      delivered.push(n);
+    },
+    { maxItems: 3, retryMs: 500, setTimer: (fn) => timers.push(fn) },
+  );
+  return { q, delivered, timers };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('RetryQueue', () => {
+  it('delivers in order', async () => {
+    const { q, delivered } = harness(0);
+    q.push(1);
+    q.push(2);
+    await tick();
+    expect(delivered).toEqual([1, 2]);
+  });
+
+  it('keeps items while the receiver is away and delivers them, in order, once it is back', async () => {
+    const { q, delivered, timers } = harness(2);
+    q.push(1);
+    await tick();
+    q.push(2);
+    await tick();
+    expect(delivered).toEqual([]);
+    expect(q.pending).toBe(2);
+    timers.shift()!();
+    await tick();
+    timers.shift()?.();
+    await tick();
+    expect(delivered).toEqual([1, 2]);
+    expect(q.pending).toBe(0);
+  });
+
+  it('stays bounded: the oldest items go first and are counted', async () => {
+    const { q } = harness(100);
+    for (let i = 0; i < 5; i++) q.push(i);
+    await tick();
+    expect(q.pending).toBe(3);
+    expect(q.dropped).toBe(2);
+  });
+});
+
+describe('validateSettings', () => {
+  it('fills defaults for anything missing or malformed', () => {
+    expect(validateSettings(undefined)).toEqual(DEFAULT_SETTINGS);
+    expect(validateSettings({ fps: Number.NaN, showBoxes: 'yes', frameEncoding: 'png' })).toEqual(DEFAULT_SETTINGS);
+  });
+  it('clamps numbers to their limits and keeps valid choices', () => {
+    const s = validateSettings({ fps: 0, minFaceSize: 1000, smoothingWindow: 2.6, chipStyle: 'emoji', visibleLabels: ['happy', 3], retentionDays: -5 });
+    expect(s).toMatchObject({ fps: 0.5, minFaceSize: 200, smoothingWindow: 3, chipStyle: 'emoji', visibleLabels: ['happy'], retentionDays: 0 });
+  });
+});

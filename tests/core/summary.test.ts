@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { callsToCsv, callsToJson } from '../../src/core/export';
+import { applyRetention, pruneOldest, storedSize } from '../../src/core/retention';
+import {
+  addFrame,
+  callShares,
+  dominant,
+  durationMs,
+  endCall,
+  endReasonFor,
+  IDLE_END_MS,
+  MAX_SAMPLE_GAP_MS,
+  shares,
+  startCall,
+  summaryProblem,
+  timelineShares,
+} from '../../src/core/summary';
+
+const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+const T0 = 1_700_000_000_000;
+const begin = () => startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: T0, labels: LABELS });
+const one = (label: string, trackId = 1) => [{ trackId, label }];
+
+describe('call aggregation', () => {
+  it('starts empty and keys the call by site, call id and start', () => {
+    const c = begin();
+    expect(c.id).toBe(`meet:abc-defg-hij:${T0}`);
+    expect(c.frames).toBe(0);
+    expect(c.participants).toEqual([]);
+    expect(durationMs(c)).toBe(0);
+  });
+
+  it('accumulates time per label per participant, capping gaps', () => {
+    let c = begin();
+    c = addFrame(c, { time: T0 + 0, tileId: 't1', name: 'Ada', faces: one('happy') });
+    c = addFrame(c, { time: T0 + 250, tileId: 't1', name: 'Ada', faces: one('happy') });
+    c = addFrame(c, { time: T0 + 500, tileId: 't1', name: 'Ada', faces: one('sad') });
+    c = addFrame(c, { time: T0 + 10_500, tileId: 't1', name: 'Ada', faces: one('sad') }); // 10 s gap: capped
+    const [ada] = c.participants;
+    expect(ada!.key).toBe('name:Ada');
+    expect(ada!.msByLabel.happy).toBe(250);
+    expect(ada!.msByLabel.sad).toBe(250 + MAX_SAMPLE_GAP_MS);
+    expect(ada!.frames).toBe(4);
+    expect(c.frames).toBe(4);
+    const sh = shares(ada!, LABELS);
+    expect(sh.sad).toBeCloseTo(2250 / 2500, 9);
+    expect(dominant(sh)).toBe('sad');
+    expect(durationMs(c)).toBe(10_500);
+  });
+
+  it('keeps one participant per tile (named or not) and splits a tile with several faces by track', () => {
+    let c = begin();
+    c = addFrame(c, { time: T0, tileId: 't1', name: 'Ada', faces: one('happy') });
+    c = addFrame(c, { time: T0, tileId: 't2', name: null, faces: one('neutral') });
+    c = addFrame(c, { time: T0 + 100, tileId: 't3', name: null, faces: [{ trackId: 4, label: 'sad' }, { trackId: 5, label: 'angry' }] });
+    c = addFrame(c, { time: T0 + 200, tileId: 't2', name: null, faces: [] }); // no face: counts a frame, no participant
+    expect(c.participants.map((p) => p.key)).toEqual(['name:Ada', 'tile:t2', 'tile:t3#4', 'tile:t3#5']);
+    expect(c.frames).toBe(4);
+  });
+
+  it('uses frame counts for shares before any time accrued, and never returns NaN', () => {
+    const c = addFrame(begin(), { time: T0, tileId: 't1', name: null, faces: one('surprise') });
+    expect(shares(c.participants[0]!, LABELS).surprise).toBe(1);
+    expect(dominant({ a: 0, b: 0 })).toBeNull();
+    expect(callShares(begin()).happy).toBe(0);
+  });
+
+  it('builds a per-minute timeline of label shares', () => {
+    let c = begin();
+    c = addFrame(c, { time: T0 + 1000, tileId: 't1', name: null, faces: one('happy') });
+    c = addFrame(c, { time: T0 + 2000, tileId: 't1', name: null, faces: one('sad') });
+    c = addFrame(c, { time: T0 + 61_000, tileId: 't1', name: null, faces: one('sad') });
+    expect(c.timeline.map((m) => m.minute)).toEqual([0, 1]);
+    expect(timelineShares(c.timeline[0]!)).toMatchObject({ happy: 0.5, sad: 0.5 });
+    expect(timelineShares(c.timeline[1]!).sad).toBe(1);
+  });
+
+  it('ignores labels outside the call label set, and frames after the end', () => {
+    let c = addFrame(begin(), { time: T0, tileId: 't1', name: null, faces: one('ahegao') });
+    expect(c.participants).toEqual([]);
+    c = endCall(c, T0 + 10, 'tab-closed');
+    expect(addFrame(c, { time: T0 + 20, tileId: 't1', name: null, faces: one('happy') })).toBe(c);
+  });
+
+  it('does not mutate the summary it is given', () => {
+    const c = begin();
+    addFrame(c, { time: T0, tileId: 't1', name: null, faces: one('happy') });
+    expect(c.frames).toBe(0);
+  });
+});
+
+describe('call start/end rules', () => {
+  const live = addFrame(begin(), { time: T0 + 5000, tileId: 't1', name: null, faces: one('happy') });
+
+  it('ends when the tab closes, at the close time', () => {
+    expect(endReasonFor(live, { type: 'tab-closed', time: T0 + 6000 })).toBe('tab-closed');
+    expect(endCall(live, T0 + 6000, 'tab-closed').end).toBe(T0 + 6000);
+  });
+  it('ends when the tab navigates to another call or off a call page, not on the same call', () => {
+    expect(endReasonFor(live, { type: 'navigated', time: T0, site: 'meet', callId: 'xyz-abcd-efg' })).toBe('navigated');
+    expect(endReasonFor(live, { type: 'navigated', time: T0, site: 'meet', callId: null })).toBe('navigated');
+    expect(endReasonFor(live, { type: 'navigated', time: T0, site: 'meet', callId: 'abc-defg-hij' })).toBeNull();
+  });
+  it('a frame from another call ends this one; a frame of this call after the idle time ends it too', () => {
+    expect(endReasonFor(live, { type: 'frame', time: T0 + 6000, site: 'youtube', callId: 'abc-defg-hij' })).toBe('navigated');
+    expect(endReasonFor(live, { type: 'frame', time: T0 + 6000, site: 'meet', callId: 'abc-defg-hij' })).toBeNull();
+    expect(endReasonFor(live, { type: 'frame', time: T0 + 5001 + IDLE_END_MS, site: 'meet', callId: 'abc-defg-hij' })).toBe('idle');
+  });
+  it(`ends after ${IDLE_END_MS / 60000} idle minutes, at its last frame`, () => {
+    expect(endReasonFor(live, { type: 'tick', time: T0 + 5000 + IDLE_END_MS })).toBeNull();
+    expect(endReasonFor(live, { type: 'tick', time: T0 + 5001 + IDLE_END_MS })).toBe('idle');
+    const ended = endCall(live, T0 + 10 * IDLE_END_MS, 'idle');
+    expect(ended.end).toBe(T0 + 5000);
+    expect(ended.ended).toBe(true);
+    expect(ended.endReason).toBe('idle');
+  });
+});
+
+describe('stored summary validation', () => {
+  it('accepts a real summary and names what is wrong with a broken one', () => {
+    expect(summaryProblem(begin())).toBeNull();
+    expect(summaryProblem(null)).toBe('not an object');
+    expect(summaryProblem({ ...begin(), site: 'skype' })).toBe('unknown site skype');
+    expect(summaryProblem({ ...begin(), frames: Number.NaN })).toBe('frames is not a number');
+    expect(summaryProblem({ ...begin(), participants: [{ key: 'x', msByLabel: { a: 'lots' } }] })).toBe('participants malformed');
+  });
+});
+
+describe('export', () => {
+  let c = begin();
+  c = addFrame(c, { time: T0, tileId: 't1', name: 'Ada, "the first"', faces: one('happy') });
+  c = addFrame(c, { time: T0 + 500, tileId: 't1', name: 'Ada, "the first"', faces: one('happy') });
+  c = addFrame(c, { time: T0 + 500, tileId: 't2', name: '=HYPERLINK("x")', faces: one('sad') });
+  c = endCall(c, T0 + 1000, 'tab-closed');
+
+  it('CSV: a header, one row per participant, quoted and formula-safe cells', () => {
+    const lines = callsToCsv([c]).trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'call_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000`);
+    expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+
+  it('CSV: a call without participants still gets a row', () => {
+    expect(callsToCsv([begin()]).trimEnd().split('\n')).toHaveLength(2);
+  });
+
+  it('JSON: a versioned envelope with the full summaries', () => {
+    const parsed = JSON.parse(callsToJson([c])) as { format: string; version: number; calls: unknown[] };
+    expect(parsed.format).toBe('emotion-overlay-calls');
+    expect(parsed.version).toBe(1);
+    expect(parsed.calls).toEqual([c]);
+  });
+});
+
+describe('retention', () => {
+  const day = 86_400_000;
+  const ended = (start: number) => endCall({ ...begin(), id: `c${start}`, start, end: start }, start, 'idle');
+
+  it('drops ended calls older than the retention period, keeps live ones and keeps all with 0 days', () => {
+    const old = ended(0);
+    const liveOld = { ...begin(), id: 'live', start: 0, end: 0 };
+    const recent = ended(95 * day);
+    expect(applyRetention([old, liveOld, recent], 100 * day, 30).kept.map((c) => c.id)).toEqual(['live', recent.id]);
+    expect(applyRetention([old], 100 * day, 0).kept).toHaveLength(1);
+  });
+
+  it('prunes the oldest ended calls until the budget fits', () => {
+    const calls = [ended(3), ended(1), ended(2)];
+    const size = storedSize(calls);
+    const { kept, removed } = pruneOldest(calls, size - 1);
+    expect(removed.map((c) => c.start)).toEqual([1]);
+    expect(kept.map((c) => c.start)).toEqual([2, 3]);
+    expect(pruneOldest(calls, size).removed).toEqual([]);
+  });
+});

@@ -1,0 +1,114 @@
+// Storage items against WXT's fake browser: migrations from golden old shapes, corrupt records,
+// retention and the storage budget, settings validation on read.
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
+import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, migrateCallsV1, noticesItem, readCalls, saveCalls } from '../../src/storage/calls';
+import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
+
+const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+
+function call(start: number, id = `meet:abc-defg-hij:${start}`): CallSummary {
+  let c = { ...startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: start, labels: LABELS }), id };
+  c = addFrame(c, { time: start + 100, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+  c = addFrame(c, { time: start + 350, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+  return endCall(c, start + 1000, 'tab-closed');
+}
+
+/** The v1 shape, as the first release stored it: an array, participants without countByLabel. */
+const V1_GOLDEN = {
+  calls: [
+    {
+      id: 'meet:abc-defg-hij:1700000000000',
+      site: 'meet',
+      callId: 'abc-defg-hij',
+      title: 'Weekly sync',
+      start: 1700000000000,
+      end: 1700000600000,
+      frames: 2400,
+      labels: LABELS,
+      participants: [{ key: 'name:Ada', name: 'Ada', frames: 2400, msByLabel: { angry: 0, happy: 300000, neutral: 300000, sad: 0, surprise: 0 }, lastSeen: 1700000600000 }],
+      timeline: [{ minute: 0, countByLabel: { angry: 0, happy: 120, neutral: 120, sad: 0, surprise: 0 } }],
+      backend: 'wasm',
+      models: { detector: 'blazeface-f16', classifier: 'faceapi-expression-u8' },
+      ended: true,
+      endReason: 'tab-closed',
+    },
+    { title: 'no id: dropped by the migration' },
+  ],
+};
+
+beforeEach(() => {
+  fakeBrowser.reset();
+});
+
+describe('calls item', () => {
+  it('migrates the v1 array shape (golden example) to v2 records keyed by id', async () => {
+    expect(migrateCallsV1(V1_GOLDEN)).toEqual({
+      'meet:abc-defg-hij:1700000000000': {
+        ...V1_GOLDEN.calls[0],
+        participants: [{ ...V1_GOLDEN.calls[0]!.participants![0], countByLabel: { angry: 0, happy: 0, neutral: 0, sad: 0, surprise: 0 } }],
+      },
+    });
+    expect(migrateCallsV1(null)).toEqual({});
+  });
+
+  it('runs the migration when a v1 value is found in storage', async () => {
+    await fakeBrowser.storage.local.set({ calls: V1_GOLDEN, calls$: { v: 1 } });
+    await callsItem.migrate();
+    const { calls, problems } = await readCalls();
+    expect(problems).toEqual([]);
+    expect(calls.map((c) => c.title)).toEqual(['Weekly sync']);
+  });
+
+  it('skips and reports corrupt or partial records without losing the good ones', async () => {
+    const good = call(1000);
+    await callsItem.setValue({ [good.id]: good, broken: { id: 'broken', site: 'meet', start: 'yesterday' }, nothing: null });
+    const { calls, problems } = await readCalls();
+    expect(calls.map((c) => c.id)).toEqual([good.id]);
+    expect(problems).toHaveLength(2);
+    expect(problems.join(' ')).toMatch(/call broken skipped: start is not a number/);
+  });
+
+  it('upserts, lists newest first and deletes one or all', async () => {
+    await saveCalls([call(1000), call(5000)], 0);
+    await saveCalls([call(3000)], 0);
+    expect((await readCalls()).calls.map((c) => c.start)).toEqual([5000, 3000, 1000]);
+    await deleteCalls(['meet:abc-defg-hij:3000']);
+    expect((await readCalls()).calls.map((c) => c.start)).toEqual([5000, 1000]);
+    await deleteCalls('all');
+    expect((await readCalls()).calls).toEqual([]);
+  });
+
+  it('applies history retention', async () => {
+    const day = 86_400_000;
+    const now = 100 * day;
+    await saveCalls([call(now - 40 * day), call(now - 10 * day)], 30, now);
+    expect((await readCalls()).calls.map((c) => c.start)).toEqual([now - 10 * day]);
+  });
+
+  it('prunes the oldest calls near the storage budget and tells the user', async () => {
+    const big = (start: number): CallSummary => ({ ...call(start), title: 'x'.repeat(CALLS_BUDGET_BYTES / 3) });
+    await saveCalls([big(1000), big(2000), big(3000)], 0);
+    await saveCalls([big(4000)], 0);
+    const { calls } = await readCalls();
+    expect(calls.map((c) => c.start)).toEqual([4000, 3000]);
+    // Each save pushed one call out (three ~2.8 MB calls do not fit in 8 MB).
+    expect(await noticesItem.getValue()).toEqual([
+      'Storage was nearly full: the 1 oldest call(s) were deleted.',
+      'Storage was nearly full: the 1 oldest call(s) were deleted.',
+    ]);
+  });
+});
+
+describe('settings item', () => {
+  it('falls back to the defaults, validates on read and clamps updates', async () => {
+    expect((await getSettings()).fps).toBe(4);
+    await settingsItem.setValue({ fps: 'fast', chipStyle: 'emoji', bogus: 1 } as never);
+    const s = await getSettings();
+    expect(s.fps).toBe(4);
+    expect(s.chipStyle).toBe('emoji');
+    expect('bogus' in s).toBe(false);
+    expect((await updateSettings({ fps: 99 })).fps).toBe(15);
+  });
+});
