@@ -1,77 +1,105 @@
-// Popup: toggle for this tab and the ML host's live status.
-import { useEffect, useState } from 'preact/hooks';
+// Popup: the shell: first-run notice, then the Now / History / Settings tabs.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { backgroundMessenger } from '@/src/messaging/background';
-import { offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { FirstRun } from './FirstRun';
+import { errorMessage } from './format';
+import { HistoryView } from './HistoryView';
+import { NowView } from './NowView';
+import { SettingsView } from './SettingsView';
+import { resolveTargetTab, type TargetTab } from './target';
+import { ErrorAlert } from './ui';
 
-async function activeTab(): Promise<{ id: number; url: string } | null> {
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.id !== undefined ? { id: tab.id, url: tab.url ?? '' } : null;
+type View = 'now' | 'history' | 'settings';
+const VIEWS: ReadonlyArray<{ id: View; label: string }> = [
+  { id: 'now', label: 'Now' },
+  { id: 'history', label: 'History' },
+  { id: 'settings', label: 'Settings' },
+];
+
+function Tabs({ view, onSelect }: { view: View; onSelect: (v: View) => void }) {
+  const refs = useRef<Array<HTMLButtonElement | null>>([]);
+  // Arrow keys move between tabs (WAI-ARIA tabs pattern, automatic activation).
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = VIEWS.findIndex((v) => v.id === view);
+    const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? VIEWS.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const j = (next + VIEWS.length) % VIEWS.length;
+    const target = VIEWS[j];
+    if (!target) return;
+    onSelect(target.id);
+    refs.current[j]?.focus();
+  };
+  return (
+    <div class="tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+      {VIEWS.map((v, i) => (
+        <button
+          type="button"
+          key={v.id}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          role="tab"
+          id={`tab-${v.id}`}
+          data-testid={`tab-${v.id}`}
+          aria-selected={view === v.id}
+          aria-controls={`panel-${v.id}`}
+          tabIndex={view === v.id ? 0 : -1}
+          onClick={() => onSelect(v.id)}
+        >
+          {v.label}
+        </button>
+      ))}
+    </div>
+  );
 }
 
 export function App() {
-  const [tab, setTab] = useState<{ id: number; url: string } | null>(null);
-  const [on, setOn] = useState(false);
-  const [pipeline, setPipeline] = useState<PipelineState | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [firstRun, setFirstRun] = useState<'checking' | 'show' | 'done'>('checking');
+  const [firstRunError, setFirstRunError] = useState<string | null>(null);
+  const [view, setView] = useState<View>('now');
+  /** undefined while the tab is being looked up. */
+  const [target, setTarget] = useState<TargetTab | null | undefined>(undefined);
+  const [targetError, setTargetError] = useState<string | null>(null);
 
   useEffect(() => {
-    void (async () => {
-      const t = await activeTab();
-      setTab(t);
-      if (t) setOn((await backgroundMessenger.sendMessage('getOverlay', { tabId: t.id })).on);
-    })().catch((e: unknown) => setError(String(e)));
-    let stop = false;
-    const poll = async () => {
-      try {
-        await backgroundMessenger.sendMessage('ensureOffscreen', undefined);
-        setPipeline(await offscreenMessenger.sendMessage('pipelineStatus', undefined));
-      } catch (e) {
-        setPipeline({ state: 'error', error: e instanceof Error ? e.message : String(e) });
-      }
-      if (!stop) setTimeout(poll, 1000);
-    };
-    void poll();
-    return () => {
-      stop = true;
-    };
+    backgroundMessenger
+      .sendMessage('getFirstRun', undefined)
+      .then((r) => setFirstRun(r.acknowledged ? 'done' : 'show'))
+      .catch((e: unknown) => {
+        // Better to show the notice once too often than never.
+        setFirstRunError(`Could not check the first-run notice: ${errorMessage(e)}`);
+        setFirstRun('show');
+      });
+    resolveTargetTab()
+      .then(setTarget)
+      .catch((e: unknown) => {
+        setTargetError(`Could not find the tab: ${errorMessage(e)}`);
+        setTarget(null);
+      });
   }, []);
-
-  const toggle = async () => {
-    if (!tab) return;
-    try {
-      setOn((await backgroundMessenger.sendMessage('setOverlay', { tabId: tab.id, on: !on })).on);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
 
   return (
     <main>
       <h1>Emotion Overlay</h1>
-      <p class="muted">Runs on this device. No frame or face leaves your computer.</p>
-      <div class="row">
-        <span>Overlay in this tab</span>
-        <button class="toggle" aria-pressed={on} disabled={!tab} onClick={toggle}>
-          {on ? 'On' : 'Off'}
-        </button>
-      </div>
-      {error && <p class="error" role="alert">{error}</p>}
-      <dl aria-label="Model status">
-        <dt>Models</dt>
-        <dd data-testid="pipeline-state">
-          {pipeline === null ? 'checking…' : pipeline.state === 'ready' ? 'ready' : pipeline.state === 'loading' ? 'loading…' : `error: ${pipeline.error}`}
-        </dd>
-        {pipeline?.state === 'ready' && (
-          <>
-            <dt>Backend</dt>
-            <dd data-testid="backend">{pipeline.backend}</dd>
-            <dt>Detector</dt>
-            <dd>{pipeline.detector}</dd>
-            <dt>Classifier</dt>
-            <dd>{pipeline.classifier}</dd>
-          </>
-        )}
-      </dl>
+      {firstRun === 'checking' && <p class="muted">Loading…</p>}
+      {firstRun === 'show' && <FirstRun loadError={firstRunError} onAcknowledged={() => setFirstRun('done')} />}
+      {firstRun === 'done' && (
+        <>
+          <Tabs view={view} onSelect={setView} />
+          <div class="panel" role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`} tabIndex={0}>
+            {view === 'now' && (
+              <>
+                <ErrorAlert error={targetError} />
+                {target === undefined ? <p class="muted">Loading…</p> : <NowView target={target} />}
+              </>
+            )}
+            {view === 'history' && <HistoryView />}
+            {view === 'settings' && <SettingsView />}
+          </div>
+        </>
+      )}
+      <p class="muted footer">Runs on this device. No frame or face leaves your computer.</p>
     </main>
   );
 }

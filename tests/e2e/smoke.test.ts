@@ -14,6 +14,7 @@ describe('extension smoke', () => {
   it('popup shows the pipeline ready on the wasm backend', async () => {
     const page = await session.context.newPage();
     await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    await page.getByTestId('first-run-ok').click();
     await expect.poll(() => page.getByTestId('pipeline-state').textContent(), { timeout: 60_000 }).toBe('ready');
     expect(await page.getByTestId('backend').textContent()).toBe('wasm');
   });

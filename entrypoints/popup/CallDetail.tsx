@@ -1,0 +1,77 @@
+// Popup: one call's summary (shared by the live view and history) and the history detail around it.
+import { useState } from 'preact/hooks';
+import { callsToCsv, callsToJson } from '@/src/core/export';
+import { type CallSummary, durationMs } from '@/src/core/summary';
+import { backgroundMessenger } from '@/src/messaging/background';
+import { Legend, ParticipantBars, TimelineChart } from './charts';
+import { CSV_TYPE, JSON_TYPE, tryDownload } from './download';
+import { fileStamp, formatDateTime, formatDuration, siteName } from './format';
+import { ConfirmButton, ErrorAlert } from './ui';
+
+/** Title, facts, timeline and participants of a call. `live`: the call is in progress (elapsed time, no model facts). */
+export function CallSummaryPanel({ call, live = false }: { call: CallSummary; live?: boolean }) {
+  // A live call's last frame may be a moment ago; the elapsed time keeps counting meanwhile.
+  const duration = live ? Math.max(durationMs(call), Date.now() - call.start) : durationMs(call);
+  return (
+    <section class="call" aria-label={live ? 'Current call' : 'Call'} data-testid={live ? 'live-call' : undefined}>
+      <h2 class="call-title">
+        {call.title || siteName(call.site)}
+        {!call.ended && <span class="badge">live</span>}
+      </h2>
+      <dl class="facts">
+        <dt>Site</dt>
+        <dd>{siteName(call.site)}</dd>
+        <dt>Started</dt>
+        <dd>{formatDateTime(call.start)}</dd>
+        <dt>{live ? 'Elapsed' : 'Duration'}</dt>
+        <dd data-testid="call-duration">{formatDuration(duration)}</dd>
+        <dt>Frames</dt>
+        <dd data-testid="call-frames">{call.frames}</dd>
+        {!live && (
+          <>
+            <dt>Backend</dt>
+            <dd>{call.backend ?? '—'}</dd>
+            <dt>Detector</dt>
+            <dd>{call.models?.detector ?? '—'}</dd>
+            <dt>Classifier</dt>
+            <dd>{call.models?.classifier ?? '—'}</dd>
+          </>
+        )}
+      </dl>
+      <Legend labels={call.labels} />
+      <h3>Timeline</h3>
+      <TimelineChart call={call} />
+      <h3>Participants</h3>
+      <ParticipantBars call={call} />
+    </section>
+  );
+}
+
+export function CallDetail({ call, onBack, onDeleted }: { call: CallSummary; onBack: () => void; onDeleted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const name = `emotion-call-${call.site}-${fileStamp(call.start)}`;
+  const remove = async () => {
+    await backgroundMessenger.sendMessage('deleteCalls', { ids: [call.id] });
+    onDeleted();
+  };
+  return (
+    <div data-testid="call-detail">
+      <button type="button" class="link" data-testid="back" onClick={onBack}>
+        ← All calls
+      </button>
+      <CallSummaryPanel call={call} />
+      <div class="actions">
+        <button type="button" data-testid="export-csv" onClick={() => setError(tryDownload(`${name}.csv`, () => callsToCsv([call]), CSV_TYPE))}>
+          Export CSV
+        </button>
+        <button type="button" data-testid="export-json" onClick={() => setError(tryDownload(`${name}.json`, () => callsToJson([call]), JSON_TYPE))}>
+          Export JSON
+        </button>
+        <ConfirmButton testId="delete-call" prompt="Delete this call?" confirmLabel="Delete" onConfirm={remove} onError={(m) => setError(`Could not delete: ${m}`)}>
+          Delete
+        </ConfirmButton>
+      </div>
+      <ErrorAlert error={error} />
+    </div>
+  );
+}

@@ -1,0 +1,197 @@
+// Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
+import { type CallSummary, dominant, type ParticipantSummary, shares, timelineShares } from '@/src/core/summary';
+import { formatPercent } from './format';
+import { labelColor, labelEmoji } from './labels';
+
+/** "happy 45%, neutral 30%": the labels with any share, largest first. */
+export function describeShares(labels: readonly string[], sh: Readonly<Record<string, number>>): string {
+  const parts = labels
+    .map((l) => [l, sh[l] ?? 0] as const)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([l, v]) => `${l} ${formatPercent(v)}`);
+  return parts.length > 0 ? parts.join(', ') : 'no faces';
+}
+
+export function LabelName({ label }: { label: string }) {
+  const emoji = labelEmoji(label);
+  return (
+    <span class="label-name">
+      <span class="swatch" style={{ background: labelColor(label) }} aria-hidden="true" />
+      {emoji && <span aria-hidden="true">{emoji} </span>}
+      {label}
+    </span>
+  );
+}
+
+export function Legend({ labels }: { labels: readonly string[] }) {
+  return (
+    <ul class="legend" aria-label="Colours">
+      {labels.map((l) => (
+        <li key={l}>
+          <LabelName label={l} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Minutes between x-axis ticks, so that there are at most about six. */
+function tickStep(minutes: number): number {
+  for (const step of [1, 2, 5, 10, 15, 30, 60, 120]) if (minutes / step <= 6) return step;
+  return Math.ceil(minutes / 6 / 60) * 60;
+}
+
+const W = 332;
+const H = 128;
+const PAD = { left: 32, right: 12, top: 6, bottom: 32 } as const;
+
+/** Per-minute stacked bars of label shares (minutes since the call started). */
+export function TimelineChart({ call }: { call: CallSummary }) {
+  const minutes = call.timeline.reduce((n, m) => Math.max(n, m.minute + 1), 0);
+  if (minutes === 0) return <p class="muted">No faces analyzed yet.</p>;
+
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H - PAD.top - PAD.bottom;
+  const bottom = PAD.top + plotH;
+  const band = plotW / minutes;
+  const step = tickStep(minutes);
+  const ticks: number[] = [];
+  for (let t = 0; t <= minutes; t += step) ticks.push(t);
+
+  const overall: Record<string, number> = {};
+  for (const m of call.timeline) for (const l of call.labels) overall[l] = (overall[l] ?? 0) + (m.countByLabel[l] ?? 0);
+  const total = Object.values(overall).reduce((a, b) => a + b, 0);
+  const overallShares = Object.fromEntries(call.labels.map((l) => [l, total > 0 ? (overall[l] ?? 0) / total : 0]));
+  const summary = `Emotion shares per minute over ${minutes} minute${minutes === 1 ? '' : 's'}. Overall: ${describeShares(call.labels, overallShares)}.`;
+
+  return (
+    <svg class="timeline" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={summary} data-testid="timeline-chart">
+      {[0, 0.5, 1].map((v) => {
+        const y = bottom - v * plotH;
+        return (
+          <g key={v} class="grid">
+            <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} />
+            <text x={PAD.left - 4} y={y + 3} text-anchor="end">
+              {formatPercent(v)}
+            </text>
+          </g>
+        );
+      })}
+      {call.timeline.map((m) => {
+        const sh = timelineShares(m);
+        const x = PAD.left + m.minute * band + band * 0.1;
+        const width = Math.max(1, band * 0.8);
+        let y = bottom;
+        return (
+          <g key={m.minute}>
+            <title>{`minute ${m.minute}–${m.minute + 1}: ${describeShares(call.labels, sh)}`}</title>
+            {call.labels.map((l) => {
+              const h = (sh[l] ?? 0) * plotH;
+              if (h <= 0) return null;
+              y -= h;
+              return <rect key={l} x={x} y={y} width={width} height={h} fill={labelColor(l)} />;
+            })}
+          </g>
+        );
+      })}
+      <g class="axis">
+        <line x1={PAD.left} x2={W - PAD.right} y1={bottom} y2={bottom} />
+        {ticks.map((t) => (
+          <text key={t} x={PAD.left + t * band} y={bottom + 12} text-anchor="middle">
+            {t}
+          </text>
+        ))}
+        <text x={PAD.left + plotW / 2} y={H - 4} text-anchor="middle">
+          minute
+        </text>
+      </g>
+    </svg>
+  );
+}
+
+/** A table header that fits the popup: the emoji where there is one (the legend maps it), the name for screen readers. */
+function ColumnLabel({ label }: { label: string }) {
+  const emoji = labelEmoji(label);
+  if (!emoji) return <>{label}</>;
+  return (
+    <>
+      <span aria-hidden="true">{emoji}</span>
+      <span class="sr-only">{label}</span>
+    </>
+  );
+}
+
+export function participantName(p: ParticipantSummary): string {
+  return p.name ?? p.key;
+}
+
+function StackedBar({ labels, sh, name }: { labels: readonly string[]; sh: Readonly<Record<string, number>>; name: string }) {
+  const text = describeShares(labels, sh);
+  return (
+    <div class="stack" role="img" aria-label={`${name}: ${text}`} title={text}>
+      {labels.map((l) => {
+        const v = sh[l] ?? 0;
+        return v > 0 ? <span key={l} style={{ width: `${v * 100}%`, background: labelColor(l) }} /> : null;
+      })}
+    </div>
+  );
+}
+
+/** One horizontal stacked bar per participant (most seen first), and the numbers as a table. */
+export function ParticipantBars({ call }: { call: CallSummary }) {
+  const rows = [...call.participants]
+    .sort((a, b) => b.frames - a.frames)
+    .map((p) => {
+      const sh = shares(p, call.labels);
+      return { p, sh, dom: dominant(sh), name: participantName(p) };
+    });
+  if (rows.length === 0) return <p class="muted">No participants seen yet.</p>;
+  return (
+    <>
+      <ul class="participants">
+        {rows.map(({ p, sh, dom, name }) => (
+          <li key={p.key} data-testid="participant-row">
+            <div class="participant-head">
+              <span class="participant-name" title={name}>
+                {name}
+              </span>
+              <span class="participant-dominant">{dom ? <LabelName label={dom} /> : '—'}</span>
+            </div>
+            <StackedBar labels={call.labels} sh={sh} name={name} />
+          </li>
+        ))}
+      </ul>
+      <details class="numbers">
+        <summary>Show numbers</summary>
+        <div class="table-scroll">
+          <table>
+            <caption>Share of time per label</caption>
+            <thead>
+              <tr>
+                <th scope="col">Participant</th>
+                <th scope="col">Frames</th>
+                {call.labels.map((l) => (
+                  <th key={l} scope="col" title={l}>
+                    <ColumnLabel label={l} />
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ p, sh, name }) => (
+                <tr key={p.key}>
+                  <th scope="row">{name}</th>
+                  <td>{p.frames}</td>
+                  {call.labels.map((l) => (
+                    <td key={l}>{formatPercent(sh[l] ?? 0)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </>
+  );
+}

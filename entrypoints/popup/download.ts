@@ -1,0 +1,27 @@
+// Popup: save text as a file through a Blob object URL and an <a download> (no downloads permission needed).
+
+export function downloadText(filename: string, text: string, type: string, doc: Document = document): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = doc.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  doc.body.append(a);
+  a.click();
+  a.remove();
+  // Revoking at once can cancel the download before Chrome has read the Blob.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export const CSV_TYPE = 'text/csv;charset=utf-8';
+export const JSON_TYPE = 'application/json';
+
+/** Build the text and download it; returns the error message instead of throwing (for the popup's alert). */
+export function tryDownload(filename: string, makeText: () => string, type: string): string | null {
+  try {
+    downloadText(filename, makeText(), type);
+    return null;
+  } catch (e) {
+    return `Export failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}

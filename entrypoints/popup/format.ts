@@ -1,0 +1,84 @@
+// Popup (pure): formatting of durations, dates, shares and file names, and which pages the overlay supports.
+import type { SiteId } from '@/src/core/summary';
+import type { PipelineState } from '@/src/messaging/offscreen';
+import { SITE_MATCHES } from '@/src/sites/matches';
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** m:ss below an hour, h:mm:ss from an hour on. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor((Number.isFinite(ms) ? ms : 0) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}:${pad2(m)}:${pad2(s)}` : `${m}:${pad2(s)}`;
+}
+
+/** Date and time in the user's locale, e.g. "12 Mar 2025, 14:05". */
+export function formatDateTime(ms: number, locale?: string): string {
+  return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatPercent(share: number): string {
+  return `${Math.round((Number.isFinite(share) ? share : 0) * 100)}%`;
+}
+
+/** Local date for file names: 2025-03-12. */
+export function fileDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+}
+
+/** Local date and time for file names: 2025-03-12-1405 (two calls on one day get different names). */
+export function fileStamp(ms: number): string {
+  const d = new Date(ms);
+  return `${fileDate(ms)}-${pad2(d.getHours())}${pad2(d.getMinutes())}`;
+}
+
+const SITE_NAMES: Record<SiteId, string> = { meet: 'Google Meet', zoom: 'Zoom', youtube: 'YouTube', generic: 'Other page' };
+
+export function siteName(site: SiteId): string {
+  return SITE_NAMES[site] ?? site;
+}
+
+/** Whether a tab URL is one the content script runs on (the manifest's match patterns, e.g. https://*.zoom.us/*). */
+export function isSupportedUrl(url: string, patterns: readonly string[] = SITE_MATCHES): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  return patterns.some((pattern) => {
+    const m = /^([a-z*]+):\/\/([^/]+)\//.exec(pattern);
+    if (!m) return false;
+    const [, scheme = '', host = ''] = m;
+    if (scheme !== '*' && `${scheme}:` !== u.protocol) return false;
+    if (host.startsWith('*.')) {
+      const base = host.slice(2);
+      return u.hostname === base || u.hostname.endsWith(`.${base}`);
+    }
+    return u.hostname === host;
+  });
+}
+
+/** `?tabId=<n>` in the popup URL (e2e tests open popup.html as a page aimed at a given tab). */
+export function parseTabId(search: string): number | null {
+  const raw = new URLSearchParams(search).get('tabId');
+  if (raw === null || !/^\d+$/.test(raw)) return null;
+  const id = Number(raw);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return typeof e === 'string' ? e : String(e);
+}
+
+/** The models' state exactly as tests read it: `ready`, `loading…` or `error: <message>`. */
+export function pipelineText(p: PipelineState | null): string {
+  if (!p) return 'checking…';
+  if (p.state === 'ready') return 'ready';
+  if (p.state === 'loading') return 'loading…';
+  return `error: ${p.error}`;
+}

@@ -1,0 +1,126 @@
+// Node (Playwright): a fake Meet call end to end: summaries survive a service-worker restart, the
+// call is listed after the tab closes, exports are right, and the popup renders it.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallHistory } from '../../src/messaging/background';
+import { dominant, durationMs, shares } from '../../src/core/summary';
+import { REPO_ROOT, sharedPath } from '../../tools/lib/paths';
+import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn } from './harness';
+
+const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
+const CALL_SECONDS = 20;
+/** Duration tolerance: the call starts with the first analyzed frame and ends when the tab closes. */
+const DURATION_TOLERANCE_S = 4;
+
+let session: ExtensionSession;
+let ext: ExtensionPage;
+let cdp: CDPSession;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  session = await launchExtension({
+    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+  });
+  await serveFixtures(session);
+  ext = await extensionPage(session);
+  cdp = await session.context.newCDPSession(ext.page);
+});
+afterAll(async () => session?.close());
+
+const history = () => ext.send<CallHistory>('listCalls', undefined);
+
+describe('a 20 s fake Meet call', () => {
+  let page: Page;
+  let tabId: number;
+  let framesBeforeRestart = 0;
+  let callId = '';
+
+  it('runs with the overlay on and is summarized live', async () => {
+    ({ page, tabId } = await openFixturePage(session, ext, 'meet'));
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 20_000 });
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitForChipsOn(page, 4, 15_000);
+    await page.waitForTimeout((CALL_SECONDS / 2) * 1000);
+    const [live] = (await history()).calls;
+    expect(live?.ended).toBe(false);
+    framesBeforeRestart = live!.frames;
+    callId = live!.id;
+    expect(framesBeforeRestart).toBeGreaterThan(20);
+  });
+
+  it('loses nothing when the service worker is stopped mid-call', async () => {
+    // Watch the worker's running status through CDP: it must really stop and then start again.
+    const statuses: string[] = [];
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      for (const v of versions) if (v.scriptURL.includes(session.extensionId)) statuses.push(v.runningStatus);
+    });
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await page.waitForTimeout((CALL_SECONDS / 2) * 1000);
+    const stoppedAt = statuses.indexOf('stopped');
+    expect(stoppedAt).toBeGreaterThanOrEqual(0);
+    expect(statuses.slice(stoppedAt)).toContain('running'); // woken again by the next frame report
+    const calls = (await history()).calls;
+    // Same call (not a new one), still live, and it kept growing through the restart.
+    expect(calls.map((c) => c.id)).toEqual([callId]);
+    expect(calls[0]!.ended).toBe(false);
+    expect(calls[0]!.frames).toBeGreaterThan(framesBeforeRestart + 20);
+  });
+
+  it('is listed once the tab closes, with site, duration, one participant per tile and the right dominant emotion', async () => {
+    await page.close();
+    await expect.poll(async () => (await history()).calls[0]?.ended, { timeout: 5000 }).toBe(true);
+    const { calls, problems } = await history();
+    expect(problems).toEqual([]);
+    expect(calls).toHaveLength(1);
+    const call = calls[0]!;
+    expect(call.site).toBe('meet');
+    expect(call.callId).toBe('abc-defg-hij');
+    expect(call.endReason).toBe('tab-closed');
+    expect(Math.abs(durationMs(call) / 1000 - CALL_SECONDS)).toBeLessThanOrEqual(DURATION_TOLERANCE_S);
+    expect(call.participants.map((p) => p.name).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'You']);
+    // d18 (Ada's clip, and the fake camera's) is mostly a neutral face: its laugh and frown are short.
+    const dominantOf = (name: string) => {
+      const p = call.participants.find((x) => x.name === name)!;
+      return dominant(shares(p, call.labels));
+    };
+    expect(dominantOf('Ada Lovelace')).toBe('neutral');
+    expect(dominantOf('You')).toBe('neutral');
+    expect(call.backend).toBe('wasm');
+    expect(call.models?.classifier).toBeTruthy();
+  });
+
+  it('the popup lists the call, shows its detail and exports it as CSV and JSON', async () => {
+    const popup = await session.context.newPage();
+    await popup.setViewportSize({ width: 360, height: 640 });
+    await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    await popup.getByTestId('first-run').waitFor();
+    await popup.screenshot({ path: join(ARTIFACTS, 'popup-first-run.png') });
+    await popup.getByTestId('first-run-ok').click();
+    await popup.getByTestId('tab-history').click();
+    await expect.poll(() => popup.getByTestId('history-item').count(), { timeout: 5000 }).toBe(1);
+    await popup.getByTestId('history-item').click();
+    await popup.getByTestId('call-detail').waitFor();
+    expect(await popup.getByTestId('participant-row').count()).toBe(4);
+    await popup.screenshot({ path: join(ARTIFACTS, 'popup-call-detail.png'), fullPage: true });
+
+    const csvDownload = popup.waitForEvent('download');
+    await popup.getByTestId('export-csv').click();
+    const csv = readFileSync((await (await csvDownload).path())!, 'utf8').trimEnd().split('\n');
+    expect(csv[0]).toMatch(/^call_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,/);
+    expect(csv).toHaveLength(5); // header + one row per tile
+    expect(csv.slice(1).every((row) => row.startsWith(`${callId},meet,`))).toBe(true);
+    expect(csv.slice(1).map((row) => row.split(',')[10]).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'You']);
+
+    const jsonDownload = popup.waitForEvent('download');
+    await popup.getByTestId('export-json').click();
+    const json = JSON.parse(readFileSync((await (await jsonDownload).path())!, 'utf8')) as CallHistory & { format: string };
+    expect(json.format).toBe('emotion-overlay-calls');
+    expect(json.calls.map((c) => c.id)).toEqual([callId]);
+    expect(json.calls[0]!.participants).toHaveLength(4);
+    // Aggregates only: no image data of any kind in what is stored or exported.
+    expect(JSON.stringify(json)).not.toMatch(/data:image|base64|blob:/);
+  });
+});
