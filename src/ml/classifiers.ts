@@ -1,7 +1,7 @@
 // Any context: stage 2, emotion classification of face crops. One implementation per architecture.
 import type { ModelEntry } from '../core/models';
 import type { PixelBox } from '../core/types';
-import { loadGraph, loadWeightMap, type ModelFileReader } from './loader';
+import { loadGraph, loadGraphAndWeights, loadWeightMap, type ModelFileReader } from './loader';
 import { cropBatch } from './preprocess';
 import { tf } from './tf';
 
@@ -18,8 +18,11 @@ function weight(map: tf.NamedTensorMap, name: string): tf.Tensor {
   return t;
 }
 
-/** face-api's FaceExpressionNet: four dense blocks of separable convs, 7x7 average pool, FC. */
-function faceApiExpressionNet(map: tf.NamedTensorMap): (x: tf.Tensor4D) => tf.Tensor2D {
+/**
+ * face-api's FaceExpressionNet feature extractor: four dense blocks of separable convs, then a
+ * global average pool (face-api's 7x7 pool at 112 px), giving 256 features per face at any input size.
+ */
+export function faceApiFeatures(map: tf.NamedTensorMap): (x: tf.Tensor4D) => tf.Tensor2D {
   const sep = (x: tf.Tensor4D, p: string, stride: number) =>
     tf.add(
       tf.separableConv2d(x, weight(map, `${p}/depthwise_filter`) as tf.Tensor4D, weight(map, `${p}/pointwise_filter`) as tf.Tensor4D, stride, 'same'),
@@ -39,9 +42,28 @@ function faceApiExpressionNet(map: tf.NamedTensorMap): (x: tf.Tensor4D) => tf.Te
   return (x) => {
     let out = x;
     for (let i = 0; i < 4; i++) out = block(out, i);
-    const pooled = tf.reshape(tf.avgPool(out, [7, 7], [2, 2], 'valid'), [x.shape[0], -1]) as tf.Tensor2D;
-    return tf.add(tf.matMul(pooled, weight(map, 'fc/weights') as tf.Tensor2D), weight(map, 'fc/bias')) as tf.Tensor2D;
+    return tf.mean(out, [1, 2]) as tf.Tensor2D;
   };
+}
+
+/** Dense layers `${prefix}${i}/kernel|bias` (relu between, none after the last), as the trainer writes them. */
+export function denseHead(map: tf.NamedTensorMap, prefix: string): (x: tf.Tensor2D) => tf.Tensor2D {
+  const layers: Array<{ kernel: tf.Tensor2D; bias: tf.Tensor1D }> = [];
+  for (let i = 0; map[`${prefix}${i}/kernel`]; i++) {
+    layers.push({ kernel: weight(map, `${prefix}${i}/kernel`) as tf.Tensor2D, bias: weight(map, `${prefix}${i}/bias`) as tf.Tensor1D });
+  }
+  if (layers.length === 0) throw new Error(`no dense layers named ${prefix}0/kernel`);
+  return (x) =>
+    layers.reduce<tf.Tensor2D>(
+      (h, l, i) => tf.fused.matMul({ a: h, b: l.kernel, bias: l.bias, activation: i < layers.length - 1 ? 'relu' : 'linear' }) as tf.Tensor2D,
+      x,
+    );
+}
+
+/** face-api's FaceExpressionNet: the feature extractor and its FC layer. */
+function faceApiExpressionNet(map: tf.NamedTensorMap): (x: tf.Tensor4D) => tf.Tensor2D {
+  const features = faceApiFeatures(map);
+  return (x) => tf.add(tf.matMul(features(x), weight(map, 'fc/weights') as tf.Tensor2D), weight(map, 'fc/bias')) as tf.Tensor2D;
 }
 
 export async function createClassifier(entry: ModelEntry, read: ModelFileReader): Promise<EmotionClassifier> {
@@ -51,6 +73,24 @@ export async function createClassifier(entry: ModelEntry, read: ModelFileReader)
     const map = await loadWeightMap(entry, read);
     run = faceApiExpressionNet(map);
     release = () => tf.dispose(Object.values(map));
+  } else if (entry.architecture === 'faceapi-features-mlp') {
+    // Ours (tools/train): face-api's frozen feature extractor, our trained dense head.
+    const map = await loadWeightMap(entry, read);
+    const features = faceApiFeatures(map);
+    const head = denseHead(map, 'head/dense');
+    run = (x) => head(features(x));
+    release = () => tf.dispose(Object.values(map));
+  } else if (entry.architecture === 'graph-features-mlp') {
+    // Ours (tools/train): a frozen graph backbone up to `featuresNode`, pooled, then our dense head.
+    const { model, weights, metadata } = await loadGraphAndWeights(entry, read, (n) => n.startsWith('head/'));
+    const node = metadata.featuresNode;
+    if (typeof node !== 'string') throw new Error(`model ${entry.id}: model.json lacks userDefinedMetadata.featuresNode`);
+    const head = denseHead(weights, 'head/dense');
+    run = (x) => head(tf.mean(model.execute(x, node) as tf.Tensor4D, [1, 2]) as tf.Tensor2D);
+    release = () => {
+      model.dispose();
+      tf.dispose(Object.values(weights));
+    };
   } else if (entry.architecture === 'graph-classifier') {
     const model = await loadGraph(entry, read);
     run = (x) => model.execute(x) as tf.Tensor;

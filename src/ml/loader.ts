@@ -41,6 +41,7 @@ async function readVerified(entry: ModelEntry, read: ModelFileReader): Promise<M
 interface ModelJson {
   format?: string;
   modelTopology?: unknown;
+  userDefinedMetadata?: Record<string, unknown>;
   weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
 }
 
@@ -77,12 +78,36 @@ export async function loadWeightMap(entry: ModelEntry, read: ModelFileReader): P
 }
 
 export async function loadGraph(entry: ModelEntry, read: ModelFileReader): Promise<GraphModel> {
+  return (await loadGraphAndWeights(entry, read, () => false)).model;
+}
+
+/**
+ * A graph model plus the named weights that the graph itself does not use (e.g. a trained head
+ * stored alongside a frozen backbone). `extra` picks them by name.
+ */
+export async function loadGraphAndWeights(
+  entry: ModelEntry,
+  read: ModelFileReader,
+  extra: (name: string) => boolean,
+): Promise<{ model: GraphModel; weights: tf.NamedTensorMap; metadata: Record<string, unknown> }> {
   const { json, weightSpecs, weightData } = await readModel(entry, read);
+  const extraSpecs = weightSpecs.filter((w) => extra(w.name));
+  let weights: tf.NamedTensorMap = {};
+  if (extraSpecs.length > 0) {
+    const all = tf.io.decodeWeights(weightData, weightSpecs);
+    for (const [name, t] of Object.entries(all)) {
+      if (extra(name)) weights[name] = t;
+      else t.dispose();
+    }
+  }
   try {
-    return await loadGraphModel(
+    const model = await loadGraphModel(
       tf.io.fromMemory({ modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs, weightData }),
     );
+    return { model, weights, metadata: json.userDefinedMetadata ?? {} };
   } catch (err) {
+    tf.dispose(Object.values(weights));
+    weights = {};
     throw new ModelFileError(`${entry.id}/model.json`, `cannot be loaded as a graph model (${err instanceof Error ? err.message : String(err)})`);
   }
 }

@@ -76,6 +76,7 @@ export function cropBatch(image: tf.Tensor3D, crops: readonly PixelBox[], input:
     const ind = tf.tensor1d(crops.map(() => 0), 'int32');
     let batch = tf.image.cropAndResize(img, boxes, ind, [input.height, input.width], 'bilinear', 0);
     if (input.channels === 1) batch = toGrey(batch);
+    else if (input.grey) batch = tf.tile(toGrey(batch), [1, 1, 1, 3]);
     return normalize(batch, input);
   });
 }
