@@ -1,12 +1,12 @@
 // Background service worker: which tabs have the overlay on (storage.session survives worker
 // restarts), live per-tab stats, and the action badge.
-import type { FrameReport, FrameTimings, OverlayReport, TabStats } from '@/src/messaging/background';
+import type { FrameReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 
 const tabsOn = storage.defineItem<Record<string, boolean>>('session:overlayTabs', { fallback: {} });
 const stats = new Map<number, Omit<TabStats, 'on'>>();
 /** The latest frames' timings per tab (bounded: a long call never grows it). */
-const timings = new Map<number, FrameTimings[]>();
+const timings = new Map<number, TimingSample[]>();
 const MAX_TIMINGS = 2000;
 /** Arrival times of the latest frames per tab, for the analyzed-frames-per-second figure. */
 const arrivals = new Map<number, number[]>();
@@ -53,7 +53,7 @@ export function recordFrame(tabId: number, report: FrameReport): void {
   times.push(now);
   arrivals.set(tabId, times);
   const list = timings.get(tabId) ?? [];
-  list.push(report.timings);
+  list.push({ ...report.timings, tileId: report.tileId, at: now });
   if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
   timings.set(tabId, list);
 }
@@ -63,7 +63,7 @@ export function analyzedFps(tabId: number): number {
   return (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS).length / (FPS_WINDOW_MS / 1000);
 }
 
-export function recentTimings(tabId: number, last = MAX_TIMINGS): FrameTimings[] {
+export function recentTimings(tabId: number, last = MAX_TIMINGS): TimingSample[] {
   return (timings.get(tabId) ?? []).slice(-last);
 }
 

@@ -4,6 +4,7 @@ import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
 import { type FrameAnalysis, type FramePayload, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
 import type { PixelData } from '@/src/ml/preprocess';
+import { tensorMemory } from '@/src/ml/backend';
 import { cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
 
 let state: PipelineState = { state: 'loading' };
@@ -25,6 +26,7 @@ const ready: Promise<Pipeline> = (async () => {
     classifier: pipeline.classifierId,
     labels: [...pipeline.labels],
     loadMs: performance.now() - t0,
+    memory: memory(),
   };
   return pipeline;
 })();
@@ -33,7 +35,13 @@ ready.catch((err: unknown) => {
   console.error('[offscreen] pipeline failed to load', err);
 });
 
-offscreenMessenger.onMessage('pipelineStatus', () => state);
+function memory() {
+  const m = tensorMemory();
+  const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
+  return { ...m, jsHeapBytes: heap };
+}
+
+offscreenMessenger.onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: memory() } : state));
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -54,7 +62,7 @@ offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnal
   const { input, release } = await decodeFrame(data.frame);
   const t1 = performance.now();
   try {
-    const result = await pipeline.analyze(input, { minFaceSize: data.minFaceSize });
+    const result = await pipeline.analyze(input, { minFaceSize: data.minFaceSize, faces: data.faces });
     return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
   } finally {
     release();
@@ -68,7 +76,7 @@ offscreenMessenger.onMessage('analyzeTabRegion', async ({ data, sender }): Promi
   if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
   const crop = cropTabRegion(sender.tab.id, data.rect, data.viewport);
   const t1 = performance.now();
-  const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize });
+  const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces });
   return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
 });
 

@@ -4,6 +4,7 @@ import { frameBoxToElement, type ObjectFit } from '../core/geometry';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/background';
+import type { PixelBox } from '../core/types';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import { findTiles, type SiteAdapter } from '../sites';
 import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
@@ -38,10 +39,17 @@ interface TileRecord {
   lastResultAt: number;
   /** 'pixels': read by the content script; 'tab': cropped from a tab capture (unreadable pixels). */
   source: 'pixels' | 'tab';
+  /** Frames analyzed since the last full detection. */
+  sinceDetect: number;
 }
 
 /** Faces older than this are no longer drawn (the tile stopped producing results). */
 const STALE_MS = 2500;
+/**
+ * Detection runs on every DETECT_EVERY-th frame of a tile (and whenever it has no face); frames in
+ * between reuse the tracked boxes and only classify, which costs a fraction of a detection.
+ */
+export const DETECT_EVERY = 3;
 
 let tileSeq = 0;
 
@@ -160,6 +168,7 @@ export class OverlayController {
         fit: (win.getComputedStyle(media).objectFit || 'fill') as ObjectFit,
         lastResultAt: 0,
         source: 'pixels',
+        sinceDetect: 0,
       };
       this.tiles.set(media, rec);
       this.byId.set(rec.id, rec);
@@ -233,6 +242,14 @@ export class OverlayController {
     }
   }
 
+  /** Tracked boxes to classify without detecting, when this frame may skip detection. */
+  private trackedFaces(rec: TileRecord, width: number, height: number): Array<{ box: PixelBox; score: number }> | undefined {
+    const fresh = this.deps.win.performance.now() - rec.lastResultAt < STALE_MS;
+    const sameFrame = rec.frame?.width === width && rec.frame.height === height;
+    if (!fresh || !sameFrame || rec.faces.length === 0 || rec.sinceDetect + 1 >= DETECT_EVERY) return undefined;
+    return rec.faces.map((f) => ({ box: f.box, score: f.score }));
+  }
+
   /** Sample one frame of a tile and have it analyzed; null when there was nothing to sample. */
   private async request(
     rec: TileRecord,
@@ -246,13 +263,15 @@ export class OverlayController {
       const rect = { x: r.x, y: r.y, width: r.width, height: r.height };
       const mainThreadMs = win.performance.now() - t0;
       const viewport = { width: win.innerWidth, height: win.innerHeight };
-      const result = await this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize });
+      const faces = rec.frame ? this.trackedFaces(rec, rec.frame.width, rec.frame.height) : undefined;
+      const result = await this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize, faces });
       return { result, captureMs: mainThreadMs, mainThreadMs, source: 'tab' };
     }
     const shot = await this.grabber.capture(rec.media, this.settings.frameEncoding);
     if (shot.ok) {
       const captureMs = win.performance.now() - t0;
-      const result = await this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize });
+      const faces = this.trackedFaces(rec, shot.width, shot.height);
+      const result = await this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces });
       return { result, captureMs, mainThreadMs: shot.mainThreadMs, source: shot.frame.kind };
     }
     if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
@@ -275,6 +294,7 @@ export class OverlayController {
       this.scheduler.finished(rec.id, now, now - t0);
       if (!this.on || this.byId.get(rec.id) !== rec) return; // turned off or tile removed meanwhile
       rec.faces = rec.tracker.update(result.faces, now);
+      rec.sinceDetect = result.detected ? 0 : rec.sinceDetect + 1;
       rec.frame = result.input;
       rec.lastResultAt = now;
       rec.status = { kind: rec.faces.length > 0 ? 'analyzing' : 'no-face' };
@@ -295,6 +315,7 @@ export class OverlayController {
           classifyMs: result.ms.classify,
           totalMs: now - t0,
           source: sampled.source,
+          detected: result.detected,
         },
       });
       this.report();

@@ -18,7 +18,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  fps: 4,
+  fps: 6,
   minFaceSize: 20,
   smoothingWindow: 4,
   chipStyle: 'text',

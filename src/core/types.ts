@@ -37,4 +37,6 @@ export interface AnalyzeResult {
   ms: { detect: number; classify: number };
   /** Width and height of the analyzed input, in pixels. */
   input: { width: number; height: number };
+  /** False when the caller supplied tracked face boxes and detection was skipped. */
+  detected: boolean;
 }

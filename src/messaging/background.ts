@@ -36,6 +36,8 @@ export interface FrameTimings {
   /** Whole round trip, sample to result back in the content script. */
   totalMs: number;
   source: 'jpeg' | 'raw' | 'tab';
+  /** False when detection was skipped and tracked boxes were classified. */
+  detected: boolean;
 }
 
 export interface TabStats {
@@ -45,6 +47,9 @@ export interface TabStats {
   tiles: number;
   lastFrameAt: number | null;
 }
+
+/** One frame's timings as the background keeps them: which tile, when it arrived (epoch ms), whether it was detected. */
+export type TimingSample = FrameTimings & { tileId: string; at: number; detected: boolean };
 
 export interface CallHistory {
   calls: CallSummary[];
@@ -85,7 +90,7 @@ export interface BackgroundProtocol {
   getFirstRun(): { acknowledged: boolean };
   acknowledgeFirstRun(): void;
   /** Benchmarks and the popup: the latest frames' timings for a tab (newest last). */
-  getTimings(req: { tabId: number; last?: number }): FrameTimings[];
+  getTimings(req: { tabId: number; last?: number }): TimingSample[];
   /** Content script: what the overlay shows now, for the action badge. */
   reportOverlay(req: OverlayReport): void;
 }

@@ -1,10 +1,19 @@
 // Any extension context: the typed protocol the offscreen document (the ML host) receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { AnalyzeResult, BackendName } from '../core/types';
+import type { AnalyzeResult, BackendName, PixelBox } from '../core/types';
 
 export type PipelineState =
   | { state: 'loading' }
-  | { state: 'ready'; backend: BackendName; detector: string; classifier: string; labels: string[]; loadMs: number }
+  | {
+      state: 'ready';
+      backend: BackendName;
+      detector: string;
+      classifier: string;
+      labels: string[];
+      loadMs: number;
+      /** For the popup and benchmarks: live tfjs tensors and this document's JS heap. */
+      memory: { tensors: number; tensorBytes: number; jsHeapBytes: number | null };
+    }
   | { state: 'error'; error: string };
 
 /** A frame as it travels: a JPEG Blob, or raw RGBA pixels (both by structured clone, see wxt.config.ts). */
@@ -16,6 +25,8 @@ export interface FrameRequest {
   frameTime: number;
   frame: FramePayload;
   minFaceSize?: number;
+  /** Tracked face boxes in this frame's pixels: skip detection and classify these (see AnalyzeOptions). */
+  faces?: Array<{ box: PixelBox; score: number }>;
 }
 
 /** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */
@@ -26,6 +37,7 @@ export interface TabRegionRequest {
   rect: { x: number; y: number; width: number; height: number };
   viewport: { width: number; height: number };
   minFaceSize?: number;
+  faces?: Array<{ box: PixelBox; score: number }>;
 }
 
 export interface FrameAnalysis extends AnalyzeResult {

@@ -85,3 +85,9 @@ export async function selectBackend(opts: BackendOptions = {}): Promise<BackendC
   }
   throw new Error(`no tfjs backend available: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
 }
+
+/** Live tfjs tensors and their bytes: flat over a long call means no leak. */
+export function tensorMemory(): { tensors: number; tensorBytes: number } {
+  const m = tf.memory();
+  return { tensors: m.numTensors, tensorBytes: m.numBytes };
+}

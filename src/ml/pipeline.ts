@@ -30,12 +30,21 @@ export interface PipelineOptions {
   warmup?: boolean;
 }
 
+export interface AnalyzeOptions {
+  minFaceSize?: number;
+  /**
+   * Known face boxes (input pixels, e.g. tracked from the previous frame): detection is skipped and
+   * only these are classified. The caller re-detects every few frames.
+   */
+  faces?: ReadonlyArray<{ box: PixelBox; score: number }>;
+}
+
 export interface Pipeline {
   readonly backend: BackendName;
   readonly detectorId: string | null;
   readonly classifierId: string;
   readonly labels: readonly string[];
-  analyze(input: ImageInput, opts?: { minFaceSize?: number }): Promise<AnalyzeResult>;
+  analyze(input: ImageInput, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
   dispose(): void;
 }
 
@@ -64,11 +73,14 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
   const labels = manifest.labels;
   let disposed = false;
 
-  async function analyzeTensor(image: tf.Tensor3D, minFace = minFaceSize): Promise<AnalyzeResult> {
+  async function analyzeTensor(image: tf.Tensor3D, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
     const [height, width] = image.shape;
+    const minFace = opts.minFaceSize ?? minFaceSize;
     const t0 = performance.now();
-    let boxes: Array<{ box: PixelBox; score: number }>;
-    if (detector) {
+    let boxes: ReadonlyArray<{ box: PixelBox; score: number }>;
+    if (opts.faces && detector) {
+      boxes = opts.faces;
+    } else if (detector) {
       const candidates = await detector.detect(image, minScore);
       boxes = nonMaxSuppression(candidates, { maxResults: maxFaces, iouThreshold, minScore })
         .map((c) => ({ box: cornersToPixels(c.box, width, height), score: c.score }))
@@ -84,7 +96,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
       return { box: b.box, score: b.score, label: topLabel(probabilities).label, probabilities };
     });
-    return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: { width, height } };
+    return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: { width, height }, detected: !opts.faces };
   }
 
   const pipeline: Pipeline = {
@@ -96,7 +108,7 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
       if (disposed) throw new Error('pipeline is disposed');
       const { image, owned } = toImageTensor(input);
       try {
-        return await analyzeTensor(image, opts?.minFaceSize);
+        return await analyzeTensor(image, opts);
       } finally {
         if (owned) image.dispose();
       }

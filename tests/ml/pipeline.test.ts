@@ -77,6 +77,17 @@ describe('pipeline on real images (default models)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('classifies tracked boxes without detecting when the caller passes them', async () => {
+    const img = await decodeImageFile(sharedPath('fixtures', 'images', 'astronaut.png'));
+    const detected = await pipeline.analyze(img);
+    expect(detected.detected).toBe(true);
+    const tracked = await pipeline.analyze(img, { faces: detected.faces.map((f) => ({ box: f.box, score: f.score })) });
+    expect(tracked.detected).toBe(false);
+    expect(tracked.ms.detect).toBeLessThan(1);
+    expect(tracked.faces.map((f) => f.box)).toEqual(detected.faces.map((f) => f.box));
+    expect(tracked.faces[0]!.label).toBe('happy');
+  });
+
   it('reports per-stage timings and the input size', async () => {
     const r = await analyzeFixture('astronaut.png');
     expect(r.ms.detect).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
 import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, migrateCallsV1, noticesItem, readCalls, saveCalls } from '../../src/storage/calls';
+import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
@@ -103,10 +104,10 @@ describe('calls item', () => {
 
 describe('settings item', () => {
   it('falls back to the defaults, validates on read and clamps updates', async () => {
-    expect((await getSettings()).fps).toBe(4);
+    expect((await getSettings()).fps).toBe(DEFAULT_SETTINGS.fps);
     await settingsItem.setValue({ fps: 'fast', chipStyle: 'emoji', bogus: 1 } as never);
     const s = await getSettings();
-    expect(s.fps).toBe(4);
+    expect(s.fps).toBe(DEFAULT_SETTINGS.fps);
     expect(s.chipStyle).toBe('emoji');
     expect('bogus' in s).toBe(false);
     expect((await updateSettings({ fps: 99 })).fps).toBe(15);

@@ -143,19 +143,18 @@ export function readOverlay(page: import('playwright-core').Page): Promise<Overl
     const host = document.querySelector('emotion-overlay-root');
     const root = host?.shadowRoot;
     if (!root) return null;
-    const rectOf = (el: Element) => {
-      const r = el.getBoundingClientRect();
-      return { x: r.x, y: r.y, width: r.width, height: r.height };
-    };
+    // No named helpers in here: tsx's keepNames would wrap them in a __name() the page lacks.
     return [...root.querySelectorAll<HTMLElement>('.tile')].map((tile) => {
       const status = tile.querySelector<HTMLElement>('.status');
+      const r = tile.getBoundingClientRect();
       return {
         tileId: tile.dataset.tileId ?? '',
-        rect: rectOf(tile),
+        rect: { x: r.x, y: r.y, width: r.width, height: r.height },
         status: status && !status.hidden ? (status.dataset.status ?? '') : 'faces',
         chips: [...tile.querySelectorAll<HTMLElement>('.face')].map((f) => {
           const chip = f.querySelector<HTMLElement>('.chip');
-          return { label: chip?.dataset.label ?? '', text: chip?.textContent ?? '', rect: rectOf(f) };
+          const fr = f.getBoundingClientRect();
+          return { label: chip?.dataset.label ?? '', text: chip?.textContent ?? '', rect: { x: fr.x, y: fr.y, width: fr.width, height: fr.height } };
         }),
       };
     });
