@@ -13,7 +13,7 @@ export default defineConfig({
     name: 'Emotion Overlay',
     description: 'On-device emotion overlay for video calls on Meet, Zoom web and YouTube. Nothing leaves your machine.',
     minimum_chrome_version: '116',
-    permissions: ['offscreen', 'storage', 'tabCapture', 'alarms'],
+    permissions: ['offscreen', 'storage', 'tabCapture', 'alarms', 'scripting'],
     host_permissions: SITE_MATCHES,
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
@@ -26,7 +26,11 @@ export default defineConfig({
         description: 'Turn the emotion overlay on or off in this tab',
       },
     },
-    action: { default_title: 'Emotion Overlay' },
+    icons: { 16: '/icon/16.png', 32: '/icon/32.png', 48: '/icon/48.png', 128: '/icon/128.png' },
+    action: {
+      default_title: 'Emotion Overlay',
+      default_icon: { 16: '/icon/16.png', 32: '/icon/32.png', 48: '/icon/48.png', 128: '/icon/128.png' },
+    },
   },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
