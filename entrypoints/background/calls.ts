@@ -1,25 +1,29 @@
 // Background service worker: call sessions. Live state goes to storage.session on every frame (it
 // survives worker restarts) and is checkpointed to storage.local at least every CHECKPOINT_MS, so a
 // browser crash loses at most that much.
-import { addFrame, type CallSummary, endCall, endReasonFor, type EndReason, startCall } from '@/src/core/summary';
+import { addFrame, callKey, type CallSummary, endCall, endReasonFor, type EndReason, IDLE_END_MS, startCall } from '@/src/core/summary';
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
 import { liveCallsItem, readCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
-export const CHECKPOINT_MS = 15_000;
+export const CHECKPOINT_MS = 5_000;
 
 const live = new Map<number, CallSummary>();
 const lastCheckpoint = new Map<number, number>();
+/**
+ * Calls left unfinished in history by an extension reload or a browser crash (storage.session was
+ * cleared). A frame of the same call within the idle time resumes one; the tick ends the rest.
+ */
+const resumable = new Map<string, CallSummary>();
 
-/** Restore live calls after a worker restart; calls a crash left unfinished in history are ended. */
+/** Restore live calls after a worker restart, and collect unfinished ones a reload or crash left. */
 const restored: Promise<void> = (async () => {
   for (const [tabId, call] of Object.entries(await liveCallsItem.getValue())) live.set(Number(tabId), call);
   const liveIds = new Set([...live.values()].map((c) => c.id));
   const { calls } = await readCalls();
-  const orphans = calls.filter((c) => !c.ended && !liveIds.has(c.id)).map((c) => endCall(c, Date.now(), 'interrupted'));
-  if (orphans.length > 0) await saveCalls(orphans, (await getSettings()).retentionDays);
+  for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
 })();
 
 let sessionWrite: Promise<void> = Promise.resolve();
@@ -77,7 +81,11 @@ export function onFrame(tabId: number, report: FrameReport, labels: readonly str
     }
     if (callId === null) return;
     if (!call) {
-      call = { ...startCall({ site, callId, title, time, labels }), ...(await currentPipeline()) };
+      const key = callKey(site, callId);
+      const previous = resumable.get(key);
+      resumable.delete(key);
+      call = previous && time - previous.end <= IDLE_END_MS ? previous : { ...startCall({ site, callId, title, time, labels }), ...(await currentPipeline()) };
+      if (previous && call !== previous) await checkpoint([endCall(previous, time, 'interrupted')]);
       lastCheckpoint.set(tabId, 0);
     }
     call = addFrame(call, { time, tileId: report.tileId, name: report.name, faces: report.faces });
@@ -124,6 +132,9 @@ export function onTick(): Promise<void> {
       const reason = endReasonFor(call, { type: 'tick', time: now });
       if (reason) await finish(tabId, reason, now);
     }
+    const stale = [...resumable.entries()].filter(([, c]) => now - c.end > IDLE_END_MS);
+    for (const [key] of stale) resumable.delete(key);
+    if (stale.length > 0) await checkpoint(stale.map(([, c]) => endCall(c, now, 'interrupted')));
     if (live.size > 0) await checkpoint([...live.values()]);
   });
 }

@@ -7,8 +7,9 @@ import { deleteCalls, firstRunItem, noticesItem, readCalls } from '@/src/storage
 import { getSettings, updateSettings } from '@/src/storage/settings';
 import { dropLive, liveCall, liveCalls, onFrame, onNavigated, onTabClosed, onTick } from './calls';
 import { ensureOffscreen } from './offscreen-host';
-import { analyzedFps, forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
+import { analyzedFps, forgetAllTabs, forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 import { startTabCapture, stopTabCapture } from './tab-capture';
+import { SITE_MATCHES } from '@/src/sites/matches';
 
 const TICK_ALARM = 'calls-tick';
 
@@ -90,6 +91,17 @@ export default defineBackground(() => {
   });
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.url) void onNavigated(tabId, change.url);
+  });
+  browser.runtime.onStartup.addListener(() => void forgetAllTabs());
+  // After an update or reload, tabs already open keep orphaned content scripts: inject fresh ones
+  // so a call in progress goes on (each asks whether its tab's overlay is on).
+  browser.runtime.onInstalled.addListener(async () => {
+    for (const tab of await browser.tabs.query({ url: SITE_MATCHES })) {
+      if (tab.id === undefined) continue;
+      await chrome.scripting
+        .executeScript({ target: { tabId: tab.id }, files: ['content-scripts/content.js'] })
+        .catch((err: unknown) => console.warn('[background] re-inject failed', tab.id, err));
+    }
   });
   void chrome.alarms.create(TICK_ALARM, { periodInMinutes: 0.5 });
   chrome.alarms.onAlarm.addListener((alarm) => {

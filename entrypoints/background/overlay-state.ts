@@ -1,9 +1,15 @@
-// Background service worker: which tabs have the overlay on (storage.session survives worker
-// restarts), live per-tab stats, and the action badge.
+// Background service worker: which tabs have the overlay on (storage.local: it survives worker
+// restarts and extension reloads; cleared at browser start, when tab ids change), live per-tab
+// stats, and the action badge.
 import type { FrameReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 
-const tabsOn = storage.defineItem<Record<string, boolean>>('session:overlayTabs', { fallback: {} });
+const tabsOn = storage.defineItem<Record<string, boolean>>('local:overlayTabs', { fallback: {} });
+
+/** Tab ids are per browser session: forget them all when the browser starts. */
+export function forgetAllTabs(): Promise<void> {
+  return tabsOn.setValue({});
+}
 const stats = new Map<number, Omit<TabStats, 'on'>>();
 /** The latest frames' timings per tab (bounded: a long call never grows it). */
 const timings = new Map<number, TimingSample[]>();

@@ -6,7 +6,7 @@ import type { FramePayload } from '../messaging/offscreen';
 
 export type CaptureResult =
   | { ok: true; frame: FramePayload; width: number; height: number; mainThreadMs: number }
-  | { ok: false; reason: 'no-frame' | 'unreadable' | 'blank'; detail?: string };
+  | { ok: false; reason: 'no-frame' | 'unreadable' | 'blank' | 'protected'; detail?: string };
 
 /** Frames are downscaled so their longer side is at most this (faces in call tiles stay > 40 px). */
 export const MAX_FRAME_SIDE = 480;
@@ -32,6 +32,8 @@ export class FrameGrabber {
 
   /** Copy the tile's current frame; `mainThreadMs` is the synchronous part (what the page feels). */
   async capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg'): Promise<CaptureResult> {
+    // Encrypted media (EME/DRM) never yields its pixels, to a canvas or to a tab capture.
+    if (media instanceof HTMLVideoElement && media.mediaKeys) return { ok: false, reason: 'protected', detail: 'protected (DRM) video' };
     if (!hasFrame(media)) return { ok: false, reason: 'no-frame' };
     let mainThreadMs = 0;
     const src = sourceSize(media);

@@ -41,6 +41,8 @@ interface TileRecord {
   source: 'pixels' | 'tab';
   /** Frames analyzed since the last full detection. */
   sinceDetect: number;
+  /** Its own canvas: a tainted video taints the canvas it is drawn into, so none is shared. */
+  grabber: FrameGrabber;
 }
 
 /** Faces older than this are no longer drawn (the tile stopped producing results). */
@@ -58,7 +60,6 @@ export class OverlayController {
   private readonly tiles = new Map<TileMedia, TileRecord>();
   private readonly byId = new Map<string, TileRecord>();
   private scheduler: FrameScheduler;
-  private readonly grabber = new FrameGrabber();
   private readonly overlay: Overlay;
   private abort: AbortController | null = null;
   private timer: number | null = null;
@@ -143,7 +144,10 @@ export class OverlayController {
     const found = new Map<TileMedia, string | null>();
     for (const t of findTiles(adapter, doc)) {
       const r = t.media.getBoundingClientRect();
-      if (r.width >= MIN_TILE_SIDE && r.height >= MIN_TILE_SIDE && t.media.isConnected) found.set(t.media, t.name);
+      const style = win.getComputedStyle(t.media);
+      // Too small, or not shown at all: not a tile (nothing to draw over, nothing to analyze).
+      const shown = style.visibility !== 'hidden' && Number(style.opacity) > 0;
+      if (r.width >= MIN_TILE_SIDE && r.height >= MIN_TILE_SIDE && t.media.isConnected && shown) found.set(t.media, t.name);
     }
     const now = win.performance.now();
     for (const [media, rec] of this.tiles) {
@@ -169,6 +173,7 @@ export class OverlayController {
         lastResultAt: 0,
         source: 'pixels',
         sinceDetect: 0,
+        grabber: new FrameGrabber(),
       };
       this.tiles.set(media, rec);
       this.byId.set(rec.id, rec);
@@ -267,14 +272,16 @@ export class OverlayController {
       const result = await this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize, faces });
       return { result, captureMs: mainThreadMs, mainThreadMs, source: 'tab' };
     }
-    const shot = await this.grabber.capture(rec.media, this.settings.frameEncoding);
+    const shot = await rec.grabber.capture(rec.media, this.settings.frameEncoding);
     if (shot.ok) {
       const captureMs = win.performance.now() - t0;
       const faces = this.trackedFaces(rec, shot.width, shot.height);
       const result = await this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces });
       return { result, captureMs, mainThreadMs: shot.mainThreadMs, source: shot.frame.kind };
     }
-    if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
+    if (shot.reason === 'no-frame') rec.status = { kind: 'waiting' };
+    if (shot.reason === 'protected') rec.status = { kind: 'unreadable', detail: 'protected (DRM) video: its frames cannot be analyzed' };
+    else if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
     return null;
   }
 
@@ -323,7 +330,13 @@ export class OverlayController {
       const now = win.performance.now();
       this.scheduler.finished(rec.id, now, now - t0);
       const message = err instanceof Error ? err.message : String(err);
-      if (/Receiving end does not exist|Could not establish connection/.test(message)) {
+      if (/Extension context invalidated/.test(message)) {
+        // The extension was updated or reloaded: this script is orphaned; the new one takes over.
+        this.stop();
+        return;
+      }
+      // No receiver, or only the background answering (it has no analyze handler): the host is gone.
+      if (/Receiving end does not exist|Could not establish connection|message port closed|^No response$/.test(message)) {
         // The offscreen host went away (closed or crashed): recreate it and wait for its models.
         this.pipeline = { state: 'loading' };
         if (this.abort) void this.bootPipeline(this.abort.signal);
@@ -367,6 +380,7 @@ export class OverlayController {
       }
       let status = rec.status;
       if (this.pipeline.state === 'loading') status = { kind: 'loading' };
+      else if (rec.media instanceof HTMLVideoElement && rec.media.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) status = { kind: 'waiting' };
       else if (rec.media instanceof HTMLVideoElement && rec.media.paused) status = { kind: 'paused' };
       tiles.push({ id: rec.id, rect: { x: r.x, y: r.y, width: r.width, height: r.height }, name: rec.name, status, faces });
     }

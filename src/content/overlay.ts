@@ -4,6 +4,7 @@ import type { PixelBox } from '../core/types';
 
 export type TileStatus =
   | { kind: 'loading' }
+  | { kind: 'waiting' }
   | { kind: 'analyzing' }
   | { kind: 'no-face' }
   | { kind: 'unreadable'; detail?: string }
@@ -36,6 +37,7 @@ export const EMOJI: Record<string, string> = { angry: '😠', happy: '😄', neu
 
 const STATUS_TEXT: Record<TileStatus['kind'], string> = {
   loading: 'Loading emotion models…',
+  waiting: 'Waiting for video…',
   analyzing: 'Looking for faces…',
   'no-face': 'No face found',
   unreadable: "This video can't be read",

@@ -10,6 +10,11 @@ export interface SchedulerOptions {
   maxIntervalMs?: number;
   /** Weight of the newest latency in the moving average. */
   smoothing?: number;
+  /**
+   * At most this many frames in flight across all tiles: the ML host works one frame at a time, so
+   * more would only queue there. With many tiles each gets a fair, slower share instead.
+   */
+  maxInFlight?: number;
 }
 
 interface TileSchedule {
@@ -26,7 +31,7 @@ export class FrameScheduler {
   private opts: Required<SchedulerOptions>;
 
   constructor(opts: SchedulerOptions) {
-    this.opts = { minIntervalMs: 100, maxIntervalMs: 2000, smoothing: 0.3, ...opts };
+    this.opts = { minIntervalMs: 100, maxIntervalMs: 2000, smoothing: 0.3, maxInFlight: 3, ...opts };
   }
 
   setFps(fps: number): void {
@@ -56,11 +61,14 @@ export class FrameScheduler {
     return this.tiles.has(tileId);
   }
 
-  /** Tiles due now among the eligible (visible, playing) ones, most overdue first. */
+  /** Tiles due now among the eligible (visible, playing) ones, most overdue first, within the in-flight cap. */
   due(now: number, eligible: (tileId: string) => boolean): string[] {
+    const room = this.opts.maxInFlight - [...this.tiles.values()].filter((t) => t.inFlight).length;
+    if (room <= 0) return [];
     return [...this.tiles.entries()]
       .filter(([id, t]) => !t.inFlight && t.nextDue <= now && eligible(id))
       .sort((a, b) => a[1].nextDue - b[1].nextDue)
+      .slice(0, room)
       .map(([id]) => id);
   }
 

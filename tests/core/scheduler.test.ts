@@ -52,6 +52,17 @@ describe('FrameScheduler', () => {
     expect(s.due(200, (id) => id !== 'c')).toEqual(['b', 'a']);
   });
 
+  it('caps frames in flight across tiles: the most overdue go first, the rest wait their turn', () => {
+    const s = new FrameScheduler({ fps: 4, maxInFlight: 2 });
+    for (const [id, t] of [['a', 30], ['b', 10], ['c', 20]] as const) s.add(id, t);
+    const first = s.due(100, all);
+    expect(first).toEqual(['b', 'c']);
+    for (const id of first) s.started(id, 100);
+    expect(s.due(100, all)).toEqual([]);
+    s.finished('b', 150, 50);
+    expect(s.due(150, all)).toEqual(['a']);
+  });
+
   it('reports when the next tile is due, and forgets removed tiles', () => {
     const s = new FrameScheduler({ fps: 4 });
     expect(s.msUntilNext(0)).toBeNull();

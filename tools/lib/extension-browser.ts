@@ -83,6 +83,8 @@ export const FIXTURE_PAGES = {
   meet: { url: 'https://meet.google.com/abc-defg-hij', file: 'meet.html' },
   youtube: { url: 'https://www.youtube.com/watch?v=fixture0001', file: 'youtube.html' },
   zoom: { url: 'https://app.zoom.us/wc/123456789/join', file: 'zoom.html' },
+  badInput: { url: 'https://meet.google.com/bad-inpt-xyz', file: 'bad-input.html' },
+  manyTiles: { url: 'https://meet.google.com/big-room-xyz', file: 'many-tiles.html' },
 } as const;
 
 const FIXTURE_HOSTS = new Set(Object.values(FIXTURE_PAGES).map((p) => new URL(p.url).host));
