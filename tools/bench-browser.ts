@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { median, percentile } from '../src/core/metrics';
 import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
+import { benchPeers, decodeFixtureFrames, markdownTables } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
 import { extensionPage, launchExtension, openFixturePage, readOverlay, serveFixtures, waitUntil } from './lib/extension-browser';
 import { readManifest } from './lib/node-models';
@@ -132,7 +133,6 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '60' },
       'memory-minutes': { type: 'string', default: '10' },
       'one-face-seconds': { type: 'string', default: '20' },
-      peers: { type: 'boolean', default: true },
       'no-peers': { type: 'boolean', default: false },
       gpu: { type: 'boolean', default: false },
     },
@@ -164,17 +164,22 @@ async function main(): Promise<void> {
   console.log(`| offscreen JS heap start / end / max | ${mb(heapEnd('offscreenHeap')[0])} / ${mb(heapEnd('offscreenHeap').at(-1))} / ${mb(Math.max(...heapEnd('offscreenHeap')))} (growth after 1st min ${((mem.offscreenHeapGrowthAfterFirstMinute ?? 0) * 100).toFixed(1)} %) |`);
   console.log(`| page JS heap start / end / max | ${mb(heapEnd('pageHeap')[0])} / ${mb(heapEnd('pageHeap').at(-1))} / ${mb(Math.max(...heapEnd('pageHeap')))} (growth after 1st min ${((mem.pageHeapGrowthAfterFirstMinute ?? 0) * 100).toFixed(1)} %) |`);
   const result: Record<string, unknown> = { ours };
-  if (values.peers && !values['no-peers']) {
-    const { benchPeers, printPeers } = (await import('./bench-peers')) as unknown as {
-      benchPeers: (o: { seconds?: number }) => Promise<Array<{ name: string; facesPerSecond: number; latency1: { median: number } }>>;
-      printPeers?: (r: unknown) => void;
-    };
-    const peers = await benchPeers({ seconds: Number(values.seconds) / 3 });
+  if (!values['no-peers']) {
+    // The peers on the same clips, decoded to the same 480x270 tile frames, in the same kind of page, on wasm.
+    const peers = await benchPeers({ frames: await decodeFixtureFrames(), seconds: Math.min(30, Number(values.seconds)) });
     result.peers = peers;
-    printPeers?.(peers);
-    console.log('\n| ratio (ours / peer) | analyzed faces per second |');
-    console.log('|---|---:|');
-    for (const p of peers) console.log(`| ${p.name} | ${(f.totalFps / p.facesPerSecond).toFixed(2)}x |`);
+    console.log(`\n${markdownTables(peers)}`);
+    console.log('\n| ours vs peer | analyzed faces/s (ours, 4 tiles) | peer faces/s | ratio | 1-face latency ours / peer (median) |');
+    console.log('|---|---:|---:|---:|---|');
+    for (const p of peers) {
+      if (!p.ok || !p.throughput || !p.latency) {
+        console.log(`| ${p.peer} | failed: ${p.error ?? '?'} | | | |`);
+        continue;
+      }
+      console.log(
+        `| ${p.peer} | ${f.totalFps.toFixed(1)} | ${p.throughput.facesPerSecond.toFixed(1)} | ${(f.totalFps / p.throughput.facesPerSecond).toFixed(1)}x | ${ours.oneFace.latencyMs.median.toFixed(0)} / ${p.latency.oneFace.withDecodeMs.median.toFixed(0)} ms |`,
+      );
+    }
   }
   mkdirSync(join(REPO_ROOT, 'artifacts'), { recursive: true });
   writeFileSync(join(REPO_ROOT, 'artifacts', 'bench-browser.json'), JSON.stringify(result, null, 1));
