@@ -16,7 +16,8 @@ export default defineConfig({
     permissions: ['offscreen', 'storage', 'tabCapture', 'alarms', 'scripting'],
     host_permissions: SITE_MATCHES,
     content_security_policy: {
-      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+      // connect-src 'self': the extension's pages (ML host, popup) can fetch only their own files.
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'",
     },
     // Lets the content script send Blobs to the offscreen document (Chrome's structured-clone messaging).
     message_serialization: 'structured_clone',

@@ -63,7 +63,7 @@ describe('manifest', () => {
   });
 
   it('allows only its own scripts (and WebAssembly compilation) on extension pages', () => {
-    expect(manifest.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    expect(manifest.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'");
     expect(manifest.content_security_policy?.sandbox).toBeUndefined();
   });
 

@@ -47,6 +47,8 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`extension not built: run \`npm run build\` (missing ${EXTENSION_DIR})`);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'emotion-overlay-e2e-'));
+  // Let `context.on('request')` see the service worker's requests too.
+  process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,

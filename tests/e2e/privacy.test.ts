@@ -1,0 +1,81 @@
+// Node (Playwright): nothing leaves the machine and nothing but aggregates is stored. Every request
+// of the pages and the service worker is recorded (and any non-fixture one aborted); the extension's
+// own pages (offscreen document, popup) cannot reach the network at all: their CSP says
+// connect-src 'self', which this test checks is enforced.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallHistory } from '../../src/messaging/background';
+import { sharedPath } from '../../tools/lib/paths';
+import { extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn } from './harness';
+
+let session: ExtensionSession;
+let ext: ExtensionPage;
+let blocked: string[];
+
+beforeAll(async () => {
+  session = await launchExtension({
+    args: [
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`,
+    ],
+  });
+  ({ blocked } = await serveFixtures(session));
+  ext = await extensionPage(session);
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('privacy during a fixture call', () => {
+  it('makes no network request of any kind, from any context', async () => {
+    const { page, tabId } = await openFixturePage(session, ext, 'meet');
+    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 20_000 });
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitForChipsOn(page, 4, 15_000);
+    await page.waitForTimeout(8000);
+    await page.close();
+    await expect.poll(async () => (await ext.send<CallHistory>('listCalls', undefined)).calls[0]?.ended, { timeout: 5000 }).toBe(true);
+    const requests = session.requests.map((r) => r.url()).filter((u) => !u.startsWith('chrome-extension://') && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(requests.every((u) => /^https:\/\/(meet\.google\.com|www\.youtube\.com|app\.zoom\.us)\//.test(u))).toBe(true);
+    expect(blocked).toEqual([]);
+  });
+
+  it("the extension's own pages cannot reach the network (CSP connect-src 'self' is enforced)", async () => {
+    const result = await ext.page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      const outcome = await fetch('https://www.youtube.com/fixtures/talking-d3.webm').then(
+        () => 'fetched',
+        (e: unknown) => `blocked: ${String(e)}`,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      return { outcome, violations };
+    });
+    expect(result.outcome).toMatch(/^blocked/);
+    expect(result.violations).toEqual(['connect-src https://www.youtube.com/fixtures/talking-d3.webm']);
+  });
+
+  it('stores aggregates only: no frame, image or face crop anywhere in extension storage', async () => {
+    const dump = await ext.page.evaluate(async () => ({ local: await chrome.storage.local.get(null), session: await chrome.storage.session.get(null) }));
+    const keys = [...Object.keys(dump.local), ...Object.keys(dump.session)].sort();
+    // Known items only (WXT keeps a `<key>$` metadata entry for versioned items).
+    for (const k of keys) expect(k).toMatch(/^(calls|calls\$|settings|settings\$|notices|firstRunAcknowledged|overlayTabs|liveCalls)$/);
+    const text = JSON.stringify(dump);
+    expect(text).not.toMatch(/data:image|blob:|;base64,/);
+    expect(text).not.toMatch(/[A-Za-z0-9+/]{500,}/); // no encoded image data
+    // No long runs of numbers (pixels, crops or embeddings): the longest numeric array is a label record.
+    let longest = 0;
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) {
+        if (v.every((x) => typeof x === 'number')) longest = Math.max(longest, v.length);
+        v.forEach(walk);
+      } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(dump);
+    expect(longest).toBeLessThan(50);
+    const { calls } = await ext.send<CallHistory>('listCalls', undefined);
+    expect(Object.keys(calls[0]!).sort()).toEqual(
+      ['backend', 'callId', 'end', 'endReason', 'ended', 'frames', 'id', 'labels', 'models', 'participants', 'site', 'start', 'timeline', 'title'].sort(),
+    );
+  });
+});
