@@ -176,3 +176,28 @@ describe('retention', () => {
     expect(pruneOldest(calls, size).removed).toEqual([]);
   });
 });
+
+describe('a 30-minute call (accelerated: 4 tiles at 6 frames/s each)', () => {
+  it('keeps every frame, stays small and flat in size, with a 30-entry timeline', () => {
+    const labels = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+    let c = begin();
+    const sizes: number[] = [];
+    const framesPerTile = 30 * 60 * 6;
+    for (let i = 0; i < framesPerTile; i++) {
+      for (let t = 0; t < 4; t++) {
+        const label = labels[(i + t * 7) % 97 < 60 ? 2 : (i + t) % 5]!;
+        c = addFrame(c, { time: T0 + i * (1000 / 6) + t, tileId: `t${t}`, name: `P${t}`, faces: one(label) });
+      }
+      if (i % (60 * 6) === 0) sizes.push(JSON.stringify(c).length);
+    }
+    c = endCall(c, T0 + 30 * 60_000, 'tab-closed');
+    expect(c.frames).toBe(framesPerTile * 4);
+    expect(c.participants).toHaveLength(4);
+    expect(c.participants.every((p) => p.frames === framesPerTile)).toBe(true);
+    expect(c.timeline).toHaveLength(30);
+    expect(Math.round(durationMs(c) / 60_000)).toBe(30);
+    // Size grows only with the per-minute timeline: well under the storage budget per call.
+    expect(JSON.stringify(c).length).toBeLessThan(15_000);
+    expect(sizes[sizes.length - 1]! - sizes[1]!).toBeLessThan(30 * 120);
+  }, 60_000);
+});
