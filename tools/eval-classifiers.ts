@@ -1,0 +1,193 @@
+// Node CLI (`npm run eval:classifiers`): every emotion classifier side by side on the same crops:
+// ours, face-api's face_expression, human's emotion, and the paper authors' released TFLite model.
+// FER+ test split (five classes) and the expression fixture photos; accuracy, macro-F1, per-class
+// precision/recall, confusion matrices, bytes and median latency per face (Node, tfjs wasm).
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { squareCrop } from '../src/core/boxes';
+import { mapProbabilities, topLabel } from '../src/core/labels';
+import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1, median, perClassMetrics } from '../src/core/metrics';
+import type { PixelBox } from '../src/core/types';
+import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
+import type { PixelData } from '../src/ml/preprocess';
+import { loadTfliteModel } from '../src/ml/tflite';
+import { exitWithError, isMain } from './lib/cli';
+import { FERPLUS_LABELS, readFerPlus } from './lib/ferplus';
+import { decodeImageFile, greyToPixels } from './lib/images';
+import { fsReader, readManifest } from './lib/node-models';
+import { REPO_ROOT, sharedPath } from './lib/paths';
+import { initNodeTf, tf } from './lib/tf-node';
+
+const LABELS: string[] = [...FERPLUS_LABELS];
+/** Fixture photos with a label in the five-class set (disgusted and fearful have none). */
+const FIXTURES: Record<string, string> = { angry: 'angry', happy: 'happy', neutral: 'neutral', sad: 'sad', surprised: 'surprise' };
+
+interface Sample {
+  image: PixelData;
+  truth: string;
+}
+
+interface Classifier {
+  name: string;
+  bytes: number;
+  /** Probabilities over LABELS for one face crop, and the time the model itself took. */
+  classify(image: PixelData): Promise<{ probs: Record<string, number>; ms: number }>;
+  dispose(): void;
+}
+
+async function pipelineClassifier(id: string, name: string): Promise<Classifier> {
+  const manifest = readManifest();
+  const p = await createPipeline({ manifest, read: fsReader(), classifier: id, faces: 'whole', backend: { order: ['wasm'] } });
+  const entry = manifest.models.find((m) => m.id === id)!;
+  return {
+    name: `${name} (${id})`,
+    bytes: entry.bytes,
+    async classify(image) {
+      const r = await p.analyze(image);
+      return { probs: r.faces[0]?.probabilities ?? {}, ms: r.ms.classify };
+    },
+    dispose: () => p.dispose(),
+  };
+}
+
+/** The paper's released model: 128 px RGB / 255; outputs 0-5 are Ahegao, Angry, Happy, Neutral, Sad, Surprise. */
+async function paperClassifier(): Promise<Classifier> {
+  const path = sharedPath('models', 'oahega', 'emotions.tflite');
+  const buf = readFileSync(path);
+  const model = loadTfliteModel(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const outputs = ['ahegao', 'angry', 'happy', 'neutral', 'sad', 'surprise'];
+  // Warm-up: the first predict pays for kernel set-up.
+  tf.tidy(() => model.predict(tf.zeros([1, 128, 128, 3])));
+  return {
+    name: 'OAHEGA paper (emotions.tflite)',
+    bytes: statSync(path).size,
+    async classify(image) {
+      const t0 = performance.now();
+      const out = tf.tidy(() => {
+        const rgb = tf.tensor3d(rgbOf(image), [image.height, image.width, 3]);
+        const x = tf.div(tf.image.resizeBilinear(tf.expandDims(rgb, 0) as tf.Tensor4D, [128, 128]), 255) as tf.Tensor4D;
+        return tf.slice(model.predict(x), [0, 0], [1, 6]);
+      });
+      const data = await out.data();
+      out.dispose();
+      // "ahegao" has no place in the five-class comparison: dropped, the rest renormalized.
+      return { probs: mapProbabilities(data, outputs, { ahegao: null }, LABELS), ms: performance.now() - t0 };
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+function rgbOf(image: PixelData): Float32Array {
+  const out = new Float32Array(image.width * image.height * 3);
+  for (let i = 0; i < image.width * image.height; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = image.data[i * 4 + c] ?? 0;
+  return out;
+}
+
+/** Crop a face box out of an RGBA image (square, grown like the pipeline's crops; black outside). */
+function cropPixels(img: PixelData, box: PixelBox): PixelData {
+  const c = squareCrop(box, PIPELINE_DEFAULTS.cropScale);
+  const side = Math.round(c.width);
+  const data = new Uint8ClampedArray(side * side * 4);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const sx = Math.round(c.x + x);
+      const sy = Math.round(c.y + y);
+      const o = (y * side + x) * 4;
+      if (sx >= 0 && sy >= 0 && sx < img.width && sy < img.height) data.set(img.data.subarray((sy * img.width + sx) * 4, (sy * img.width + sx) * 4 + 4), o);
+      else data[o + 3] = 255;
+    }
+  }
+  return { data, width: side, height: side };
+}
+
+/** Fixture faces, cropped once with the default detector so every classifier sees the same crop. */
+async function fixtureSamples(): Promise<Sample[]> {
+  const manifest = readManifest();
+  const det = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] } });
+  const out: Sample[] = [];
+  for (const [file, truth] of Object.entries(FIXTURES)) {
+    const img = await decodeImageFile(sharedPath('fixtures', 'images', 'expressions', `${file}.jpg`));
+    const face = (await det.analyze(img)).faces[0];
+    if (!face) throw new Error(`no face found in ${file}.jpg`);
+    out.push({ image: cropPixels(img, face.box), truth });
+  }
+  det.dispose();
+  return out;
+}
+
+interface Result {
+  name: string;
+  bytes: number;
+  ferplus: { cm: ConfusionMatrix; accuracy: number; macroF1: number };
+  fixtures: { cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] };
+  medianMsPerFace: number;
+}
+
+async function evaluateOn(c: Classifier, samples: readonly Sample[], times?: number[]): Promise<{ cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] }> {
+  const predictions: string[] = [];
+  for (const s of samples) {
+    const { probs, ms } = await c.classify(s.image);
+    times?.push(ms);
+    predictions.push(topLabel(probs).label || 'neutral');
+  }
+  const cm = confusionMatrix(samples.map((s) => s.truth), predictions, LABELS);
+  return { cm, accuracy: accuracy(cm), macroF1: macroF1(cm), predictions };
+}
+
+const pct = (v: number) => (v * 100).toFixed(1);
+
+function printTables(results: Result[], ferN: number): void {
+  console.log(`\n### FER+ test split (${ferN} faces, 5 classes, each 48x48 face classified whole)\n`);
+  console.log(`| model | bytes | median ms/face | accuracy % | macro-F1 % | ${LABELS.map((l) => `${l} P/R %`).join(' | ')} |`);
+  console.log(`|---|---:|---:|---:|---:|${LABELS.map(() => '---:').join('|')}|`);
+  for (const r of results) {
+    const pc = perClassMetrics(r.ferplus.cm);
+    console.log(
+      `| ${r.name} | ${r.bytes.toLocaleString('en')} | ${r.medianMsPerFace.toFixed(2)} | ${pct(r.ferplus.accuracy)} | ${pct(r.ferplus.macroF1)} | ${pc.map((m) => `${pct(m.precision)} / ${pct(m.recall)}`).join(' | ')} |`,
+    );
+  }
+  console.log(`\n### Expression fixture photos (${Object.keys(FIXTURES).length} faces, cropped by the default detector)\n`);
+  console.log(`| model | accuracy % | ${Object.values(FIXTURES).map((t) => `${t} ->`).join(' | ')} |`);
+  console.log(`|---|---:|${Object.keys(FIXTURES).map(() => '---').join('|')}|`);
+  for (const r of results) console.log(`| ${r.name} | ${pct(r.fixtures.accuracy)} | ${r.fixtures.predictions.join(' | ')} |`);
+  console.log('\n### Confusion matrices on FER+ test (rows: truth, columns: predicted)\n');
+  for (const r of results) {
+    console.log(`**${r.name}**\n`);
+    console.log(`| truth \\ predicted | ${LABELS.join(' | ')} |`);
+    console.log(`|---|${LABELS.map(() => '---:').join('|')}|`);
+    r.ferplus.cm.counts.forEach((row, i) => console.log(`| ${LABELS[i]} | ${row.join(' | ')} |`));
+    console.log('');
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { limit: { type: 'string' } } });
+  await initNodeTf();
+  const manifest = readManifest();
+  const ours = manifest.models.filter((m) => m.task === 'emotion' && m.id.startsWith('ours-'));
+  const fer = readFerPlus('test', { limit: values.limit ? Number(values.limit) : undefined }).map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label }));
+  const fixtures = await fixtureSamples();
+  const makers: Array<() => Promise<Classifier>> = [
+    ...ours.map((m) => () => pipelineClassifier(m.id, 'ours')),
+    () => pipelineClassifier('faceapi-expression-u8', 'face-api face_expression'),
+    () => pipelineClassifier('human-emotion-f16', 'human emotion'),
+    () => paperClassifier(),
+  ];
+  const results: Result[] = [];
+  for (const make of makers) {
+    const c = await make();
+    const times: number[] = [];
+    const ferplus = await evaluateOn(c, fer, times);
+    const fx = await evaluateOn(c, fixtures);
+    results.push({ name: c.name, bytes: c.bytes, ferplus, fixtures: fx, medianMsPerFace: median(times) });
+    c.dispose();
+    console.error(`[eval] ${c.name}: FER+ macro-F1 ${pct(ferplus.macroF1)}%`);
+  }
+  printTables(results, fer.length);
+  const out = join(REPO_ROOT, 'artifacts');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'eval-classifiers.json'), JSON.stringify({ date: new Date().toISOString(), labels: LABELS, results }, null, 1));
+}
+
+if (isMain(import.meta.url)) main().catch(exitWithError);
