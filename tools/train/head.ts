@@ -106,13 +106,14 @@ export function createHead(cfg: HeadConfig, dim: number, classes: number, seed: 
   };
 }
 
-function forward(state: HeadState, x: tf.Tensor2D, training: boolean): tf.Tensor2D {
+/** `dropoutSeed` makes training reproducible: tfjs' dropout otherwise draws from Math.random. */
+function forward(state: HeadState, x: tf.Tensor2D, training: boolean, dropoutSeed = 0): tf.Tensor2D {
   let h = x;
   state.layers.forEach((l, i) => {
     h = tf.add(tf.matMul(h, l.kernel), l.bias) as tf.Tensor2D;
     if (i < state.layers.length - 1) {
       h = tf.relu(h) as tf.Tensor2D;
-      if (training && state.cfg.dropout > 0) h = tf.dropout(h, state.cfg.dropout) as tf.Tensor2D;
+      if (training && state.cfg.dropout > 0) h = tf.dropout(h, state.cfg.dropout, undefined, dropoutSeed + i) as tf.Tensor2D;
     }
   });
   return h;
@@ -176,7 +177,7 @@ export function trainEpochs(state: HeadState, train: FeatureSet, valid: FeatureS
       const loss = state.optimizer.minimize(
         () =>
           tf.tidy(() => {
-            const logits = forward(state, tf.tensor2d(xb, [batch.length, train.dim]), true);
+            const logits = forward(state, tf.tensor2d(xb, [batch.length, train.dim]), true, Math.floor(random() * 2 ** 31));
             const labelsT = tf.tensor1d(yb, 'int32');
             const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(labelsT, classes), logits, tf.gather(weights, labelsT), undefined, tf.Reduction.MEAN);
             let reg = tf.scalar(0);
