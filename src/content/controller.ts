@@ -286,6 +286,15 @@ export class OverlayController {
   }
 
   private async sample(rec: TileRecord): Promise<void> {
+    try {
+      await this.sampleOnce(rec);
+    } finally {
+      // A slot is free again: reschedule now rather than at the next idle tick.
+      this.kick();
+    }
+  }
+
+  private async sampleOnce(rec: TileRecord): Promise<void> {
     const { win } = this.deps;
     const t0 = win.performance.now();
     this.scheduler.started(rec.id, t0);
