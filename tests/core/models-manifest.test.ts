@@ -28,7 +28,8 @@ describe('public/models/models.json', () => {
       expect(['face-detection', 'emotion']).toContain(m.task);
       expect(m.input.width).toBeGreaterThan(0);
       expect(m.input.mean).toHaveLength(m.input.channels);
-      expect(m.source.package).toMatch(/^@vladmandic\//);
+      // npm-sourced, or trained here on top of an npm-sourced backbone.
+      expect(m.source.package).toMatch(/^(tools\/train on )?@vladmandic\//);
       expect(m.source.version).toMatch(/^\d+\.\d+\.\d+/);
       expect(m.licence).toBeTruthy();
       if (m.task === 'emotion') {
