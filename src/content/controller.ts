@@ -122,6 +122,8 @@ export class OverlayController {
     for (const rec of this.tiles.values()) this.scheduler.remove(rec.id);
     this.tiles.clear();
     this.byId.clear();
+    // A refused tab capture may be granted next time (the user's toolbar click turns it on).
+    this.tabCapture = null;
     this.overlay.unmount();
     this.report();
   }
