@@ -10,7 +10,7 @@ import { mapProbabilities, topLabel } from '../src/core/labels';
 import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1, median, perClassMetrics } from '../src/core/metrics';
 import type { PixelBox } from '../src/core/types';
 import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
-import type { PixelData } from '../src/ml/preprocess';
+import { type PixelData, toImageTensor } from '../src/ml/preprocess';
 import { loadTfliteModel } from '../src/ml/tflite';
 import { exitWithError, isMain } from './lib/cli';
 import { FERPLUS_LABELS, readFerPlus } from './lib/ferplus';
@@ -65,7 +65,7 @@ async function paperClassifier(): Promise<Classifier> {
     async classify(image) {
       const t0 = performance.now();
       const out = tf.tidy(() => {
-        const rgb = tf.tensor3d(rgbOf(image), [image.height, image.width, 3]);
+        const rgb = tf.cast(toImageTensor(image).image, 'float32'); // owned tensor: freed by the tidy
         const x = tf.div(tf.image.resizeBilinear(tf.expandDims(rgb, 0) as tf.Tensor4D, [128, 128]), 255) as tf.Tensor4D;
         return tf.slice(model.predict(x), [0, 0], [1, 6]);
       });
@@ -76,12 +76,6 @@ async function paperClassifier(): Promise<Classifier> {
     },
     dispose: () => model.dispose(),
   };
-}
-
-function rgbOf(image: PixelData): Float32Array {
-  const out = new Float32Array(image.width * image.height * 3);
-  for (let i = 0; i < image.width * image.height; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = image.data[i * 4 + c] ?? 0;
-  return out;
 }
 
 /** Crop a face box out of an RGBA image (square, grown like the pipeline's crops; black outside). */

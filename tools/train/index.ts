@@ -10,6 +10,7 @@ import { calibrateBiases, logUniform, pick, rng, scoreWithBias } from '../../src
 import { perClassMetrics } from '../../src/core/metrics';
 import { exitWithError, isMain } from '../lib/cli';
 import { encodeWeights, QUANT_SUFFIX, readManifestFile, writeManifest, writeModelDir } from '../lib/model-files';
+import { greyToPixels } from '../lib/images';
 import { fsReader } from '../lib/node-models';
 import { MODELS_DIR, REPO_ROOT } from '../lib/paths';
 import { initNodeTf, tf } from '../lib/tf-node';
@@ -305,9 +306,7 @@ export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
     const p = await createPipeline({ manifest, read: fsReader(), classifier: e.id, faces: 'whole', backend: { order: ['wasm'] }, warmup: false });
     const preds: number[] = [];
     for (const face of ds.valid) {
-      const data = new Uint8ClampedArray(face.width * face.height * 4);
-      face.grey.forEach((v, i) => data.set([v, v, v, 255], i * 4));
-      const r = await p.analyze({ data, width: face.width, height: face.height });
+      const r = await p.analyze(greyToPixels(face.grey, face.width, face.height));
       preds.push(ds.labels.indexOf(r.faces[0]?.label ?? ''));
     }
     p.dispose();
