@@ -1,37 +1,64 @@
 // Background service worker: call sessions. Live state goes to storage.session on every frame (it
-// survives worker restarts) and is checkpointed to storage.local at least every CHECKPOINT_MS, so a
-// browser crash loses at most that much.
-import { addFrame, callKey, type CallSummary, endCall, endReasonFor, type EndReason, IDLE_END_MS, startCall } from '@/src/core/summary';
+// survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
+// extension reload or a browser crash: they lose at most that much), and into the call history at
+// least every CHECKPOINT_MS.
+import { addFrame, callKey, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
-import { liveCallsItem, readCalls, saveCalls } from '@/src/storage/calls';
+import { liveCallsItem, liveCheckpointItem, readCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
-export const CHECKPOINT_MS = 5_000;
 
 const live = new Map<number, CallSummary>();
 const lastCheckpoint = new Map<number, number>();
 /**
- * Calls left unfinished in history by an extension reload or a browser crash (storage.session was
- * cleared). A frame of the same call within the idle time resumes one; the tick ends the rest.
+ * Calls an extension reload or a browser crash interrupted (storage.session was cleared): from the
+ * local live checkpoint, else unfinished in history. A frame of the same call within the idle time
+ * resumes one; the tick ends the rest.
  */
 const resumable = new Map<string, CallSummary>();
 
-/** Restore live calls after a worker restart, and collect unfinished ones a reload or crash left. */
+/** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
 const restored: Promise<void> = (async () => {
   for (const [tabId, call] of Object.entries(await liveCallsItem.getValue())) live.set(Number(tabId), call);
   const liveIds = new Set([...live.values()].map((c) => c.id));
   const { calls } = await readCalls();
   for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
+  // Fresher than history's copy (written every LIVE_CHECKPOINT_MS, not CHECKPOINT_MS): history gets it now.
+  const ended = new Set(calls.filter((c) => c.ended).map((c) => c.id));
+  const interrupted = Object.values(await liveCheckpointItem.getValue()).filter((c) => !liveIds.has(c.id) && !ended.has(c.id));
+  for (const c of interrupted) {
+    const known = resumable.get(callKey(c.site, c.callId));
+    if (!known || known.id !== c.id || known.frames <= c.frames) resumable.set(callKey(c.site, c.callId), c);
+  }
+  if (interrupted.length > 0) await checkpoint(interrupted.filter((c) => resumable.get(callKey(c.site, c.callId)) === c));
 })();
 
+const snapshotLive = () => Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
+
 let sessionWrite: Promise<void> = Promise.resolve();
-/** Mirror the live calls to storage.session, writes chained so the last one always wins. */
-function persistLive(): Promise<void> {
-  const snapshot = Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
+let localDue: ReturnType<typeof setTimeout> | null = null;
+let lastLocalWrite = 0;
+
+function writeLiveCheckpoint(): Promise<void> {
+  if (localDue) clearTimeout(localDue);
+  localDue = null;
+  lastLocalWrite = Date.now();
+  return liveCheckpointItem.setValue(snapshotLive()).catch((err: unknown) => console.error('[calls] live checkpoint failed', err));
+}
+
+/**
+ * Mirror the live calls to storage.session (every change, writes chained so the last one wins) and
+ * to storage.local (at most every LIVE_CHECKPOINT_MS with the latest state; at once when `now`, as
+ * when a call ends or is deleted, so a reload cannot bring it back).
+ */
+async function persistLive(now = false): Promise<void> {
+  const snapshot = snapshotLive();
   sessionWrite = sessionWrite.then(() => liveCallsItem.setValue(snapshot)).catch((err: unknown) => console.error('[calls] session write failed', err));
-  return sessionWrite;
+  if (now) await writeLiveCheckpoint();
+  else localDue ??= setTimeout(() => void writeLiveCheckpoint(), Math.max(0, lastLocalWrite + LIVE_CHECKPOINT_MS - Date.now()));
+  await sessionWrite;
 }
 
 async function checkpoint(calls: CallSummary[]): Promise<void> {
@@ -44,7 +71,7 @@ async function finish(tabId: number, reason: EndReason, time: number): Promise<v
   live.delete(tabId);
   lastCheckpoint.delete(tabId);
   await checkpoint([endCall(call, time, reason)]);
-  await persistLive();
+  await persistLive(true);
 }
 
 let pipelineInfo: Pick<CallSummary, 'backend' | 'models'> | null = null;
@@ -154,6 +181,6 @@ export function dropLive(ids: string[] | 'all'): Promise<void> {
   return serial(async () => {
     await restored;
     for (const [tabId, call] of [...live.entries()]) if (ids === 'all' || ids.includes(call.id)) live.delete(tabId);
-    await persistLive();
+    await persistLive(true);
   });
 }

@@ -26,7 +26,7 @@ const ready: Promise<Pipeline> = (async () => {
     classifier: pipeline.classifierId,
     labels: [...pipeline.labels],
     loadMs: performance.now() - t0,
-    memory: memory(),
+    memory: tensorMemory(),
   };
   return pipeline;
 })();
@@ -35,16 +35,7 @@ ready.catch((err: unknown) => {
   console.error('[offscreen] pipeline failed to load', err);
 });
 
-function memory() {
-  // Benchmarks start Chromium with --expose-gc so the heap figure is what is retained, not garbage
-  // waiting for collection; elsewhere gc is undefined and this is a no-op.
-  (globalThis as { gc?: () => void }).gc?.();
-  const m = tensorMemory();
-  const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
-  return { ...m, jsHeapBytes: heap };
-}
-
-offscreenMessenger.onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: memory() } : state));
+offscreenMessenger.onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state));
 
 const now = () => performance.timeOrigin + performance.now();
 

@@ -45,6 +45,9 @@ export class FrameGrabber {
     }
     const ctx = this.canvas.getContext('2d', { willReadFrequently: false });
     if (!ctx) return { ok: false, reason: 'unreadable', detail: 'no 2d context' };
+    // Nearest-neighbour downscale: less main-thread time than a filtered drawImage of a video frame
+    // (`npm run bench:draw`); the detector and classifier resample the frame anyway.
+    ctx.imageSmoothingEnabled = false;
     const draw = () => {
       const t = performance.now();
       ctx.clearRect(0, 0, width, height);

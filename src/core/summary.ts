@@ -5,6 +5,10 @@ export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted';
 
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
 export const IDLE_END_MS = 2 * 60_000;
+/** A live call reaches the call history at least this often (a crash of the browser loses at most this much). */
+export const CHECKPOINT_MS = 5_000;
+/** A live call's latest state reaches storage.local within this long (an extension reload loses at most this much). */
+export const LIVE_CHECKPOINT_MS = 1_000;
 /** A gap longer than this between two samples of a face counts as this long (a paused or hidden tile). */
 export const MAX_SAMPLE_GAP_MS = 2000;
 

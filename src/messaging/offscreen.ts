@@ -12,7 +12,7 @@ export type PipelineState =
       labels: string[];
       loadMs: number;
       /** For the popup and benchmarks: live tfjs tensors and this document's JS heap. */
-      memory: { tensors: number; tensorBytes: number; jsHeapBytes: number | null };
+      memory: { tensors: number; tensorBytes: number };
     }
   | { state: 'error'; error: string };
 

@@ -37,6 +37,11 @@ export const callsItem = storage.defineItem<Record<string, unknown>>('local:call
 
 /** Live calls by tab id: storage.session survives service-worker restarts (not browser restarts). */
 export const liveCallsItem = storage.defineItem<Record<string, CallSummary>>('session:liveCalls', { fallback: {} });
+/**
+ * The same live calls, in storage.local at most every LIVE_CHECKPOINT_MS: what an extension reload
+ * or a browser crash (both clear storage.session) leaves to resume from.
+ */
+export const liveCheckpointItem = storage.defineItem<Record<string, CallSummary>>('local:liveCalls', { fallback: {} });
 export const noticesItem = storage.defineItem<string[]>('local:notices', { fallback: [] });
 export const firstRunItem = storage.defineItem<boolean>('local:firstRunAcknowledged', { fallback: false });
 

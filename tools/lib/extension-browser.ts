@@ -25,6 +25,26 @@ export interface ExtensionSession {
   close(): Promise<void>;
 }
 
+/**
+ * Reload the extension as an update or a developer's reload does: CDP Extensions.loadUnpacked on
+ * its folder again (chrome.runtime.reload() here unloads a command-line-loaded extension for good).
+ * Resolves with the new service worker; every extension page, the offscreen document included, is gone.
+ */
+export async function reloadExtension(session: ExtensionSession): Promise<void> {
+  const browser = session.context.browser();
+  if (!browser) throw new Error('reloadExtension: no browser behind this context');
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const old = session.context.serviceWorkers().find((w) => w.url().includes(session.extensionId));
+    const next = session.context.waitForEvent('serviceworker', { predicate: (w) => w !== old && w.url().includes(session.extensionId), timeout: 30_000 });
+    const { id } = (await cdp.send('Extensions.loadUnpacked' as never, { path: EXTENSION_DIR } as never)) as { id: string };
+    if (id !== session.extensionId) throw new Error(`reloadExtension: got extension id ${id}, expected ${session.extensionId}`);
+    await next;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Chrome's id for an unpacked extension: sha256 of its absolute path, first 32 hex digits as a-p. */
 export function unpackedExtensionId(dir: string): string {
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
@@ -61,6 +81,9 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
       '--disable-sync',
       '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
+      // Lets CDP's Extensions domain reload the extension (reloadExtension below); the debugging
+      // connection is Playwright's own pipe, nothing listens on a port.
+      '--enable-unsafe-extension-debugging',
       ...(opts.args ?? []),
     ],
   });
