@@ -24,7 +24,7 @@ interface MemorySample {
   pageHeap: number | null;
 }
 
-const stats = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), n: xs.length });
+const stats = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), mean: xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), n: xs.length });
 
 /** How old the shown label can get: for consecutive results of a tile, next arrival - previous sample time. */
 function labelAges(samples: readonly TimingSample[]): number[] {
@@ -39,8 +39,8 @@ function labelAges(samples: readonly TimingSample[]): number[] {
 
 /**
  * Retained JS heap of the V8 isolate behind a CDP session: a full GC first (HeapProfiler), then
- * Runtime.getHeapUsage. (performance.memory read after gc() inside the page is not this: it reads
- * a cached figure that still holds garbage, 10-71 MB here while the retained heap was a flat 4 MB.)
+ * Runtime.getHeapUsage. (performance.memory read right after gc() inside the page is not this: in
+ * the offscreen document it swung between 9 and 71 MB while the retained heap stayed near 4 MB.)
  */
 async function retainedHeap(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   console.log(`| 4 tiles: frames with a full detection | ${(f.detectShare * 100).toFixed(0)} % |`);
   console.log(`| offscreen per frame: decode / detect / classify (median) | ${f.offscreen.decode.median.toFixed(1)} / ${f.offscreen.detect.median.toFixed(1)} / ${f.offscreen.classify.median.toFixed(1)} ms |`);
   console.log(`| 1 face: end-to-end latency median / p90 | ${ours.oneFace.latencyMs.median.toFixed(0)} / ${ours.oneFace.latencyMs.p90.toFixed(0)} ms (${ours.oneFace.fps.toFixed(1)} frames/s) |`);
-  console.log(`| content-script main thread per sampled frame median / p90 | ${f.mainThreadMs.median.toFixed(2)} / ${f.mainThreadMs.p90.toFixed(2)} ms |`);
+  console.log(`| content-script main thread per sampled frame median / mean / p90 | ${f.mainThreadMs.median.toFixed(2)} / ${f.mainThreadMs.mean.toFixed(2)} / ${f.mainThreadMs.p90.toFixed(2)} ms |`);
   console.log(`| memory run | ${mem.minutes.toFixed(1)} min |`);
   console.log(`| tfjs tensors start / end / max | ${mem.tensors.start} / ${mem.tensors.end} / ${mem.tensors.max} |`);
   console.log(`| offscreen JS heap start / end / max | ${mb(heapEnd('offscreenHeap')[0])} / ${mb(heapEnd('offscreenHeap').at(-1))} / ${mb(Math.max(...heapEnd('offscreenHeap')))} (growth after 1st min ${((mem.offscreenHeapGrowthAfterFirstMinute ?? 0) * 100).toFixed(1)} %) |`);

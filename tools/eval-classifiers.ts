@@ -131,8 +131,8 @@ async function evaluateOn(c: Classifier, samples: readonly Sample[], times?: num
 
 const pct = (v: number) => (v * 100).toFixed(1);
 
-function printTables(results: Result[], ferN: number): void {
-  console.log(`\n### FER+ test split (${ferN} faces, 5 classes, each 48x48 face classified whole)\n`);
+function printTables(results: Result[], ferN: number, split: string): void {
+  console.log(`\n### FER+ ${split} split (${ferN} faces, 5 classes, each 48x48 face classified whole)\n`);
   console.log(`| model | bytes | median ms/face | accuracy % | macro-F1 % | ${LABELS.map((l) => `${l} P/R %`).join(' | ')} |`);
   console.log(`|---|---:|---:|---:|---:|${LABELS.map(() => '---:').join('|')}|`);
   for (const r of results) {
@@ -145,7 +145,7 @@ function printTables(results: Result[], ferN: number): void {
   console.log(`| model | accuracy % | ${Object.values(FIXTURES).map((t) => `${t} ->`).join(' | ')} |`);
   console.log(`|---|---:|${Object.keys(FIXTURES).map(() => '---').join('|')}|`);
   for (const r of results) console.log(`| ${r.name} | ${pct(r.fixtures.accuracy)} | ${r.fixtures.predictions.join(' | ')} |`);
-  console.log('\n### Confusion matrices on FER+ test (rows: truth, columns: predicted)\n');
+  console.log(`\n### Confusion matrices on FER+ ${split} (rows: truth, columns: predicted)\n`);
   for (const r of results) {
     console.log(`**${r.name}**\n`);
     console.log(`| truth \\ predicted | ${LABELS.join(' | ')} |`);
@@ -156,11 +156,14 @@ function printTables(results: Result[], ferN: number): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { limit: { type: 'string' } } });
+  // --split valid: the same table on the split the trainer selects and calibrates on (the report is test).
+  const { values } = parseArgs({ options: { limit: { type: 'string' }, split: { type: 'string', default: 'test' } } });
+  const split = values.split;
+  if (split !== 'test' && split !== 'valid') throw new Error(`--split must be test or valid, got ${split}`);
   await initNodeTf();
   const manifest = readManifest();
   const ours = manifest.models.filter((m) => m.task === 'emotion' && m.id.startsWith('ours-'));
-  const fer = readFerPlus('test', { limit: values.limit ? Number(values.limit) : undefined }).map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label }));
+  const fer = readFerPlus(split, { limit: values.limit ? Number(values.limit) : undefined }).map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label }));
   const fixtures = await fixtureSamples();
   const makers: Array<() => Promise<Classifier>> = [
     ...ours.map((m) => () => pipelineClassifier(m.id, 'ours')),
@@ -178,10 +181,10 @@ async function main(): Promise<void> {
     c.dispose();
     console.error(`[eval] ${c.name}: FER+ macro-F1 ${pct(ferplus.macroF1)}%`);
   }
-  printTables(results, fer.length);
+  printTables(results, fer.length, split);
   const out = join(REPO_ROOT, 'artifacts');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'eval-classifiers.json'), JSON.stringify({ date: new Date().toISOString(), labels: LABELS, results }, null, 1));
+  writeFileSync(join(out, `eval-classifiers${split === 'test' ? '' : `-${split}`}.json`), JSON.stringify({ date: new Date().toISOString(), split, labels: LABELS, results }, null, 1));
 }
 
 if (isMain(import.meta.url)) main().catch(exitWithError);

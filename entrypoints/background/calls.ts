@@ -9,7 +9,6 @@ import { adapterFor } from '@/src/sites';
 import { liveCallsItem, liveCheckpointItem, readCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
-
 const live = new Map<number, CallSummary>();
 const lastCheckpoint = new Map<number, number>();
 /**
@@ -25,14 +24,13 @@ const restored: Promise<void> = (async () => {
   const liveIds = new Set([...live.values()].map((c) => c.id));
   const { calls } = await readCalls();
   for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
-  // Fresher than history's copy (written every LIVE_CHECKPOINT_MS, not CHECKPOINT_MS): history gets it now.
+  // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
   const ended = new Set(calls.filter((c) => c.ended).map((c) => c.id));
-  const interrupted = Object.values(await liveCheckpointItem.getValue()).filter((c) => !liveIds.has(c.id) && !ended.has(c.id));
-  for (const c of interrupted) {
-    const known = resumable.get(callKey(c.site, c.callId));
-    if (!known || known.id !== c.id || known.frames <= c.frames) resumable.set(callKey(c.site, c.callId), c);
-  }
-  if (interrupted.length > 0) await checkpoint(interrupted.filter((c) => resumable.get(callKey(c.site, c.callId)) === c));
+  const fresher = Object.values(await liveCheckpointItem.getValue()).filter(
+    (c) => !liveIds.has(c.id) && !ended.has(c.id) && c.frames >= (resumable.get(callKey(c.site, c.callId))?.frames ?? 0),
+  );
+  for (const c of fresher) resumable.set(callKey(c.site, c.callId), c);
+  if (fresher.length > 0) await checkpoint(fresher);
 })();
 
 const snapshotLive = () => Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));

@@ -50,7 +50,8 @@ export class FrameGrabber {
     ctx.imageSmoothingEnabled = false;
     const draw = () => {
       const t = performance.now();
-      ctx.clearRect(0, 0, width, height);
+      // A video frame is opaque and covers the canvas; a page's canvas may be transparent (see looksBlank).
+      if (media instanceof HTMLCanvasElement) ctx.clearRect(0, 0, width, height);
       ctx.drawImage(media, 0, 0, width, height);
       mainThreadMs += performance.now() - t;
     };

@@ -45,9 +45,20 @@ export function normalize(batch: tf.Tensor4D, input: ModelInput): tf.Tensor4D {
   return tf.tidy(() => tf.div(tf.sub(batch, tf.tensor1d(input.mean)), tf.tensor1d(input.std)));
 }
 
-/** RGB -> grey with ITU-R 601 luma weights (what FER-style grey models were trained on). */
-export function toGrey(batch: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => tf.sum(tf.mul(batch, tf.tensor1d([0.2989, 0.587, 0.114])), -1, true));
+const LUMA = [0.2989, 0.587, 0.114];
+
+/**
+ * RGB -> grey with ITU-R 601 luma weights (what FER-style grey models were trained on), in
+ * `channels` identical channels (3 for grey models that take RGB). One matMul: on wasm, tf.tile to
+ * three channels, or a broadcast multiply and sum, is several times slower (see the classify times
+ * of `npm run bench:pipeline`).
+ */
+export function toGrey(batch: tf.Tensor4D, channels = 1): tf.Tensor4D {
+  const [n, h, w] = batch.shape;
+  return tf.tidy(() => {
+    const weights = tf.tensor2d(Array.from({ length: 3 * channels }, (_, i) => LUMA[Math.floor(i / channels)] ?? 0), [3, channels]);
+    return tf.reshape(tf.matMul(tf.reshape(batch, [-1, 3]), weights), [n, h, w, channels]);
+  });
 }
 
 /** Pad the image to a square (right/bottom, black), resize to the model input and normalize. */
@@ -76,7 +87,7 @@ export function cropBatch(image: tf.Tensor3D, crops: readonly PixelBox[], input:
     const ind = tf.tensor1d(crops.map(() => 0), 'int32');
     let batch = tf.image.cropAndResize(img, boxes, ind, [input.height, input.width], 'bilinear', 0);
     if (input.channels === 1) batch = toGrey(batch);
-    else if (input.grey) batch = tf.tile(toGrey(batch), [1, 1, 1, 3]);
+    else if (input.grey) batch = toGrey(batch, 3);
     return normalize(batch, input);
   });
 }

@@ -500,14 +500,16 @@ function normAxis(axis: number, rank: number): number {
  * Upload a parsed model's constants once and return a runner that executes its operators in
  * file order (TFLite stores them topologically sorted). Throws naming the first unsupported op.
  */
-export function loadTfliteModel(bytes: ArrayBuffer): TfliteRunner {
+export function loadTfliteModel(bytes: ArrayBuffer, opts: { output?: string } = {}): TfliteRunner {
   const model = parseTflite(bytes);
   const { tensors, operators } = model;
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new Error(`expected a single-input single-output TFLite model, got ${model.inputs.length} inputs and ${model.outputs.length} outputs`);
   }
   const inputIndex = model.inputs[0] ?? -1;
-  const outputIndex = model.outputs[0] ?? -1;
+  // `output` names an inner tensor to stop at (e.g. pooled features); the operators after it are skipped.
+  const outputIndex = opts.output === undefined ? (model.outputs[0] ?? -1) : tensors.findIndex((t) => t.name === opts.output);
+  if (outputIndex < 0) throw new Error(`TFLite model has no tensor named ${opts.output ?? ''}`);
   const tensorAt = (i: number): TfliteTensor => {
     const t = tensors[i];
     if (!t) throw new Error(`TFLite graph refers to missing tensor ${i}`);
@@ -721,6 +723,7 @@ export function loadTfliteModel(bytes: ArrayBuffer): TfliteRunner {
           throw new Error(`TFLite op ${o.op} is not supported`);
       }
       live.set(o.outputs[0] ?? -1, y);
+      if (o.outputs[0] === outputIndex) break;
     }
     return get(outputIndex, 'output');
   };

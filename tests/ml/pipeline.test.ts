@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeResult } from '../../src/core/types';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
+import { toGrey } from '../../src/ml/preprocess';
 import { tf } from '../../src/ml/tf';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
@@ -170,4 +171,21 @@ describe('every shipped model', () => {
       }
     });
   }
+});
+
+describe('toGrey', () => {
+  it('is ITU-R 601 luma, in one channel or three identical ones', async () => {
+    const rgb = tf.tensor4d([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30], [1, 2, 2, 3]);
+    const luma = [0.2989 * 255, 0.587 * 255, 0.114 * 255, 0.2989 * 10 + 0.587 * 20 + 0.114 * 30];
+    const one = toGrey(rgb);
+    const three = toGrey(rgb, 3);
+    expect(one.shape).toEqual([1, 2, 2, 1]);
+    expect(three.shape).toEqual([1, 2, 2, 3]);
+    const [g1, g3] = [await one.data(), await three.data()];
+    luma.forEach((v, i) => {
+      expect(g1[i]).toBeCloseTo(v, 3);
+      for (let c = 0; c < 3; c++) expect(g3[i * 3 + c]).toBeCloseTo(v, 3);
+    });
+    tf.dispose([rgb, one, three]);
+  });
 });

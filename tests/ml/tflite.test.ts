@@ -99,6 +99,17 @@ describe('OAHEGA emotions.tflite', () => {
     });
   }
 
+  it('stops at a named inner tensor: the pooled features a trainer uses as a frozen backbone', async () => {
+    const trunk = loadTfliteModel(bytes, { output: 'model_2/global_average_pooling2d_1/Mean' });
+    const x = tf.randomUniform([2, 128, 128, 3]) as tf.Tensor4D;
+    const y = trunk.predict(x);
+    expect(y.shape).toEqual([2, 256]);
+    expect(Math.min(...(await y.data()))).toBeGreaterThanOrEqual(0); // after ReLU6 and averaging
+    tf.dispose([x, y]);
+    trunk.dispose();
+    expect(() => loadTfliteModel(bytes, { output: 'no/such/tensor' })).toThrow(/no tensor named no\/such\/tensor/);
+  });
+
   it('rejects an input of the wrong size', () => {
     const x = tf.zeros([1, 64, 64, 3]) as tf.Tensor4D;
     expect(() => model.predict(x)).toThrow(/expects \[N, 128, 128, 3\], got \[1, 64, 64, 3\]/);

@@ -6,8 +6,9 @@ import { findModel } from '../../src/core/models';
 import { rng } from '../../src/core/training';
 import { faceApiFeatures } from '../../src/ml/classifiers';
 import { loadGraph, loadWeightMap } from '../../src/ml/loader';
+import { loadTfliteModel } from '../../src/ml/tflite';
 import { fsReader, readManifest } from '../lib/node-models';
-import { REPO_ROOT } from '../lib/paths';
+import { REPO_ROOT, sharedPath } from '../lib/paths';
 import { tf } from '../lib/tf-node';
 
 export const CACHE_DIR = join(REPO_ROOT, '.cache', 'features');
@@ -31,6 +32,12 @@ export interface Backbone {
   dispose(): void;
 }
 
+/** [N, H, W, 1] -> [N, H, W, 3] as a matMul: tf.tile to three channels is several times slower on wasm. */
+function greyToRgb(grey: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w] = grey.shape;
+  return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(grey, [-1, 1]), tf.ones([1, 3])), [n, h, w, 3]));
+}
+
 /** face-api's expression feature extractor on grey faces repeated over RGB, normalized as face-api does. */
 export async function faceApiBackbone(inputSize = 112): Promise<Backbone> {
   const manifest = readManifest();
@@ -45,7 +52,7 @@ export async function faceApiBackbone(inputSize = 112): Promise<Backbone> {
     dim: 256,
     features: (grey) =>
       tf.tidy(() => {
-        const rgb = tf.tile(tf.image.resizeBilinear(grey, [inputSize, inputSize]), [1, 1, 1, 3]);
+        const rgb = greyToRgb(tf.image.resizeBilinear(grey, [inputSize, inputSize]));
         return run(tf.div(tf.sub(rgb, mean), 255) as tf.Tensor4D);
       }),
     dispose: () => {
@@ -113,19 +120,45 @@ export async function extractFeatures(backbone: Backbone, faces: readonly Face[]
   return { x, y, dim: backbone.dim, n: faces.length };
 }
 
-/** human's emotion net (mini-Xception, 64 px grey) up to its last residual block, pooled: 128 features. */
-export async function humanBackbone(): Promise<Backbone> {
+/**
+ * human's emotion net (mini-Xception, grey) up to its last residual block, pooled: 256 features.
+ * It was trained at 64 px; other sizes (for probing cheaper inputs) lift the graph's fixed input shape.
+ */
+export async function humanBackbone(inputSize = 64): Promise<Backbone> {
   const manifest = readManifest();
   const entry = findModel(manifest, 'human-emotion-f16', 'emotion');
   const model = await loadGraph(entry, fsReader());
+  if (inputSize !== 64) {
+    // The converter checks inputs against the placeholder's declared shape [-1, 64, 64, 1].
+    const graph = (model as unknown as { executor: { graph: { placeholders: Array<{ attrParams: { shape?: { value: number[] } } }> } } }).executor.graph;
+    for (const p of graph.placeholders) if (p.attrParams.shape) p.attrParams.shape.value = [-1, -1, -1, 1];
+  }
   const node = 'StatefulPartitionedCall/model_1/add_2/add';
   const features = (grey: tf.Tensor4D) =>
     tf.tidy(() => {
-      const x = tf.div(tf.sub(tf.image.resizeBilinear(grey, [64, 64]), 127.5), 127.5);
+      const x = tf.div(tf.sub(tf.image.resizeBilinear(grey, [inputSize, inputSize]), 127.5), 127.5);
       return tf.mean(model.execute(x, node) as tf.Tensor4D, [1, 2]) as tf.Tensor2D;
     });
   const probe = tf.tidy(() => features(tf.zeros([1, 48, 48, 1])));
   const dim = probe.shape[1];
   probe.dispose();
-  return { id: 'human-64', sourceModel: entry.id, inputSize: 64, dim, features, dispose: () => model.dispose() };
+  return { id: `human-${inputSize}`, sourceModel: entry.id, inputSize, dim, features, dispose: () => model.dispose() };
+}
+
+/**
+ * The paper's released classifier (OAHEGA emotions.tflite, a distilled alpha-0.25 MobileNet, RGB/255)
+ * up to its global average pooling: 256 features. For probing only: the extension does not run TFLite.
+ */
+export async function oahegaBackbone(): Promise<Backbone> {
+  const inputSize = 128;
+  const buf = readFileSync(sharedPath('models', 'oahega', 'emotions.tflite'));
+  const model = loadTfliteModel(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer, { output: 'model_2/global_average_pooling2d_1/Mean' });
+  return {
+    id: `oahega-${inputSize}`,
+    sourceModel: 'oahega-emotions-tflite',
+    inputSize,
+    dim: 256,
+    features: (grey) => tf.tidy(() => model.predict(tf.div(greyToRgb(tf.image.resizeBilinear(grey, [inputSize, inputSize])), 255) as tf.Tensor4D) as tf.Tensor2D),
+    dispose: () => model.dispose(),
+  };
 }
