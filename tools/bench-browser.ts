@@ -7,13 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CDPSession } from 'playwright-core';
 import { median, percentile } from '../src/core/metrics';
 import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
 import { benchPeers, decodeFixtureFrames, markdownTables } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
-import { extensionPage, launchExtension, openFixturePage, readOverlay, serveFixtures, waitUntil } from './lib/extension-browser';
+import { extensionPage, launchExtension, openFixturePage, readOverlay, retainedHeap, serveFixtures, waitUntil } from './lib/extension-browser';
 import { readManifest } from './lib/node-models';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 
@@ -35,16 +34,6 @@ function labelAges(samples: readonly TimingSample[]): number[] {
     for (let i = 1; i < list.length; i++) ages.push(list[i]!.at - (list[i - 1]!.at - list[i - 1]!.totalMs));
   }
   return ages;
-}
-
-/**
- * Retained JS heap of the V8 isolate behind a CDP session: a full GC first (HeapProfiler), then
- * Runtime.getHeapUsage. (performance.memory read right after gc() inside the page is not this: in
- * the offscreen document it swung between 9 and 71 MB while the retained heap stayed near 4 MB.)
- */
-async function retainedHeap(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
 }
 
 export async function benchExtension(opts: { seconds: number; memoryMinutes: number; oneFaceSeconds: number; gpu: boolean }) {

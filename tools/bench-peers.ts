@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
-import { CHROMIUM } from './lib/extension-browser';
+import { CHROMIUM, retainedHeap } from './lib/extension-browser';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 
 const ORIGIN = 'https://bench.local';
@@ -79,7 +79,7 @@ export interface PeerResult {
   expressions?: { byTile: Record<string, Record<string, number>>; mosaic: Record<string, number> };
   /** One pass over every distinct frame: faces and labels per frame, timings. */
   frames?: Array<{ id: string; tile: string; libMs: number; totalMs: number; faces: FaceOut[] }>;
-  /** usedJSHeapSize in bytes; *Gc = right after a forced full GC. */
+  /** usedJSHeapSize in bytes (garbage included); *Gc = retained heap, through CDP after a full GC. */
   heap?: { beforeLoad: number | null; afterColdStart: number | null; afterColdStartGc: number | null; end: number | null; endGc: number | null };
   tensors?: { afterColdStart: number; end: number; bytesAfterColdStart: number; bytesEnd: number };
   /** Console warnings/errors the page printed. */
@@ -146,7 +146,6 @@ async function openBrowser(log: ServeLog): Promise<{ browser: Browser; context: 
       '--disable-sync',
       '--no-first-run',
       '--enable-precise-memory-info', // performance.memory without its 100 KB bucketing
-      '--js-flags=--expose-gc', // heap is also read after a full GC (garbage vs retained)
     ],
   });
   const context = await browser.newContext();
@@ -275,13 +274,12 @@ interface BenchApi {
     firstFaces: number;
     heapBeforeLoad: number | null;
     heapAfterColdStart: number | null;
-    heapAfterColdStartGc: number | null;
     state: TfState;
   }>;
   analyzeAll(ids: string[]): Promise<PageAnalysis[]>;
   latency(ids: string[], runs: number): Promise<Array<{ libMs: number; totalMs: number; faces: number }>>;
   throughput(ids: string[], seconds: number): Promise<NonNullable<PeerResult['throughput']>>;
-  state(): Promise<TfState & { heap: number | null; heapGc: number | null }>;
+  state(): Promise<TfState & { heap: number | null }>;
 }
 type BenchWindow = Window & { bench: BenchApi };
 
@@ -316,6 +314,8 @@ async function benchOne(peer: PeerName, prep: PreparedFrames, seconds: number, r
     const first = prep.singles[0]?.id ?? '';
     console.error(`${peer}: cold start`);
     const loaded = await call('load', peer, first);
+    const cdp = await context.newCDPSession(page);
+    const heapAfterColdStartGc = await retainedHeap(cdp);
 
     console.error(`${peer}: one pass over ${prep.singles.length} frames + ${prep.mosaics.length} mosaics`);
     const pass = await call('analyzeAll', [...prep.singles, ...prep.mosaics].map((f) => f.id));
@@ -341,6 +341,7 @@ async function benchOne(peer: PeerName, prep: PreparedFrames, seconds: number, r
     console.error(`${peer}: throughput (${seconds} s round-robin)`);
     const throughput = await call('throughput', prep.roundRobin, seconds);
     const end = await call('state');
+    const endGc = await retainedHeap(cdp);
 
     const s = loaded.state;
     return {
@@ -366,7 +367,7 @@ async function benchOne(peer: PeerName, prep: PreparedFrames, seconds: number, r
         mosaic: countLabels(mosaicFrames.flatMap((f) => f.faces)),
       },
       frames,
-      heap: { beforeLoad: loaded.heapBeforeLoad, afterColdStart: loaded.heapAfterColdStart, afterColdStartGc: loaded.heapAfterColdStartGc, end: end.heap, endGc: end.heapGc },
+      heap: { beforeLoad: loaded.heapBeforeLoad, afterColdStart: loaded.heapAfterColdStart, afterColdStartGc: heapAfterColdStartGc, end: end.heap, endGc },
       tensors: { afterColdStart: s.numTensors, end: end.numTensors, bytesAfterColdStart: s.numBytes, bytesEnd: end.numBytes },
       console: consoleLines,
     };

@@ -49,9 +49,8 @@ const LUMA = [0.2989, 0.587, 0.114];
 
 /**
  * RGB -> grey with ITU-R 601 luma weights (what FER-style grey models were trained on), in
- * `channels` identical channels (3 for grey models that take RGB). One matMul: on wasm, tf.tile to
- * three channels, or a broadcast multiply and sum, is several times slower (see the classify times
- * of `npm run bench:pipeline`).
+ * `channels` identical channels (3 for grey models that take RGB), as one matMul: on wasm, tf.tile
+ * over the channel axis is slow.
  */
 export function toGrey(batch: tf.Tensor4D, channels = 1): tf.Tensor4D {
   const [n, h, w] = batch.shape;

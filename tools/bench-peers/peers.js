@@ -9,12 +9,6 @@ const ORIGIN = location.origin;
 const WASM_PATH = `${ORIGIN}/wasm/`;
 
 const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : null);
-/** Heap after a full GC (Chromium started with --js-flags=--expose-gc), else null. */
-function heapAfterGc() {
-  if (typeof window.gc !== 'function') return null;
-  window.gc();
-  return heap();
-}
 
 /** Peer adapters: load() returns { tf, version, detect(canvas) -> [{ box, score, scores }] }. */
 const PEERS = {
@@ -209,7 +203,6 @@ window.bench = {
       firstFaces: first.faces.length,
       heapBeforeLoad,
       heapAfterColdStart: heap(),
-      heapAfterColdStartGc: heapAfterGc(),
       state,
     };
   },
@@ -249,8 +242,7 @@ window.bench = {
   },
 
   async state() {
-    const before = heap();
-    return { heap: before, heapGc: heapAfterGc(), ...(await tfState(peer.tf)) };
+    return { heap: heap(), ...(await tfState(peer.tf)) };
   },
 };
 window.benchReady = true;

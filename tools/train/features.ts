@@ -32,7 +32,7 @@ export interface Backbone {
   dispose(): void;
 }
 
-/** [N, H, W, 1] -> [N, H, W, 3] as a matMul: tf.tile to three channels is several times slower on wasm. */
+/** [N, H, W, 1] -> [N, H, W, 3] as a matMul: on wasm, tf.tile over the channel axis is slow. */
 function greyToRgb(grey: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w] = grey.shape;
   return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(grey, [-1, 1]), tf.ones([1, 3])), [n, h, w, 3]));
