@@ -15,11 +15,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface LaunchOptions {
   /** Extra Chromium flags (fake camera, WebGPU...). */
   args?: string[];
+  /** The unpacked extension to load (default: the build, EXTENSION_DIR). */
+  extensionDir?: string;
 }
 
 export interface ExtensionSession {
   context: BrowserContext;
   extensionId: string;
+  /** The unpacked extension's folder. */
+  dir: string;
   /** Every request any page, worker or extension context made, in order. */
   requests: Request[];
   close(): Promise<void>;
@@ -37,7 +41,7 @@ export async function reloadExtension(session: ExtensionSession): Promise<void> 
   try {
     const old = session.context.serviceWorkers().find((w) => w.url().includes(session.extensionId));
     const next = session.context.waitForEvent('serviceworker', { predicate: (w) => w !== old && w.url().includes(session.extensionId), timeout: 30_000 });
-    const { id } = (await cdp.send('Extensions.loadUnpacked' as never, { path: EXTENSION_DIR } as never)) as { id: string };
+    const { id } = (await cdp.send('Extensions.loadUnpacked' as never, { path: session.dir } as never)) as { id: string };
     if (id !== session.extensionId) throw new Error(`reloadExtension: got extension id ${id}, expected ${session.extensionId}`);
     await next;
   } finally {
@@ -74,7 +78,8 @@ export async function waitUntil<T>(fn: () => Promise<T>, timeoutMs: number, what
 }
 
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionSession> {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`extension not built: run \`npm run build\` (missing ${EXTENSION_DIR})`);
+  const dir = opts.extensionDir ?? EXTENSION_DIR;
+  if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`extension not built: run \`npm run build\` (missing ${dir})`);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'emotion-overlay-e2e-'));
   // Let `context.on('request')` see the service worker's requests too.
@@ -83,8 +88,8 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     executablePath: CHROMIUM,
     headless: true,
     args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${dir}`,
+      `--load-extension=${dir}`,
       '--no-sandbox',
       '--disable-background-networking',
       '--disable-component-update',
@@ -102,10 +107,11 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   let [worker] = context.serviceWorkers();
   worker ??= await context.waitForEvent('serviceworker', { timeout: 30_000 });
   const extensionId = new URL(worker.url()).host;
-  if (extensionId !== unpackedExtensionId(EXTENSION_DIR)) throw new Error(`unexpected extension id ${extensionId}`);
+  if (extensionId !== unpackedExtensionId(dir)) throw new Error(`unexpected extension id ${extensionId}`);
   return {
     context,
     extensionId,
+    dir,
     requests,
     close: () => context.close(),
   };
