@@ -593,6 +593,17 @@ export function loadTfliteModel(bytes: ArrayBuffer, opts: { output?: string } = 
       if (!t) throw new Error(`TFLite ${op}: input tensor ${i ?? '?'} (${tensors[i ?? -1]?.name ?? ''}) has no value`);
       return t;
     };
+    /** Stride, padding, dilation and the optional bias (third input) of a CONV_2D or DEPTHWISE_CONV_2D. */
+    const convArgs = (o: TfliteOperator) => {
+      const { options: opt, inputs } = o;
+      const bias = inputs[2];
+      return {
+        strides: [opt.strideH ?? 1, opt.strideW ?? 1] as [number, number],
+        pad: opt.padding ?? 'valid',
+        dilations: [opt.dilationH ?? 1, opt.dilationW ?? 1] as [number, number],
+        bias: bias !== undefined && bias >= 0 ? get(bias, o.op) : undefined,
+      };
+    };
     for (const o of operators) {
       if (folded.has(o)) continue;
       const [a, b, c] = o.inputs;
@@ -602,15 +613,7 @@ export function loadTfliteModel(bytes: ArrayBuffer, opts: { output?: string } = 
         case 'CONV_2D': {
           const { fused, after } = splitActivation(opt.activation, o.op);
           const filter = convFilters.get(b ?? -1) ?? toConvFilter(get(b, o.op));
-          y = tf.fused.conv2d({
-            x: get(a, o.op) as tf.Tensor4D,
-            filter,
-            strides: [opt.strideH ?? 1, opt.strideW ?? 1],
-            pad: opt.padding ?? 'valid',
-            dilations: [opt.dilationH ?? 1, opt.dilationW ?? 1],
-            bias: c !== undefined && c >= 0 ? get(c, o.op) : undefined,
-            activation: fused,
-          });
+          y = tf.fused.conv2d({ x: get(a, o.op) as tf.Tensor4D, filter, ...convArgs(o), activation: fused });
           if (after) y = after(y);
           break;
         }
@@ -618,15 +621,7 @@ export function loadTfliteModel(bytes: ArrayBuffer, opts: { output?: string } = 
           const { fused, after } = splitActivation(opt.activation, o.op);
           const input = get(a, o.op) as tf.Tensor4D;
           const filter = depthwiseFilters.get(b ?? -1) ?? toDepthwiseFilter(get(b, o.op), input.shape[3]);
-          y = tf.fused.depthwiseConv2d({
-            x: input,
-            filter,
-            strides: [opt.strideH ?? 1, opt.strideW ?? 1],
-            pad: opt.padding ?? 'valid',
-            dilations: [opt.dilationH ?? 1, opt.dilationW ?? 1],
-            bias: c !== undefined && c >= 0 ? get(c, o.op) : undefined,
-            activation: fused,
-          });
+          y = tf.fused.depthwiseConv2d({ x: input, filter, ...convArgs(o), activation: fused });
           if (after) y = after(y);
           break;
         }
