@@ -7,12 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median, percentile } from '../src/core/metrics';
+import { mean, median, percentile } from '../src/core/metrics';
 import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
 import { benchPeers, decodeFixtureFrames, markdownTables } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
-import { extensionPage, launchExtension, openFixturePage, readOverlay, retainedHeap, serveFixtures, waitUntil } from './lib/extension-browser';
+import { extensionPage, launchExtension, openFixturePage, readOverlay, retainedHeap, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { readManifest } from './lib/node-models';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 
@@ -23,7 +23,7 @@ interface MemorySample {
   pageHeap: number | null;
 }
 
-const stats = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), mean: xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), n: xs.length });
+const stats = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), mean: mean(xs), n: xs.length });
 
 /** How old the shown label can get: for consecutive results of a tile, next arrival - previous sample time. */
 function labelAges(samples: readonly TimingSample[]): number[] {
@@ -44,7 +44,7 @@ export async function benchExtension(opts: { seconds: number; memoryMinutes: num
     await serveFixtures(session);
     const ext = await extensionPage(session);
     const { page, tabId } = await openFixturePage(session, ext, 'meet');
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 30_000 });
+    await waitForVideos(page, 30_000);
 
     // Cold start: the ML host does not exist yet; overlay on -> first chip drawn.
     const t0 = Date.now();

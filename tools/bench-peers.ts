@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { extname, join, normalize, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { median, percentile } from '../src/core/metrics';
+import { mean, median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { CHROMIUM, retainedHeap } from './lib/extension-browser';
 import { REPO_ROOT, sharedPath } from './lib/paths';
@@ -284,7 +284,6 @@ interface BenchApi {
 type BenchWindow = Window & { bench: BenchApi };
 
 const stats = (xs: number[]): Stats => ({ median: median(xs), p90: percentile(xs, 90) });
-const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 function topFace(peer: PeerName, f: PageFace): FaceOut {
   const [raw, confidence] = Object.entries(f.scores).reduce<[string, number]>((best, e) => (e[1] > best[1] ? e : best), ['', -1]);

@@ -94,6 +94,11 @@ export function percentile(values: readonly number[], p: number): number {
   return a + (b - a) * (rank - lo);
 }
 
+/** The arithmetic mean. NaN for an empty array (as percentile). */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 /** The 50th percentile (linear interpolation: the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);

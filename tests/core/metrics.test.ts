@@ -1,6 +1,6 @@
 // Node (vitest): pure metric maths on tiny hand-built inputs whose answers are worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { accuracy, confusionMatrix, macroF1, median, percentile, perClassMetrics } from '../../src/core/metrics';
+import { accuracy, confusionMatrix, macroF1, mean, median, percentile, perClassMetrics } from '../../src/core/metrics';
 
 const LABELS = ['a', 'b', 'c'];
 // truth a a a b b c / predicted a a b b c c: rows are truths, columns predictions.
@@ -94,5 +94,12 @@ describe('percentile and median (linear interpolation)', () => {
     expect(median([])).toBeNaN();
     expect(() => percentile([1], 101)).toThrow(/0\.\.100/);
     expect(() => percentile([1], Number.NaN)).toThrow(/0\.\.100/);
+  });
+});
+
+describe('mean', () => {
+  it('averages, and is NaN for no values', () => {
+    expect(mean([1, 2, 3, 6])).toBe(3);
+    expect(mean([])).toBeNaN();
   });
 });
