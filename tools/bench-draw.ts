@@ -4,7 +4,7 @@
 // Prints median / p90 ms per way of copying; the content script uses the cheapest (capture.ts).
 import { median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
-import { FIXTURE_PAGES, launchExtension, serveFixtures } from './lib/extension-browser';
+import { FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos } from './lib/extension-browser';
 import { sharedPath } from './lib/paths';
 
 const WAYS = [
@@ -48,7 +48,7 @@ export async function benchDraw(rounds: number): Promise<Record<string, number[]
     const page = await session.context.newPage();
     await page.setViewportSize({ width: 1000, height: 600 });
     await page.goto(FIXTURE_PAGES.meet.url);
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 30_000 });
+    await waitForVideos(page, 30_000);
     return await page.evaluate(`${SAMPLE_IN_PAGE}(${JSON.stringify([WAYS, rounds])})`);
   } finally {
     await session.close();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FrameTimings } from '../src/messaging/background';
 import { median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
-import { extensionPage, launchExtension, openFixturePage, serveFixtures, waitUntil } from './lib/extension-browser';
+import { extensionPage, launchExtension, openFixturePage, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 20);
@@ -21,7 +21,7 @@ async function run(encoding: (typeof ENCODINGS)[number]): Promise<FrameTimings[]
     const ext = await extensionPage(session);
     await ext.page.evaluate((e) => chrome.storage.local.set({ settings: { frameEncoding: e } }), encoding);
     const { page, tabId } = await openFixturePage(session, ext, 'meet');
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 20_000 });
+    await waitForVideos(page, 20_000);
     await ext.send('setOverlay', { tabId, on: true });
     await waitUntil(async () => (await ext.send<FrameTimings[]>('getTimings', { tabId })).length >= 8, 20_000, 'first frames');
     const skip = (await ext.send<FrameTimings[]>('getTimings', { tabId })).length; // warm-up frames

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitUntil } from './lib/extension-browser';
+import { extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 
 const OUT_DIR = join(REPO_ROOT, 'store', 'screenshots');
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     const meet = await openFixturePage(session, ext, 'meet');
     await meet.page.setViewportSize(STORE);
     await meet.page.addStyleTag({ content: MEET_CSS });
-    await meet.page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2 && !v.paused), null, { timeout: 20_000 });
+    await waitForVideos(meet.page, 20_000, true);
     const callStart = Date.now();
     await ext.send('setOverlay', { tabId: meet.tabId, on: true });
     await waitForChips(meet.page, 4);

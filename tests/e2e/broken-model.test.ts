@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelsManifest } from '../../src/core/models';
-import { EXTENSION_DIR, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures } from './harness';
+import { EXTENSION_DIR, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForVideos } from './harness';
 
 const { defaults } = parseModelsManifest(JSON.parse(readFileSync(join(EXTENSION_DIR, 'models', 'models.json'), 'utf8')));
 
@@ -44,7 +44,7 @@ describe.each(CASES)('$name', ({ file, expected, breakIt }) => {
 
   it('puts the tile in an error state that names the file', async () => {
     const { page, tabId } = await openFixturePage(session, ext, 'youtube');
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 20_000 });
+    await waitForVideos(page, 20_000);
     await ext.send('setOverlay', { tabId, on: true });
     const statuses = () =>
       page.evaluate(() =>

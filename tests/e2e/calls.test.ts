@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
 import { dominant, durationMs, shares } from '../../src/core/summary';
 import { REPO_ROOT, sharedPath } from '../../tools/lib/paths';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn } from './harness';
+import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 const CALL_SECONDS = 20;
@@ -39,7 +39,7 @@ describe('a 20 s fake Meet call', () => {
 
   it('runs with the overlay on and is summarized live', async () => {
     ({ page, tabId } = await openFixturePage(session, ext, 'meet'));
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 20_000 });
+    await waitForVideos(page, 20_000);
     await ext.send('setOverlay', { tabId, on: true });
     await waitForChipsOn(page, 4, 15_000);
     await page.waitForTimeout((CALL_SECONDS / 2) * 1000);

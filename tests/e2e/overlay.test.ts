@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, sharedPath } from '../../tools/lib/paths';
-import { extensionPage, type ExtensionSession, FIXTURE_PAGES, inside, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn } from './harness';
+import { extensionPage, type ExtensionSession, FIXTURE_PAGES, inside, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 /** A chip must appear over every face within this long after the overlay is turned on. */
@@ -39,7 +39,7 @@ describe('Meet-like gallery (3 videos + fake-camera self view)', () => {
 
   beforeAll(async () => {
     ({ page, tabId } = await openFixture('meet'));
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2 && !v.paused), null, { timeout: 20_000 });
+    await waitForVideos(page, 20_000, true);
   });
 
   it(`puts a chip over the face in each of the 4 tiles within ${FIRST_LABEL_MS / 1000} s`, async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
 import { sharedPath } from '../../tools/lib/paths';
-import { extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn } from './harness';
+import { extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -29,7 +29,7 @@ afterAll(async () => {
 describe('privacy during a fixture call', () => {
   it('makes no network request of any kind, from any context', async () => {
     const { page, tabId } = await openFixturePage(session, ext, 'meet');
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 20_000 });
+    await waitForVideos(page, 20_000);
     await ext.send('setOverlay', { tabId, on: true });
     await waitForChipsOn(page, 4, 15_000);
     await page.waitForTimeout(8000);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_CHECKPOINT_MS } from '../../src/core/summary';
 import type { CallHistory } from '../../src/messaging/background';
 import { sharedPath } from '../../tools/lib/paths';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, reloadExtension, serveFixtures, waitForChipsOn } from './harness';
+import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 /** Stated bound: extension reloaded -> labels on every tile again (measured 3-4 s here). */
 const RESUME_BOUND_MS = 15_000;
@@ -42,7 +42,7 @@ describe('extension reloaded mid-call', () => {
   it('runs a call with the overlay on', async () => {
     let tabId: number;
     ({ page, tabId } = await openFixturePage(session, ext, 'meet'));
-    await page.waitForFunction(() => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2), null, { timeout: 20_000 });
+    await waitForVideos(page, 20_000);
     await ext.send('setOverlay', { tabId, on: true });
     await waitForChipsOn(page, 4, 15_000);
     await page.waitForTimeout(8000);

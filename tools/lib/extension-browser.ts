@@ -180,6 +180,11 @@ export interface OverlaySnapshot {
   chips: Array<{ label: string; text: string; rect: { x: number; y: number; width: number; height: number } }>;
 }
 
+/** Wait until every video in the page has a frame to show (and, with `playing`, is not paused). */
+export async function waitForVideos(page: Page, timeoutMs: number, playing = false): Promise<void> {
+  await page.waitForFunction((p) => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2 && !(p && v.paused)), playing, { timeout: timeoutMs });
+}
+
 /** What the overlay draws now, read from its shadow root. */
 export function readOverlay(page: import('playwright-core').Page): Promise<OverlaySnapshot[] | null> {
   return page.evaluate(() => {
