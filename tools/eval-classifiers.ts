@@ -1,7 +1,9 @@
 // Node CLI (`npm run eval:classifiers`): every emotion classifier side by side on the same crops:
 // ours, face-api's face_expression, human's emotion, and the paper authors' released TFLite model.
-// FER+ test split (five classes) and the expression fixture photos; accuracy, macro-F1, per-class
-// precision/recall, confusion matrices, bytes and median latency per face (Node, tfjs wasm).
+// FER+ test split (five classes), the in-the-wild colour photos' valid split scored within each
+// source (../shared/datasets/wild: class and source are confounded there), and the expression
+// fixture photos; accuracy, macro-F1, per-class precision/recall, confusion matrices, bytes and
+// median latency per face (Node, tfjs wasm).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +20,7 @@ import { decodeImageFile, greyToPixels } from './lib/images';
 import { fsReader, readManifest } from './lib/node-models';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 import { initNodeTf, tf } from './lib/tf-node';
+import { readWild, restrictedTop, WILD_SOURCES } from './lib/wild';
 
 const LABELS: string[] = [...FERPLUS_LABELS];
 /** Fixture photos with a label in the five-class set (disgusted and fearful have none). */
@@ -110,10 +113,22 @@ async function fixtureSamples(): Promise<Sample[]> {
   return out;
 }
 
+interface SourceScore {
+  n: number;
+  macroF1: number;
+  recall: Record<string, number>;
+  cm: ConfusionMatrix;
+}
+
 interface Result {
   name: string;
+  id: string;
   bytes: number;
   ferplus: { cm: ConfusionMatrix; accuracy: number; macroF1: number };
+  /** wild valid, per source, predictions restricted to the source's classes. */
+  wild: Record<string, SourceScore>;
+  /** The selection score: mean of FER+ macro-F1 and the oahega and webcam-colour macro-F1s. */
+  combined: number;
   fixtures: { cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] };
   medianMsPerFace: number;
 }
@@ -129,7 +144,57 @@ async function evaluateOn(c: Classifier, samples: readonly Sample[], times?: num
   return { cm, accuracy: accuracy(cm), macroF1: macroF1(cm), predictions };
 }
 
+interface WildSample extends Sample {
+  source: string;
+}
+
+async function wildSamples(limit?: number): Promise<WildSample[]> {
+  const rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
+  const picked = limit ? rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / limit)) === 0) : rows;
+  return Promise.all(picked.map(async (r) => ({ image: await decodeImageFile(r.path), truth: r.label, source: r.source })));
+}
+
+async function evaluateWild(c: Classifier, samples: readonly WildSample[]): Promise<Record<string, SourceScore>> {
+  const bySource = new Map<string, { truths: string[]; preds: string[] }>();
+  for (const s of samples) {
+    const { probs } = await c.classify(s.image);
+    const entry = bySource.get(s.source) ?? { truths: [], preds: [] };
+    entry.truths.push(s.truth);
+    entry.preds.push(restrictedTop(probs, WILD_SOURCES[s.source] ?? []));
+    bySource.set(s.source, entry);
+  }
+  const out: Record<string, SourceScore> = {};
+  for (const [source, { truths, preds }] of bySource) {
+    const cm = confusionMatrix(truths, preds, [...(WILD_SOURCES[source] ?? [])]);
+    out[source] = { n: truths.length, macroF1: macroF1(cm), recall: Object.fromEntries(perClassMetrics(cm).map((m) => [m.label, m.recall])), cm };
+  }
+  return out;
+}
+
+/** The score the default classifier is picked by: FER+ and the two wild sources, equally weighted. */
+export function combinedScore(ferMacroF1: number, wild: Readonly<Record<string, { macroF1: number }>>): number {
+  return (ferMacroF1 + (wild.oahega?.macroF1 ?? 0) + (wild['webcam-colour']?.macroF1 ?? 0)) / 3;
+}
+
 const pct = (v: number) => (v * 100).toFixed(1);
+
+function printWildTable(results: Result[]): void {
+  const sources = Object.keys(WILD_SOURCES);
+  const first = results[0];
+  const counts = sources.map((s) => `${s} ${first?.wild[s]?.n ?? 0}`).join(', ');
+  console.log(`\n### wild valid split, within each source (${counts} faces; predictions restricted to the source's classes)\n`);
+  const head = sources.map((s) => `${s} macro-F1 % (${(WILD_SOURCES[s] ?? []).map((l) => l.slice(0, 3)).join('/')} recall %)`);
+  console.log(`| model | ${head.join(' | ')} | FER+ macro-F1 % | combined % |`);
+  console.log(`|---|${sources.map(() => '---:').join('|')}|---:|---:|`);
+  for (const r of results) {
+    const cells = sources.map((s) => {
+      const w = r.wild[s];
+      return w ? `${pct(w.macroF1)} (${(WILD_SOURCES[s] ?? []).map((l) => pct(w.recall[l] ?? 0)).join('/')})` : '';
+    });
+    console.log(`| ${r.name} | ${cells.join(' | ')} | ${pct(r.ferplus.macroF1)} | ${pct(r.combined)} |`);
+  }
+  console.log('\ncombined = mean of FER+ macro-F1, oahega macro-F1 and webcam-colour macro-F1 (the default classifier is the best shipped model by it).');
+}
 
 function printTables(results: Result[], ferN: number, split: string): void {
   console.log(`\n### FER+ ${split} split (${ferN} faces, 5 classes, each 48x48 face classified whole)\n`);
@@ -157,31 +222,36 @@ function printTables(results: Result[], ferN: number, split: string): void {
 
 async function main(): Promise<void> {
   // --split valid: the same table on the split the trainer selects and calibrates on (the report is test).
-  const { values } = parseArgs({ options: { limit: { type: 'string' }, split: { type: 'string', default: 'test' } } });
+  // --models a,b: only these models.json ids (and `paper` for the TFLite model).
+  const { values } = parseArgs({ options: { limit: { type: 'string' }, split: { type: 'string', default: 'test' }, models: { type: 'string' } } });
   const split = values.split;
   if (split !== 'test' && split !== 'valid') throw new Error(`--split must be test or valid, got ${split}`);
   await initNodeTf();
   const manifest = readManifest();
   const ours = manifest.models.filter((m) => m.task === 'emotion' && m.id.startsWith('ours-'));
   const fer = readFerPlus(split, { limit: values.limit ? Number(values.limit) : undefined }).map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label }));
+  const wild = await wildSamples(values.limit ? Number(values.limit) : undefined);
   const fixtures = await fixtureSamples();
-  const makers: Array<() => Promise<Classifier>> = [
-    ...ours.map((m) => () => pipelineClassifier(m.id, 'ours')),
-    () => pipelineClassifier('faceapi-expression-u8', 'face-api face_expression'),
-    () => pipelineClassifier('human-emotion-f16', 'human emotion'),
-    () => paperClassifier(),
+  const candidates: Array<{ id: string; make: () => Promise<Classifier> }> = [
+    ...ours.map((m) => ({ id: m.id, make: () => pipelineClassifier(m.id, 'ours') })),
+    { id: 'faceapi-expression-u8', make: () => pipelineClassifier('faceapi-expression-u8', 'face-api face_expression') },
+    { id: 'human-emotion-f16', make: () => pipelineClassifier('human-emotion-f16', 'human emotion') },
+    { id: 'paper', make: () => paperClassifier() },
   ];
+  const only = values.models?.split(',');
   const results: Result[] = [];
-  for (const make of makers) {
+  for (const { id, make } of candidates.filter((c) => !only || only.includes(c.id))) {
     const c = await make();
     const times: number[] = [];
     const ferplus = await evaluateOn(c, fer, times);
+    const wildScores = await evaluateWild(c, wild);
     const fx = await evaluateOn(c, fixtures);
-    results.push({ name: c.name, bytes: c.bytes, ferplus, fixtures: fx, medianMsPerFace: median(times) });
+    results.push({ name: c.name, id, bytes: c.bytes, ferplus, wild: wildScores, combined: combinedScore(ferplus.macroF1, wildScores), fixtures: fx, medianMsPerFace: median(times) });
     c.dispose();
-    console.error(`[eval] ${c.name}: FER+ macro-F1 ${pct(ferplus.macroF1)}%`);
+    console.error(`[eval] ${c.name}: FER+ macro-F1 ${pct(ferplus.macroF1)}%, oahega ${pct(wildScores.oahega?.macroF1 ?? 0)}%, webcam-colour ${pct(wildScores['webcam-colour']?.macroF1 ?? 0)}%`);
   }
   printTables(results, fer.length, split);
+  printWildTable(results);
   const out = join(REPO_ROOT, 'artifacts');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `eval-classifiers${split === 'test' ? '' : `-${split}`}.json`), JSON.stringify({ date: new Date().toISOString(), split, labels: LABELS, results }, null, 1));
