@@ -40,7 +40,8 @@ export function decodeSsd(
 
 /**
  * Decode BlazeFace outputs. `regressors` holds `stride` values per anchor: centre offset x, y and
- * width, height, in input pixels (then keypoints, unused here); `logits` one score per anchor.
+ * width, height, in input pixels, then six keypoints (x, y offsets: the face's right eye, left eye,
+ * nose, mouth, right ear, left ear) of which the eyes give the face's roll; `logits` one score per anchor.
  */
 export function decodeBlazeFace(
   regressors: ArrayLike<number>,
@@ -59,7 +60,9 @@ export function decodeBlazeFace(
     const cy = a.y + (regressors[o + 1] ?? 0) / inputSize;
     const w = (regressors[o + 2] ?? 0) / inputSize;
     const h = (regressors[o + 3] ?? 0) / inputSize;
-    out.push({ score, box: { ymin: cy - h / 2, xmin: cx - w / 2, ymax: cy + h / 2, xmax: cx + w / 2 } });
+    // The input is square (letterboxed), so the eye line's angle here is its angle in the image.
+    const roll = Math.atan2((regressors[o + 7] ?? 0) - (regressors[o + 5] ?? 0), (regressors[o + 6] ?? 0) - (regressors[o + 4] ?? 0));
+    out.push({ score, box: { ymin: cy - h / 2, xmin: cx - w / 2, ymax: cy + h / 2, xmax: cx + w / 2 }, roll });
   });
   return out;
 }

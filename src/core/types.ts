@@ -20,11 +20,19 @@ export interface NormalizedCorners {
 export interface Candidate {
   box: NormalizedCorners;
   score: number;
+  /** In-plane rotation of the face where the detector has eye keypoints: see FaceResult.roll. */
+  roll?: number;
 }
 
 export interface FaceResult {
   box: PixelBox;
   score: number;
+  /**
+   * Angle of the line from the face's right eye to its left eye, in radians, in image pixels (y
+   * down): 0 for an upright face, positive when the face is turned clockwise on screen. Only
+   * detectors with eye keypoints (BlazeFace) set it.
+   */
+  roll?: number;
   label: string;
   probabilities: Record<string, number>;
 }

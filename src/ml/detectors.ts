@@ -130,6 +130,7 @@ async function createBlazeFaceDetector(entry: ModelEntry, read: ModelFileReader)
         return decodeBlazeFace(regs ?? [], logits ?? [], 16, anchors, inputSize, minScore).map((c) => ({
           score: c.score,
           box: unletterbox(c.box, box),
+          roll: c.roll,
         }));
       } finally {
         tf.dispose(outputs);

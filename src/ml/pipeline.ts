@@ -26,6 +26,13 @@ export interface PipelineOptions {
   minFaceSize?: number;
   /** How much the square classifier crop is grown around the detector box. */
   cropScale?: number;
+  /**
+   * The OAHEGA app's low-light step: a frame whose mean brightness (0-255) is at or below
+   * `threshold` is brightened with gamma `gamma` (out = 255 (in / 255)^(1 / gamma)) before both stages.
+   */
+  darkGamma?: { threshold: number; gamma: number } | null;
+  /** Rotate each detected face's crop to level its eyes (detectors with eye keypoints). */
+  align?: boolean;
   /** Run one analysis on a blank frame at creation so the first real frame is not slow. */
   warmup?: boolean;
 }
@@ -36,7 +43,7 @@ export interface AnalyzeOptions {
    * Known face boxes (input pixels, e.g. tracked from the previous frame): detection is skipped and
    * only these are classified. The caller re-detects every few frames.
    */
-  faces?: ReadonlyArray<{ box: PixelBox; score: number }>;
+  faces?: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
 }
 
 export interface Pipeline {
@@ -48,7 +55,16 @@ export interface Pipeline {
   dispose(): void;
 }
 
-export const PIPELINE_DEFAULTS = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 16, minFaceSize: 20, cropScale: 1.1 } as const;
+export const PIPELINE_DEFAULTS = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 16, minFaceSize: 20, cropScale: 1.1, align: false } as const;
+
+/** `image` itself when its mean brightness is above the threshold, else a gamma-brightened copy. */
+async function brightenIfDark(image: tf.Tensor3D, { threshold, gamma }: { threshold: number; gamma: number }): Promise<tf.Tensor3D> {
+  const mean = tf.mean(image);
+  const level = (await mean.data())[0] ?? 255;
+  mean.dispose();
+  if (level > threshold) return image;
+  return tf.tidy(() => tf.mul(tf.pow(tf.div(tf.cast(image, 'float32'), 255), 1 / gamma), 255) as tf.Tensor3D);
+}
 
 export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
   const { manifest, read } = options;
@@ -58,6 +74,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
   const maxFaces = options.maxFaces ?? PIPELINE_DEFAULTS.maxFaces;
   const minFaceSize = options.minFaceSize ?? PIPELINE_DEFAULTS.minFaceSize;
   const cropScale = options.cropScale ?? PIPELINE_DEFAULTS.cropScale;
+  const align = options.align ?? PIPELINE_DEFAULTS.align;
+  const darkGamma = options.darkGamma ?? null;
 
   const { backend } = await selectBackend(options.backend);
   const classifierEntry = findModel(manifest, options.classifier ?? manifest.defaults.classifier, 'emotion');
@@ -77,24 +95,24 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     const [height, width] = image.shape;
     const minFace = opts.minFaceSize ?? minFaceSize;
     const t0 = performance.now();
-    let boxes: ReadonlyArray<{ box: PixelBox; score: number }>;
+    let boxes: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
     if (opts.faces && detector) {
       boxes = opts.faces;
     } else if (detector) {
       const candidates = await detector.detect(image, minScore);
       boxes = nonMaxSuppression(candidates, { maxResults: maxFaces, iouThreshold, minScore })
-        .map((c) => ({ box: cornersToPixels(c.box, width, height), score: c.score }))
+        .map((c) => ({ box: cornersToPixels(c.box, width, height), score: c.score, roll: c.roll }))
         .filter((f) => Math.min(f.box.width, f.box.height) >= Math.min(minFace, width, height));
     } else {
       boxes = [{ box: { x: 0, y: 0, width, height }, score: 1 }];
     }
     const t1 = performance.now();
     const crops = boxes.map((b) => (detector ? squareCrop(b.box, cropScale) : b.box));
-    const probs = await classifier.classify(image, crops);
+    const probs = await classifier.classify(image, crops, align && detector ? boxes.map((b) => b.roll ?? 0) : undefined);
     const t2 = performance.now();
     const faces: FaceResult[] = boxes.map((b, i) => {
       const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
-      return { box: b.box, score: b.score, label: topLabel(probabilities).label, probabilities };
+      return { box: b.box, score: b.score, ...(b.roll === undefined ? {} : { roll: b.roll }), label: topLabel(probabilities).label, probabilities };
     });
     return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: { width, height }, detected: !opts.faces };
   }
@@ -107,10 +125,12 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
     async analyze(input, opts) {
       if (disposed) throw new Error('pipeline is disposed');
       const { image, owned } = toImageTensor(input);
+      const lit = darkGamma ? await brightenIfDark(image, darkGamma) : image;
       try {
-        return await analyzeTensor(image, opts);
+        return await analyzeTensor(lit, opts);
       } finally {
         if (owned) image.dispose();
+        if (lit !== image) lit.dispose();
       }
     },
     dispose() {

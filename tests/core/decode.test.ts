@@ -39,4 +39,15 @@ describe('decodeBlazeFace', () => {
     expect(c!.box.ymin).toBeCloseTo(0.375 - 0.25, 6);
     expect(c!.box.ymax).toBeCloseTo(0.375 + 0.25, 6);
   });
+
+  it('gives the roll of the line from the right eye (keypoint 0) to the left eye (keypoint 1)', () => {
+    const roll = (rx: number, ry: number, lx: number, ly: number) => {
+      const regs = new Array(16).fill(0);
+      regs.splice(4, 4, rx, ry, lx, ly);
+      return decodeBlazeFace(regs, [2], 16, [{ x: 0.5, y: 0.5 }], 256, 0.1)[0]!.roll!;
+    };
+    expect(roll(-20, 0, 20, 0)).toBeCloseTo(0, 9); // level eyes
+    expect(roll(-20, -20, 20, 20)).toBeCloseTo(Math.PI / 4, 9); // left eye lower: turned clockwise on screen
+    expect(roll(-20, 10, 20, -10)).toBeCloseTo(-Math.atan(0.5), 9);
+  });
 });

@@ -47,6 +47,49 @@ describe('pipeline on real images (default models)', () => {
     expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
   });
 
+  it('astronaut.png turned 20° clockwise: the face reports that roll, and an aligned crop sees the upright face', async () => {
+    const sharp = (await import('sharp')).default;
+    const path = sharedPath('fixtures', 'images', 'astronaut.png');
+    const decode = async (img: import('sharp').Sharp) => {
+      const { data, info } = await img.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    };
+    const upright = (await pipeline.analyze(await decode(sharp(path)))).faces[0]!;
+    expect(Math.abs(upright.roll!)).toBeLessThan(0.1);
+    const turned = (await pipeline.analyze(await decode(sharp(path).rotate(20, { background: '#000' })))).faces[0]!;
+    expect(turned.roll!).toBeGreaterThan((20 - 6) * (Math.PI / 180));
+    expect(turned.roll!).toBeLessThan((20 + 6) * (Math.PI / 180));
+    // Aligned, the turned face's probabilities come back close to the upright face's.
+    const aligned = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, align: true, warmup: false });
+    try {
+      const face = (await aligned.analyze(await decode(sharp(path).rotate(20, { background: '#000' })))).faces[0]!;
+      const gap = (p: Record<string, number>) => Math.max(...manifest.labels.map((l) => Math.abs((p[l] ?? 0) - (upright.probabilities[l] ?? 0))));
+      expect(face.label).toBe(upright.label);
+      expect(gap(face.probabilities)).toBeLessThan(gap(turned.probabilities) + 0.05);
+    } finally {
+      aligned.dispose();
+    }
+  });
+
+  it('a dark frame is brightened (gamma) before both stages only at or below the threshold', async () => {
+    const img = await decodeImageFile(sharedPath('fixtures', 'images', 'astronaut.png'));
+    const dark = { ...img, data: Uint8ClampedArray.from(img.data, (v, i) => (i % 4 === 3 ? v : v * 0.3)) };
+    const lit = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, darkGamma: { threshold: 70, gamma: 1.5 }, warmup: false });
+    const never = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, darkGamma: { threshold: 0, gamma: 1.5 }, warmup: false });
+    try {
+      const before = tf.memory().numTensors;
+      const [a, b, c] = [await lit.analyze(dark), await never.analyze(dark), await pipeline.analyze(dark)];
+      expect(tf.memory().numTensors).toBe(before);
+      expect(b.faces[0]!.probabilities).toEqual(c.faces[0]!.probabilities); // threshold 0: untouched
+      expect(a.faces[0]!.probabilities).not.toEqual(c.faces[0]!.probabilities);
+      const bright = await lit.analyze(img); // mean well above 70: untouched
+      expect(bright.faces[0]!.probabilities).toEqual((await pipeline.analyze(img)).faces[0]!.probabilities);
+    } finally {
+      lit.dispose();
+      never.dispose();
+    }
+  });
+
   it('grid-4-faces.png: four faces, one per quadrant', async () => {
     const r = await analyzeFixture('grid-4-faces.png');
     expect(r.faces).toHaveLength(4);
