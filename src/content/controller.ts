@@ -254,7 +254,7 @@ export class OverlayController {
     const fresh = this.deps.win.performance.now() - rec.lastResultAt < STALE_MS;
     const sameFrame = rec.frame?.width === width && rec.frame.height === height;
     if (!fresh || !sameFrame || rec.faces.length === 0 || rec.sinceDetect + 1 >= DETECT_EVERY) return undefined;
-    return rec.faces.map((f) => ({ box: f.box, score: f.score }));
+    return rec.faces.map((f) => ({ box: f.box, score: f.score, ...(f.roll === undefined ? {} : { roll: f.roll }) }));
   }
 
   /** Sample one frame of a tile and have it analyzed; null when there was nothing to sample. */

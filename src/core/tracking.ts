@@ -19,6 +19,8 @@ export interface TrackedFace {
   trackId: number;
   box: PixelBox;
   score: number;
+  /** The face's roll as last detected (FaceResult.roll): tracked crops keep it level too. */
+  roll?: number;
   /** The smoothed label shown to the user, and its averaged probability. */
   label: string;
   confidence: number;
@@ -100,6 +102,7 @@ export class FaceTracker {
         trackId: track.id,
         box: face.box,
         score: face.score,
+        ...(face.roll === undefined ? {} : { roll: face.roll }),
         label: track.label,
         confidence: avg[track.label] ?? 0,
         probabilities: avg,

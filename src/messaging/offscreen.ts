@@ -26,7 +26,7 @@ export interface FrameRequest {
   frame: FramePayload;
   minFaceSize?: number;
   /** Tracked face boxes in this frame's pixels: skip detection and classify these (see AnalyzeOptions). */
-  faces?: Array<{ box: PixelBox; score: number }>;
+  faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
 }
 
 /** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */
@@ -37,7 +37,7 @@ export interface TabRegionRequest {
   rect: { x: number; y: number; width: number; height: number };
   viewport: { width: number; height: number };
   minFaceSize?: number;
-  faces?: Array<{ box: PixelBox; score: number }>;
+  faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
 }
 
 export interface FrameAnalysis extends AnalyzeResult {

@@ -25,6 +25,13 @@ describe('pixelIou / averageProbabilities / hysteresisLabel', () => {
 });
 
 describe('FaceTracker', () => {
+  it("carries each face's roll, so the next tracked crop is levelled like the detected one", () => {
+    const t = new FaceTracker();
+    const [a] = t.update([{ ...face(0, happy), roll: 0.3 }], 0);
+    expect(a!.roll).toBe(0.3);
+    const [b] = t.update([face(2, happy)], 100);
+    expect(b!.roll).toBeUndefined();
+  });
   it('keeps a stable id for a face that moves a little, and gives a new face a new id', () => {
     const t = new FaceTracker();
     const [a] = t.update([face(0, happy)], 0);

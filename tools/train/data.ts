@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { rng, shuffled } from '../../src/core/training';
 import { FERPLUS_LABELS, readFerPlus } from '../lib/ferplus';
+import { readWild, WILD_SOURCES, type WildSplit } from '../lib/wild';
 import type { Face } from './features';
 
 export interface Dataset {
@@ -47,4 +48,17 @@ export async function folderDataset(dir: string, seed: number): Promise<Dataset>
     }
   }
   return ds;
+}
+
+/** The wild photos of the scored sources as 48x48 grey faces (labels in FER+ order), with their source. */
+export async function wildFaces(split: WildSplit, limit?: number): Promise<Array<Face & { source: string }>> {
+  const labels: string[] = [...FERPLUS_LABELS];
+  let rows = readWild(split).filter((r) => r.source !== 'posed-unknown' && WILD_SOURCES[r.source]?.includes(r.label));
+  if (limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / limit)) === 0);
+  return Promise.all(
+    rows.map(async (r) => {
+      const { data, info } = await sharp(r.path).greyscale().toColourspace('b-w').resize(48, 48, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+      return { grey: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height, label: labels.indexOf(r.label), source: r.source };
+    }),
+  );
 }

@@ -1,0 +1,106 @@
+// Node (tfjs wasm): the fine-tuned weights as shipped tfjs models (face-api's trunk layout plus our
+// head, run by the extension's 'faceapi-features-mlp' graph), checked against the trainer's own
+// logits, quantized, and scored through the real pipeline on the validation splits.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { softmax } from '../../src/core/labels';
+import { type ModelEntry, type ModelsManifest, findModel, type Quantization } from '../../src/core/models';
+import { createPipeline } from '../../src/ml/pipeline';
+import type { PixelData } from '../../src/ml/preprocess';
+import { encodeWeights, QUANT_SUFFIX, writeModelDir } from '../lib/model-files';
+import { fsReader } from '../lib/node-models';
+import { MODELS_DIR } from '../lib/paths';
+import { restrictedTop, WILD_SOURCES } from '../lib/wild';
+import type { FinetuneOutput } from './finetune';
+import { TRUNK_SOURCE } from './finetune';
+
+/** Write <id>-<q>/ and return its models.json entry. */
+export function writeFinetunedModel(manifest: ModelsManifest, id: string, out: FinetuneOutput, q: Quantization, labels: string[], training: Record<string, unknown>): ModelEntry {
+  const source = findModel(manifest, TRUNK_SOURCE, 'emotion');
+  const modelId = `${id}-${QUANT_SUFFIX[q]}`;
+  rmSync(join(MODELS_DIR, modelId), { recursive: true, force: true });
+  const { specs, data } = encodeWeights(out.weights, out.names, q);
+  const files = writeModelDir(modelId, { format: 'weights', architecture: 'faceapi-features-mlp', training, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] }, data);
+  const size = out.result.size;
+  const hidden = out.names.filter((n) => /^head\/dense\d+\/kernel$/.test(n)).length - 1;
+  return {
+    id: modelId,
+    task: 'emotion',
+    architecture: 'faceapi-features-mlp',
+    format: 'weights',
+    input: { width: size, height: size, channels: 3, mean: [...source.input.mean], std: [...source.input.std] },
+    labels,
+    labelMap: {},
+    outputs: 'logits',
+    quantization: q,
+    bytes: files.reduce((a, f) => a + f.bytes, 0),
+    files,
+    source: { package: `tools/train on ${source.source.package}`, version: source.source.version, files: [`${source.id} (trunk, fine-tuned)`] },
+    licence: `${source.licence} (trunk); fine-tuned by this project on FER+ (labels MIT; FER2013 images, research use) and the wild photos (OAHEGA and webcam photos, research use)`,
+    description: `Ours: face-api's expression trunk fine-tuned end to end at ${size} px on colour, with a ${hidden > 0 ? `${hidden}-hidden-layer` : 'linear'} head, trained with the paper's recipe (class weights mu, dropout, L1/L2, augmentation, Adam with LR halving, searched, calibrated on valid)`,
+  };
+}
+
+export interface LabelledImage {
+  image: PixelData;
+  truth: string;
+  /** 'ferplus' or a wild source. */
+  source: string;
+}
+
+/** Classes scored per source (FER+ carries all five). */
+function sourceClasses(source: string, labels: readonly string[]): readonly string[] {
+  return source === 'ferplus' ? labels : (WILD_SOURCES[source] ?? labels);
+}
+
+export interface ValidScore {
+  perSource: Record<string, number>;
+  /** Mean of FER+, oahega and webcam-colour macro-F1 (eval:classifiers' combined score). */
+  combined: number;
+}
+
+/** A model through the real pipeline (whole image as the face), macro-F1 within each source. */
+export async function scoreThroughPipeline(manifest: ModelsManifest, id: string, images: readonly LabelledImage[]): Promise<ValidScore> {
+  const { confusionMatrix, macroF1 } = await import('../../src/core/metrics');
+  const p = await createPipeline({ manifest, read: fsReader(), classifier: id, faces: 'whole', backend: { order: ['wasm'] }, warmup: false });
+  const bySource = new Map<string, { truths: string[]; preds: string[] }>();
+  try {
+    for (const s of images) {
+      const r = await p.analyze(s.image);
+      const e = bySource.get(s.source) ?? { truths: [], preds: [] };
+      e.truths.push(s.truth);
+      e.preds.push(restrictedTop(r.faces[0]?.probabilities ?? {}, sourceClasses(s.source, manifest.labels)));
+      bySource.set(s.source, e);
+    }
+  } finally {
+    p.dispose();
+  }
+  const perSource: Record<string, number> = {};
+  for (const [source, { truths, preds }] of bySource) perSource[source] = macroF1(confusionMatrix(truths, preds, [...sourceClasses(source, manifest.labels)]));
+  const combined = ((perSource.ferplus ?? 0) + (perSource.oahega ?? 0) + (perSource['webcam-colour'] ?? 0)) / 3;
+  return { perSource, combined };
+}
+
+/**
+ * The float32 export must give the trainer's own probabilities on the reference faces (the first
+ * wild valid photos): a wrong weight layout or padding shows here, not in a user's overlay.
+ */
+export async function checkAgainstReference(manifest: ModelsManifest, id: string, images: readonly PixelData[], reference: readonly number[][], labels: readonly string[]): Promise<number> {
+  const p = await createPipeline({ manifest, read: fsReader(), classifier: id, faces: 'whole', backend: { order: ['wasm'] }, warmup: false });
+  let worst = 0;
+  try {
+    for (const [i, logits] of reference.entries()) {
+      const image = images[i];
+      if (!image) throw new Error(`reference face ${i} missing`);
+      const probs = (await p.analyze(image)).faces[0]?.probabilities ?? {};
+      const expected = softmax(logits);
+      labels.forEach((l, c) => {
+        worst = Math.max(worst, Math.abs((probs[l] ?? 0) - (expected[c] ?? 0)));
+      });
+    }
+  } finally {
+    p.dispose();
+  }
+  if (worst > 0.02) throw new Error(`exported model ${id} disagrees with the trainer: max probability difference ${worst.toFixed(4)} on the reference faces`);
+  return worst;
+}

@@ -1,0 +1,92 @@
+// Node: the bridge to the fine-tuning step (tools/train/torch/finetune.py, Debian's python3-torch):
+// hands it face-api's trunk weights as float32 in tfjs layouts, runs it, reads back the weights it
+// writes (face-api's names and tfjs layouts, head as head/dense<i>) as tensors.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findModel } from '../../src/core/models';
+import { loadWeightMap } from '../../src/ml/loader';
+import { fsReader, readManifest } from '../lib/node-models';
+import { REPO_ROOT } from '../lib/paths';
+import { tf } from '../lib/tf-node';
+import { TRAIN_CACHE } from './tensors';
+
+export const TRUNK_SOURCE = 'faceapi-expression-f16';
+const SCRIPT = join(REPO_ROOT, 'tools', 'train', 'torch', 'finetune.py');
+
+interface WeightRecord {
+  name: string;
+  shape: number[];
+  offset: number;
+}
+
+/** float32 weights as <base>.bin plus a <base>.json list of { name, shape, offset } (in floats). */
+function writeFloatWeights(base: string, map: tf.NamedTensorMap, names: string[]): void {
+  const records: WeightRecord[] = [];
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const name of names) {
+    const t = map[name];
+    if (!t) throw new Error(`weight ${name} missing`);
+    const values = Float32Array.from(t.dataSync());
+    records.push({ name, shape: t.shape, offset });
+    chunks.push(Buffer.from(values.buffer));
+    offset += values.length;
+  }
+  writeFileSync(`${base}.bin`, Buffer.concat(chunks));
+  writeFileSync(`${base}.json`, JSON.stringify(records));
+}
+
+/** face-api's expression trunk (dense0..dense3), the fine-tuning's starting point. */
+export async function exportInitialWeights(): Promise<string> {
+  const entry = findModel(readManifest(), TRUNK_SOURCE, 'emotion');
+  const map = await loadWeightMap(entry, fsReader());
+  const base = join(TRAIN_CACHE, 'init');
+  mkdirSync(TRAIN_CACHE, { recursive: true });
+  writeFloatWeights(
+    base,
+    map,
+    Object.keys(map).filter((n) => n.startsWith('dense')),
+  );
+  tf.dispose(Object.values(map));
+  return base;
+}
+
+/** The python that has torch: PYTHON, else Debian's /usr/bin/python3 (python3-torch installs there). */
+export function torchPython(): string {
+  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
+  for (const p of candidates) {
+    if (spawnSync(p, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0) return p;
+  }
+  throw new Error('no python with torch found: run `bash tools/scripts/ensure-torch.sh` (apt-get install python3-torch), or set PYTHON');
+}
+
+/** Run finetune.py with `args` (its --flags), streaming its log lines to stderr. */
+export function runFinetune(args: Record<string, string | number>): Promise<void> {
+  const argv = [SCRIPT, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(torchPython(), argv, { stdio: ['ignore', process.stderr, 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`finetune.py exited with ${code}`))));
+  });
+}
+
+export interface FinetuneOutput {
+  weights: tf.NamedTensorMap;
+  names: string[];
+  result: Record<string, unknown> & { reference: { size: number; count: number; logits: number[][] }; calibration: number[]; size: number };
+}
+
+/** The weights and result finetune.py wrote to <out>/weights.{json,bin}. */
+export function readFinetuneOutput(out: string): FinetuneOutput {
+  const meta = JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')) as FinetuneOutput['result'] & { weights: WeightRecord[] };
+  const bin = readFileSync(join(out, 'weights.bin'));
+  const floats = new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4);
+  const weights: tf.NamedTensorMap = {};
+  for (const w of meta.weights) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    weights[w.name] = tf.tensor(floats.slice(w.offset, w.offset + n), w.shape, 'float32');
+  }
+  const { weights: records, ...result } = meta;
+  return { weights, names: records.map((w) => w.name), result };
+}
