@@ -20,7 +20,7 @@ import { decodeImageFile, greyToPixels } from './lib/images';
 import { fsReader, readManifest } from './lib/node-models';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 import { initNodeTf, tf } from './lib/tf-node';
-import { readWild, restrictedTop, WILD_SOURCES } from './lib/wild';
+import { combinedScore, readWild, scoreWithinSources, type SourceScore, WILD_SOURCES } from './lib/wild';
 
 const LABELS: string[] = [...FERPLUS_LABELS];
 /** Fixture photos with a label in the five-class set (disgusted and fearful have none). */
@@ -113,13 +113,6 @@ async function fixtureSamples(): Promise<Sample[]> {
   return out;
 }
 
-interface SourceScore {
-  n: number;
-  macroF1: number;
-  recall: Record<string, number>;
-  cm: ConfusionMatrix;
-}
-
 interface Result {
   name: string;
   id: string;
@@ -155,25 +148,9 @@ async function wildSamples(limit?: number): Promise<WildSample[]> {
 }
 
 async function evaluateWild(c: Classifier, samples: readonly WildSample[]): Promise<Record<string, SourceScore>> {
-  const bySource = new Map<string, { truths: string[]; preds: string[] }>();
-  for (const s of samples) {
-    const { probs } = await c.classify(s.image);
-    const entry = bySource.get(s.source) ?? { truths: [], preds: [] };
-    entry.truths.push(s.truth);
-    entry.preds.push(restrictedTop(probs, WILD_SOURCES[s.source] ?? []));
-    bySource.set(s.source, entry);
-  }
-  const out: Record<string, SourceScore> = {};
-  for (const [source, { truths, preds }] of bySource) {
-    const cm = confusionMatrix(truths, preds, [...(WILD_SOURCES[source] ?? [])]);
-    out[source] = { n: truths.length, macroF1: macroF1(cm), recall: Object.fromEntries(perClassMetrics(cm).map((m) => [m.label, m.recall])), cm };
-  }
-  return out;
-}
-
-/** The score the default classifier is picked by: FER+ and the two wild sources, equally weighted. */
-export function combinedScore(ferMacroF1: number, wild: Readonly<Record<string, { macroF1: number }>>): number {
-  return (ferMacroF1 + (wild.oahega?.macroF1 ?? 0) + (wild['webcam-colour']?.macroF1 ?? 0)) / 3;
+  const rows = [];
+  for (const s of samples) rows.push({ source: s.source, truth: s.truth, probs: (await c.classify(s.image)).probs });
+  return scoreWithinSources(rows);
 }
 
 const pct = (v: number) => (v * 100).toFixed(1);

@@ -3,6 +3,7 @@
 // photo), so scores are reported within a source, over the classes that source has.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ConfusionMatrix, confusionMatrix, macroF1, perClassMetrics } from '../../src/core/metrics';
 import { sharedPath } from './paths';
 
 export type WildSplit = 'train' | 'valid';
@@ -43,4 +44,41 @@ export function restrictedTop(probs: Readonly<Record<string, number>>, allowed: 
   let best = allowed[0] ?? '';
   for (const l of allowed) if ((probs[l] ?? 0) > (probs[best] ?? 0)) best = l;
   return best;
+}
+
+export interface SourceScore {
+  n: number;
+  macroF1: number;
+  recall: Record<string, number>;
+  cm: ConfusionMatrix;
+}
+
+/**
+ * Macro-F1 within each source, each prediction restricted to its source's classes (`classesOf`;
+ * WILD_SOURCES by default; return undefined to skip a source).
+ */
+export function scoreWithinSources(
+  rows: ReadonlyArray<{ source: string; truth: string; probs: Readonly<Record<string, number>> }>,
+  classesOf: (source: string) => readonly string[] | undefined = (s) => WILD_SOURCES[s],
+): Record<string, SourceScore> {
+  const bySource = new Map<string, { truths: string[]; preds: string[]; classes: readonly string[] }>();
+  for (const r of rows) {
+    const classes = classesOf(r.source);
+    if (!classes) continue;
+    const e = bySource.get(r.source) ?? { truths: [], preds: [], classes };
+    e.truths.push(r.truth);
+    e.preds.push(restrictedTop(r.probs, classes));
+    bySource.set(r.source, e);
+  }
+  const out: Record<string, SourceScore> = {};
+  for (const [source, { truths, preds, classes }] of bySource) {
+    const cm = confusionMatrix(truths, preds, [...classes]);
+    out[source] = { n: truths.length, macroF1: macroF1(cm), recall: Object.fromEntries(perClassMetrics(cm).map((m) => [m.label, m.recall])), cm };
+  }
+  return out;
+}
+
+/** The score classifiers are selected and the default is picked by: FER+ and the two wild sources, equally weighted. */
+export function combinedScore(ferMacroF1: number, wild: Readonly<Record<string, { macroF1: number }>>): number {
+  return (ferMacroF1 + (wild.oahega?.macroF1 ?? 0) + (wild['webcam-colour']?.macroF1 ?? 0)) / 3;
 }

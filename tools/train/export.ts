@@ -10,7 +10,7 @@ import type { PixelData } from '../../src/ml/preprocess';
 import { encodeWeights, QUANT_SUFFIX, writeModelDir } from '../lib/model-files';
 import { fsReader } from '../lib/node-models';
 import { MODELS_DIR } from '../lib/paths';
-import { restrictedTop, WILD_SOURCES } from '../lib/wild';
+import { combinedScore, scoreWithinSources, WILD_SOURCES } from '../lib/wild';
 import type { FinetuneOutput } from './finetune';
 import { TRUNK_SOURCE } from './finetune';
 
@@ -48,37 +48,24 @@ export interface LabelledImage {
   source: string;
 }
 
-/** Classes scored per source (FER+ carries all five). */
-function sourceClasses(source: string, labels: readonly string[]): readonly string[] {
-  return source === 'ferplus' ? labels : (WILD_SOURCES[source] ?? labels);
-}
-
 export interface ValidScore {
   perSource: Record<string, number>;
-  /** Mean of FER+, oahega and webcam-colour macro-F1 (eval:classifiers' combined score). */
+  /** eval:classifiers' combined score: mean of FER+, oahega and webcam-colour macro-F1. */
   combined: number;
 }
 
 /** A model through the real pipeline (whole image as the face), macro-F1 within each source. */
 export async function scoreThroughPipeline(manifest: ModelsManifest, id: string, images: readonly LabelledImage[]): Promise<ValidScore> {
-  const { confusionMatrix, macroF1 } = await import('../../src/core/metrics');
   const p = await createPipeline({ manifest, read: fsReader(), classifier: id, faces: 'whole', backend: { order: ['wasm'] }, warmup: false });
-  const bySource = new Map<string, { truths: string[]; preds: string[] }>();
+  const rows = [];
   try {
-    for (const s of images) {
-      const r = await p.analyze(s.image);
-      const e = bySource.get(s.source) ?? { truths: [], preds: [] };
-      e.truths.push(s.truth);
-      e.preds.push(restrictedTop(r.faces[0]?.probabilities ?? {}, sourceClasses(s.source, manifest.labels)));
-      bySource.set(s.source, e);
-    }
+    for (const s of images) rows.push({ source: s.source, truth: s.truth, probs: (await p.analyze(s.image)).faces[0]?.probabilities ?? {} });
   } finally {
     p.dispose();
   }
-  const perSource: Record<string, number> = {};
-  for (const [source, { truths, preds }] of bySource) perSource[source] = macroF1(confusionMatrix(truths, preds, [...sourceClasses(source, manifest.labels)]));
-  const combined = ((perSource.ferplus ?? 0) + (perSource.oahega ?? 0) + (perSource['webcam-colour'] ?? 0)) / 3;
-  return { perSource, combined };
+  const scores = scoreWithinSources(rows, (s) => (s === 'ferplus' ? manifest.labels : WILD_SOURCES[s]));
+  const perSource = Object.fromEntries(Object.entries(scores).map(([s, v]) => [s, v.macroF1]));
+  return { perSource, combined: combinedScore(scores.ferplus?.macroF1 ?? 0, scores) };
 }
 
 /**

@@ -17,7 +17,7 @@ import { initNodeTf, tf } from '../lib/tf-node';
 import { readWild, WILD_SOURCES } from '../lib/wild';
 import { checkAgainstReference, type LabelledImage, scoreThroughPipeline, type ValidScore, writeFinetunedModel } from './export';
 import { exportInitialWeights, readFinetuneOutput, runFinetune } from './finetune';
-import { exportTensors, TRAIN_CACHE } from './tensors';
+import { exportTensors } from './tensors';
 
 export const DEFAULTS = {
   trials: 4,

@@ -6,12 +6,12 @@
 // not predict real faces. Prints one table: what cheaper inputs and the paper's own MobileNet trunk
 // would cost in accuracy, and how far frozen features go.
 import { parseArgs } from 'node:util';
-import { confusionMatrix, macroF1, median } from '../../src/core/metrics';
+import { median } from '../../src/core/metrics';
 import { rng } from '../../src/core/training';
 import { exitWithError, isMain } from '../lib/cli';
 import { initNodeTf, tf } from '../lib/tf-node';
 import { FERPLUS_LABELS } from '../lib/ferplus';
-import { WILD_SOURCES } from '../lib/wild';
+import { scoreWithinSources } from '../lib/wild';
 import { ferPlusDataset, wildFaces } from './data';
 import { type Backbone, extractFeatures, faceApiBackbone, humanBackbone, oahegaBackbone } from './features';
 import { createHead, disposeHead, fitStandardizer, predictLogits, standardize, trainEpochs } from './head';
@@ -45,19 +45,12 @@ async function msPerFace(bb: Backbone): Promise<number> {
 /** Macro-F1 within each wild source, predictions restricted to the source's classes. */
 function wildScores(logits: Float32Array, faces: ReadonlyArray<{ label: number; source: string }>): Record<string, number> {
   const labels: string[] = [...FERPLUS_LABELS];
-  const out: Record<string, number> = {};
-  for (const [source, classes] of Object.entries(WILD_SOURCES)) {
-    const truths: string[] = [];
-    const preds: string[] = [];
-    faces.forEach((f, i) => {
-      if (f.source !== source) return;
-      const best = classes.reduce((a, c) => ((logits[i * labels.length + labels.indexOf(c)] ?? -Infinity) > (logits[i * labels.length + labels.indexOf(a)] ?? -Infinity) ? c : a));
-      truths.push(labels[f.label] ?? '');
-      preds.push(best);
-    });
-    if (truths.length > 0) out[source] = macroF1(confusionMatrix(truths, preds, [...classes]));
-  }
-  return out;
+  const rows = faces.map((f, i) => ({
+    source: f.source,
+    truth: labels[f.label] ?? '',
+    probs: Object.fromEntries(labels.map((l, c) => [l, logits[i * labels.length + c] ?? -Infinity])),
+  }));
+  return Object.fromEntries(Object.entries(scoreWithinSources(rows)).map(([s, v]) => [s, v.macroF1]));
 }
 
 async function main(): Promise<void> {
