@@ -9,7 +9,7 @@ import { dropLive, liveCall, liveCalls, onFrame, onNavigated, onTabClosed, onTic
 import { ensureOffscreen } from './offscreen-host';
 import { analyzedFps, forgetAllTabs, forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 import { startTabCapture, stopTabCapture } from './tab-capture';
-import { SITE_MATCHES } from '@/src/sites/matches';
+import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 
 const TICK_ALARM = 'calls-tick';
 
@@ -99,7 +99,7 @@ export default defineBackground(() => {
     for (const tab of await browser.tabs.query({ url: SITE_MATCHES })) {
       if (tab.id === undefined) continue;
       await chrome.scripting
-        .executeScript({ target: { tabId: tab.id }, files: ['content-scripts/content.js'] })
+        .executeScript({ target: { tabId: tab.id }, files: [CONTENT_SCRIPT_FILE] })
         .catch((err: unknown) => console.warn('[background] re-inject failed', tab.id, err));
     }
   });

@@ -23,6 +23,8 @@ export interface ControllerDeps {
   pipelineStatus(): Promise<PipelineState>;
   reportFrame(report: FrameReport): void;
   reportOverlay(report: OverlayReport): void;
+  /** This script's extension is gone (updated or reloaded): stand down for good. */
+  orphaned(): void;
 }
 
 interface TileRecord {
@@ -343,7 +345,7 @@ export class OverlayController {
       const message = err instanceof Error ? err.message : String(err);
       if (/Extension context invalidated/.test(message)) {
         // The extension was updated or reloaded: this script is orphaned; the new one takes over.
-        this.stop();
+        this.deps.orphaned();
         return;
       }
       // No receiver, or only the background answering (it has no analyze handler): the host is gone.

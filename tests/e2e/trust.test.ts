@@ -32,6 +32,8 @@ afterEach(async () => {
   page = null;
 });
 
+const stats = (tabId: number) => ext.send<{ on: boolean; framesAnalyzed: number }>('getOverlay', { tabId });
+
 const open = async () => {
   const opened = await openFixturePage(session, ext, 'meet');
   page = opened.page;
@@ -100,6 +102,32 @@ describe('a page script walking the DOM and every shadow root', () => {
     expect(after.attributes.filter((a) => !before.attributes.includes(a))).toEqual([
       'style=position: fixed; inset: 0px; pointer-events: none; z-index: 2147483647; display: block; width: 0px; height: 0px;',
     ]);
+    await ext.send('setOverlay', { tabId, on: false });
+  });
+});
+
+describe('a page script replaying what the content script posted', () => {
+  it('cannot make the overlay stand down: frames keep being analyzed', async () => {
+    const { page, tabId } = await open();
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitForChipsOn(page, 4, 15_000);
+    const posted = await page.evaluate(() => (window as unknown as { seenMessages: unknown[] }).seenMessages);
+    // Replay every message seen, on both channels a content script could listen to (window
+    // messages and same-named DOM events), as an attacker who saw them would.
+    await page.evaluate((messages) => {
+      for (const m of messages) {
+        window.postMessage(m, '*');
+        const type = (m as { type?: unknown } | null)?.type;
+        if (typeof type === 'string') document.dispatchEvent(new CustomEvent(type, { detail: { ...(m as object), messageId: 'forged' } }));
+      }
+    }, posted);
+    const atReplay = (await stats(tabId)).framesAnalyzed;
+    await page.waitForTimeout(3000);
+    // 4 tiles at 6 frames/s for 3 s: about 70; a stood-down script analyzes none.
+    expect((await stats(tabId)).framesAnalyzed - atReplay).toBeGreaterThan(20);
+    expect((await stats(tabId)).on).toBe(true);
+    // Nothing the page saw names the extension (no announcement to fingerprint or forge).
+    expect(JSON.stringify(posted)).not.toContain(session.extensionId);
     await ext.send('setOverlay', { tabId, on: false });
   });
 });
