@@ -2,10 +2,18 @@
 import { parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
-import { type FrameAnalysis, type FramePayload, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { type FrameAnalysis, type FramePayload, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
 import { tensorMemory } from '@/src/ml/backend';
 import { cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
+
+/** offscreenMessenger.onMessage, refusing senders OFFSCREEN_SENDERS does not allow for the type. */
+const onMessage: typeof offscreenMessenger.onMessage = (type, onReceived) =>
+  offscreenMessenger.onMessage(type, (message) => {
+    assertSender(type, OFFSCREEN_SENDERS[type], message.sender);
+    return onReceived(message);
+  });
 
 let state: PipelineState = { state: 'loading' };
 
@@ -35,7 +43,7 @@ ready.catch((err: unknown) => {
   console.error('[offscreen] pipeline failed to load', err);
 });
 
-offscreenMessenger.onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state));
+onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state));
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -49,7 +57,7 @@ async function decodeFrame(frame: FramePayload): Promise<{ input: ImageBitmap | 
   return { input: { data: new Uint8ClampedArray(frame.data), width: frame.width, height: frame.height }, release: () => undefined };
 }
 
-offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
+onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
   const pipeline = await ready;
@@ -63,7 +71,7 @@ offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnal
   }
 });
 
-offscreenMessenger.onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
+onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
   const pipeline = await ready;
@@ -74,5 +82,5 @@ offscreenMessenger.onMessage('analyzeTabRegion', async ({ data, sender }): Promi
   return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
 });
 
-offscreenMessenger.onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));
-offscreenMessenger.onMessage('stopTabCapture', ({ data }) => stopTabCapture(data.tabId));
+onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));
+onMessage('stopTabCapture', ({ data }) => stopTabCapture(data.tabId));

@@ -1,5 +1,6 @@
 // Any extension context: the typed protocol the offscreen document (the ML host) receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { SenderPolicy } from '../core/senders';
 import type { AnalyzeResult, BackendName, PixelBox } from '../core/types';
 
 export type PipelineState =
@@ -55,5 +56,14 @@ export interface OffscreenProtocol {
   stopTabCapture(req: { tabId: number }): void;
   pipelineStatus(): PipelineState;
 }
+
+/** Who may send each message to the ML host (see BACKGROUND_SENDERS). */
+export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: SenderPolicy } = {
+  analyzeFrame: 'content-script',
+  analyzeTabRegion: 'content-script',
+  startTabCapture: 'extension-page',
+  stopTabCapture: 'extension-page',
+  pipelineStatus: 'any',
+};
 
 export const offscreenMessenger = defineExtensionMessaging<OffscreenProtocol>();
