@@ -6,7 +6,7 @@ import { addFrame, callKey, type CallSummary, CHECKPOINT_MS, endCall, endReasonF
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
-import { liveCallsItem, liveCheckpointItem, readCalls, saveCalls } from '@/src/storage/calls';
+import { deleteCalls, liveCallsItem, liveCheckpointItem, readCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
 const live = new Map<number, CallSummary>();
@@ -174,11 +174,23 @@ export async function liveCalls(): Promise<CallSummary[]> {
   return [...live.values()];
 }
 
-/** Deleting a live call drops its data so far; the next frame starts a new one. */
-export function dropLive(ids: string[] | 'all'): Promise<void> {
+/**
+ * The popup's delete, in the same queue as every other history write (a checkpoint that read the
+ * history before the delete would otherwise write the deleted calls back). Live calls lose their
+ * data so far (the next frame starts a new call), and a call a reload interrupted is no longer
+ * resumed or ended into history.
+ */
+export function removeCalls(ids: string[] | 'all'): Promise<void> {
   return serial(async () => {
     await restored;
-    for (const [tabId, call] of [...live.entries()]) if (ids === 'all' || ids.includes(call.id)) live.delete(tabId);
+    const doomed = (c: CallSummary) => ids === 'all' || ids.includes(c.id);
+    for (const [tabId, call] of [...live.entries()]) {
+      if (!doomed(call)) continue;
+      live.delete(tabId);
+      lastCheckpoint.delete(tabId);
+    }
+    for (const [key, call] of [...resumable.entries()]) if (doomed(call)) resumable.delete(key);
+    await deleteCalls(ids);
     await persistLive(true);
   });
 }

@@ -4,9 +4,9 @@ import { parseModelsManifest } from '@/src/core/models';
 import { BACKGROUND_SENDERS, backgroundMessenger } from '@/src/messaging/background';
 import { assertSender, targetTab } from '@/src/messaging/guard';
 import { offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
-import { deleteCalls, firstRunItem, noticesItem, readCalls } from '@/src/storage/calls';
+import { firstRunItem, noticesItem, readCalls } from '@/src/storage/calls';
 import { getSettings, updateSettings } from '@/src/storage/settings';
-import { dropLive, liveCall, liveCalls, onFrame, onNavigated, onTabClosed, onTick } from './calls';
+import { liveCall, liveCalls, onFrame, onNavigated, onTabClosed, onTick, removeCalls } from './calls';
 import { ensureOffscreen } from './offscreen-host';
 import { analyzedFps, forgetAllTabs, forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 import { startTabCapture, stopTabCapture } from './tab-capture';
@@ -73,10 +73,7 @@ export default defineBackground(() => {
     const ids = new Set(current.map((c) => c.id));
     return { calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start), problems, notices: await noticesItem.getValue() };
   });
-  onMessage('deleteCalls', async ({ data }) => {
-    await dropLive(data.ids);
-    await deleteCalls(data.ids);
-  });
+  onMessage('deleteCalls', ({ data }) => removeCalls(data.ids));
   onMessage('dismissNotices', () => noticesItem.setValue([]));
   onMessage('getSettings', () => getSettings());
   onMessage('updateSettings', ({ data }) => updateSettings(data));
