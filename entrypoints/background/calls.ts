@@ -6,7 +6,7 @@ import { addFrame, callKey, type CallSummary, CHECKPOINT_MS, endCall, endReasonF
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
-import { deleteCalls, liveCallsItem, liveCheckpointItem, readCalls, saveCalls } from '@/src/storage/calls';
+import { deleteCalls, liveCallsItem, liveCheckpointItem, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
 const live = new Map<number, CallSummary>();
@@ -18,20 +18,37 @@ const lastCheckpoint = new Map<number, number>();
  */
 const resumable = new Map<string, CallSummary>();
 
+/** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
+const restoreProblems: string[] = [];
+
 /** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
 const restored: Promise<void> = (async () => {
-  for (const [tabId, call] of Object.entries(await liveCallsItem.getValue())) live.set(Number(tabId), call);
+  const session = await readLiveCalls(liveCallsItem);
+  restoreProblems.push(...session.problems);
+  for (const [tabId, call] of session.calls) live.set(tabId, call);
   const liveIds = new Set([...live.values()].map((c) => c.id));
   const { calls } = await readCalls();
   for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
   // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
   const ended = new Set(calls.filter((c) => c.ended).map((c) => c.id));
-  const fresher = Object.values(await liveCheckpointItem.getValue()).filter(
+  const local = await readLiveCalls(liveCheckpointItem);
+  restoreProblems.push(...local.problems);
+  const fresher = [...local.calls.values()].filter(
     (c) => !liveIds.has(c.id) && !ended.has(c.id) && c.frames >= (resumable.get(callKey(c.site, c.callId))?.frames ?? 0),
   );
   for (const c of fresher) resumable.set(callKey(c.site, c.callId), c);
   if (fresher.length > 0) await checkpoint(fresher);
-})();
+})().catch((err: unknown) => {
+  // Never leave every later handler awaiting a rejected promise: start empty, say why.
+  restoreProblems.push(`live calls could not be restored: ${err instanceof Error ? err.message : String(err)}`);
+  console.error('[calls] restore failed', err);
+});
+
+/** What could not be restored at start (for the popup's list of problems). */
+export async function liveProblems(): Promise<string[]> {
+  await restored;
+  return [...restoreProblems];
+}
 
 const snapshotLive = () => Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
 

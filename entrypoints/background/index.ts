@@ -6,7 +6,7 @@ import { assertSender, targetTab } from '@/src/messaging/guard';
 import { offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
 import { firstRunItem, noticesItem, readCalls } from '@/src/storage/calls';
 import { getSettings, updateSettings } from '@/src/storage/settings';
-import { liveCall, liveCalls, onFrame, onNavigated, onTabClosed, onTick, removeCalls } from './calls';
+import { liveCall, liveCalls, liveProblems, onFrame, onNavigated, onTabClosed, onTick, removeCalls } from './calls';
 import { ensureOffscreen } from './offscreen-host';
 import { analyzedFps, forgetAllTabs, forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 import { startTabCapture, stopTabCapture } from './tab-capture';
@@ -71,7 +71,11 @@ export default defineBackground(() => {
     const { calls, problems } = await readCalls();
     const current = await liveCalls();
     const ids = new Set(current.map((c) => c.id));
-    return { calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start), problems, notices: await noticesItem.getValue() };
+    return {
+      calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start),
+      problems: [...(await liveProblems()), ...problems],
+      notices: await noticesItem.getValue(),
+    };
   });
   onMessage('deleteCalls', ({ data }) => removeCalls(data.ids));
   onMessage('dismissNotices', () => noticesItem.setValue([]));

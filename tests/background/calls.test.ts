@@ -62,6 +62,8 @@ beforeEach(() => {
   fakeBrowser.reset();
   // The ML host answering the background's status question (which models a new call runs on), at
   // the chrome.runtime.sendMessage callback level @webext-core/messaging uses; no tfjs here.
+  // (The fake browser's lastError is always set; Chrome's is undefined after a successful call.)
+  Object.assign(fakeBrowser.runtime, { lastError: undefined });
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(((_message: unknown, reply: (r: unknown) => void) => reply({ res: READY })) as never);
 });
 afterEach(() => {
@@ -119,5 +121,23 @@ describe('deleting calls', () => {
     const again = await startWorker();
     await again.onTick();
     expect((await readCalls()).calls.map((c) => c.id)).not.toContain(cut.id);
+  });
+});
+
+describe('restoring live calls', () => {
+  it('a null or corrupt stored live call is skipped and reported; frames, lists and live status keep working', async () => {
+    const now = Date.now();
+    const good = storedCall('good-call-xyz', now - 5_000, false);
+    // As an old version left them: unversioned, one entry null, one half-written.
+    await fakeBrowser.storage.session.set({ liveCalls: { '1': null, '2': good } });
+    await fakeBrowser.storage.local.set({ liveCalls: { '3': { id: 'half', site: 'meet' } } });
+    const bg = await startWorker();
+    await bg.onFrame(4, frame('new-call-xyz', now), LABELS);
+    expect((await bg.liveCalls()).map((c) => c.callId).sort()).toEqual(['good-call-xyz', 'new-call-xyz']);
+    expect((await bg.liveCall(2))?.id).toBe(good.id);
+    expect(await bg.liveProblems()).toEqual([
+      'live call in session:liveCalls for tab 1 skipped: not an object',
+      'live call in local:liveCalls for tab 3 skipped: start is not a number',
+    ]);
   });
 });
