@@ -2,7 +2,7 @@
 // survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
 // extension reload or a browser crash: they lose at most that much), and into the call history at
 // least every CHECKPOINT_MS.
-import { addFrame, callKey, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
+import { addFrame, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
@@ -108,7 +108,9 @@ function serial(fn: () => Promise<void>): Promise<void> {
   return queue;
 }
 
-export function onFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<void> {
+/** Fold a frame report into its tab's call; false when it was a duplicate (a retried send), ignored. */
+export function onFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<boolean> {
+  let counted = true;
   return serial(async () => {
     await restored;
     const { site, callId, title } = report.call;
@@ -130,7 +132,13 @@ export function onFrame(tabId: number, report: FrameReport, labels: readonly str
       if (previous && call !== previous) await checkpoint([endCall(previous, time, 'interrupted')]);
       lastCheckpoint.set(tabId, 0);
     }
-    call = addFrame(call, { time, tileId: report.tileId, name: report.name, faces: report.faces });
+    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
+    if (isDuplicateFrame(call, frame)) {
+      live.set(tabId, call); // (a call resumed by this report stays live)
+      counted = false;
+      return;
+    }
+    call = addFrame(call, frame);
     if (title && call.title !== title) call = { ...call, title };
     live.set(tabId, call);
     await persistLive();
@@ -138,7 +146,7 @@ export function onFrame(tabId: number, report: FrameReport, labels: readonly str
       lastCheckpoint.set(tabId, Date.now());
       await checkpoint([call]);
     }
-  });
+  }).then(() => counted);
 }
 
 export function onTabClosed(tabId: number): Promise<void> {

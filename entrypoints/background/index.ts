@@ -57,8 +57,8 @@ export default defineBackground(() => {
   onMessage('frameAnalyzed', async ({ data, sender }) => {
     const tabId = sender.tab?.id;
     if (tabId === undefined) return;
-    recordFrame(tabId, data);
-    await onFrame(tabId, data, await productLabels());
+    // A retried report (its first reply was lost) is counted in neither the stats nor the summary.
+    if (await onFrame(tabId, data, await productLabels())) recordFrame(tabId, data);
   });
   onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
   onMessage('getLiveStatus', async ({ data }) => ({

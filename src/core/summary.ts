@@ -31,6 +31,9 @@ export interface TimelineMinute {
   countByLabel: Record<string, number>;
 }
 
+/** Tiles whose latest frame time a summary remembers (see lastFrameByTile); the least recent go first. */
+export const MAX_REMEMBERED_TILES = 256;
+
 export interface CallSummary {
   id: string;
   site: SiteId;
@@ -47,6 +50,12 @@ export interface CallSummary {
   models: { detector: string; classifier: string } | null;
   ended: boolean;
   endReason: EndReason | null;
+  /**
+   * Latest frame time folded in, per tile id. A tile has one frame in flight at a time and reports
+   * reach the background in order, so a report at or before it (tile id + frame time) was already
+   * counted: a send retried after its reply was lost (the worker stopped mid-answer).
+   */
+  lastFrameByTile?: Record<string, number>;
 }
 
 export interface AnalyzedFrame {
@@ -86,10 +95,30 @@ function participantKey(frame: AnalyzedFrame, trackId: number): string {
 
 const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) => [l, 0]));
 
-/** Fold one analyzed frame into the summary (returns a new summary; the input is not changed). */
+/** Whether this frame (tile id + frame time) was already folded into the summary. */
+export function isDuplicateFrame(summary: CallSummary, frame: Pick<AnalyzedFrame, 'tileId' | 'time'>): boolean {
+  const last = summary.lastFrameByTile?.[frame.tileId];
+  return last !== undefined && frame.time <= last;
+}
+
+function rememberFrame(s: CallSummary, frame: AnalyzedFrame): void {
+  const seen = { ...s.lastFrameByTile, [frame.tileId]: frame.time };
+  const tiles = Object.keys(seen);
+  if (tiles.length > MAX_REMEMBERED_TILES) {
+    tiles.sort((a, b) => (seen[a] ?? 0) - (seen[b] ?? 0));
+    for (const t of tiles.slice(0, tiles.length - MAX_REMEMBERED_TILES)) delete seen[t];
+  }
+  s.lastFrameByTile = seen;
+}
+
+/**
+ * Fold one analyzed frame into the summary (returns a new summary; the input is not changed). A
+ * report already folded in (same tile, same or earlier frame time) returns the summary unchanged.
+ */
 export function addFrame(summary: CallSummary, frame: AnalyzedFrame): CallSummary {
-  if (summary.ended) return summary;
+  if (summary.ended || isDuplicateFrame(summary, frame)) return summary;
   const s: CallSummary = structuredClone(summary);
+  rememberFrame(s, frame);
   s.frames++;
   s.end = Math.max(s.end, frame.time);
   const minute = Math.max(0, Math.floor((frame.time - s.start) / 60_000));
@@ -200,5 +229,6 @@ export function summaryProblem(raw: unknown): string | null {
   }
   if (!Array.isArray(c.timeline) || !c.timeline.every((m) => typeof m?.minute === 'number' && isNumRecord(m.countByLabel))) return 'timeline malformed';
   if (typeof c.ended !== 'boolean') return 'ended flag missing';
+  if (c.lastFrameByTile !== undefined && !isNumRecord(c.lastFrameByTile)) return 'lastFrameByTile malformed';
   return null;
 }

@@ -141,3 +141,16 @@ describe('restoring live calls', () => {
     ]);
   });
 });
+
+describe('frame reports', () => {
+  it('a report re-sent after the worker restarted mid-answer is counted once', async () => {
+    const now = Date.now();
+    const bg = await startWorker();
+    expect(await bg.onFrame(1, frame('call-xyz', now), LABELS)).toBe(true);
+    expect(await bg.onFrame(1, frame('call-xyz', now + 160), LABELS)).toBe(true);
+    const restarted = await startWorker(); // restores the live call from storage.session
+    expect(await restarted.onFrame(1, frame('call-xyz', now + 160), LABELS)).toBe(false);
+    expect(await restarted.onFrame(1, frame('call-xyz', now + 320), LABELS)).toBe(true);
+    expect((await restarted.liveCall(1))?.frames).toBe(3);
+  });
+});
