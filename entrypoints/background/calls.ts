@@ -2,7 +2,7 @@
 // survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
 // extension reload or a browser crash: they lose at most that much), and into the call history at
 // least every CHECKPOINT_MS.
-import { addFrame, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
+import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
@@ -113,7 +113,10 @@ export function onFrame(tabId: number, report: FrameReport, labels: readonly str
   let counted = true;
   return serial(async () => {
     await restored;
-    const { site, callId, title } = report.call;
+    // Page-supplied: bounded here so that comparisons and stored copies agree.
+    const { site } = report.call;
+    const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
+    const title = boundTitle(report.call.title);
     const time = report.frameTime;
     let call = live.get(tabId);
     if (call) {
