@@ -6,7 +6,7 @@ import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type Call
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
-import { deleteCalls, liveCallsItem, liveCheckpointItem, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
+import { deleteCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
 const live = new Map<number, CallSummary>();
@@ -176,7 +176,15 @@ export function onNavigated(tabId: number, url: string): Promise<void> {
   });
 }
 
-/** Periodic: end idle calls and checkpoint the rest. */
+/**
+ * How often the tick applies the retention period on its own (a checkpoint applies it too, but
+ * without a call nothing would: history older than the period stayed until the next call). The
+ * first tick after a worker start always does.
+ */
+export const RETENTION_EVERY_MS = 10 * 60_000;
+let lastRetention = Number.NEGATIVE_INFINITY;
+
+/** Periodic: end idle calls, checkpoint the rest, and drop calls past the retention period. */
 export function onTick(): Promise<void> {
   return serial(async () => {
     await restored;
@@ -189,6 +197,10 @@ export function onTick(): Promise<void> {
     for (const [key] of stale) resumable.delete(key);
     if (stale.length > 0) await checkpoint(stale.map(([, c]) => endCall(c, now, 'interrupted')));
     if (live.size > 0) await checkpoint([...live.values()]);
+    if (now - lastRetention >= RETENTION_EVERY_MS) {
+      lastRetention = now;
+      await pruneExpired((await getSettings()).retentionDays, now);
+    }
   });
 }
 

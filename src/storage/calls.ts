@@ -103,6 +103,17 @@ export async function saveCalls(summaries: readonly CallSummary[], retentionDays
   if (budget.length > 0) await addNotice(`Storage was nearly full: the ${budget.length} oldest call(s) were deleted.`);
 }
 
+/** Apply the retention period alone (the periodic tick); writes only when a call expired. */
+export async function pruneExpired(retentionDays: number, now = Date.now()): Promise<number> {
+  const raw = { ...(await callsItem.getValue()) };
+  const valid = Object.values(raw).filter((r): r is CallSummary => summaryProblem(r) === null);
+  const { removed } = applyRetention(valid, now, retentionDays);
+  if (removed.length === 0) return 0;
+  for (const c of removed) delete raw[c.id];
+  await callsItem.setValue(raw);
+  return removed.length;
+}
+
 export async function deleteCalls(ids: string[] | 'all'): Promise<void> {
   if (ids === 'all') {
     await callsItem.setValue({});

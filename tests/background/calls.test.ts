@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
 import type { FrameReport } from '../../src/messaging/background';
 import { readCalls } from '../../src/storage/calls';
+import { DEFAULT_SETTINGS } from '../../src/core/settings';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
@@ -57,8 +58,9 @@ const READY = {
 };
 
 beforeEach(() => {
-  // Timers never fire on their own: a module's delayed checkpoint cannot leak into the next test.
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  // Timers never fire on their own (a module's delayed checkpoint cannot leak into the next test);
+  // the clock moves only when a test moves it.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   fakeBrowser.reset();
   // The ML host answering the background's status question (which models a new call runs on), at
   // the chrome.runtime.sendMessage callback level @webext-core/messaging uses; no tfjs here.
@@ -152,5 +154,30 @@ describe('frame reports', () => {
     expect(await restarted.onFrame(1, frame('call-xyz', now + 160), LABELS)).toBe(false);
     expect(await restarted.onFrame(1, frame('call-xyz', now + 320), LABELS)).toBe(true);
     expect((await restarted.liveCall(1))?.frames).toBe(3);
+  });
+});
+
+describe('retention', () => {
+  it('the periodic tick drops calls past the retention period even when no call runs', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const expired = storedCall('old-call-xyz', now - 100 * day, true); // default retention: 90 days
+    const kept = storedCall('recent-call-xyz', now - 10 * day, true);
+    await storeHistory(expired, kept);
+    const bg = await startWorker();
+    await bg.onTick();
+    expect((await readCalls()).calls.map((c) => c.callId)).toEqual(['recent-call-xyz']);
+  });
+
+  it('applies a shortened retention period on a later tick', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    await storeHistory(storedCall('ten-days-xyz', now - 10 * day, true));
+    const bg = await startWorker();
+    await bg.onTick();
+    await fakeBrowser.storage.local.set({ settings: { ...DEFAULT_SETTINGS, retentionDays: 7 }, settings$: { v: 1 } });
+    vi.setSystemTime(now + bg.RETENTION_EVERY_MS);
+    await bg.onTick();
+    expect((await readCalls()).calls).toEqual([]);
   });
 });
