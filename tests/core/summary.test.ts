@@ -162,7 +162,7 @@ describe('export', () => {
   it('CSV: a header, one row per participant, quoted and formula-safe cells', () => {
     const lines = callsToCsv([c]).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'call_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise',
+      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000`);
