@@ -58,6 +58,11 @@ const CSS = `
 .chip::after, .status::after { content: attr(data-text); }
 `;
 
+/** Render runs every animation frame: an unchanged attribute is not written again (no restyle). */
+function setData(el: HTMLElement, key: string, value: string): void {
+  if (el.dataset[key] !== value) el.dataset[key] = value;
+}
+
 export class Overlay {
   private host: HTMLElement | null = null;
   /** Inside the closed root (host.shadowRoot is null for every script): the only way in. */
@@ -130,9 +135,9 @@ export class Overlay {
       // Drawn as generated content, not text nodes: find-in-page (window.find, which a page script
       // can call) searches text nodes even inside closed shadow roots, and would answer "is anyone
       // shown as sad?".
-      status.dataset.text = statusText ? statusText + detail : '';
+      setData(status, 'text', statusText ? statusText + detail : '');
       status.hidden = !statusText;
-      status.dataset.status = tile.status.kind;
+      setData(status, 'status', tile.status.kind);
       this.renderFaces(view, tile.faces);
     }
     for (const [id, view] of this.tiles) {
@@ -164,8 +169,8 @@ export class Overlay {
       box.style.height = `${face.box.height}px`;
       const chip = box.firstElementChild as HTMLElement;
       const pct = Math.round(face.confidence * 100);
-      chip.dataset.text = this.options.chipStyle === 'emoji' ? `${EMOJI[face.label] ?? ''} ${pct}%` : `${face.label} ${pct}%`;
-      chip.dataset.label = face.label;
+      setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${EMOJI[face.label] ?? ''} ${pct}%` : `${face.label} ${pct}%`);
+      setData(chip, 'label', face.label);
     }
     for (const [id, el] of view.faces) {
       if (!seen.has(id)) {

@@ -211,16 +211,6 @@ const READ_ROOT = `function () {
   });
 }`;
 
-const devtools = new WeakMap<Page, Promise<CDPSession>>();
-function devtoolsFor(page: Page): Promise<CDPSession> {
-  let cdp = devtools.get(page);
-  if (!cdp) {
-    cdp = page.context().newCDPSession(page);
-    devtools.set(page, cdp);
-  }
-  return cdp;
-}
-
 export interface OverlayRoot {
   /** The host element's data-* attributes (tests tag hosts from the page, e.g. before a reload). */
   dataset: Record<string, string>;
@@ -233,7 +223,17 @@ export interface OverlayRoot {
  * person inspecting the page would.
  */
 export async function readOverlayRoots(page: Page): Promise<OverlayRoot[]> {
-  const cdp = await devtoolsFor(page);
+  // A session per read, detached after: an attached DOM agent would be sent every attribute the
+  // overlay writes each frame, and slow the page down for the rest of the test.
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    return await readRoots(cdp);
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+async function readRoots(cdp: CDPSession): Promise<OverlayRoot[]> {
   const { result: count } = await cdp.send('Runtime.evaluate', { expression: "document.querySelectorAll('emotion-overlay-root').length", returnByValue: true });
   const roots: OverlayRoot[] = [];
   for (let i = 0; i < (count.value as number); i++) {
