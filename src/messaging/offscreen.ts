@@ -14,6 +14,8 @@ export type PipelineState =
       loadMs: number;
       /** For the popup and benchmarks: live tfjs tensors and this document's JS heap. */
       memory: { tensors: number; tensorBytes: number };
+      /** Set when WebGPU was chosen and then failed (at load, warm-up, or a lost device): why, for the popup. */
+      fallback?: string;
     }
   | { state: 'error'; error: string };
 
