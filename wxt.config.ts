@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'wxt';
-import { SITE_MATCHES } from './src/sites/matches';
+import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from './src/sites/matches';
 
 const require = createRequire(import.meta.url);
 const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
@@ -15,6 +15,8 @@ export default defineConfig({
     minimum_chrome_version: '116',
     permissions: ['offscreen', 'storage', 'tabCapture', 'alarms', 'scripting'],
     host_permissions: SITE_MATCHES,
+    // Registered here, not by defineContentScript: see entrypoints/content-script/index.ts.
+    content_scripts: [{ matches: SITE_MATCHES, js: [CONTENT_SCRIPT_FILE], run_at: 'document_idle' }],
     content_security_policy: {
       // connect-src 'self': the extension's pages (ML host, popup) can fetch only their own files.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'",

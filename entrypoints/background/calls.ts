@@ -2,11 +2,11 @@
 // survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
 // extension reload or a browser crash: they lose at most that much), and into the call history at
 // least every CHECKPOINT_MS.
-import { addFrame, callKey, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
+import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
 import type { FrameReport } from '@/src/messaging/background';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
-import { liveCallsItem, liveCheckpointItem, readCalls, saveCalls } from '@/src/storage/calls';
+import { deleteCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
 const live = new Map<number, CallSummary>();
@@ -18,20 +18,37 @@ const lastCheckpoint = new Map<number, number>();
  */
 const resumable = new Map<string, CallSummary>();
 
+/** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
+const restoreProblems: string[] = [];
+
 /** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
 const restored: Promise<void> = (async () => {
-  for (const [tabId, call] of Object.entries(await liveCallsItem.getValue())) live.set(Number(tabId), call);
+  const session = await readLiveCalls(liveCallsItem);
+  restoreProblems.push(...session.problems);
+  for (const [tabId, call] of session.calls) live.set(tabId, call);
   const liveIds = new Set([...live.values()].map((c) => c.id));
   const { calls } = await readCalls();
   for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
   // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
   const ended = new Set(calls.filter((c) => c.ended).map((c) => c.id));
-  const fresher = Object.values(await liveCheckpointItem.getValue()).filter(
+  const local = await readLiveCalls(liveCheckpointItem);
+  restoreProblems.push(...local.problems);
+  const fresher = [...local.calls.values()].filter(
     (c) => !liveIds.has(c.id) && !ended.has(c.id) && c.frames >= (resumable.get(callKey(c.site, c.callId))?.frames ?? 0),
   );
   for (const c of fresher) resumable.set(callKey(c.site, c.callId), c);
   if (fresher.length > 0) await checkpoint(fresher);
-})();
+})().catch((err: unknown) => {
+  // Never leave every later handler awaiting a rejected promise: start empty, say why.
+  restoreProblems.push(`live calls could not be restored: ${err instanceof Error ? err.message : String(err)}`);
+  console.error('[calls] restore failed', err);
+});
+
+/** What could not be restored at start (for the popup's list of problems). */
+export async function liveProblems(): Promise<string[]> {
+  await restored;
+  return [...restoreProblems];
+}
 
 const snapshotLive = () => Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
 
@@ -91,10 +108,15 @@ function serial(fn: () => Promise<void>): Promise<void> {
   return queue;
 }
 
-export function onFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<void> {
+/** Fold a frame report into its tab's call; false when it was a duplicate (a retried send), ignored. */
+export function onFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<boolean> {
+  let counted = true;
   return serial(async () => {
     await restored;
-    const { site, callId, title } = report.call;
+    // Page-supplied: bounded here so that comparisons and stored copies agree.
+    const { site } = report.call;
+    const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
+    const title = boundTitle(report.call.title);
     const time = report.frameTime;
     let call = live.get(tabId);
     if (call) {
@@ -113,7 +135,13 @@ export function onFrame(tabId: number, report: FrameReport, labels: readonly str
       if (previous && call !== previous) await checkpoint([endCall(previous, time, 'interrupted')]);
       lastCheckpoint.set(tabId, 0);
     }
-    call = addFrame(call, { time, tileId: report.tileId, name: report.name, faces: report.faces });
+    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
+    if (isDuplicateFrame(call, frame)) {
+      live.set(tabId, call); // (a call resumed by this report stays live)
+      counted = false;
+      return;
+    }
+    call = addFrame(call, frame);
     if (title && call.title !== title) call = { ...call, title };
     live.set(tabId, call);
     await persistLive();
@@ -121,7 +149,7 @@ export function onFrame(tabId: number, report: FrameReport, labels: readonly str
       lastCheckpoint.set(tabId, Date.now());
       await checkpoint([call]);
     }
-  });
+  }).then(() => counted);
 }
 
 export function onTabClosed(tabId: number): Promise<void> {
@@ -148,7 +176,15 @@ export function onNavigated(tabId: number, url: string): Promise<void> {
   });
 }
 
-/** Periodic: end idle calls and checkpoint the rest. */
+/**
+ * How often the tick applies the retention period on its own (a checkpoint applies it too, but
+ * without a call nothing would: history older than the period stayed until the next call). The
+ * first tick after a worker start always does.
+ */
+export const RETENTION_EVERY_MS = 10 * 60_000;
+let lastRetention = Number.NEGATIVE_INFINITY;
+
+/** Periodic: end idle calls, checkpoint the rest, and drop calls past the retention period. */
 export function onTick(): Promise<void> {
   return serial(async () => {
     await restored;
@@ -161,6 +197,10 @@ export function onTick(): Promise<void> {
     for (const [key] of stale) resumable.delete(key);
     if (stale.length > 0) await checkpoint(stale.map(([, c]) => endCall(c, now, 'interrupted')));
     if (live.size > 0) await checkpoint([...live.values()]);
+    if (now - lastRetention >= RETENTION_EVERY_MS) {
+      lastRetention = now;
+      await pruneExpired((await getSettings()).retentionDays, now);
+    }
   });
 }
 
@@ -174,11 +214,23 @@ export async function liveCalls(): Promise<CallSummary[]> {
   return [...live.values()];
 }
 
-/** Deleting a live call drops its data so far; the next frame starts a new one. */
-export function dropLive(ids: string[] | 'all'): Promise<void> {
+/**
+ * The popup's delete, in the same queue as every other history write (a checkpoint that read the
+ * history before the delete would otherwise write the deleted calls back). Live calls lose their
+ * data so far (the next frame starts a new call), and a call a reload interrupted is no longer
+ * resumed or ended into history.
+ */
+export function removeCalls(ids: string[] | 'all'): Promise<void> {
   return serial(async () => {
     await restored;
-    for (const [tabId, call] of [...live.entries()]) if (ids === 'all' || ids.includes(call.id)) live.delete(tabId);
+    const doomed = (c: CallSummary) => ids === 'all' || ids.includes(c.id);
+    for (const [tabId, call] of [...live.entries()]) {
+      if (!doomed(call)) continue;
+      live.delete(tabId);
+      lastCheckpoint.delete(tabId);
+    }
+    for (const [key, call] of [...resumable.entries()]) if (doomed(call)) resumable.delete(key);
+    await deleteCalls(ids);
     await persistLive(true);
   });
 }

@@ -1,15 +1,16 @@
 // Background service worker: wiring only (offscreen lifecycle, overlay toggles, call sessions,
 // storage writes, commands).
 import { parseModelsManifest } from '@/src/core/models';
-import { backgroundMessenger } from '@/src/messaging/background';
+import { BACKGROUND_SENDERS, backgroundMessenger } from '@/src/messaging/background';
+import { assertSender, targetTab } from '@/src/messaging/guard';
 import { offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
-import { deleteCalls, firstRunItem, noticesItem, readCalls } from '@/src/storage/calls';
+import { firstRunItem, noticesItem, readCalls } from '@/src/storage/calls';
 import { getSettings, updateSettings } from '@/src/storage/settings';
-import { dropLive, liveCall, liveCalls, onFrame, onNavigated, onTabClosed, onTick } from './calls';
+import { liveCall, liveCalls, liveProblems, onFrame, onNavigated, onTabClosed, onTick, removeCalls } from './calls';
 import { ensureOffscreen } from './offscreen-host';
 import { analyzedFps, forgetAllTabs, forgetTab, isOverlayOn, recentTimings, recordFrame, setOverlay, showBadge, tabStats } from './overlay-state';
 import { startTabCapture, stopTabCapture } from './tab-capture';
-import { SITE_MATCHES } from '@/src/sites/matches';
+import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 
 const TICK_ALARM = 'calls-tick';
 
@@ -35,49 +36,53 @@ async function toggle(tabId: number, on: boolean): Promise<boolean> {
   return setOverlay(tabId, on);
 }
 
-export default defineBackground(() => {
-  backgroundMessenger.onMessage('ensureOffscreen', () => ensureOffscreen());
-  backgroundMessenger.onMessage('setOverlay', async ({ data }) => ({ on: await toggle(data.tabId, data.on) }));
-  backgroundMessenger.onMessage('getOverlay', async ({ data, sender }) => {
-    const tabId = data.tabId ?? sender.tab?.id;
-    if (tabId === undefined) throw new Error('getOverlay: no tab');
-    return tabStats(tabId);
+/** backgroundMessenger.onMessage, refusing senders BACKGROUND_SENDERS does not allow for the type. */
+const onMessage: typeof backgroundMessenger.onMessage = (type, onReceived) =>
+  backgroundMessenger.onMessage(type, (message) => {
+    assertSender(type, BACKGROUND_SENDERS[type], message.sender);
+    return onReceived(message);
   });
-  backgroundMessenger.onMessage('requestTabCapture', ({ sender }) => {
+
+export default defineBackground(() => {
+  onMessage('ensureOffscreen', () => ensureOffscreen());
+  onMessage('setOverlay', async ({ data }) => ({ on: await toggle(data.tabId, data.on) }));
+  onMessage('getOverlay', ({ data, sender }) => tabStats(targetTab(sender, data.tabId)));
+  onMessage('requestTabCapture', ({ sender }) => {
     if (sender.tab?.id === undefined) return { ok: false, reason: 'not sent from a tab' };
     return startTabCapture(sender.tab.id);
   });
-  backgroundMessenger.onMessage('reportOverlay', async ({ data, sender }) => {
+  onMessage('reportOverlay', async ({ data, sender }) => {
     if (sender.tab?.id !== undefined) await showBadge(sender.tab.id, data);
   });
-  backgroundMessenger.onMessage('frameAnalyzed', async ({ data, sender }) => {
+  onMessage('frameAnalyzed', async ({ data, sender }) => {
     const tabId = sender.tab?.id;
     if (tabId === undefined) return;
-    recordFrame(tabId, data);
-    await onFrame(tabId, data, await productLabels());
+    // A retried report (its first reply was lost) is counted in neither the stats nor the summary.
+    if (await onFrame(tabId, data, await productLabels())) recordFrame(tabId, data);
   });
-  backgroundMessenger.onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
-  backgroundMessenger.onMessage('getLiveStatus', async ({ data }) => ({
+  onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
+  onMessage('getLiveStatus', async ({ data }) => ({
     tab: await tabStats(data.tabId),
     pipeline: await pipelineState(),
     fps: analyzedFps(data.tabId),
     call: await liveCall(data.tabId),
   }));
-  backgroundMessenger.onMessage('listCalls', async () => {
+  onMessage('listCalls', async () => {
     const { calls, problems } = await readCalls();
     const current = await liveCalls();
     const ids = new Set(current.map((c) => c.id));
-    return { calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start), problems, notices: await noticesItem.getValue() };
+    return {
+      calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start),
+      problems: [...(await liveProblems()), ...problems],
+      notices: await noticesItem.getValue(),
+    };
   });
-  backgroundMessenger.onMessage('deleteCalls', async ({ data }) => {
-    await dropLive(data.ids);
-    await deleteCalls(data.ids);
-  });
-  backgroundMessenger.onMessage('dismissNotices', () => noticesItem.setValue([]));
-  backgroundMessenger.onMessage('getSettings', () => getSettings());
-  backgroundMessenger.onMessage('updateSettings', ({ data }) => updateSettings(data));
-  backgroundMessenger.onMessage('getFirstRun', async () => ({ acknowledged: await firstRunItem.getValue() }));
-  backgroundMessenger.onMessage('acknowledgeFirstRun', () => firstRunItem.setValue(true));
+  onMessage('deleteCalls', ({ data }) => removeCalls(data.ids));
+  onMessage('dismissNotices', () => noticesItem.setValue([]));
+  onMessage('getSettings', () => getSettings());
+  onMessage('updateSettings', ({ data }) => updateSettings(data));
+  onMessage('getFirstRun', async () => ({ acknowledged: await firstRunItem.getValue() }));
+  onMessage('acknowledgeFirstRun', () => firstRunItem.setValue(true));
 
   browser.commands.onCommand.addListener(async (command, tab) => {
     if (command !== 'toggle-overlay') return;
@@ -99,7 +104,7 @@ export default defineBackground(() => {
     for (const tab of await browser.tabs.query({ url: SITE_MATCHES })) {
       if (tab.id === undefined) continue;
       await chrome.scripting
-        .executeScript({ target: { tabId: tab.id }, files: ['content-scripts/content.js'] })
+        .executeScript({ target: { tabId: tab.id }, files: [CONTENT_SCRIPT_FILE] })
         .catch((err: unknown) => console.warn('[background] re-inject failed', tab.id, err));
     }
   });

@@ -2,40 +2,67 @@
 import { parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
-import { type FrameAnalysis, type FramePayload, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import type { BackendName } from '@/src/core/types';
+import { type FrameAnalysis, type FramePayload, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
 import { tensorMemory } from '@/src/ml/backend';
 import { cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
 
+/** offscreenMessenger.onMessage, refusing senders OFFSCREEN_SENDERS does not allow for the type. */
+const onMessage: typeof offscreenMessenger.onMessage = (type, onReceived) =>
+  offscreenMessenger.onMessage(type, (message) => {
+    assertSender(type, OFFSCREEN_SENDERS[type], message.sender);
+    return onReceived(message);
+  });
+
 let state: PipelineState = { state: 'loading' };
 
-const ready: Promise<Pipeline> = (async () => {
-  const t0 = performance.now();
-  const modelsUrl = chrome.runtime.getURL('models/');
-  const res = await fetch(new URL('models.json', modelsUrl));
-  const manifest = parseModelsManifest(await res.json());
-  const pipeline = await createPipeline({
-    manifest,
-    read: fetchReader(modelsUrl),
-    backend: { wasmPath: chrome.runtime.getURL('wasm/') },
+/** Load the pipeline (on `order` when given); WebGPU failing then, or later losing its device, falls back to wasm. */
+function load(order?: BackendName[], fallback?: string): Promise<Pipeline> {
+  const loading = (async () => {
+    const t0 = performance.now();
+    const modelsUrl = chrome.runtime.getURL('models/');
+    const res = await fetch(new URL('models.json', modelsUrl));
+    const manifest = parseModelsManifest(await res.json());
+    const pipeline = await createPipeline({
+      manifest,
+      read: fetchReader(modelsUrl),
+      backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
+    });
+    const why = fallback ?? (pipeline.fallback ? `WebGPU failed (${pipeline.fallback.reason}); running on ${pipeline.backend}` : undefined);
+    state = {
+      state: 'ready',
+      backend: pipeline.backend,
+      detector: pipeline.detectorId ?? '',
+      classifier: pipeline.classifierId,
+      labels: [...pipeline.labels],
+      loadMs: performance.now() - t0,
+      memory: tensorMemory(),
+      ...(why ? { fallback: why } : {}),
+    };
+    void pipeline.lost?.then((reason) => {
+      console.error('[offscreen] WebGPU device lost; reloading on wasm:', reason);
+      try {
+        pipeline.dispose();
+      } catch {
+        // The lost device's tensors cannot all be freed; they go with it.
+      }
+      state = { state: 'loading' };
+      ready = load(['wasm', 'cpu'], `${reason}; running on wasm`);
+    });
+    return pipeline;
+  })();
+  loading.catch((err: unknown) => {
+    state = { state: 'error', error: err instanceof Error ? err.message : String(err) };
+    console.error('[offscreen] pipeline failed to load', err);
   });
-  state = {
-    state: 'ready',
-    backend: pipeline.backend,
-    detector: pipeline.detectorId ?? '',
-    classifier: pipeline.classifierId,
-    labels: [...pipeline.labels],
-    loadMs: performance.now() - t0,
-    memory: tensorMemory(),
-  };
-  return pipeline;
-})();
-ready.catch((err: unknown) => {
-  state = { state: 'error', error: err instanceof Error ? err.message : String(err) };
-  console.error('[offscreen] pipeline failed to load', err);
-});
+  return loading;
+}
 
-offscreenMessenger.onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state));
+let ready: Promise<Pipeline> = load();
+
+onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state));
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -49,7 +76,7 @@ async function decodeFrame(frame: FramePayload): Promise<{ input: ImageBitmap | 
   return { input: { data: new Uint8ClampedArray(frame.data), width: frame.width, height: frame.height }, release: () => undefined };
 }
 
-offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
+onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
   const pipeline = await ready;
@@ -63,7 +90,7 @@ offscreenMessenger.onMessage('analyzeFrame', async ({ data }): Promise<FrameAnal
   }
 });
 
-offscreenMessenger.onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
+onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
   const pipeline = await ready;
@@ -74,5 +101,5 @@ offscreenMessenger.onMessage('analyzeTabRegion', async ({ data, sender }): Promi
   return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
 });
 
-offscreenMessenger.onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));
-offscreenMessenger.onMessage('stopTabCapture', ({ data }) => stopTabCapture(data.tabId));
+onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));
+onMessage('stopTabCapture', ({ data }) => stopTabCapture(data.tabId));

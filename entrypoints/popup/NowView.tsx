@@ -84,6 +84,11 @@ export function NowView({ target }: { target: TargetTab | null }) {
         <dd data-testid="pipeline-state">{pipelineText(pipeline)}</dd>
         <dt>Backend</dt>
         <dd data-testid="backend">{ready?.backend ?? '—'}</dd>
+        {ready?.fallback && (
+          <dd class="muted" data-testid="backend-fallback">
+            {ready.fallback}
+          </dd>
+        )}
         <dt>Analyzed</dt>
         <dd data-testid="fps">{status ? `${status.fps.toFixed(1)} frames/s` : '—'}</dd>
         <dt>Faces</dt>

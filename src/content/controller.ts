@@ -9,6 +9,7 @@ import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } fro
 import { findTiles, type SiteAdapter } from '../sites';
 import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
+import { withTimeout } from '../core/timeout';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
 
@@ -23,6 +24,8 @@ export interface ControllerDeps {
   pipelineStatus(): Promise<PipelineState>;
   reportFrame(report: FrameReport): void;
   reportOverlay(report: OverlayReport): void;
+  /** This script's extension is gone (updated or reloaded): stand down for good. */
+  orphaned(): void;
 }
 
 interface TileRecord {
@@ -52,6 +55,12 @@ const STALE_MS = 2500;
  * between reuse the tracked boxes and only classify, which costs a fraction of a detection.
  */
 export const DETECT_EVERY = 3;
+/**
+ * A frame's analysis that has not answered by then is given up (its late answer is ignored): a
+ * hung request would otherwise hold one of the scheduler's few in-flight slots for good, and a
+ * few of them would stop every tile. Normal answers take tens of milliseconds.
+ */
+export const ANALYZE_TIMEOUT_MS = 10_000;
 
 let tileSeq = 0;
 
@@ -257,6 +266,11 @@ export class OverlayController {
     return rec.faces.map((f) => ({ box: f.box, score: f.score, ...(f.roll === undefined ? {} : { roll: f.roll }) }));
   }
 
+  private deadline<T>(work: Promise<T>): Promise<T> {
+    const { win } = this.deps;
+    return withTimeout(work, ANALYZE_TIMEOUT_MS, { setTimeout: (fn, ms) => win.setTimeout(fn, ms), clearTimeout: (id) => win.clearTimeout(id as number) }, 'frame analysis');
+  }
+
   /** Sample one frame of a tile and have it analyzed; null when there was nothing to sample. */
   private async request(
     rec: TileRecord,
@@ -271,14 +285,14 @@ export class OverlayController {
       const mainThreadMs = win.performance.now() - t0;
       const viewport = { width: win.innerWidth, height: win.innerHeight };
       const faces = rec.frame ? this.trackedFaces(rec, rec.frame.width, rec.frame.height) : undefined;
-      const result = await this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize, faces });
+      const result = await this.deadline(this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize, faces }));
       return { result, captureMs: mainThreadMs, mainThreadMs, source: 'tab' };
     }
     const shot = await rec.grabber.capture(rec.media, this.settings.frameEncoding);
     if (shot.ok) {
       const captureMs = win.performance.now() - t0;
       const faces = this.trackedFaces(rec, shot.width, shot.height);
-      const result = await this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces });
+      const result = await this.deadline(this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces }));
       return { result, captureMs, mainThreadMs: shot.mainThreadMs, source: shot.frame.kind };
     }
     if (shot.reason === 'no-frame') rec.status = { kind: 'waiting' };
@@ -343,7 +357,7 @@ export class OverlayController {
       const message = err instanceof Error ? err.message : String(err);
       if (/Extension context invalidated/.test(message)) {
         // The extension was updated or reloaded: this script is orphaned; the new one takes over.
-        this.stop();
+        this.deps.orphaned();
         return;
       }
       // No receiver, or only the background answering (it has no analyze handler): the host is gone.

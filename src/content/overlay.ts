@@ -1,5 +1,7 @@
-// Content script: draws the overlay in its own shadow root that never takes pointer events or
-// changes the page's layout. One positioned layer per tile, one box + label chip per face.
+// Content script: draws the overlay in its own closed shadow root that never takes pointer events or
+// changes the page's layout. One positioned layer per tile, one box + label chip per face. The page
+// sees only an empty, attribute-free host element: labels, names and boxes live behind the closed
+// root, whose reference only this object holds.
 import type { PixelBox } from '../core/types';
 
 export type TileStatus =
@@ -53,10 +55,17 @@ const CSS = `
 .face.nobox { border-color: transparent; }
 .chip { position: absolute; left: -2px; bottom: 100%; margin-bottom: 3px; white-space: nowrap; padding: 2px 7px; border-radius: 10px; background: rgba(26,115,232,.95); color: #fff; }
 .status { position: absolute; left: 8px; top: 8px; padding: 3px 8px; border-radius: 10px; background: rgba(32,33,36,.8); color: #fff; font-weight: 500; }
+.chip::after, .status::after { content: attr(data-text); }
 `;
+
+/** Render runs every animation frame: an unchanged attribute is not written again (no restyle). */
+function setData(el: HTMLElement, key: string, value: string): void {
+  if (el.dataset[key] !== value) el.dataset[key] = value;
+}
 
 export class Overlay {
   private host: HTMLElement | null = null;
+  /** Inside the closed root (host.shadowRoot is null for every script): the only way in. */
   private layer: HTMLElement | null = null;
   private readonly tiles = new Map<string, { el: HTMLElement; status: HTMLElement; faces: Map<number, HTMLElement> }>();
 
@@ -73,8 +82,8 @@ export class Overlay {
     if (this.host) return;
     const host = this.doc.createElement('emotion-overlay-root');
     host.style.cssText = 'position:fixed;inset:0;pointer-events:none;z-index:2147483647;display:block;width:0;height:0;';
-    // Open so tests (and assistive tooling) can read it; it holds labels only, never pixels.
-    const root = host.attachShadow({ mode: 'open' });
+    // Closed: an open root would let any page script read every label, name and box drawn here.
+    const root = host.attachShadow({ mode: 'closed' });
     const style = this.doc.createElement('style');
     style.textContent = CSS;
     const layer = this.doc.createElement('div');
@@ -123,9 +132,12 @@ export class Overlay {
       const statusText = tile.status.kind === 'analyzing' && tile.faces.length > 0 ? '' : STATUS_TEXT[tile.status.kind];
       const detail =
         tile.status.kind === 'error' ? `: ${tile.status.message}` : tile.status.kind === 'unreadable' && tile.status.detail ? ` (${tile.status.detail})` : '';
-      status.textContent = statusText ? statusText + detail : '';
+      // Drawn as generated content, not text nodes: find-in-page (window.find, which a page script
+      // can call) searches text nodes even inside closed shadow roots, and would answer "is anyone
+      // shown as sad?".
+      setData(status, 'text', statusText ? statusText + detail : '');
       status.hidden = !statusText;
-      status.dataset.status = tile.status.kind;
+      setData(status, 'status', tile.status.kind);
       this.renderFaces(view, tile.faces);
     }
     for (const [id, view] of this.tiles) {
@@ -157,8 +169,8 @@ export class Overlay {
       box.style.height = `${face.box.height}px`;
       const chip = box.firstElementChild as HTMLElement;
       const pct = Math.round(face.confidence * 100);
-      chip.textContent = this.options.chipStyle === 'emoji' ? `${EMOJI[face.label] ?? ''} ${pct}%` : `${face.label} ${pct}%`;
-      chip.dataset.label = face.label;
+      setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${EMOJI[face.label] ?? ''} ${pct}%` : `${face.label} ${pct}%`);
+      setData(chip, 'label', face.label);
     }
     for (const [id, el] of view.faces) {
       if (!seen.has(id)) {

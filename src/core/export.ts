@@ -1,11 +1,25 @@
 // Pure: call summaries as CSV (one row per call and participant) and JSON.
 import { type CallSummary, dominant, durationMs, shares } from './summary';
+import { truncateGraphemes } from './text';
 
-function csvCell(v: string | number | null): string {
+/** Excel reads a CSV file as UTF-8 (names in any script, emoji) only with a byte order mark. */
+export const CSV_BOM = '\uFEFF';
+/** Text cells are cut (between graphemes) to this: titles and names come from pages. */
+export const MAX_CSV_TEXT_GRAPHEMES = 256;
+
+/**
+ * OWASP CSV injection: a cell a spreadsheet would read as a formula starts with = + - @ tab or CR
+ * (or their full-width forms, which some spreadsheets fold), possibly after spaces or line breaks
+ * it trims; such a cell gets a leading ' so it stays text.
+ */
+const FORMULA_LEADER = /^[\s\u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+export function csvCell(v: string | number | null): string {
   if (v === null) return '';
-  const s = String(v);
-  // Quote anything with a delimiter, quote or newline; neutralize spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  if (typeof v === 'number') return String(v);
+  const text = truncateGraphemes(v, MAX_CSV_TEXT_GRAPHEMES);
+  const safe = FORMULA_LEADER.test(text) ? `'${text}` : text;
+  // Quote anything with a delimiter, a quote or a line break.
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -25,7 +39,7 @@ export function callsToCsv(calls: readonly CallSummary[]): string {
       );
     }
   }
-  return `${rows.join('\n')}\n`;
+  return `${CSV_BOM}${rows.join('\n')}\n`;
 }
 
 export function callsToJson(calls: readonly CallSummary[]): string {

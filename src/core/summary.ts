@@ -1,4 +1,5 @@
 // Pure: per-call emotion summaries (aggregates only, never images) and the rules for when a call ends.
+import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
 
 export type SiteId = 'meet' | 'zoom' | 'youtube' | 'generic';
 export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted';
@@ -31,6 +32,17 @@ export interface TimelineMinute {
   countByLabel: Record<string, number>;
 }
 
+/**
+ * Participants kept per call. Beyond it, the participants with the fewest frames (the oldest first
+ * among equals: brief tracks of passing or misdetected faces) are merged into one OTHERS_KEY row,
+ * so the call's totals stay right and its size stays bounded.
+ */
+export const MAX_PARTICIPANTS = 64;
+export const OTHERS_KEY = 'others';
+
+/** Tiles whose latest frame time a summary remembers (see lastFrameByTile); the least recent go first. */
+export const MAX_REMEMBERED_TILES = 256;
+
 export interface CallSummary {
   id: string;
   site: SiteId;
@@ -47,6 +59,12 @@ export interface CallSummary {
   models: { detector: string; classifier: string } | null;
   ended: boolean;
   endReason: EndReason | null;
+  /**
+   * Latest frame time folded in, per tile id. A tile has one frame in flight at a time and reports
+   * reach the background in order, so a report at or before it (tile id + frame time) was already
+   * counted: a send retried after its reply was lost (the worker stopped mid-answer).
+   */
+  lastFrameByTile?: Record<string, number>;
 }
 
 export interface AnalyzedFrame {
@@ -60,12 +78,21 @@ export function callKey(site: SiteId, callId: string): string {
   return `${site}:${callId}`;
 }
 
+/** A page-supplied call id and title, bounded (see src/core/text). */
+export function boundCallId(callId: string): string {
+  return truncateGraphemes(callId, MAX_ID_GRAPHEMES);
+}
+export function boundTitle(title: string): string {
+  return truncateGraphemes(title, MAX_TITLE_GRAPHEMES);
+}
+
 export function startCall(init: { site: SiteId; callId: string; title: string; time: number; labels: readonly string[] }): CallSummary {
+  const callId = boundCallId(init.callId);
   return {
-    id: `${callKey(init.site, init.callId)}:${init.time}`,
+    id: `${callKey(init.site, callId)}:${init.time}`,
     site: init.site,
-    callId: init.callId,
-    title: init.title,
+    callId,
+    title: boundTitle(init.title),
     start: init.time,
     end: init.time,
     frames: 0,
@@ -86,10 +113,57 @@ function participantKey(frame: AnalyzedFrame, trackId: number): string {
 
 const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) => [l, 0]));
 
-/** Fold one analyzed frame into the summary (returns a new summary; the input is not changed). */
-export function addFrame(summary: CallSummary, frame: AnalyzedFrame): CallSummary {
-  if (summary.ended) return summary;
+function sumInto(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [l, v] of Object.entries(from)) into[l] = (into[l] ?? 0) + v;
+}
+
+/** Make room for one more participant: merge the least-seen ones into the OTHERS_KEY row. */
+function makeRoom(s: CallSummary): void {
+  let others = s.participants.find((p) => p.key === OTHERS_KEY);
+  const limit = MAX_PARTICIPANTS - 2; // the others row and the newcomer take the last two places
+  const candidates = s.participants.filter((p) => p.key !== OTHERS_KEY).sort((a, b) => a.frames - b.frames || a.lastSeen - b.lastSeen);
+  const merged = candidates.slice(0, Math.max(0, candidates.length - limit));
+  if (merged.length === 0) return;
+  if (!others) {
+    others = { key: OTHERS_KEY, name: null, frames: 0, msByLabel: zeros(s.labels), countByLabel: zeros(s.labels), lastSeen: 0 };
+    s.participants.push(others);
+  }
+  for (const p of merged) {
+    others.frames += p.frames;
+    sumInto(others.msByLabel, p.msByLabel);
+    sumInto(others.countByLabel, p.countByLabel);
+    others.lastSeen = Math.max(others.lastSeen, p.lastSeen);
+  }
+  const gone = new Set(merged);
+  s.participants = s.participants.filter((p) => !gone.has(p));
+}
+
+/** Whether this frame (tile id + frame time) was already folded into the summary. */
+export function isDuplicateFrame(summary: CallSummary, frame: Pick<AnalyzedFrame, 'tileId' | 'time'>): boolean {
+  const last = summary.lastFrameByTile?.[frame.tileId];
+  return last !== undefined && frame.time <= last;
+}
+
+function rememberFrame(s: CallSummary, frame: AnalyzedFrame): void {
+  const seen = { ...s.lastFrameByTile, [frame.tileId]: frame.time };
+  const tiles = Object.keys(seen);
+  if (tiles.length > MAX_REMEMBERED_TILES) {
+    tiles.sort((a, b) => (seen[a] ?? 0) - (seen[b] ?? 0));
+    for (const t of tiles.slice(0, tiles.length - MAX_REMEMBERED_TILES)) delete seen[t];
+  }
+  s.lastFrameByTile = seen;
+}
+
+/**
+ * Fold one analyzed frame into the summary (returns a new summary; the input is not changed). A
+ * report already folded in (same tile, same or earlier frame time) returns the summary unchanged.
+ */
+export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSummary {
+  // Page-supplied strings, bounded before they become keys or stored names.
+  const frame = { ...analyzed, tileId: truncateGraphemes(analyzed.tileId, MAX_ID_GRAPHEMES), name: analyzed.name === null ? null : truncateGraphemes(analyzed.name, MAX_NAME_GRAPHEMES) };
+  if (summary.ended || isDuplicateFrame(summary, frame)) return summary;
   const s: CallSummary = structuredClone(summary);
+  rememberFrame(s, frame);
   s.frames++;
   s.end = Math.max(s.end, frame.time);
   const minute = Math.max(0, Math.floor((frame.time - s.start) / 60_000));
@@ -104,6 +178,7 @@ export function addFrame(summary: CallSummary, frame: AnalyzedFrame): CallSummar
     const key = participantKey(frame, face.trackId);
     let p = s.participants.find((x) => x.key === key);
     if (!p) {
+      if (s.participants.length >= MAX_PARTICIPANTS) makeRoom(s);
       p = { key, name: frame.name, frames: 0, msByLabel: zeros(s.labels), countByLabel: zeros(s.labels), lastSeen: frame.time };
       s.participants.push(p);
     }
@@ -200,5 +275,6 @@ export function summaryProblem(raw: unknown): string | null {
   }
   if (!Array.isArray(c.timeline) || !c.timeline.every((m) => typeof m?.minute === 'number' && isNumRecord(m.countByLabel))) return 'timeline malformed';
   if (typeof c.ended !== 'boolean') return 'ended flag missing';
+  if (c.lastFrameByTile !== undefined && !isNumRecord(c.lastFrameByTile)) return 'lastFrameByTile malformed';
   return null;
 }

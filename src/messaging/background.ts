@@ -1,5 +1,6 @@
 // Any extension context: the typed protocol the background service worker receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { SenderPolicy } from '../core/senders';
 import type { Settings } from '../core/settings';
 import type { CallSummary, SiteId } from '../core/summary';
 import type { PipelineState } from './offscreen';
@@ -72,7 +73,7 @@ export interface BackgroundProtocol {
   ensureOffscreen(): void;
   /** Popup: turn the overlay on or off in a tab. */
   setOverlay(req: { tabId: number; on: boolean }): { on: boolean };
-  /** Popup passes a tabId; a content script omits it and gets its own tab's state. */
+  /** Popup passes a tabId; a content script gets its own tab's state (any tabId it passes is ignored). */
   getOverlay(req: { tabId?: number }): TabStats;
   /** Content script: its tab's pixels must be read by tab capture (unreadable canvases). */
   requestTabCapture(): { ok: true } | { ok: false; reason: string };
@@ -94,5 +95,27 @@ export interface BackgroundProtocol {
   /** Content script: what the overlay shows now, for the action badge. */
   reportOverlay(req: OverlayReport): void;
 }
+
+/**
+ * Who may send each message (checked by the background on every message, src/core/senders): what
+ * reads or changes other tabs, the call history or the settings comes only from extension pages.
+ */
+export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: SenderPolicy } = {
+  ensureOffscreen: 'any',
+  setOverlay: 'extension-page',
+  getOverlay: 'any',
+  requestTabCapture: 'content-script',
+  frameAnalyzed: 'content-script',
+  getLiveStatus: 'extension-page',
+  listCalls: 'extension-page',
+  deleteCalls: 'extension-page',
+  dismissNotices: 'extension-page',
+  getSettings: 'extension-page',
+  updateSettings: 'extension-page',
+  getFirstRun: 'extension-page',
+  acknowledgeFirstRun: 'extension-page',
+  getTimings: 'extension-page',
+  reportOverlay: 'content-script',
+};
 
 export const backgroundMessenger = defineExtensionMessaging<BackgroundProtocol>();

@@ -1,5 +1,6 @@
 // Any extension context: the typed protocol the offscreen document (the ML host) receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { SenderPolicy } from '../core/senders';
 import type { AnalyzeResult, BackendName, PixelBox } from '../core/types';
 
 export type PipelineState =
@@ -13,6 +14,8 @@ export type PipelineState =
       loadMs: number;
       /** For the popup and benchmarks: live tfjs tensors and this document's JS heap. */
       memory: { tensors: number; tensorBytes: number };
+      /** Set when WebGPU was chosen and then failed (at load, warm-up, or a lost device): why, for the popup. */
+      fallback?: string;
     }
   | { state: 'error'; error: string };
 
@@ -55,5 +58,14 @@ export interface OffscreenProtocol {
   stopTabCapture(req: { tabId: number }): void;
   pipelineStatus(): PipelineState;
 }
+
+/** Who may send each message to the ML host (see BACKGROUND_SENDERS). */
+export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: SenderPolicy } = {
+  analyzeFrame: 'content-script',
+  analyzeTabRegion: 'content-script',
+  startTabCapture: 'extension-page',
+  stopTabCapture: 'extension-page',
+  pipelineStatus: 'any',
+};
 
 export const offscreenMessenger = defineExtensionMessaging<OffscreenProtocol>();

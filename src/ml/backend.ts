@@ -91,3 +91,13 @@ export function tensorMemory(): { tensors: number; tensorBytes: number } {
   const m = tf.memory();
   return { tensors: m.numTensors, tensorBytes: m.numBytes };
 }
+
+/**
+ * Resolves with the reason once the WebGPU device behind the current backend is lost (driver reset,
+ * GPU process crash, another tab taking the GPU); null when the current backend has no device.
+ */
+export function webgpuDeviceLost(): Promise<string> | null {
+  const device = (tf.backend() as { device?: { lost?: Promise<{ reason?: string; message?: string }> } }).device;
+  if (!device?.lost) return null;
+  return device.lost.then((info) => `WebGPU device lost${info.reason ? ` (${info.reason})` : ''}${info.message ? `: ${info.message}` : ''}`);
+}

@@ -3,7 +3,7 @@ import { cornersToPixels, nonMaxSuppression, squareCrop } from '../core/boxes';
 import { mapProbabilities, topLabel } from '../core/labels';
 import { findModel, type ModelsManifest } from '../core/models';
 import type { AnalyzeResult, BackendName, FaceResult, PixelBox } from '../core/types';
-import { type BackendOptions, selectBackend } from './backend';
+import { type BackendOptions, selectBackend, webgpuDeviceLost } from './backend';
 import { createClassifier } from './classifiers';
 import { createDetector } from './detectors';
 import type { ModelFileReader } from './loader';
@@ -46,8 +46,18 @@ export interface AnalyzeOptions {
   faces?: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
 }
 
+/** A backend that was selected and then failed, and why (the pipeline runs on the next one). */
+export interface BackendFallback {
+  from: BackendName;
+  reason: string;
+}
+
 export interface Pipeline {
   readonly backend: BackendName;
+  /** Set when WebGPU was chosen but failed to load or warm up the models, so this one runs instead. */
+  readonly fallback: BackendFallback | null;
+  /** WebGPU only: resolves with the reason when the device is lost (the pipeline is unusable then). */
+  readonly lost: Promise<string> | null;
   readonly detectorId: string | null;
   readonly classifierId: string;
   readonly labels: readonly string[];
@@ -66,7 +76,27 @@ async function brightenIfDark(image: tf.Tensor3D, { threshold, gamma }: { thresh
   return tf.tidy(() => tf.mul(tf.pow(tf.div(tf.cast(image, 'float32'), 255), 1 / gamma), 255) as tf.Tensor3D);
 }
 
+/**
+ * Select a backend and load the pipeline on it. WebGPU can pass selection and still fail on real
+ * work (shader compilation, out of memory, a lost device during the warm-up): the models are then
+ * loaded again on the next backend in the order, and the pipeline says so (`fallback`).
+ */
 export async function createPipeline(options: PipelineOptions): Promise<Pipeline> {
+  const order = options.backend?.order ?? ['webgpu', 'wasm', 'cpu'];
+  const { backend } = await selectBackend({ ...options.backend, order });
+  try {
+    return await loadOn(backend, options, null);
+  } catch (err) {
+    const rest = order.slice(order.indexOf(backend) + 1);
+    if (backend !== 'webgpu' || rest.length === 0) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    console.warn(`[pipeline] WebGPU failed after selection, falling back to ${rest.join(', then ')}:`, err);
+    const next = await selectBackend({ ...options.backend, order: rest });
+    return loadOn(next.backend, options, { from: 'webgpu', reason });
+  }
+}
+
+async function loadOn(backend: BackendName, options: PipelineOptions, fallback: BackendFallback | null): Promise<Pipeline> {
   const { manifest, read } = options;
   const mode = options.faces ?? 'detect';
   const minScore = options.minScore ?? PIPELINE_DEFAULTS.minScore;
@@ -77,7 +107,6 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
   const align = options.align ?? PIPELINE_DEFAULTS.align;
   const darkGamma = options.darkGamma ?? null;
 
-  const { backend } = await selectBackend(options.backend);
   const classifierEntry = findModel(manifest, options.classifier ?? manifest.defaults.classifier, 'emotion');
   const detectorEntry = mode === 'detect' ? findModel(manifest, options.detector ?? manifest.defaults.detector, 'face-detection') : null;
   const detector = detectorEntry ? await createDetector(detectorEntry, read) : null;
@@ -119,6 +148,8 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
 
   const pipeline: Pipeline = {
     backend,
+    fallback,
+    lost: backend === 'webgpu' ? webgpuDeviceLost() : null,
     detectorId: detectorEntry?.id ?? null,
     classifierId: classifierEntry.id,
     labels,
@@ -141,12 +172,20 @@ export async function createPipeline(options: PipelineOptions): Promise<Pipeline
   };
   if (options.warmup ?? true) {
     // Both stages once, so shader compilation / wasm kernel set-up is not paid by the first real frame.
-    const blank = tf.zeros([64, 64, 3], 'int32') as tf.Tensor3D;
+    let blank: tf.Tensor3D | null = null;
     try {
+      blank = tf.zeros([64, 64, 3], 'int32') as tf.Tensor3D;
       await detector?.detect(blank, 1);
       await classifier.classify(blank, [{ x: 0, y: 0, width: 64, height: 64 }]);
+    } catch (err) {
+      try {
+        pipeline.dispose();
+      } catch {
+        // A failed backend may fail to free its tensors too; the warm-up's error is the one to report.
+      }
+      throw err;
     } finally {
-      blank.dispose();
+      blank?.dispose();
     }
   }
   return pipeline;

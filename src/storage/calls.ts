@@ -35,13 +35,37 @@ export const callsItem = storage.defineItem<Record<string, unknown>>('local:call
   migrations: { 2: migrateCallsV1 },
 });
 
+/**
+ * Live calls v1 (unversioned): an object of CallSummary by tab id, read as is (one null entry made
+ * every later read throw). v2: the same shape, every entry validated on read; this migration only
+ * makes sure the whole value is an object.
+ */
+export function migrateLiveCallsV1(old: unknown): Record<string, unknown> {
+  return typeof old === 'object' && old !== null && !Array.isArray(old) ? { ...(old as Record<string, unknown>) } : {};
+}
+
+const liveCallsOptions = { fallback: {}, version: 2, migrations: { 2: migrateLiveCallsV1 } };
 /** Live calls by tab id: storage.session survives service-worker restarts (not browser restarts). */
-export const liveCallsItem = storage.defineItem<Record<string, CallSummary>>('session:liveCalls', { fallback: {} });
+export const liveCallsItem = storage.defineItem<Record<string, unknown>>('session:liveCalls', liveCallsOptions);
 /**
  * The same live calls, in storage.local at most every LIVE_CHECKPOINT_MS: what an extension reload
  * or a browser crash (both clear storage.session) leaves to resume from.
  */
-export const liveCheckpointItem = storage.defineItem<Record<string, CallSummary>>('local:liveCalls', { fallback: {} });
+export const liveCheckpointItem = storage.defineItem<Record<string, unknown>>('local:liveCalls', liveCallsOptions);
+
+/** Live calls by tab id, every entry validated: corrupt ones are skipped and reported, never thrown on. */
+export async function readLiveCalls(item: typeof liveCallsItem): Promise<{ calls: Map<number, CallSummary>; problems: string[] }> {
+  const raw: unknown = await item.getValue();
+  const calls = new Map<number, CallSummary>();
+  const problems: string[] = [];
+  for (const [key, rec] of Object.entries(migrateLiveCallsV1(raw))) {
+    const tabId = Number(key);
+    const problem = Number.isInteger(tabId) && tabId >= 0 ? summaryProblem(rec) : `tab id ${JSON.stringify(key)} is not a tab id`;
+    if (problem) problems.push(`live call in ${item.key} for tab ${key} skipped: ${problem}`);
+    else calls.set(tabId, rec as CallSummary);
+  }
+  return { calls, problems };
+}
 export const noticesItem = storage.defineItem<string[]>('local:notices', { fallback: [] });
 export const firstRunItem = storage.defineItem<boolean>('local:firstRunAcknowledged', { fallback: false });
 
@@ -77,6 +101,17 @@ export async function saveCalls(summaries: readonly CallSummary[], retentionDays
   for (const c of [...expired, ...budget]) delete raw[c.id];
   await callsItem.setValue(raw);
   if (budget.length > 0) await addNotice(`Storage was nearly full: the ${budget.length} oldest call(s) were deleted.`);
+}
+
+/** Apply the retention period alone (the periodic tick); writes only when a call expired. */
+export async function pruneExpired(retentionDays: number, now = Date.now()): Promise<number> {
+  const raw = { ...(await callsItem.getValue()) };
+  const valid = Object.values(raw).filter((r): r is CallSummary => summaryProblem(r) === null);
+  const { removed } = applyRetention(valid, now, retentionDays);
+  if (removed.length === 0) return 0;
+  for (const c of removed) delete raw[c.id];
+  await callsItem.setValue(raw);
+  return removed.length;
 }
 
 export async function deleteCalls(ids: string[] | 'all'): Promise<void> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RetryQueue } from '../../src/core/retry-queue';
 import { validateSettings, DEFAULT_SETTINGS } from '../../src/core/settings';
+import { addFrame, type AnalyzedFrame, startCall } from '../../src/core/summary';
 
 function harness(failFirst: number) {
   const delivered: number[] = [];
@@ -84,5 +85,32 @@ describe('calibrateBiases', () => {
     const after = scoreWithBias(logits, truth, bias);
     expect(after.recalls.every((r) => r >= 0.6)).toBe(true);
     expect(after.macroF1).toBeGreaterThan(before.macroF1);
+  });
+});
+
+describe('RetryQueue + call summary: a reply lost after the frame was counted', () => {
+  it('the retried report is not counted again', async () => {
+    let summary = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: 0, labels: ['happy', 'sad'] });
+    const timers: Array<() => void> = [];
+    let loseNextReply = true;
+    // The receiver folds the frame in, then its reply is lost (the worker stops mid-answer).
+    const q = new RetryQueue<AnalyzedFrame>(
+      async (f) => {
+        summary = addFrame(summary, f);
+        if (loseNextReply) {
+          loseNextReply = false;
+          throw new Error('The message port closed before a response was received.');
+        }
+      },
+      { maxItems: 10, retryMs: 500, setTimer: (fn) => timers.push(fn) },
+    );
+    q.push({ time: 100, tileId: 'tile-1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+    q.push({ time: 300, tileId: 'tile-1', name: 'Ada', faces: [{ trackId: 1, label: 'sad' }] });
+    await tick();
+    timers.shift()!();
+    await tick();
+    expect(q.pending).toBe(0);
+    expect(summary.frames).toBe(2);
+    expect(summary.participants[0]!.countByLabel).toEqual({ happy: 1, sad: 1 });
   });
 });

@@ -9,6 +9,7 @@ import {
   endCall,
   endReasonFor,
   IDLE_END_MS,
+  MAX_REMEMBERED_TILES,
   MAX_SAMPLE_GAP_MS,
   shares,
   startCall,
@@ -22,6 +23,31 @@ const begin = () => startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'St
 const one = (label: string, trackId = 1) => [{ trackId, label }];
 
 describe('call aggregation', () => {
+  it('counts a frame report once however often it is delivered (tile id + frame time)', () => {
+    let c = begin();
+    const frame = { time: T0 + 250, tileId: 't1', name: 'Ada', faces: one('happy') };
+    c = addFrame(c, { time: T0, tileId: 't1', name: 'Ada', faces: one('happy') });
+    c = addFrame(c, frame);
+    const once = c;
+    c = addFrame(c, frame); // the retry queue re-sent it: its first reply was lost
+    c = addFrame(c, { ...frame, time: T0 }); // an older one again
+    expect(c).toBe(once);
+    expect(c.frames).toBe(2);
+    expect(c.participants[0]!.frames).toBe(2);
+    expect(c.participants[0]!.countByLabel.happy).toBe(2);
+    // Another tile at the same time is another frame.
+    c = addFrame(c, { ...frame, tileId: 't2', name: 'Grace' });
+    expect(c.frames).toBe(3);
+  });
+
+  it('remembers a bounded number of tiles for that', () => {
+    let c = begin();
+    for (let i = 0; i < MAX_REMEMBERED_TILES + 10; i++) c = addFrame(c, { time: T0 + i, tileId: `tile-${i}`, name: null, faces: [] });
+    expect(Object.keys(c.lastFrameByTile ?? {})).toHaveLength(MAX_REMEMBERED_TILES);
+    expect(c.lastFrameByTile?.['tile-0']).toBeUndefined();
+    expect(c.lastFrameByTile?.[`tile-${MAX_REMEMBERED_TILES + 9}`]).toBe(T0 + MAX_REMEMBERED_TILES + 9);
+  });
+
   it('starts empty and keys the call by site, call id and start', () => {
     const c = begin();
     expect(c.id).toBe(`meet:abc-defg-hij:${T0}`);
@@ -136,7 +162,7 @@ describe('export', () => {
   it('CSV: a header, one row per participant, quoted and formula-safe cells', () => {
     const lines = callsToCsv([c]).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'call_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise',
+      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000`);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelsManifest } from '../../src/core/models';
-import { EXTENSION_DIR, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForVideos } from './harness';
+import { EXTENSION_DIR, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForVideos } from './harness';
 
 const { defaults } = parseModelsManifest(JSON.parse(readFileSync(join(EXTENSION_DIR, 'models', 'models.json'), 'utf8')));
 
@@ -46,17 +46,14 @@ describe.each(CASES)('$name', ({ file, expected, breakIt }) => {
     const { page, tabId } = await openFixturePage(session, ext, 'youtube');
     await waitForVideos(page, 20_000);
     await ext.send('setOverlay', { tabId, on: true });
-    const statuses = () =>
-      page.evaluate(() =>
-        [...(document.querySelector('emotion-overlay-root')?.shadowRoot?.querySelectorAll<HTMLElement>('.status') ?? [])].map((s) => ({ kind: s.dataset.status ?? '', text: s.textContent ?? '', shown: !s.hidden })),
-      );
+    const statuses = async () => ((await readOverlay(page)) ?? []).map((t) => ({ kind: t.status, text: t.statusText, shown: t.status !== 'faces' }));
     await expect.poll(async () => (await statuses()).some((s) => s.kind === 'error'), { timeout: 30_000 }).toBe(true);
     const [status] = await statuses();
     console.log(`[broken model] overlay: ${status?.text ?? ''}`);
     expect(status?.shown).toBe(true);
     expect(status?.text).toContain(file);
     expect(status?.text).toMatch(expected);
-    expect(await page.evaluate(() => document.querySelector('emotion-overlay-root')?.shadowRoot?.querySelectorAll('.face').length ?? 0)).toBe(0);
+    expect(((await readOverlay(page)) ?? []).flatMap((t) => t.chips)).toEqual([]);
   });
 
   it('shows the same error in the popup', async () => {

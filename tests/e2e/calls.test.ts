@@ -109,7 +109,7 @@ describe('a 20 s fake Meet call', () => {
     const csvDownload = popup.waitForEvent('download');
     await popup.getByTestId('export-csv').click();
     const csv = readFileSync((await (await csvDownload).path())!, 'utf8').trimEnd().split('\n');
-    expect(csv[0]).toMatch(/^call_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,/);
+    expect(csv[0]).toMatch(/^\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,/);
     expect(csv).toHaveLength(5); // header + one row per tile
     expect(csv.slice(1).every((row) => row.startsWith(`${callId},meet,`))).toBe(true);
     expect(csv.slice(1).map((row) => row.split(',')[10]).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'You']);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_CHECKPOINT_MS } from '../../src/core/summary';
 import type { CallHistory } from '../../src/messaging/background';
 import { sharedPath } from '../../tools/lib/paths';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlayRoots, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 /** Stated bound: extension reloaded -> labels on every tile again (measured 3-4 s here). */
 const RESUME_BOUND_MS = 15_000;
@@ -26,13 +26,11 @@ afterAll(async () => session?.close());
 const history = () => ext.send<CallHistory>('listCalls', undefined);
 
 /** Overlay roots in the page: the orphaned script's (tagged before the reload) and the new one's. */
-const overlayRoots = (page: Page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('emotion-overlay-root')].map((r) => ({
-      old: r.dataset.generation === 'before-reload',
-      tilesWithChips: [...(r.shadowRoot?.querySelectorAll('.tile') ?? [])].filter((t) => t.querySelector('.face .chip')).length,
-    })),
-  );
+const overlayRoots = async (page: Page) =>
+  (await readOverlayRoots(page)).map((r) => ({
+    old: r.dataset.generation === 'before-reload',
+    tilesWithChips: r.tiles.filter((t) => t.chips.length > 0).length,
+  }));
 
 describe('extension reloaded mid-call', () => {
   let page: Page;

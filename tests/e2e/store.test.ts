@@ -114,7 +114,7 @@ describe('no network URLs in the shipped code', () => {
   ]);
 
   it('has code to scan', () => {
-    expect(codeFiles().map((f) => relative(EXT, f))).toEqual(expect.arrayContaining(['background.js', 'content-scripts/content.js', 'popup.html', 'offscreen.html']));
+    expect(codeFiles().map((f) => relative(EXT, f))).toEqual(expect.arrayContaining(['background.js', 'content-script.js', 'popup.html', 'offscreen.html']));
   });
 
   it('has no string literal that starts with an http(s) or ws(s) URL, other than namespaces and match patterns', () => {
@@ -139,7 +139,7 @@ describe('no network URLs in the shipped code', () => {
   });
 
   it("the extension's own chunks open no XMLHttpRequest, socket or beacon", () => {
-    const own = ['background.js', 'content-scripts/content.js', ...readdirSync(join(EXT, 'chunks')).filter((f) => f.startsWith('popup-')).map((f) => `chunks/${f}`)];
+    const own = ['background.js', 'content-script.js', ...readdirSync(join(EXT, 'chunks')).filter((f) => f.startsWith('popup-')).map((f) => `chunks/${f}`)];
     for (const file of own) {
       const text = readFileSync(join(EXT, file), 'utf8');
       expect(text, file).not.toMatch(/XMLHttpRequest|\bWebSocket\b|\bEventSource\b|sendBeacon/);

@@ -3,7 +3,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
-import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, migrateCallsV1, noticesItem, readCalls, saveCalls } from '../../src/storage/calls';
+import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, liveCallsItem, liveCheckpointItem, migrateCallsV1, migrateLiveCallsV1, noticesItem, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
 
@@ -98,6 +98,67 @@ describe('calls item', () => {
     expect(await noticesItem.getValue()).toEqual([
       'Storage was nearly full: the 1 oldest call(s) were deleted.',
       'Storage was nearly full: the 1 oldest call(s) were deleted.',
+    ]);
+  });
+});
+
+/** Live calls v1 (unversioned, no meta key), as the background wrote them: CallSummary by tab id. */
+const LIVE_V1_GOLDEN = {
+  '412': {
+    id: 'meet:abc-defg-hij:1700000000000',
+    site: 'meet',
+    callId: 'abc-defg-hij',
+    title: 'Weekly sync',
+    start: 1700000000000,
+    end: 1700000004000,
+    frames: 24,
+    labels: LABELS,
+    participants: [
+      {
+        key: 'name:Ada',
+        name: 'Ada',
+        frames: 24,
+        msByLabel: { angry: 0, happy: 2000, neutral: 2000, sad: 0, surprise: 0 },
+        countByLabel: { angry: 0, happy: 12, neutral: 12, sad: 0, surprise: 0 },
+        lastSeen: 1700000004000,
+      },
+    ],
+    timeline: [{ minute: 0, countByLabel: { angry: 0, happy: 12, neutral: 12, sad: 0, surprise: 0 } }],
+    backend: 'wasm',
+    models: { detector: 'blazeface-f16', classifier: 'ours-emotion-u8' },
+    ended: false,
+    endReason: null,
+  },
+};
+
+describe('live calls items (session:liveCalls, local:liveCalls)', () => {
+  it.each([
+    ['session', liveCallsItem],
+    ['local', liveCheckpointItem],
+  ] as const)('%s: migrates the unversioned v1 shape (golden example) to v2 unchanged', async (area, item) => {
+    await fakeBrowser.storage[area].set({ liveCalls: LIVE_V1_GOLDEN });
+    await item.migrate();
+    expect(await fakeBrowser.storage[area].get('liveCalls$')).toEqual({ liveCalls$: { v: 2 } });
+    const { calls, problems } = await readLiveCalls(item);
+    expect(problems).toEqual([]);
+    expect([...calls.entries()]).toEqual([[412, LIVE_V1_GOLDEN['412']]]);
+  });
+
+  it('v1 values that are not an object migrate to an empty one', () => {
+    for (const bad of [null, 'x', 3, [LIVE_V1_GOLDEN['412']]]) expect(migrateLiveCallsV1(bad)).toEqual({});
+  });
+
+  it('skips and reports null, partial and mis-keyed entries without losing the good ones', async () => {
+    await fakeBrowser.storage.local.set({
+      liveCalls: { '412': LIVE_V1_GOLDEN['412'], '7': null, '8': { id: 'x', site: 'meet', start: 'now' }, 'not-a-tab': LIVE_V1_GOLDEN['412'] },
+      liveCalls$: { v: 2 },
+    });
+    const { calls, problems } = await readLiveCalls(liveCheckpointItem);
+    expect([...calls.keys()]).toEqual([412]);
+    expect(problems).toEqual([
+      'live call in local:liveCalls for tab 7 skipped: not an object',
+      'live call in local:liveCalls for tab 8 skipped: start is not a number',
+      'live call in local:liveCalls for tab not-a-tab skipped: tab id "not-a-tab" is not a tab id',
     ]);
   });
 });

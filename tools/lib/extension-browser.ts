@@ -177,6 +177,8 @@ export interface OverlaySnapshot {
   tileId: string;
   rect: { x: number; y: number; width: number; height: number };
   status: string;
+  /** The status line as shown ('' while faces are labelled). */
+  statusText: string;
   chips: Array<{ label: string; text: string; rect: { x: number; y: number; width: number; height: number } }>;
 }
 
@@ -185,28 +187,82 @@ export async function waitForVideos(page: Page, timeoutMs: number, playing = fal
   await page.waitForFunction((p) => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2 && !(p && v.paused)), playing, { timeout: timeoutMs });
 }
 
-/** What the overlay draws now, read from its shadow root. */
-export function readOverlay(page: import('playwright-core').Page): Promise<OverlaySnapshot[] | null> {
-  return page.evaluate(() => {
-    const host = document.querySelector('emotion-overlay-root');
-    const root = host?.shadowRoot;
-    if (!root) return null;
-    // No named helpers in here: tsx's keepNames would wrap them in a __name() the page lacks.
-    return [...root.querySelectorAll<HTMLElement>('.tile')].map((tile) => {
-      const status = tile.querySelector<HTMLElement>('.status');
-      const r = tile.getBoundingClientRect();
-      return {
-        tileId: tile.dataset.tileId ?? '',
-        rect: { x: r.x, y: r.y, width: r.width, height: r.height },
-        status: status && !status.hidden ? (status.dataset.status ?? '') : 'faces',
-        chips: [...tile.querySelectorAll<HTMLElement>('.face')].map((f) => {
-          const chip = f.querySelector<HTMLElement>('.chip');
-          const fr = f.getBoundingClientRect();
-          return { label: chip?.dataset.label ?? '', text: chip?.textContent ?? '', rect: { x: fr.x, y: fr.y, width: fr.width, height: fr.height } };
-        }),
-      };
-    });
+/**
+ * Reads one overlay root, run with `this` = the closed shadow root; texts are what is drawn (the
+ * ::after content the overlay renders them as). A string, not a function:
+ * tsx's keepNames would wrap named helpers in a __name() the page lacks.
+ */
+const READ_ROOT = `function () {
+  const drawn = (el) => (el ? (getComputedStyle(el, '::after').content.match(/^"(.*)"$/s)?.[1] ?? '').replace(/\\\\(.)/g, '$1') : '');
+  return [...this.querySelectorAll('.tile')].map((tile) => {
+    const status = tile.querySelector('.status');
+    const r = tile.getBoundingClientRect();
+    return {
+      tileId: tile.dataset.tileId ?? '',
+      rect: { x: r.x, y: r.y, width: r.width, height: r.height },
+      status: status && !status.hidden ? (status.dataset.status ?? '') : 'faces',
+      statusText: status && !status.hidden ? drawn(status) : '',
+      chips: [...tile.querySelectorAll('.face')].map((f) => {
+        const chip = f.querySelector('.chip');
+        const fr = f.getBoundingClientRect();
+        return { label: chip?.dataset.label ?? '', text: drawn(chip), rect: { x: fr.x, y: fr.y, width: fr.width, height: fr.height } };
+      }),
+    };
   });
+}`;
+
+export interface OverlayRoot {
+  /** The host element's data-* attributes (tests tag hosts from the page, e.g. before a reload). */
+  dataset: Record<string, string>;
+  tiles: OverlaySnapshot[];
+}
+
+/**
+ * Every overlay root in the page and what each draws now. The roots are closed, so no page script
+ * (page.evaluate included) can read them: DevTools can (DOM.describeNode with pierce), the way a
+ * person inspecting the page would.
+ */
+export async function readOverlayRoots(page: Page): Promise<OverlayRoot[]> {
+  // A session per read, detached after: an attached DOM agent would be sent every attribute the
+  // overlay writes each frame, and slow the page down for the rest of the test.
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    return await readRoots(cdp);
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+async function readRoots(cdp: CDPSession): Promise<OverlayRoot[]> {
+  const { result: count } = await cdp.send('Runtime.evaluate', { expression: "document.querySelectorAll('emotion-overlay-root').length", returnByValue: true });
+  const roots: OverlayRoot[] = [];
+  for (let i = 0; i < (count.value as number); i++) {
+    const { result: host } = await cdp.send('Runtime.evaluate', { expression: `document.querySelectorAll('emotion-overlay-root')[${i}]` });
+    if (!host.objectId) continue;
+    try {
+      const { result: data } = await cdp.send('Runtime.callFunctionOn', { objectId: host.objectId, functionDeclaration: 'function () { return { ...this.dataset }; }', returnByValue: true });
+      const { node } = await cdp.send('DOM.describeNode', { objectId: host.objectId, depth: 1, pierce: true });
+      const shadow = node.shadowRoots?.[0];
+      if (!shadow) continue;
+      const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId });
+      if (!object.objectId) continue;
+      try {
+        const { result, exceptionDetails } = await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: READ_ROOT, returnByValue: true });
+        if (exceptionDetails) throw new Error(`readOverlayRoots: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+        roots.push({ dataset: data.value as Record<string, string>, tiles: result.value as OverlaySnapshot[] });
+      } finally {
+        await cdp.send('Runtime.releaseObject', { objectId: object.objectId });
+      }
+    } finally {
+      await cdp.send('Runtime.releaseObject', { objectId: host.objectId });
+    }
+  }
+  return roots;
+}
+
+/** What the (first) overlay draws now; null when there is no overlay in the page. */
+export async function readOverlay(page: Page): Promise<OverlaySnapshot[] | null> {
+  return (await readOverlayRoots(page))[0]?.tiles ?? null;
 }
 
 export type ExtensionPage = Awaited<ReturnType<typeof extensionPage>>;

@@ -1,0 +1,66 @@
+// Content script (Meet, Zoom web, YouTube): wiring only; the engine is src/content/controller.
+// An unlisted script registered in wxt.config.ts rather than defineContentScript: WXT's content script
+// context announces itself to the page (window.postMessage with the extension id) and stands down on
+// a DOM event any page script can replay, so this script owns its lifecycle (src/content/lifecycle).
+import { OverlayController } from '@/src/content/controller';
+import { claimTab } from '@/src/content/lifecycle';
+import { RetryQueue } from '@/src/core/retry-queue';
+import type { FrameReport } from '@/src/messaging/background';
+import { backgroundMessenger } from '@/src/messaging/background';
+import { contentMessenger } from '@/src/messaging/content';
+import { offscreenMessenger } from '@/src/messaging/offscreen';
+import { adapterFor } from '@/src/sites';
+import { getSettings, watchSettings } from '@/src/storage/settings';
+
+const warn = (what: string) => (err: unknown) => console.warn(`[emotion-overlay] ${what} failed`, err);
+
+export default defineUnlistedScript(() => {
+  const life = claimTab({
+    global: globalThis,
+    runtimeId: () => browser.runtime?.id,
+    setInterval: (fn, ms) => window.setInterval(fn, ms),
+    clearInterval: (id) => window.clearInterval(id as number),
+  });
+  // Frame reports feed the call summary: delivered in order, retried while the worker restarts.
+  const reports = new RetryQueue<FrameReport>((r) => backgroundMessenger.sendMessage('frameAnalyzed', r), {
+    maxItems: 2000,
+    retryMs: 500,
+    setTimer: (fn, ms) => window.setTimeout(fn, ms),
+  });
+  const controller = new OverlayController({
+    win: window,
+    doc: document,
+    adapter: adapterFor(new URL(location.href)),
+    analyze: (req) => offscreenMessenger.sendMessage('analyzeFrame', req),
+    analyzeTabRegion: (req) => offscreenMessenger.sendMessage('analyzeTabRegion', req),
+    requestTabCapture: () => backgroundMessenger.sendMessage('requestTabCapture', undefined),
+    ensureOffscreen: () => backgroundMessenger.sendMessage('ensureOffscreen', undefined),
+    pipelineStatus: () => offscreenMessenger.sendMessage('pipelineStatus', undefined),
+    reportFrame: (r) => reports.push(r),
+    reportOverlay: (r) => void backgroundMessenger.sendMessage('reportOverlay', r).catch(warn('reportOverlay')),
+    orphaned: () => life.stop('orphaned'),
+  });
+  void getSettings().then((s) => controller.updateSettings(s), warn('settings'));
+  const unwatch = watchSettings((s) => controller.updateSettings(s));
+  const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
+    if (data.on) controller.start();
+    else controller.stop();
+    return { on: controller.isOn };
+  });
+  life.signal.addEventListener('abort', () => {
+    // The overlay first: in an orphaned script the extension APIs below may throw.
+    controller.stop();
+    for (const release of [off, unwatch]) {
+      try {
+        release();
+      } catch (err) {
+        warn('releasing a listener')(err);
+      }
+    }
+  });
+  // The overlay stays on across reloads of a tab where the user turned it on.
+  void backgroundMessenger
+    .sendMessage('getOverlay', {})
+    .then((s) => s.on && !life.signal.aborted && controller.start())
+    .catch(warn('getOverlay'));
+});

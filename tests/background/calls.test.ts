@@ -1,0 +1,183 @@
+// Node (WXT's fake browser): the background's call sessions (entrypoints/background/calls) against
+// in-memory storage whose writes take a while to land, as chrome.storage's do.
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
+import type { FrameReport } from '../../src/messaging/background';
+import { readCalls } from '../../src/storage/calls';
+import { DEFAULT_SETTINGS } from '../../src/core/settings';
+
+const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+
+type CallsModule = typeof import('../../entrypoints/background/calls');
+
+/** Stored history as the background writes it (v2 records keyed by id, with the version meta). */
+const storeHistory = (...calls: CallSummary[]) => fakeBrowser.storage.local.set({ calls: Object.fromEntries(calls.map((c) => [c.id, c])), calls$: { v: 2 } });
+
+/** A fresh background (module state and all), as after a worker start, over the current storage. */
+async function startWorker(): Promise<CallsModule> {
+  vi.resetModules();
+  return import('../../entrypoints/background/calls');
+}
+
+function storedCall(callId: string, start: number, ended: boolean): CallSummary {
+  let c = startCall({ site: 'meet', callId, title: callId, time: start, labels: LABELS });
+  c = addFrame(c, { time: start + 100, tileId: 'tile-1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+  return ended ? endCall(c, start + 1000, 'tab-closed') : c;
+}
+
+function frame(callId: string, time: number, tileId = 'tile-1'): FrameReport {
+  return {
+    call: { site: 'meet', callId, title: callId },
+    tileId,
+    name: 'Ada',
+    frameTime: time,
+    faces: [{ trackId: 1, label: 'happy', confidence: 0.9 }],
+    latencyMs: 20,
+    timings: { captureMs: 1, mainThreadMs: 1, transitMs: 1, decodeMs: 1, detectMs: 1, classifyMs: 1, totalMs: 20, source: 'jpeg', detected: true },
+  };
+}
+
+/** chrome.storage writes land after other work has run: every set waits a few dozen microtasks. */
+function slowWrites(turns = 50): void {
+  const set = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+  vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementation(async (items) => {
+    for (let i = 0; i < turns; i++) await Promise.resolve();
+    return set(items);
+  });
+}
+
+const READY = {
+  state: 'ready',
+  backend: 'wasm',
+  detector: 'blazeface-f16',
+  classifier: 'ours-emotion-u8',
+  labels: LABELS,
+  loadMs: 1,
+  memory: { tensors: 0, tensorBytes: 0 },
+};
+
+beforeEach(() => {
+  // Timers never fire on their own (a module's delayed checkpoint cannot leak into the next test);
+  // the clock moves only when a test moves it.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  fakeBrowser.reset();
+  // The ML host answering the background's status question (which models a new call runs on), at
+  // the chrome.runtime.sendMessage callback level @webext-core/messaging uses; no tfjs here.
+  // (The fake browser's lastError is always set; Chrome's is undefined after a successful call.)
+  Object.assign(fakeBrowser.runtime, { lastError: undefined });
+  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(((_message: unknown, reply: (r: unknown) => void) => reply({ res: READY })) as never);
+});
+afterEach(() => {
+  vi.clearAllTimers();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('deleting calls', () => {
+  it('a checkpoint running at the same time does not write a deleted call back', async () => {
+    const now = Date.now();
+    const old = storedCall('old-call-xyz', now - 3_600_000, true);
+    await storeHistory(old);
+    const bg = await startWorker();
+    await bg.onFrame(2, frame('live-call-xyz', now), LABELS); // another tab's call is live
+    slowWrites();
+    await Promise.all([bg.removeCalls([old.id]), bg.onTick()]);
+    const { calls } = await readCalls();
+    expect(calls.map((c) => c.callId)).toEqual(['live-call-xyz']);
+  });
+
+  it('"delete all" while a call is live elsewhere leaves nothing of the deleted calls', async () => {
+    const now = Date.now();
+    const old = storedCall('old-call-xyz', now - 3_600_000, true);
+    await storeHistory(old);
+    const bg = await startWorker();
+    await bg.onFrame(2, frame('live-call-xyz', now), LABELS);
+    slowWrites();
+    await Promise.all([bg.removeCalls('all'), bg.onFrame(2, frame('live-call-xyz', now + 200), LABELS), bg.onTick()]);
+    const { calls } = await readCalls();
+    expect(calls.map((c) => c.id)).not.toContain(old.id);
+  });
+
+  it('a deleted call that a reload interrupted is not resumed or ended back into history', async () => {
+    const now = Date.now();
+    const interrupted = storedCall('cut-call-xyz', now - 10_000, false); // unfinished: resumable
+    await storeHistory(interrupted);
+    const bg = await startWorker();
+    await bg.removeCalls([interrupted.id]);
+    // The same meeting's next frame starts a new call; the deleted one stays deleted.
+    await bg.onFrame(1, frame('cut-call-xyz', now), LABELS);
+    await bg.onTick();
+    const { calls } = await readCalls();
+    expect(calls.map((c) => c.id)).not.toContain(interrupted.id);
+    expect((await bg.liveCalls()).map((c) => c.id)).not.toContain(interrupted.id);
+  });
+
+  it('a deleted call held only in the local live checkpoint does not come back after a restart', async () => {
+    const now = Date.now();
+    const cut = storedCall('cut-call-xyz', now - 10_000, false);
+    await fakeBrowser.storage.local.set({ liveCalls: { '1': cut } });
+    const bg = await startWorker();
+    await bg.removeCalls([cut.id]);
+    await bg.onTick();
+    const again = await startWorker();
+    await again.onTick();
+    expect((await readCalls()).calls.map((c) => c.id)).not.toContain(cut.id);
+  });
+});
+
+describe('restoring live calls', () => {
+  it('a null or corrupt stored live call is skipped and reported; frames, lists and live status keep working', async () => {
+    const now = Date.now();
+    const good = storedCall('good-call-xyz', now - 5_000, false);
+    // As an old version left them: unversioned, one entry null, one half-written.
+    await fakeBrowser.storage.session.set({ liveCalls: { '1': null, '2': good } });
+    await fakeBrowser.storage.local.set({ liveCalls: { '3': { id: 'half', site: 'meet' } } });
+    const bg = await startWorker();
+    await bg.onFrame(4, frame('new-call-xyz', now), LABELS);
+    expect((await bg.liveCalls()).map((c) => c.callId).sort()).toEqual(['good-call-xyz', 'new-call-xyz']);
+    expect((await bg.liveCall(2))?.id).toBe(good.id);
+    expect(await bg.liveProblems()).toEqual([
+      'live call in session:liveCalls for tab 1 skipped: not an object',
+      'live call in local:liveCalls for tab 3 skipped: start is not a number',
+    ]);
+  });
+});
+
+describe('frame reports', () => {
+  it('a report re-sent after the worker restarted mid-answer is counted once', async () => {
+    const now = Date.now();
+    const bg = await startWorker();
+    expect(await bg.onFrame(1, frame('call-xyz', now), LABELS)).toBe(true);
+    expect(await bg.onFrame(1, frame('call-xyz', now + 160), LABELS)).toBe(true);
+    const restarted = await startWorker(); // restores the live call from storage.session
+    expect(await restarted.onFrame(1, frame('call-xyz', now + 160), LABELS)).toBe(false);
+    expect(await restarted.onFrame(1, frame('call-xyz', now + 320), LABELS)).toBe(true);
+    expect((await restarted.liveCall(1))?.frames).toBe(3);
+  });
+});
+
+describe('retention', () => {
+  it('the periodic tick drops calls past the retention period even when no call runs', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const expired = storedCall('old-call-xyz', now - 100 * day, true); // default retention: 90 days
+    const kept = storedCall('recent-call-xyz', now - 10 * day, true);
+    await storeHistory(expired, kept);
+    const bg = await startWorker();
+    await bg.onTick();
+    expect((await readCalls()).calls.map((c) => c.callId)).toEqual(['recent-call-xyz']);
+  });
+
+  it('applies a shortened retention period on a later tick', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    await storeHistory(storedCall('ten-days-xyz', now - 10 * day, true));
+    const bg = await startWorker();
+    await bg.onTick();
+    await fakeBrowser.storage.local.set({ settings: { ...DEFAULT_SETTINGS, retentionDays: 7 }, settings$: { v: 1 } });
+    vi.setSystemTime(now + bg.RETENTION_EVERY_MS);
+    await bg.onTick();
+    expect((await readCalls()).calls).toEqual([]);
+  });
+});
