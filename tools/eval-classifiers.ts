@@ -126,11 +126,10 @@ interface Result {
   medianMsPerFace: number;
 }
 
-async function evaluateOn(c: Classifier, samples: readonly Sample[], times?: number[]): Promise<{ cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] }> {
+async function evaluateOn(c: Classifier, samples: readonly Sample[]): Promise<{ cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] }> {
   const predictions: string[] = [];
   for (const s of samples) {
-    const { probs, ms } = await c.classify(s.image);
-    times?.push(ms);
+    const { probs } = await c.classify(s.image);
     predictions.push(topLabel(probs).label || 'neutral');
   }
   const cm = confusionMatrix(samples.map((s) => s.truth), predictions, LABELS);
@@ -151,6 +150,28 @@ async function evaluateWild(c: Classifier, samples: readonly WildSample[]): Prom
   const rows = [];
   for (const s of samples) rows.push({ source: s.source, truth: s.truth, probs: (await c.classify(s.image)).probs });
   return scoreWithinSources(rows);
+}
+
+/**
+ * Median ms per face with every classifier loaded and run in interleaved rounds (40 faces each, the
+ * first 5 of a round dropped), so a busy or throttled moment of the machine costs them all alike.
+ */
+async function interleavedLatency(makers: ReadonlyArray<() => Promise<Classifier>>, faces: readonly Sample[], rounds = 15): Promise<number[]> {
+  const cs = await Promise.all(makers.map((m) => m()));
+  const times: number[][] = cs.map(() => []);
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const [k, c] of cs.entries()) {
+        for (const [i, s] of faces.slice(0, 40).entries()) {
+          const { ms } = await c.classify(s.image);
+          if (i >= 5) times[k]?.push(ms);
+        }
+      }
+    }
+  } finally {
+    cs.forEach((c) => c.dispose());
+  }
+  return times.map((t) => median(t));
 }
 
 const pct = (v: number) => (v * 100).toFixed(1);
@@ -174,7 +195,7 @@ function printWildTable(results: Result[]): void {
 }
 
 function printTables(results: Result[], ferN: number, split: string): void {
-  console.log(`\n### FER+ ${split} split (${ferN} faces, 5 classes, each 48x48 face classified whole)\n`);
+  console.log(`\n### FER+ ${split} split (${ferN} faces, 5 classes, each 48x48 face classified whole; ms per face: median over interleaved rounds)\n`);
   console.log(`| model | bytes | median ms/face | accuracy % | macro-F1 % | ${LABELS.map((l) => `${l} P/R %`).join(' | ')} |`);
   console.log(`|---|---:|---:|---:|---:|${LABELS.map(() => '---:').join('|')}|`);
   for (const r of results) {
@@ -216,17 +237,24 @@ async function main(): Promise<void> {
     { id: 'paper', make: () => paperClassifier() },
   ];
   const only = values.models?.split(',');
+  const chosen = candidates.filter((c) => !only || only.includes(c.id));
   const results: Result[] = [];
-  for (const { id, make } of candidates.filter((c) => !only || only.includes(c.id))) {
+  for (const { id, make } of chosen) {
     const c = await make();
-    const times: number[] = [];
-    const ferplus = await evaluateOn(c, fer, times);
+    const ferplus = await evaluateOn(c, fer);
     const wildScores = await evaluateWild(c, wild);
     const fx = await evaluateOn(c, fixtures);
-    results.push({ name: c.name, id, bytes: c.bytes, ferplus, wild: wildScores, combined: combinedScore(ferplus.macroF1, wildScores), fixtures: fx, medianMsPerFace: median(times) });
+    results.push({ name: c.name, id, bytes: c.bytes, ferplus, wild: wildScores, combined: combinedScore(ferplus.macroF1, wildScores), fixtures: fx, medianMsPerFace: Number.NaN });
     c.dispose();
     console.error(`[eval] ${c.name}: FER+ macro-F1 ${pct(ferplus.macroF1)}%, oahega ${pct(wildScores.oahega?.macroF1 ?? 0)}%, webcam-colour ${pct(wildScores['webcam-colour']?.macroF1 ?? 0)}%`);
   }
+  const latency = await interleavedLatency(
+    chosen.map((c) => c.make),
+    fer,
+  );
+  results.forEach((r, k) => {
+    r.medianMsPerFace = latency[k] ?? Number.NaN;
+  });
   printTables(results, fer.length, split);
   printWildTable(results);
   const out = join(REPO_ROOT, 'artifacts');

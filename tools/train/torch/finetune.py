@@ -429,7 +429,7 @@ def main():
     before, after = scores(valid), scores(valid, bias)
     result = {
         "trial": best.n, "config": best.cfg, "epochs": best.epoch, "history": best.history, "size": args.size,
-        "valid": before, "calibration": [float(b) for b in bias], "validCalibrated": after,
+        "valid": before, "calibration": [round(float(b), 2) for b in bias], "validCalibrated": after,
         "minutes": (time.time() - t0) / 60, "stopped": stopped, "seed": args.seed, "batch": args.batch, "ferRatio": args.fer_ratio,
         # Reference logits for the first valid faces: the tfjs export must reproduce them.
         "reference": {"size": args.size, "count": 8, "logits": (predict(best.net, data.sets["wild-valid"][0][:8], args.size) + bias).tolist()},
