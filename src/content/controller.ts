@@ -48,6 +48,11 @@ interface TileRecord {
   grabber: FrameGrabber;
 }
 
+/** A message no ML host answered: none exists, or it is still starting (only the background heard it). */
+const NO_HOST = /Receiving end does not exist|Could not establish connection|message port closed|^No response$/;
+/** How long a starting ML host may stay unreachable before the tiles show an error. */
+const HOST_START_MS = 20_000;
+
 /** Faces older than this are no longer drawn (the tile stopped producing results). */
 const STALE_MS = 2500;
 /**
@@ -202,10 +207,19 @@ export class OverlayController {
   }
 
   private async bootPipeline(signal: AbortSignal): Promise<void> {
+    const deadline = this.deps.win.performance.now() + HOST_START_MS;
     try {
       await this.deps.ensureOffscreen();
       while (!signal.aborted) {
-        this.pipeline = await this.deps.pipelineStatus();
+        try {
+          this.pipeline = await this.deps.pipelineStatus();
+        } catch (err) {
+          // A host document that is still starting (just created, e.g. after an extension reload)
+          // has no listener yet: only the background hears the message and leaves it unanswered.
+          if (!NO_HOST.test(err instanceof Error ? err.message : String(err)) || this.deps.win.performance.now() > deadline) throw err;
+          await this.deps.ensureOffscreen();
+          this.pipeline = { state: 'loading' };
+        }
         if (this.pipeline.state !== 'loading') break;
         await new Promise((r) => this.deps.win.setTimeout(r, 250));
       }
@@ -361,7 +375,7 @@ export class OverlayController {
         return;
       }
       // No receiver, or only the background answering (it has no analyze handler): the host is gone.
-      if (/Receiving end does not exist|Could not establish connection|message port closed|^No response$/.test(message)) {
+      if (NO_HOST.test(message)) {
         // The offscreen host went away (closed or crashed): recreate it and wait for its models.
         this.pipeline = { state: 'loading' };
         if (this.abort) void this.bootPipeline(this.abort.signal);
