@@ -67,27 +67,6 @@ describe('validateSettings', () => {
   });
 });
 
-describe('calibrateBiases', () => {
-  it('shifts logits so an under-predicted class reaches the recall floor, improving macro-F1', async () => {
-    const { calibrateBiases, scoreWithBias } = await import('../../src/core/training');
-    // Two classes; class 1's logits are systematically 0.5 too low.
-    const logits: number[] = [];
-    const truth: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const t = i % 2;
-      const margin = ((i * 37) % 100) / 100; // 0..1
-      logits.push(t === 0 ? margin : 0, t === 1 ? margin - 0.5 : 0);
-      truth.push(t);
-    }
-    const before = scoreWithBias(logits, truth, [0, 0]);
-    expect(before.recalls[1]).toBeLessThan(0.6);
-    const bias = calibrateBiases(logits, truth, 2, 0.6);
-    const after = scoreWithBias(logits, truth, bias);
-    expect(after.recalls.every((r) => r >= 0.6)).toBe(true);
-    expect(after.macroF1).toBeGreaterThan(before.macroF1);
-  });
-});
-
 describe('RetryQueue + call summary: a reply lost after the frame was counted', () => {
   it('the retried report is not counted again', async () => {
     let summary = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: 0, labels: ['happy', 'sad'] });
