@@ -156,20 +156,15 @@ async function evaluateWild(c: Classifier, samples: readonly WildSample[]): Prom
  * Median ms per face with every classifier loaded and run in interleaved rounds (40 faces each, the
  * first 5 of a round dropped), so a busy or throttled moment of the machine costs them all alike.
  */
-async function interleavedLatency(makers: ReadonlyArray<() => Promise<Classifier>>, faces: readonly Sample[], rounds = 15): Promise<number[]> {
-  const cs = await Promise.all(makers.map((m) => m()));
+async function interleavedLatency(cs: readonly Classifier[], faces: readonly Sample[], rounds = 15): Promise<number[]> {
   const times: number[][] = cs.map(() => []);
-  try {
-    for (let r = 0; r < rounds; r++) {
-      for (const [k, c] of cs.entries()) {
-        for (const [i, s] of faces.slice(0, 40).entries()) {
-          const { ms } = await c.classify(s.image);
-          if (i >= 5) times[k]?.push(ms);
-        }
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, c] of cs.entries()) {
+      for (const [i, s] of faces.slice(0, 40).entries()) {
+        const { ms } = await c.classify(s.image);
+        if (i >= 5) times[k]?.push(ms);
       }
     }
-  } finally {
-    cs.forEach((c) => c.dispose());
   }
   return times.map((t) => median(t));
 }
@@ -238,23 +233,24 @@ async function main(): Promise<void> {
   ];
   const only = values.models?.split(',');
   const chosen = candidates.filter((c) => !only || only.includes(c.id));
+  // Every classifier loaded once: scored one after another, then timed in interleaved rounds.
+  const classifiers = await Promise.all(chosen.map((c) => c.make()));
   const results: Result[] = [];
-  for (const { id, make } of chosen) {
-    const c = await make();
-    const ferplus = await evaluateOn(c, fer);
-    const wildScores = await evaluateWild(c, wild);
-    const fx = await evaluateOn(c, fixtures);
-    results.push({ name: c.name, id, bytes: c.bytes, ferplus, wild: wildScores, combined: combinedScore(ferplus.macroF1, wildScores), fixtures: fx, medianMsPerFace: Number.NaN });
-    c.dispose();
-    console.error(`[eval] ${c.name}: FER+ macro-F1 ${pct(ferplus.macroF1)}%, oahega ${pct(wildScores.oahega?.macroF1 ?? 0)}%, webcam-colour ${pct(wildScores['webcam-colour']?.macroF1 ?? 0)}%`);
+  try {
+    for (const [k, c] of classifiers.entries()) {
+      const ferplus = await evaluateOn(c, fer);
+      const wildScores = await evaluateWild(c, wild);
+      const fx = await evaluateOn(c, fixtures);
+      results.push({ name: c.name, id: chosen[k]!.id, bytes: c.bytes, ferplus, wild: wildScores, combined: combinedScore(ferplus.macroF1, wildScores), fixtures: fx, medianMsPerFace: Number.NaN });
+      console.error(`[eval] ${c.name}: FER+ macro-F1 ${pct(ferplus.macroF1)}%, oahega ${pct(wildScores.oahega?.macroF1 ?? 0)}%, webcam-colour ${pct(wildScores['webcam-colour']?.macroF1 ?? 0)}%`);
+    }
+    const latency = await interleavedLatency(classifiers, fer);
+    results.forEach((r, k) => {
+      r.medianMsPerFace = latency[k] ?? Number.NaN;
+    });
+  } finally {
+    classifiers.forEach((c) => c.dispose());
   }
-  const latency = await interleavedLatency(
-    chosen.map((c) => c.make),
-    fer,
-  );
-  results.forEach((r, k) => {
-    r.medianMsPerFace = latency[k] ?? Number.NaN;
-  });
   printTables(results, fer.length, split);
   printWildTable(results);
   const out = join(REPO_ROOT, 'artifacts');
