@@ -12,9 +12,9 @@ import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
 import { benchPeers, decodeFixtureFrames, markdownTables } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
-import { extensionPage, launchExtension, openFixturePage, readOverlay, retainedHeap, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
+import { FAKE_CAMERA_ARGS, extensionPage, launchExtension, openFixturePage, readOverlay, retainedHeap, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { readManifest } from './lib/node-models';
-import { REPO_ROOT, sharedPath } from './lib/paths';
+import { REPO_ROOT } from './lib/paths';
 
 interface MemorySample {
   t: number;
@@ -37,7 +37,7 @@ function labelAges(samples: readonly TimingSample[]): number[] {
 }
 
 export async function benchExtension(opts: { seconds: number; memoryMinutes: number; oneFaceSeconds: number; gpu: boolean }) {
-  const args = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`];
+  const args = [...FAKE_CAMERA_ARGS];
   if (opts.gpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--ignore-gpu-blocklist');
   const session = await launchExtension({ args });
   try {

@@ -4,8 +4,7 @@
 // Prints median / p90 ms per way of copying; the content script uses the cheapest (capture.ts).
 import { median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
-import { FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos } from './lib/extension-browser';
-import { sharedPath } from './lib/paths';
+import { FAKE_CAMERA_ARGS, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos } from './lib/extension-browser';
 
 const WAYS = [
   'drawImage 480 px, smoothing on',
@@ -41,7 +40,7 @@ const SAMPLE_IN_PAGE = `(async ([ways, rounds]) => {
 
 export async function benchDraw(rounds: number): Promise<Record<string, number[]>> {
   const session = await launchExtension({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [...FAKE_CAMERA_ARGS],
   });
   try {
     await serveFixtures(session);

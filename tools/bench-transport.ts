@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import type { FrameTimings } from '../src/messaging/background';
 import { median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
-import { extensionPage, launchExtension, openFixturePage, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
-import { REPO_ROOT, sharedPath } from './lib/paths';
+import { FAKE_CAMERA_ARGS, extensionPage, launchExtension, openFixturePage, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
+import { REPO_ROOT } from './lib/paths';
 
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 20);
 const ENCODINGS = ['jpeg', 'raw'] as const;
 
 async function run(encoding: (typeof ENCODINGS)[number]): Promise<FrameTimings[]> {
   const session = await launchExtension({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [...FAKE_CAMERA_ARGS],
   });
   try {
     await serveFixtures(session);

@@ -6,8 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
-import { REPO_ROOT, sharedPath } from './lib/paths';
+import { FAKE_CAMERA_ARGS, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
+import { REPO_ROOT } from './lib/paths';
 
 const OUT_DIR = join(REPO_ROOT, 'store', 'screenshots');
 /** The store's screenshot size. */
@@ -75,7 +75,7 @@ async function openPopup(session: ExtensionSession, query = ''): Promise<Page> {
 async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const session = await launchExtension({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [...FAKE_CAMERA_ARGS],
   });
   try {
     const { blocked } = await serveFixtures(session);

@@ -6,8 +6,8 @@ import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
 import { dominant, durationMs, shares } from '../../src/core/summary';
-import { REPO_ROOT, sharedPath } from '../../tools/lib/paths';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { REPO_ROOT } from '../../tools/lib/paths';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 const CALL_SECONDS = 20;
@@ -21,7 +21,7 @@ let cdp: CDPSession;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   session = await launchExtension({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [...FAKE_CAMERA_ARGS],
   });
   await serveFixtures(session);
   ext = await extensionPage(session);

@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, sharedPath } from '../../tools/lib/paths';
-import { extensionPage, type ExtensionSession, FIXTURE_PAGES, inside, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { REPO_ROOT } from '../../tools/lib/paths';
+import { FAKE_CAMERA_ARGS, extensionPage, type ExtensionSession, FIXTURE_PAGES, inside, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 /** A chip must appear over every face within this long after the overlay is turned on. */
@@ -18,8 +18,7 @@ let ext: Awaited<ReturnType<typeof extensionPage>>;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   session = await launchExtension({
-    args: [
-'--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [...FAKE_CAMERA_ARGS],
   });
   ({ blocked } = await serveFixtures(session));
   ext = await extensionPage(session);

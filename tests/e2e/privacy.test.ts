@@ -4,8 +4,7 @@
 // connect-src 'self', which this test checks is enforced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
-import { sharedPath } from '../../tools/lib/paths';
-import { extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { FAKE_CAMERA_ARGS, extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -13,11 +12,7 @@ let blocked: string[];
 
 beforeAll(async () => {
   session = await launchExtension({
-    args: [
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`,
-    ],
+    args: [...FAKE_CAMERA_ARGS],
   });
   ({ blocked } = await serveFixtures(session));
   ext = await extensionPage(session);

@@ -5,8 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_CHECKPOINT_MS } from '../../src/core/summary';
 import type { CallHistory } from '../../src/messaging/background';
-import { sharedPath } from '../../tools/lib/paths';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlayRoots, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlayRoots, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 /** Stated bound: extension reloaded -> labels on every tile again (measured 3-4 s here). */
 const RESUME_BOUND_MS = 15_000;
@@ -16,7 +15,7 @@ let ext: ExtensionPage;
 
 beforeAll(async () => {
   session = await launchExtension({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [...FAKE_CAMERA_ARGS],
   });
   await serveFixtures(session);
   ext = await extensionPage(session);

@@ -2,8 +2,7 @@
 // the overlay draws (labels, names, boxes) and must not be able to make it stand down.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sharedPath } from '../../tools/lib/paths';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
@@ -12,7 +11,7 @@ let ext: ExtensionPage;
 
 beforeAll(async () => {
   session = await launchExtension({
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`],
+    args: [...FAKE_CAMERA_ARGS],
   });
   await serveFixtures(session);
   // The page's own script, installed before anything else runs: records every window message.

@@ -182,6 +182,13 @@ export interface OverlaySnapshot {
   chips: Array<{ label: string; text: string; rect: { x: number; y: number; width: number; height: number } }>;
 }
 
+/** Chromium flags for a fake camera playing the d18 talking-head clip (getUserMedia answered without a prompt). */
+export const FAKE_CAMERA_ARGS: readonly string[] = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-video-capture=${sharedPath('fixtures', 'video', 'talking-d18.mjpeg')}`,
+];
+
 /** Wait until every video in the page has a frame to show (and, with `playing`, is not paused). */
 export async function waitForVideos(page: Page, timeoutMs: number, playing = false): Promise<void> {
   await page.waitForFunction((p) => [...document.querySelectorAll('video')].every((v) => v.readyState >= 2 && !(p && v.paused)), playing, { timeout: timeoutMs });
