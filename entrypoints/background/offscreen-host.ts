@@ -3,7 +3,7 @@
 const OFFSCREEN_PATH = '/offscreen.html';
 let creating: Promise<void> | null = null;
 
-async function hasOffscreen(): Promise<boolean> {
+export async function hasOffscreen(): Promise<boolean> {
   const url = browser.runtime.getURL(OFFSCREEN_PATH);
   const contexts = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT], documentUrls: [url] });
   return contexts.length > 0;

@@ -7,7 +7,7 @@ import { type FrameAnalysis, type FramePayload, OFFSCREEN_SENDERS, offscreenMess
 import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
 import { tensorMemory } from '@/src/ml/backend';
-import { cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
+import { capturingTabs, cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
 
 /** offscreenMessenger.onMessage, refusing senders OFFSCREEN_SENDERS does not allow for the type. */
 const onMessage: typeof offscreenMessenger.onMessage = (type, onReceived) =>
@@ -103,3 +103,4 @@ onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> =
 
 onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));
 onMessage('stopTabCapture', ({ data }) => stopTabCapture(data.tabId));
+onMessage('capturingTabs', () => capturingTabs());

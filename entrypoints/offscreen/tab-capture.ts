@@ -1,4 +1,6 @@
 // Offscreen document: tab-capture streams (one per tab) and cropping a tile's rectangle out of them.
+// This document is the one owner of capture state: the background's worker may restart at any time
+// and asks here (capturingTabs) instead of remembering.
 import { contentRect, fitWithin } from '@/src/core/geometry';
 
 const MAX_SIDE = 480;
@@ -15,6 +17,12 @@ export async function startTabCapture(tabId: number, streamId: string): Promise<
   video.srcObject = stream;
   await video.play();
   streams.set(tabId, { video, stream });
+  // The tab closed or Chrome ended the capture: forget it, so that a later start captures afresh.
+  for (const track of stream.getVideoTracks()) {
+    track.addEventListener('ended', () => {
+      if (streams.get(tabId)?.stream === stream) stopTabCapture(tabId);
+    });
+  }
   return { width: video.videoWidth, height: video.videoHeight };
 }
 
@@ -24,6 +32,11 @@ export function stopTabCapture(tabId: number): void {
   for (const track of s.stream.getTracks()) track.stop();
   s.video.srcObject = null;
   streams.delete(tabId);
+}
+
+/** Tabs whose capture is running (live video track). */
+export function capturingTabs(): number[] {
+  return [...streams.entries()].filter(([, s]) => s.stream.getVideoTracks().some((t) => t.readyState === 'live')).map(([id]) => id);
 }
 
 /** The tile's rectangle from the latest captured tab frame, downscaled like content-side frames. */

@@ -56,6 +56,8 @@ export interface OffscreenProtocol {
   /** Background: start reading a tab from a tabCapture stream id (getUserMedia here). */
   startTabCapture(req: { tabId: number; streamId: string }): { width: number; height: number };
   stopTabCapture(req: { tabId: number }): void;
+  /** Background: the tabs being captured (this document owns that state; the worker may have restarted). */
+  capturingTabs(): number[];
   pipelineStatus(): PipelineState;
 }
 
@@ -65,6 +67,7 @@ export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: Sende
   analyzeTabRegion: 'content-script',
   startTabCapture: 'extension-page',
   stopTabCapture: 'extension-page',
+  capturingTabs: 'extension-page',
   pipelineStatus: 'any',
 };
 

@@ -2,12 +2,12 @@
 // call is listed after the tab closes, exports are right, and the popup renders it.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
 import { dominant, durationMs, shares } from '../../src/core/summary';
 import { REPO_ROOT } from '../../tools/lib/paths';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, stopServiceWorker, waitForChipsOn, waitForVideos } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 const CALL_SECONDS = 20;
@@ -16,7 +16,6 @@ const DURATION_TOLERANCE_S = 4;
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
-let cdp: CDPSession;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -25,7 +24,6 @@ beforeAll(async () => {
   });
   await serveFixtures(session);
   ext = await extensionPage(session);
-  cdp = await session.context.newCDPSession(ext.page);
 });
 afterAll(async () => session?.close());
 
@@ -51,17 +49,10 @@ describe('a 20 s fake Meet call', () => {
   });
 
   it('loses nothing when the service worker is stopped mid-call', async () => {
-    // Watch the worker's running status through CDP: it must really stop and then start again.
-    const statuses: string[] = [];
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-      for (const v of versions) if (v.scriptURL.includes(session.extensionId)) statuses.push(v.runningStatus);
-    });
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
+    // The worker must really stop and then start again.
+    const statuses = await stopServiceWorker(session, ext.page);
     await page.waitForTimeout((CALL_SECONDS / 2) * 1000);
-    const stoppedAt = statuses.indexOf('stopped');
-    expect(stoppedAt).toBeGreaterThanOrEqual(0);
-    expect(statuses.slice(stoppedAt)).toContain('running'); // woken again by the next frame report
+    expect(statuses.slice(statuses.indexOf('stopped'))).toContain('running'); // woken again by the next frame report
     const calls = (await history()).calls;
     // Same call (not a new one), still live, and it kept growing through the restart.
     expect(calls.map((c) => c.id)).toEqual([callId]);

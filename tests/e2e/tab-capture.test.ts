@@ -11,6 +11,7 @@ import {
   openFixturePage,
   readOverlay,
   serveFixtures,
+  stopServiceWorker,
   unpackedExtensionId,
   waitForChipsOn,
 } from './harness';
@@ -40,5 +41,24 @@ describe('Zoom-like page whose canvas is tainted by a cross-origin video', () =>
     expect(Math.abs(chip.rect.width - chip.rect.height) / chip.rect.width).toBeLessThan(0.15);
     await ext.send('setOverlay', { tabId, on: false });
     await expect.poll(() => readOverlay(page), { timeout: 2000 }).toBeNull();
+    await page.close();
+  });
+
+  it('stops the capture when the overlay goes off after a service-worker restart', async () => {
+    const { page, tabId } = await openFixturePage(session, ext, 'zoom', '?tainted=1');
+    await page.waitForTimeout(1500);
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitForChipsOn(page, 1, 15_000);
+    const captured = () =>
+      ext.page.evaluate(async (id) => (await chrome.tabCapture.getCapturedTabs()).filter((t) => t.tabId === id && t.status === 'active').length, tabId);
+    expect(await captured()).toBe(1);
+    await stopServiceWorker(session, ext.page);
+    await ext.send('setOverlay', { tabId, on: false });
+    await expect.poll(captured, { timeout: 5000 }).toBe(0);
+    // Turned on again, the tab is captured afresh and labelled.
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitForChipsOn(page, 1, 15_000);
+    expect(await captured()).toBe(1);
+    await page.close();
   });
 });

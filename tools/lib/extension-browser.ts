@@ -59,6 +59,23 @@ export async function retainedHeap(cdp: CDPSession): Promise<number> {
   return (await cdp.send('Runtime.getHeapUsage')).usedSize;
 }
 
+/**
+ * Stop the extension's service worker, as Chrome does when it idles, and wait until it has stopped.
+ * Returns its running statuses as CDP reports them, 'stopped' among them: a live list that keeps
+ * growing, so a caller can see it start again when the next event wakes it. `page` hosts the CDP session.
+ */
+export async function stopServiceWorker(session: ExtensionSession, page: Page): Promise<string[]> {
+  const cdp = await session.context.newCDPSession(page);
+  const statuses: string[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.scriptURL.includes(session.extensionId)) statuses.push(v.runningStatus);
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await waitUntil(async () => statuses.includes('stopped'), 10_000, 'the service worker to stop');
+  return statuses;
+}
+
 /** Chrome's id for an unpacked extension: sha256 of its absolute path, first 32 hex digits as a-p. */
 export function unpackedExtensionId(dir: string): string {
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
