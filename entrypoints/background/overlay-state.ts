@@ -1,14 +1,13 @@
-// Background service worker: which tabs have the overlay on (storage.local: it survives worker
-// restarts and extension reloads; cleared at browser start, when tab ids change), live per-tab
+// Background service worker: which tabs have the overlay on (src/storage/tabs), live per-tab
 // stats, and the action badge.
 import type { FrameReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
-
-const tabsOn = storage.defineItem<Record<string, boolean>>('local:overlayTabs', { fallback: {} });
+import { clearOverlayTabs, readOverlayTabs, writeOverlayTab } from '@/src/storage/tabs';
+import { stopTabCapture } from './tab-capture';
 
 /** Tab ids are per browser session: forget them all when the browser starts. */
 export function forgetAllTabs(): Promise<void> {
-  return tabsOn.setValue({});
+  return clearOverlayTabs();
 }
 const stats = new Map<number, Omit<TabStats, 'on'>>();
 /** The latest frames' timings per tab (bounded: a long call never grows it). */
@@ -28,7 +27,7 @@ function statsFor(tabId: number): Omit<TabStats, 'on'> {
 }
 
 export async function isOverlayOn(tabId: number): Promise<boolean> {
-  return (await tabsOn.getValue())[String(tabId)] ?? false;
+  return (await readOverlayTabs()).tabs.has(tabId);
 }
 
 export async function tabStats(tabId: number): Promise<TabStats> {
@@ -36,10 +35,7 @@ export async function tabStats(tabId: number): Promise<TabStats> {
 }
 
 export async function setOverlay(tabId: number, on: boolean): Promise<boolean> {
-  const all = await tabsOn.getValue();
-  if (on) all[String(tabId)] = true;
-  else delete all[String(tabId)];
-  await tabsOn.setValue(all);
+  await writeOverlayTab(tabId, on);
   await showBadge(tabId, { on, faces: 0, tiles: 0 });
   try {
     await contentMessenger.sendMessage('setOverlay', { on }, tabId);
@@ -48,6 +44,12 @@ export async function setOverlay(tabId: number, on: boolean): Promise<boolean> {
     console.warn('[background] setOverlay: tab has no content script', tabId, err);
   }
   return on;
+}
+
+/** The toggles (popup, shortcut): turning off also stops the tab's capture. */
+export async function toggleOverlay(tabId: number, on: boolean): Promise<boolean> {
+  if (!on) await stopTabCapture(tabId);
+  return setOverlay(tabId, on);
 }
 
 export function recordFrame(tabId: number, report: FrameReport): void {
@@ -77,11 +79,7 @@ export async function forgetTab(tabId: number): Promise<void> {
   stats.delete(tabId);
   timings.delete(tabId);
   arrivals.delete(tabId);
-  const all = await tabsOn.getValue();
-  if (String(tabId) in all) {
-    delete all[String(tabId)];
-    await tabsOn.setValue(all);
-  }
+  await writeOverlayTab(tabId, false);
 }
 
 export async function showBadge(tabId: number, report: OverlayReport): Promise<void> {

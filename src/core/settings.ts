@@ -54,3 +54,28 @@ export function validateSettings(raw: unknown): Settings {
     frameEncoding: r.frameEncoding === 'raw' ? 'raw' : 'jpeg',
   };
 }
+
+/**
+ * What validateSettings had to replace in a stored value (for the popup): a value that is not
+ * settings at all, or a known key whose value has the wrong type or is not one of its choices.
+ * Missing keys (an older version's settings) and numbers out of range (clamped) are not problems.
+ */
+export function settingsProblems(raw: unknown): string[] {
+  if (raw === null || raw === undefined) return [];
+  if (typeof raw !== 'object' || Array.isArray(raw)) return [`settings skipped: ${JSON.stringify(raw)} is not an object; using the defaults`];
+  const r = raw as Record<string, unknown>;
+  const valid = validateSettings(r) as unknown as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>) {
+    if (!(key in r)) continue;
+    const v = r[key];
+    const ok =
+      typeof DEFAULT_SETTINGS[key] === 'number'
+        ? typeof v === 'number' && Number.isFinite(v)
+        : Array.isArray(DEFAULT_SETTINGS[key])
+          ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+          : v === valid[key];
+    if (!ok) problems.push(`setting ${key} skipped: ${JSON.stringify(v)} is not valid; using ${JSON.stringify(valid[key])}`);
+  }
+  return problems;
+}

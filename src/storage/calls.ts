@@ -1,8 +1,9 @@
-// Any extension context (written by the background only): stored call summaries, live calls,
-// notices and the first-run flag. Versioned; every record is validated on read.
+// Any extension context (written by the background only): stored call summaries and live calls.
+// Versioned; every record is validated on read.
 import { storage } from 'wxt/utils/storage';
 import { applyRetention, pruneOldest } from '../core/retention';
 import { type CallSummary, summaryProblem } from '../core/summary';
+import { addNotice } from './notices';
 
 /** chrome.storage.local holds 10 MB without unlimitedStorage; calls may use this much of it. */
 export const CALLS_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -66,8 +67,6 @@ export async function readLiveCalls(item: typeof liveCallsItem): Promise<{ calls
   }
   return { calls, problems };
 }
-export const noticesItem = storage.defineItem<string[]>('local:notices', { fallback: [] });
-export const firstRunItem = storage.defineItem<boolean>('local:firstRunAcknowledged', { fallback: false });
 
 export async function readCalls(): Promise<{ calls: CallSummary[]; problems: string[] }> {
   const raw = await callsItem.getValue();
@@ -80,11 +79,6 @@ export async function readCalls(): Promise<{ calls: CallSummary[]; problems: str
   }
   calls.sort((a, b) => b.start - a.start);
   return { calls, problems };
-}
-
-async function addNotice(text: string): Promise<void> {
-  const list = await noticesItem.getValue();
-  await noticesItem.setValue([...list.slice(-9), text]);
 }
 
 /** Insert or replace calls, then apply retention and the storage budget (telling the user what went). */

@@ -1,6 +1,6 @@
 // Any extension context: the settings storage item (versioned; validated on every read).
 import { storage } from 'wxt/utils/storage';
-import { DEFAULT_SETTINGS, type Settings, validateSettings } from '../core/settings';
+import { DEFAULT_SETTINGS, type Settings, settingsProblems, validateSettings } from '../core/settings';
 
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
@@ -9,6 +9,11 @@ export const settingsItem = storage.defineItem<Settings>('local:settings', {
 
 export async function getSettings(): Promise<Settings> {
   return validateSettings(await settingsItem.getValue());
+}
+
+/** What the stored settings had that could not be used (replaced by defaults on read). */
+export async function readSettingsProblems(): Promise<string[]> {
+  return settingsProblems(await settingsItem.getValue());
 }
 
 export async function updateSettings(patch: Partial<Settings>): Promise<Settings> {

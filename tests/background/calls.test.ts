@@ -2,7 +2,7 @@
 // in-memory storage whose writes take a while to land, as chrome.storage's do.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
+import { addFrame, type CallSummary, endCall, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '../../src/core/summary';
 import type { FrameReport } from '../../src/messaging/background';
 import { readCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
@@ -179,5 +179,97 @@ describe('retention', () => {
     vi.setSystemTime(now + bg.RETENTION_EVERY_MS);
     await bg.onTick();
     expect((await readCalls()).calls).toEqual([]);
+  });
+});
+
+describe('the call state machine', () => {
+  /** Frames of one call every 200 ms from `from` on; the clock follows them. */
+  async function frames(bg: CallsModule, tabId: number, callId: string, from: number, n: number): Promise<number> {
+    let t = from;
+    for (let i = 0; i < n; i++, t += 200) {
+      vi.setSystemTime(t);
+      await bg.onFrame(tabId, frame(callId, t), LABELS);
+    }
+    return t;
+  }
+
+  it('resume: after a worker restart the next frame goes on with the same live call', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    const t = await frames(bg, 1, 'call-xyz', t0, 5);
+    const id = (await bg.liveCall(1))!.id;
+    const restarted = await startWorker(); // storage.session kept: the worker only
+    await frames(restarted, 1, 'call-xyz', t, 5);
+    expect(await restarted.liveCalls()).toMatchObject([{ id, frames: 10, ended: false }]);
+  });
+
+  it('idle end: a call without frames for the idle time is ended by the tick, as idle', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    const t = await frames(bg, 1, 'call-xyz', t0, 3);
+    vi.setSystemTime(t + IDLE_END_MS / 2);
+    await bg.onTick();
+    expect(await bg.liveCall(1)).not.toBeNull();
+    vi.setSystemTime(t + IDLE_END_MS + 1000);
+    await bg.onTick();
+    expect(await bg.liveCall(1)).toBeNull();
+    expect((await readCalls()).calls).toMatchObject([{ callId: 'call-xyz', frames: 3, ended: true, endReason: 'idle' }]);
+  });
+
+  it('idle end: a frame after the idle time starts a new call and ends the old one', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    const t = await frames(bg, 1, 'call-xyz', t0, 3);
+    await frames(bg, 1, 'call-xyz', t + IDLE_END_MS + 1000, 2);
+    const old = (await readCalls()).calls.find((c) => c.ended);
+    expect(old).toMatchObject({ frames: 3, endReason: 'idle' });
+    expect(await bg.liveCall(1)).toMatchObject({ frames: 2, ended: false });
+    expect((await bg.liveCall(1))!.id).not.toBe(old!.id);
+  });
+
+  it('crash: storage.session is gone but the local checkpoint is resumed by the same meeting within the idle time', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    let t = await frames(bg, 1, 'call-xyz', t0, 10);
+    vi.advanceTimersByTime(LIVE_CHECKPOINT_MS); // the delayed local checkpoint lands
+    await vi.waitFor(async () => expect(Object.keys((await fakeBrowser.storage.local.get('liveCalls')).liveCalls ?? {})).toEqual(['1']));
+    const id = (await bg.liveCall(1))!.id;
+    await fakeBrowser.storage.session.clear(); // a browser crash or an extension reload
+    const after = await startWorker();
+    expect(await after.liveCalls()).toEqual([]);
+    // The reloaded tab has another id; the meeting is the same.
+    t = await frames(after, 7, 'call-xyz', t + 5000, 3);
+    expect(await after.liveCall(7)).toMatchObject({ id, ended: false, frames: 13 });
+  });
+
+  it('crash: an interrupted call that nobody resumes is ended as interrupted, not lost', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    const t = await frames(bg, 1, 'call-xyz', t0, 10);
+    vi.advanceTimersByTime(LIVE_CHECKPOINT_MS);
+    await vi.waitFor(async () => expect(Object.keys((await fakeBrowser.storage.local.get('liveCalls')).liveCalls ?? {})).toEqual(['1']));
+    await fakeBrowser.storage.session.clear();
+    const after = await startWorker();
+    await after.onTick();
+    expect((await readCalls()).calls).toMatchObject([{ frames: 10, ended: false }]); // still resumable
+    vi.setSystemTime(t + IDLE_END_MS + 1000);
+    await after.onTick();
+    expect((await readCalls()).calls).toMatchObject([{ callId: 'call-xyz', frames: 10, ended: true, endReason: 'interrupted' }]);
+  });
+
+  it('delete: a deleted live call is gone from history and live state, and its next frame starts afresh', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    const t = await frames(bg, 1, 'call-xyz', t0, 30); // past CHECKPOINT_MS: in history too
+    const id = (await bg.liveCall(1))!.id;
+    expect((await readCalls()).calls.map((c) => c.id)).toEqual([id]);
+    await bg.removeCalls([id]);
+    expect(await bg.liveCall(1)).toBeNull();
+    expect((await readCalls()).calls).toEqual([]);
+    const restarted = await startWorker();
+    expect(await restarted.liveCalls()).toEqual([]);
+    await frames(restarted, 1, 'call-xyz', t + 200, 1);
+    expect(await restarted.liveCall(1)).toMatchObject({ frames: 1 });
+    expect((await restarted.liveCall(1))!.id).not.toBe(id);
   });
 });

@@ -3,9 +3,12 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
-import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, liveCallsItem, liveCheckpointItem, migrateCallsV1, migrateLiveCallsV1, noticesItem, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
+import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, liveCallsItem, liveCheckpointItem, migrateCallsV1, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
+import { acknowledgeFirstRun, firstRunItem, noticesItem, readFirstRun, readNotices } from '../../src/storage/notices';
+import { overlayTabsItem, readOverlayTabs, writeOverlayTab } from '../../src/storage/tabs';
+import { storageProblems } from '../../src/storage/problems';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
@@ -172,5 +175,71 @@ describe('settings item', () => {
     expect(s.chipStyle).toBe('emoji');
     expect('bogus' in s).toBe(false);
     expect((await updateSettings({ fps: 99 })).fps).toBe(15);
+  });
+});
+
+describe('settings item: golden old shapes', () => {
+  it('reads the first release\'s settings (no frameEncoding, no visibleLabels) with defaults for what is missing, no problem', async () => {
+    const FIRST_RELEASE = { fps: 4, minFaceSize: 24, smoothingWindow: 4, chipStyle: 'emoji', showBoxes: false, retentionDays: 30 };
+    await fakeBrowser.storage.local.set({ settings: FIRST_RELEASE });
+    await settingsItem.migrate();
+    expect(await getSettings()).toEqual({ ...DEFAULT_SETTINGS, ...FIRST_RELEASE });
+    expect(await storageProblems()).toEqual([]);
+  });
+
+  it('reports what it had to replace and keeps the rest', async () => {
+    await fakeBrowser.storage.local.set({ settings: { fps: 'fast', chipStyle: 'huge', showBoxes: 1, visibleLabels: ['happy', 3], retentionDays: 7 }, settings$: { v: 1 } });
+    expect((await getSettings()).retentionDays).toBe(7);
+    expect(await storageProblems()).toEqual([
+      'setting fps skipped: "fast" is not valid; using 6',
+      'setting chipStyle skipped: "huge" is not valid; using "text"',
+      'setting showBoxes skipped: 1 is not valid; using true',
+      'setting visibleLabels skipped: ["happy",3] is not valid; using ["happy"]',
+    ]);
+    await fakeBrowser.storage.local.set({ settings: 'garbage' });
+    expect(await getSettings()).toEqual(DEFAULT_SETTINGS);
+    expect(await storageProblems()).toEqual(['settings skipped: "garbage" is not an object; using the defaults']);
+  });
+});
+
+describe('overlay tabs item', () => {
+  it('migrates the unversioned v1 shape (golden example) and reads it', async () => {
+    await fakeBrowser.storage.local.set({ overlayTabs: { '12': true, '40': true } });
+    await overlayTabsItem.migrate();
+    expect(await fakeBrowser.storage.local.get('overlayTabs$')).toEqual({ overlayTabs$: { v: 2 } });
+    expect(await readOverlayTabs()).toEqual({ tabs: new Set([12, 40]), problems: [] });
+  });
+
+  it('skips and reports corrupt entries (never throws), and the next write drops them', async () => {
+    await fakeBrowser.storage.local.set({ overlayTabs: { '12': true, '13': 'yes', tab: true }, overlayTabs$: { v: 2 } });
+    const { tabs, problems } = await readOverlayTabs();
+    expect(tabs).toEqual(new Set([12]));
+    expect(problems).toEqual(['overlay state for tab 13 skipped: "yes" is not true', 'overlay state for "tab" skipped: not a tab id']);
+    expect(await storageProblems()).toEqual(problems);
+    await writeOverlayTab(5, true);
+    expect(await readOverlayTabs()).toEqual({ tabs: new Set([5, 12]), problems: [] });
+    await fakeBrowser.storage.local.set({ overlayTabs: null });
+    expect((await readOverlayTabs()).tabs.size).toBe(0);
+  });
+});
+
+describe('notices and first-run items', () => {
+  it('migrate the unversioned v1 shapes (golden examples) and read them', async () => {
+    await fakeBrowser.storage.local.set({ notices: ['Storage was nearly full: the 2 oldest call(s) were deleted.'], firstRunAcknowledged: true });
+    await noticesItem.migrate();
+    await firstRunItem.migrate();
+    expect(await readNotices()).toEqual({ notices: ['Storage was nearly full: the 2 oldest call(s) were deleted.'], problems: [] });
+    expect(await readFirstRun()).toEqual({ acknowledged: true, problems: [] });
+  });
+
+  it('skip and report corrupt values', async () => {
+    await fakeBrowser.storage.local.set({ notices: ['kept', 7, null], firstRunAcknowledged: 'yes', notices$: { v: 2 }, firstRunAcknowledged$: { v: 2 } });
+    expect(await readNotices()).toEqual({ notices: ['kept'], problems: ['2 notice(s) skipped: not text'] });
+    expect(await readFirstRun()).toEqual({ acknowledged: false, problems: ['first-run flag skipped: "yes" is not true or false'] });
+    expect(await storageProblems()).toEqual(['2 notice(s) skipped: not text', 'first-run flag skipped: "yes" is not true or false']);
+    await fakeBrowser.storage.local.set({ notices: { not: 'a list' } });
+    expect((await readNotices()).notices).toEqual([]);
+    await acknowledgeFirstRun();
+    expect((await readFirstRun()).acknowledged).toBe(true);
   });
 });
