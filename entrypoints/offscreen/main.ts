@@ -1,12 +1,11 @@
 // Offscreen document: hosts the ML pipeline; computes, stores nothing.
 import { parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
-import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
-import type { BackendName } from '@/src/core/types';
-import { type FrameAnalysis, type FramePayload, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
+import { createPipeline } from '@/src/ml/pipeline';
+import { createPipelineHost } from '@/src/ml/host';
+import { type FrameAnalysis, type FramePayload, OFFSCREEN_SENDERS, offscreenMessenger } from '@/src/messaging/offscreen';
 import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
-import { tensorMemory } from '@/src/ml/backend';
 import { capturingTabs, cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
 
 /** offscreenMessenger.onMessage, refusing senders OFFSCREEN_SENDERS does not allow for the type. */
@@ -16,53 +15,17 @@ const onMessage: typeof offscreenMessenger.onMessage = (type, onReceived) =>
     return onReceived(message);
   });
 
-let state: PipelineState = { state: 'loading' };
-
-/** Load the pipeline (on `order` when given); WebGPU failing then, or later losing its device, falls back to wasm. */
-function load(order?: BackendName[], fallback?: string): Promise<Pipeline> {
-  const loading = (async () => {
-    const t0 = performance.now();
-    const modelsUrl = chrome.runtime.getURL('models/');
-    const res = await fetch(new URL('models.json', modelsUrl));
-    const manifest = parseModelsManifest(await res.json());
-    const pipeline = await createPipeline({
-      manifest,
-      read: fetchReader(modelsUrl),
-      backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
-    });
-    const why = fallback ?? (pipeline.fallback ? `WebGPU failed (${pipeline.fallback.reason}); running on ${pipeline.backend}` : undefined);
-    state = {
-      state: 'ready',
-      backend: pipeline.backend,
-      detector: pipeline.detectorId ?? '',
-      classifier: pipeline.classifierId,
-      labels: [...pipeline.labels],
-      loadMs: performance.now() - t0,
-      memory: tensorMemory(),
-      ...(why ? { fallback: why } : {}),
-    };
-    void pipeline.lost?.then((reason) => {
-      console.error('[offscreen] WebGPU device lost; reloading on wasm:', reason);
-      try {
-        pipeline.dispose();
-      } catch {
-        // The lost device's tensors cannot all be freed; they go with it.
-      }
-      state = { state: 'loading' };
-      ready = load(['wasm', 'cpu'], `${reason}; running on wasm`);
-    });
-    return pipeline;
-  })();
-  loading.catch((err: unknown) => {
-    state = { state: 'error', error: err instanceof Error ? err.message : String(err) };
-    console.error('[offscreen] pipeline failed to load', err);
+const host = createPipelineHost(async (order) => {
+  const modelsUrl = chrome.runtime.getURL('models/');
+  const res = await fetch(new URL('models.json', modelsUrl));
+  return createPipeline({
+    manifest: parseModelsManifest(await res.json()),
+    read: fetchReader(modelsUrl),
+    backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
   });
-  return loading;
-}
+});
 
-let ready: Promise<Pipeline> = load();
-
-onMessage('pipelineStatus', () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state));
+onMessage('pipelineStatus', () => host.status());
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -79,7 +42,7 @@ async function decodeFrame(frame: FramePayload): Promise<{ input: ImageBitmap | 
 onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
-  const pipeline = await ready;
+  const pipeline = await host.ready();
   const { input, release } = await decodeFrame(data.frame);
   const t1 = performance.now();
   try {
@@ -93,7 +56,7 @@ onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
 onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
-  const pipeline = await ready;
+  const pipeline = await host.ready();
   if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
   const crop = cropTabRegion(sender.tab.id, data.rect, data.viewport);
   const t1 = performance.now();

@@ -9,6 +9,7 @@ import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } fro
 import { findTiles, type SiteAdapter } from '../sites';
 import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
+import { largestTiles } from '../core/tiles';
 import { withTimeout } from '../core/timeout';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
@@ -157,14 +158,15 @@ export class OverlayController {
   /** Reconcile the tile set with the page: new media get a record, gone or tiny ones lose theirs. */
   private scan(): void {
     const { doc, win, adapter } = this.deps;
-    const found = new Map<TileMedia, string | null>();
+    const candidates: Array<{ media: TileMedia; name: string | null; area: number }> = [];
     for (const t of findTiles(adapter, doc)) {
       const r = t.media.getBoundingClientRect();
       const style = win.getComputedStyle(t.media);
       // Too small, or not shown at all: not a tile (nothing to draw over, nothing to analyze).
       const shown = style.visibility !== 'hidden' && Number(style.opacity) > 0;
-      if (r.width >= MIN_TILE_SIDE && r.height >= MIN_TILE_SIDE && t.media.isConnected && shown) found.set(t.media, t.name);
+      if (r.width >= MIN_TILE_SIDE && r.height >= MIN_TILE_SIDE && t.media.isConnected && shown) candidates.push({ ...t, area: r.width * r.height });
     }
+    const found = new Map(largestTiles(candidates, (c) => c.area).map((c) => [c.media, c.name] as const));
     const now = win.performance.now();
     for (const [media, rec] of this.tiles) {
       if (!found.has(media)) this.dropTile(rec);

@@ -1,6 +1,7 @@
 // Node: bounds on what pages and long calls can grow: grapheme-safe truncation of page-supplied
 // text, participants per call, and a deadline on frame analysis.
 import { describe, expect, it } from 'vitest';
+import { largestTiles, MAX_TILES } from '../../src/core/tiles';
 import { FrameScheduler } from '../../src/core/scheduler';
 import { addFrame, callShares, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/core/summary';
 import { MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from '../../src/core/text';
@@ -125,5 +126,22 @@ describe('frame analysis deadline', () => {
     timers.advance(ANALYZE_TIMEOUT_MS);
     await Promise.all(hung);
     expect(s.due(ANALYZE_TIMEOUT_MS + 2000, () => true)).toHaveLength(3);
+  });
+});
+
+describe('tiles per page', () => {
+  it(`keeps the ${MAX_TILES} largest media, in page order`, () => {
+    // 2,000 playing videos, one large one among them near the end.
+    const media = Array.from({ length: 2000 }, (_, i) => ({ id: i, area: i === 1990 ? 1e6 : 64 * 64 + (i % 7) }));
+    const kept = largestTiles(media, (m) => m.area);
+    expect(kept).toHaveLength(MAX_TILES);
+    expect(kept.map((m) => m.id)).toContain(1990);
+    expect(kept.map((m) => m.id)).toEqual([...kept.map((m) => m.id)].sort((a, b) => a - b));
+    expect(Math.min(...kept.map((m) => m.area))).toBeGreaterThanOrEqual(Math.max(...media.filter((m) => !kept.includes(m)).map((m) => m.area)));
+  });
+
+  it('leaves a normal gallery alone', () => {
+    const media = [3, 1, 2].map((area) => ({ area }));
+    expect(largestTiles(media, (m) => m.area)).toEqual(media);
   });
 });
