@@ -12,7 +12,9 @@ export default defineConfig({
   manifest: {
     name: 'Emotion Overlay',
     description: 'On-device emotion overlay for video calls on Meet, Zoom web and YouTube. Nothing leaves your machine.',
-    minimum_chrome_version: '116',
+    // 148: message_serialization (structured clone) ships there; tests/core/chrome-version.test.ts checks
+    // that this covers every manifest key and extension API the code uses.
+    minimum_chrome_version: '148',
     permissions: ['offscreen', 'storage', 'tabCapture', 'alarms', 'scripting'],
     host_permissions: SITE_MATCHES,
     // Registered here, not by defineContentScript: see entrypoints/content-script/index.ts.

@@ -1,5 +1,5 @@
 // Popup (pure): formatting of durations, dates, shares and file names, and which pages the overlay supports.
-import type { SiteId } from '@/src/core/summary';
+import type { SiteId } from '@/src/core/types';
 import type { PipelineState } from '@/src/messaging/offscreen';
 import { SITE_MATCHES } from '@/src/sites/matches';
 

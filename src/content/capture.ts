@@ -1,5 +1,6 @@
 // Content script: grab one frame of a tile as a small JPEG for the offscreen ML host.
 import { fitWithin } from '../core/geometry';
+import type { PixelBox } from '../core/types';
 import type { TileMedia } from '../sites/types';
 
 import type { FramePayload } from '../messaging/offscreen';
@@ -30,13 +31,17 @@ function looksBlank(ctx: OffscreenCanvasRenderingContext2D, width: number, heigh
 export class FrameGrabber {
   private canvas: OffscreenCanvas | null = null;
 
-  /** Copy the tile's current frame; `mainThreadMs` is the synchronous part (what the page feels). */
-  async capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg'): Promise<CaptureResult> {
+  /**
+   * Copy the tile's current frame (only `crop`, in the media's own pixels, when the tile is a region
+   * of a shared media element); `mainThreadMs` is the synchronous part (what the page feels).
+   */
+  async capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg', crop?: PixelBox): Promise<CaptureResult> {
     // Encrypted media (EME/DRM) never yields its pixels, to a canvas or to a tab capture.
     if (media instanceof HTMLVideoElement && media.mediaKeys) return { ok: false, reason: 'protected', detail: 'protected (DRM) video' };
     if (!hasFrame(media)) return { ok: false, reason: 'no-frame' };
     let mainThreadMs = 0;
-    const src = sourceSize(media);
+    const full = sourceSize(media);
+    const src = crop ?? { x: 0, y: 0, width: full.width, height: full.height };
     const { width, height } = fitWithin(src.width, src.height, MAX_FRAME_SIDE);
     this.canvas ??= new OffscreenCanvas(width, height);
     if (this.canvas.width !== width || this.canvas.height !== height) {
@@ -52,7 +57,7 @@ export class FrameGrabber {
       const t = performance.now();
       // A video frame is opaque and covers the canvas; a page's canvas may be transparent (see looksBlank).
       if (media instanceof HTMLCanvasElement) ctx.clearRect(0, 0, width, height);
-      ctx.drawImage(media, 0, 0, width, height);
+      ctx.drawImage(media, src.x, src.y, src.width, src.height, 0, 0, width, height);
       mainThreadMs += performance.now() - t;
     };
     if (media instanceof HTMLCanvasElement) {

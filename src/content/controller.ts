@@ -1,12 +1,12 @@
 // Content script: the overlay's engine. Finds tiles, samples frames on a schedule, sends them to the
 // offscreen ML host, tracks and smooths faces, and draws the result. Everything is torn down by stop().
-import { frameBoxToElement, type ObjectFit } from '../core/geometry';
+import { frameBoxToElement, intersectRects, isMirrored, mirrorBox, type ObjectFit, regionOfFrame } from '../core/geometry';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/background';
 import type { PixelBox } from '../core/types';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
-import { findTiles, type SiteAdapter } from '../sites';
+import { findTiles, type SiteAdapter, type Tile } from '../sites';
 import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
 import { largestTiles } from '../core/tiles';
@@ -32,6 +32,10 @@ export interface ControllerDeps {
 interface TileRecord {
   id: string;
   media: TileMedia;
+  /** The participant's element over part of a shared media element (see Tile.region), or null. */
+  region: Element | null;
+  /** The media is shown flipped left to right (a mirrored self view): its boxes are drawn mirrored. */
+  mirrored: boolean;
   name: string | null;
   visible: boolean;
   tracker: FaceTracker;
@@ -72,7 +76,8 @@ let tileSeq = 0;
 
 export class OverlayController {
   private on = false;
-  private readonly tiles = new Map<TileMedia, TileRecord>();
+  /** By the element that stands for the tile: its region when it has one, else its media. */
+  private readonly tiles = new Map<Element, TileRecord>();
   private readonly byId = new Map<string, TileRecord>();
   private scheduler: FrameScheduler;
   private readonly overlay: Overlay;
@@ -109,11 +114,13 @@ export class OverlayController {
     const signal = this.abort.signal;
     this.overlay.mount();
     const mutations = new MutationObserver(() => this.scheduleScan());
-    mutations.observe(doc.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
+    this.observeTree = (root) => mutations.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
+    this.observeTree(doc.documentElement);
+    this.observedRoots = new WeakSet();
     signal.addEventListener('abort', () => mutations.disconnect());
     this.intersections = new IntersectionObserver((entries) => {
       for (const e of entries) {
-        const rec = this.tiles.get(e.target as TileMedia);
+        const rec = this.tiles.get(e.target);
         if (rec) rec.visible = e.isIntersecting;
       }
     });
@@ -144,7 +151,33 @@ export class OverlayController {
   }
 
   private intersections: IntersectionObserver | null = null;
+  /** Watch a subtree for changes that may add or remove tiles (the document, and open shadow roots holding tiles). */
+  private observeTree: (root: Node) => void = () => undefined;
+  private observedRoots = new WeakSet<Node>();
   private scanQueued = false;
+
+  /** Mutations inside a shadow root do not reach the document's observer: watch each root that holds a tile. */
+  private observeShadowRoots(el: Element): void {
+    for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
+      if (this.observedRoots.has(root)) continue;
+      this.observedRoots.add(root);
+      this.observeTree(root);
+    }
+  }
+
+  /** The media is drawn flipped left to right: by its own transform or an ancestor's (a few levels up; two flips cancel). */
+  private mirrored(media: TileMedia): boolean {
+    let flips = 0;
+    let el: Element | null = media;
+    for (let depth = 0; el && depth < 5; depth++, el = el.parentElement) if (isMirrored(this.deps.win.getComputedStyle(el).transform)) flips++;
+    return flips % 2 === 1;
+  }
+
+  /** Where a tile is on the page (CSS px, viewport): its region's part of the media, or the whole media. */
+  private tileRect(media: TileMedia, region: Element | null): DOMRect | { x: number; y: number; width: number; height: number } | null {
+    const m = media.getBoundingClientRect();
+    return region ? intersectRects(region.getBoundingClientRect(), m) : m;
+  }
 
   private scheduleScan(): void {
     if (this.scanQueued || !this.on) return;
@@ -158,53 +191,63 @@ export class OverlayController {
   /** Reconcile the tile set with the page: new media get a record, gone or tiny ones lose theirs. */
   private scan(): void {
     const { doc, win, adapter } = this.deps;
-    const candidates: Array<{ media: TileMedia; name: string | null; area: number }> = [];
-    for (const t of findTiles(adapter, doc)) {
-      const r = t.media.getBoundingClientRect();
-      const style = win.getComputedStyle(t.media);
-      // Too small, or not shown at all: not a tile (nothing to draw over, nothing to analyze).
-      const shown = style.visibility !== 'hidden' && Number(style.opacity) > 0;
-      if (r.width >= MIN_TILE_SIDE && r.height >= MIN_TILE_SIDE && t.media.isConnected && shown) candidates.push({ ...t, area: r.width * r.height });
-    }
-    const found = new Map(largestTiles(candidates, (c) => c.area).map((c) => [c.media, c.name] as const));
+    const shown = (el: Element) => {
+      const style = win.getComputedStyle(el);
+      return style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) > 0;
+    };
+    const areas = new Map<Tile, number>();
+    // Too small, or not shown at all: not a tile (nothing to draw over, nothing to analyze).
+    const usable = (t: Tile) => {
+      const r = t.media.isConnected && (!t.region || t.region.isConnected) ? this.tileRect(t.media, t.region ?? null) : null;
+      if (!r || r.width < MIN_TILE_SIDE || r.height < MIN_TILE_SIDE || !shown(t.media) || (t.region && !shown(t.region))) return false;
+      areas.set(t, r.width * r.height);
+      return true;
+    };
+    const candidates = findTiles(adapter, doc, usable).map((t) => ({ media: t.media, region: t.region ?? null, name: t.name, area: areas.get(t) ?? 0 }));
+    const found = new Map(largestTiles(candidates, (c) => c.area).map((c) => [c.region ?? c.media, c] as const));
     const now = win.performance.now();
-    for (const [media, rec] of this.tiles) {
-      if (!found.has(media)) this.dropTile(rec);
+    for (const [key, rec] of this.tiles) {
+      if (found.get(key)?.media !== rec.media) this.dropTile(rec);
     }
-    for (const [media, name] of found) {
-      const existing = this.tiles.get(media);
+    for (const [key, { media, region, name }] of found) {
+      const style = win.getComputedStyle(media);
+      const existing = this.tiles.get(key);
       if (existing) {
         existing.name = name;
-        existing.fit = (win.getComputedStyle(media).objectFit || 'fill') as ObjectFit;
+        existing.fit = (style.objectFit || 'fill') as ObjectFit;
+        existing.mirrored = this.mirrored(media);
         continue;
       }
       const rec: TileRecord = {
         id: `tile-${++tileSeq}`,
         media,
+        region,
+        mirrored: this.mirrored(media),
         name,
         visible: true,
         tracker: new FaceTracker({ ...DEFAULT_TRACKING, window: this.settings.smoothingWindow }),
         faces: [],
         status: { kind: this.pipeline.state === 'ready' ? 'analyzing' : 'loading' },
         frame: null,
-        fit: (win.getComputedStyle(media).objectFit || 'fill') as ObjectFit,
+        fit: (style.objectFit || 'fill') as ObjectFit,
         lastResultAt: 0,
         source: 'pixels',
         sinceDetect: 0,
         grabber: new FrameGrabber(),
       };
-      this.tiles.set(media, rec);
+      this.tiles.set(key, rec);
       this.byId.set(rec.id, rec);
       this.scheduler.add(rec.id, now);
-      this.intersections?.observe(media);
+      this.intersections?.observe(key);
+      this.observeShadowRoots(key);
     }
     this.kick();
   }
 
   private dropTile(rec: TileRecord): void {
-    this.intersections?.unobserve(rec.media);
+    this.intersections?.unobserve(rec.region ?? rec.media);
     this.scheduler.remove(rec.id);
-    this.tiles.delete(rec.media);
+    this.tiles.delete(rec.region ?? rec.media);
     this.byId.delete(rec.id);
   }
 
@@ -237,7 +280,7 @@ export class OverlayController {
   }
 
   private eligible(rec: TileRecord): boolean {
-    if (!rec.visible || !rec.media.isConnected) return false;
+    if (!rec.visible || !rec.media.isConnected || (rec.region && !rec.region.isConnected)) return false;
     if (rec.media instanceof HTMLVideoElement && (rec.media.paused || rec.media.ended)) return false;
     return true;
   }
@@ -296,7 +339,8 @@ export class OverlayController {
     const { minFaceSize } = this.settings;
     const t0 = win.performance.now();
     if (rec.source === 'tab') {
-      const r = rec.media.getBoundingClientRect();
+      const r = this.tileRect(rec.media, rec.region);
+      if (!r) return null;
       const rect = { x: r.x, y: r.y, width: r.width, height: r.height };
       const mainThreadMs = win.performance.now() - t0;
       const viewport = { width: win.innerWidth, height: win.innerHeight };
@@ -304,7 +348,9 @@ export class OverlayController {
       const result = await this.deadline(this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize, faces }));
       return { result, captureMs: mainThreadMs, mainThreadMs, source: 'tab' };
     }
-    const shot = await rec.grabber.capture(rec.media, this.settings.frameEncoding);
+    const crop = rec.region ? this.regionCrop(rec) : undefined;
+    if (crop === null) return null; // the region shows none of the media now
+    const shot = await rec.grabber.capture(rec.media, this.settings.frameEncoding, crop?.source);
     if (shot.ok) {
       const captureMs = win.performance.now() - t0;
       const faces = this.trackedFaces(rec, shot.width, shot.height);
@@ -315,6 +361,15 @@ export class OverlayController {
     if (shot.reason === 'protected') rec.status = { kind: 'unreadable', detail: 'protected (DRM) video: its frames cannot be analyzed' };
     else if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
     return null;
+  }
+
+  /** A region tile's part of its media: the media's pixels to crop and the element rectangle they cover. */
+  private regionCrop(rec: TileRecord): ReturnType<typeof regionOfFrame> {
+    if (!rec.region) return null;
+    const m = rec.media.getBoundingClientRect();
+    const g = rec.region.getBoundingClientRect();
+    const size = rec.media instanceof HTMLVideoElement ? { width: rec.media.videoWidth, height: rec.media.videoHeight } : { width: rec.media.width, height: rec.media.height };
+    return regionOfFrame({ x: g.x - m.x, y: g.y - m.y, width: g.width, height: g.height }, { width: m.width, height: m.height }, size, rec.fit);
   }
 
   private async sample(rec: TileRecord): Promise<void> {
@@ -408,15 +463,19 @@ export class OverlayController {
     const now = this.deps.win.performance.now();
     const tiles: OverlayTile[] = [];
     for (const rec of this.tiles.values()) {
-      const r = rec.media.getBoundingClientRect();
+      const r = this.tileRect(rec.media, rec.region);
+      if (!r) continue;
       const fresh = now - rec.lastResultAt < STALE_MS;
       const faces = [];
       if (fresh && rec.frame) {
+        // A tab-capture crop is exactly the tile's rectangle, and a region's crop exactly its part
+        // of the media, so both map with 'fill'. Tab captures show the page as drawn (mirrored already).
+        const fit = rec.source === 'tab' || rec.region ? 'fill' : rec.fit;
+        const mirror = rec.mirrored && rec.source !== 'tab';
         for (const f of rec.faces) {
           if (!this.settings.visibleLabels.includes(f.label)) continue;
-          // A tab-capture crop is exactly the element's rectangle, so it maps with 'fill'.
-          const box = frameBoxToElement(f.box, rec.frame, { width: r.width, height: r.height }, rec.source === 'tab' ? 'fill' : rec.fit);
-          if (box) faces.push({ trackId: f.trackId, box, label: f.label, confidence: f.confidence });
+          const box = frameBoxToElement(f.box, rec.frame, { width: r.width, height: r.height }, fit);
+          if (box) faces.push({ trackId: f.trackId, box: mirror ? mirrorBox(box, r.width) : box, label: f.label, confidence: f.confidence });
         }
       }
       let status = rec.status;

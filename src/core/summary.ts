@@ -1,7 +1,7 @@
 // Pure: per-call emotion summaries (aggregates only, never images) and the rules for when a call ends.
 import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
+import { SITE_IDS, type SiteId } from './types';
 
-export type SiteId = 'meet' | 'zoom' | 'youtube' | 'generic';
 export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted';
 
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
@@ -266,7 +266,7 @@ export function summaryProblem(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return 'not an object';
   const c = raw as Partial<CallSummary>;
   if (typeof c.id !== 'string' || !c.id) return 'no id';
-  if (!['meet', 'zoom', 'youtube', 'generic'].includes(c.site as string)) return `unknown site ${String(c.site)}`;
+  if (!(SITE_IDS as readonly unknown[]).includes(c.site)) return `unknown site ${String(c.site)}`;
   for (const k of ['start', 'end', 'frames'] as const) if (typeof c[k] !== 'number' || !Number.isFinite(c[k])) return `${k} is not a number`;
   if (typeof c.callId !== 'string' || typeof c.title !== 'string') return 'callId/title missing';
   if (!Array.isArray(c.labels) || !c.labels.every((l) => typeof l === 'string')) return 'labels missing';

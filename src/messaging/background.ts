@@ -2,7 +2,8 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { SenderPolicy } from '../core/senders';
 import type { Settings } from '../core/settings';
-import type { CallSummary, SiteId } from '../core/summary';
+import type { CallSummary } from '../core/summary';
+import type { SiteId } from '../core/types';
 import type { PipelineState } from './offscreen';
 
 export interface OverlayReport {

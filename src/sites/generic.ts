@@ -1,9 +1,11 @@
 // Content script: the fallback adapter. Works on any DOM: every <video>, and every <canvas> that
-// renders video (WebGL canvases, as Zoom's web client uses), is a candidate tile.
+// renders video (WebGL canvases, as Zoom's web client uses), is a candidate tile, open shadow roots
+// included.
+import { deepQueryAll } from './dom';
 import type { SiteAdapter, Tile } from './types';
 
-export function allMedia(doc: Document | Element): Tile[] {
-  return [...doc.querySelectorAll<HTMLVideoElement | HTMLCanvasElement>('video, canvas')].map((media) => ({ media, name: null }));
+export function allMedia(root: Document | Element): Tile[] {
+  return deepQueryAll<HTMLVideoElement | HTMLCanvasElement>(root, 'video, canvas').map((media) => ({ media, name: null }));
 }
 
 export const genericAdapter: SiteAdapter = {

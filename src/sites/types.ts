@@ -1,15 +1,22 @@
 // Content script: what a site adapter tells the overlay about a page.
+import type { SiteId } from '../core/types';
 
 export type TileMedia = HTMLVideoElement | HTMLCanvasElement;
 
 export interface Tile {
   media: TileMedia;
+  /**
+   * A participant's element laid over part of `media`, when one media element shows several people
+   * (Zoom's web client draws the whole gallery into one canvas): the tile is the part of the media
+   * this element covers. Absent: the tile is the whole media element.
+   */
+  region?: Element;
   /** The participant's name where the page shows one on the tile. */
   name: string | null;
 }
 
 export interface SiteAdapter {
-  id: 'meet' | 'zoom' | 'youtube' | 'generic';
+  id: SiteId;
   matches(url: URL): boolean;
   /** Media elements that show people. Size/visibility/playing checks are applied by the caller. */
   findTiles(doc: Document): Tile[];

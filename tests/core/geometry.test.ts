@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentRect, fitWithin, frameBoxToElement } from '../../src/core/geometry';
+import { contentRect, fitWithin, frameBoxToElement, intersectRects, isMirrored, mirrorBox, regionOfFrame } from '../../src/core/geometry';
 
 describe('contentRect (object-fit)', () => {
   it('contain letterboxes a 16:9 frame in a square element', () => {
@@ -42,5 +42,41 @@ describe('fitWithin', () => {
     expect(fitWithin(1280, 720, 480)).toEqual({ width: 480, height: 270 });
     expect(fitWithin(320, 180, 480)).toEqual({ width: 320, height: 180 });
     expect(fitWithin(0, 0, 480)).toEqual({ width: 1, height: 1 });
+  });
+});
+
+describe('regions of a shared frame (Zoom gallery canvas)', () => {
+  it('a quarter of a filled canvas is that quarter of its pixels', () => {
+    expect(regionOfFrame({ x: 320, y: 180, width: 320, height: 180 }, { width: 640, height: 360 }, { width: 1280, height: 720 }, 'fill')).toEqual({
+      source: { x: 640, y: 360, width: 640, height: 360 },
+      element: { x: 320, y: 180, width: 320, height: 180 },
+    });
+  });
+  it('a region reaching past the letterboxed content is clipped to it', () => {
+    // 16:9 frame contained in a square element: content from y 21.875 to 78.125.
+    const r = regionOfFrame({ x: 0, y: 0, width: 100, height: 50 }, { width: 100, height: 100 }, { width: 160, height: 90 }, 'contain')!;
+    expect(r.element).toEqual({ x: 0, y: 21.875, width: 100, height: 28.125 });
+    expect(r.source.y).toBe(0);
+    expect(r.source.height).toBeCloseTo(45, 6);
+  });
+  it('a region outside the element shows nothing', () => {
+    expect(regionOfFrame({ x: 700, y: 0, width: 50, height: 50 }, { width: 640, height: 360 }, { width: 640, height: 360 }, 'fill')).toBeNull();
+  });
+  it('intersects rectangles', () => {
+    expect(intersectRects({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 5, width: 10, height: 10 })).toEqual({ x: 5, y: 5, width: 5, height: 5 });
+    expect(intersectRects({ x: 0, y: 0, width: 10, height: 10 }, { x: 10, y: 0, width: 5, height: 5 })).toBeNull();
+  });
+});
+
+describe('mirrored self views', () => {
+  it('reads a left-right flip from the computed transform, in 2D and 3D', () => {
+    expect(isMirrored('matrix(-1, 0, 0, 1, 0, 0)')).toBe(true);
+    expect(isMirrored('matrix3d(-1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1)')).toBe(true);
+    expect(isMirrored('matrix(1, 0, 0, 1, 0, 0)')).toBe(false);
+    expect(isMirrored('matrix(-1, 0, 0, -1, 0, 0)')).toBe(false); // rotated 180 degrees
+    expect(isMirrored('none')).toBe(false);
+  });
+  it('mirrors a box inside its element', () => {
+    expect(mirrorBox({ x: 10, y: 5, width: 30, height: 20 }, 100)).toEqual({ x: 60, y: 5, width: 30, height: 20 });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../src/sites';
+import { SITE_MATCHES } from '../../src/sites/matches';
 
 const call = (url: string) => {
   const u = new URL(url);
@@ -25,5 +26,17 @@ describe('site adapters: which adapter and which call', () => {
   });
   it('any other page gets the generic adapter', () => {
     expect(call('https://example.com/room/1')).toEqual(['generic', 'example.com/room/1']);
+  });
+});
+
+describe('the manifest matches every host an adapter accepts', () => {
+  const covered = (host: string) =>
+    SITE_MATCHES.some((m) => {
+      const pattern = new URL(m.replace('*.', 'wildcard.')).hostname;
+      return pattern.startsWith('wildcard.') ? host.endsWith(pattern.slice('wildcard'.length)) || host === pattern.slice('wildcard.'.length) : host === pattern;
+    });
+  it.each(['meet.google.com', 'app.zoom.us', 'us05web.zoom.us', 'zoom.us', 'www.youtube.com', 'm.youtube.com'])('%s', (host) => {
+    expect(adapterFor(new URL(`https://${host}/`)).id).not.toBe('generic');
+    expect(covered(host)).toBe(true);
   });
 });

@@ -71,14 +71,14 @@ describe('a 20 s fake Meet call', () => {
     expect(call.callId).toBe('abc-defg-hij');
     expect(call.endReason).toBe('tab-closed');
     expect(Math.abs(durationMs(call) / 1000 - CALL_SECONDS)).toBeLessThanOrEqual(DURATION_TOLERANCE_S);
-    expect(call.participants.map((p) => p.name).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'You']);
+    expect(call.participants.map((p) => p.name).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Margaret Hamilton']);
     // d18 (Ada's clip, and the fake camera's) is mostly a neutral face: its laugh and frown are short.
     const dominantOf = (name: string) => {
       const p = call.participants.find((x) => x.name === name)!;
       return dominant(shares(p, call.labels));
     };
     expect(dominantOf('Ada Lovelace')).toBe('neutral');
-    expect(dominantOf('You')).toBe('neutral');
+    expect(dominantOf('Margaret Hamilton')).toBe('neutral');
     expect(call.backend).toBe('wasm');
     expect(call.models?.classifier).toBeTruthy();
   });
@@ -103,7 +103,7 @@ describe('a 20 s fake Meet call', () => {
     expect(csv[0]).toMatch(/^\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,/);
     expect(csv).toHaveLength(5); // header + one row per tile
     expect(csv.slice(1).every((row) => row.startsWith(`${callId},meet,`))).toBe(true);
-    expect(csv.slice(1).map((row) => row.split(',')[10]).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'You']);
+    expect(csv.slice(1).map((row) => row.split(',')[10]).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Margaret Hamilton']);
 
     const jsonDownload = popup.waitForEvent('download');
     await popup.getByTestId('export-json').click();

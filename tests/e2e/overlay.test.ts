@@ -167,19 +167,6 @@ describe('YouTube-like watch page', () => {
   });
 });
 
-describe('Zoom-like page (participant drawn into a WebGL canvas)', () => {
-  it('labels the face drawn in the canvas', async () => {
-    const { page, tabId } = await openFixture('zoom');
-    await page.waitForTimeout(1500);
-    await setOverlay(tabId, true);
-    const tiles = await waitForChips(page, 1);
-    expect(tiles).toHaveLength(1);
-    await page.screenshot({ path: join(ARTIFACTS, 'zoom-overlay.png') });
-    await setOverlay(tabId, false);
-    await page.close();
-  });
-});
-
 describe('network', () => {
   it('no request left the browser except the fixture pages', () => {
     expect(blocked).toEqual([]);

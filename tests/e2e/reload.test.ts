@@ -81,6 +81,6 @@ describe('extension reloaded mid-call', () => {
     const { calls } = await history();
     expect(calls).toHaveLength(1);
     expect(calls[0]!.endReason).toBe('tab-closed');
-    expect(calls[0]!.participants.map((p) => p.name).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'You']);
+    expect(calls[0]!.participants.map((p) => p.name).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Margaret Hamilton']);
   });
 });

@@ -16,7 +16,7 @@ import {
   waitForChipsOn,
 } from './harness';
 
-describe('Zoom-like page whose canvas is tainted by a cross-origin video', () => {
+describe('Zoom gallery whose shared canvas is tainted by cross-origin videos', () => {
   let session: ExtensionSession;
   let ext: ExtensionPage;
   beforeAll(async () => {
@@ -29,16 +29,21 @@ describe('Zoom-like page whose canvas is tainted by a cross-origin video', () =>
   });
   afterAll(async () => session?.close());
 
-  it('falls back to tab capture and crops the tile by its rectangle', async () => {
+  it('falls back to tab capture and crops every region of the shared gallery canvas', async () => {
     const { page, tabId } = await openFixturePage(session, ext, 'zoom', '?tainted=1');
     await page.waitForTimeout(1500);
     await ext.send('setOverlay', { tabId, on: true });
-    const tiles = await waitForChipsOn(page, 1, 15_000);
-    const canvas = await page.evaluate(() => document.querySelector('canvas')!.getBoundingClientRect().toJSON() as DOMRect);
-    const chip = tiles[0]!.chips[0]!;
-    expect(inside(chip.rect, canvas)).toBe(true);
-    // The face box stays square: the crop follows the capture's letterboxing.
-    expect(Math.abs(chip.rect.width - chip.rect.height) / chip.rect.width).toBeLessThan(0.15);
+    const tiles = await waitForChipsOn(page, 4, 15_000);
+    const regions = await page.evaluate(() => [...document.querySelectorAll('video-player')].map((p) => p.getBoundingClientRect().toJSON() as DOMRect));
+    expect(regions).toHaveLength(4);
+    for (const region of regions) {
+      const tile = tiles.find((t) => inside(t.rect, region) && inside(region, t.rect));
+      expect(tile?.chips).toHaveLength(1);
+      const chip = tile!.chips[0]!;
+      expect(inside(chip.rect, region)).toBe(true);
+      // The face box stays square: the crop follows the capture's letterboxing.
+      expect(Math.abs(chip.rect.width - chip.rect.height) / chip.rect.width).toBeLessThan(0.15);
+    }
     await ext.send('setOverlay', { tabId, on: false });
     await expect.poll(() => readOverlay(page), { timeout: 2000 }).toBeNull();
     await page.close();

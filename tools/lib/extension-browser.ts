@@ -143,6 +143,9 @@ export const FIXTURE_PAGES = {
   zoom: { url: 'https://app.zoom.us/wc/123456789/join', file: 'zoom.html' },
   badInput: { url: 'https://meet.google.com/bad-inpt-xyz', file: 'bad-input.html' },
   manyTiles: { url: 'https://meet.google.com/big-room-xyz', file: 'many-tiles.html' },
+  meet2026: { url: 'https://meet.google.com/sqr-tile-xyz', file: 'meet-2026.html' },
+  shorts: { url: 'https://www.youtube.com/shorts/fixture0002', file: 'youtube-shorts.html' },
+  youtubeMobile: { url: 'https://m.youtube.com/watch?v=fixture0003', file: 'youtube-mobile.html' },
 } as const;
 
 const FIXTURE_HOSTS = new Set(Object.values(FIXTURE_PAGES).map((p) => new URL(p.url).host));
@@ -160,7 +163,7 @@ export async function serveFixtures(session: ExtensionSession): Promise<{ blocke
       blocked.push(url.href);
       return route.abort('blockedbyclient');
     }
-    const page = Object.values(FIXTURE_PAGES).find((p) => new URL(p.url).pathname === url.pathname);
+    const page = Object.values(FIXTURE_PAGES).find((p) => { const u = new URL(p.url); return u.host === url.host && u.pathname === url.pathname; });
     if (page) return route.fulfill({ contentType: 'text/html', body: readFileSync(join(FIXTURES_DIR, page.file)) });
     const video = /^\/fixtures\/(talking-[\w-]+\.webm)$/.exec(url.pathname)?.[1];
     if (video) return route.fulfill({ contentType: 'video/webm', body: readFileSync(sharedPath('fixtures', 'video', video)) });

@@ -2,7 +2,8 @@
 import sharp from 'sharp';
 import type { PixelData } from '../../src/ml/preprocess';
 
-export async function decodeImageFile(path: string): Promise<PixelData> {
+/** An image file, or an encoded image in memory (a screenshot), as RGBA pixels. */
+export async function decodeImageFile(path: string | Buffer): Promise<PixelData> {
   const { data, info } = await sharp(path).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }
