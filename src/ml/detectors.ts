@@ -70,33 +70,38 @@ async function createSsdDetector(entry: ModelEntry, read: ModelFileReader): Prom
     entry,
     async detect(image, minScore) {
       const { batch, box } = letterboxInput(image, entry.input);
-      const [enc, logits] = tf.tidy(() => {
-        let x = relu6(batch, conv0, 2);
-        let conv11 = x;
-        blocks.forEach((b, k) => {
-          x = tf.fused.depthwiseConv2d({ x, filter: b.dw.filter, strides: b.stride, pad: 'same', bias: b.dw.bias, activation: 'relu6' });
-          x = relu6(x, b.pw, 1);
-          if (k + 1 === 11) conv11 = x;
-        });
-        const feats: tf.Tensor4D[] = [conv11, x];
-        let y = x;
-        extra.forEach((c, i) => {
-          y = relu6(y, c, i % 2 === 1 ? 2 : 1);
-          if (i % 2 === 1) feats.push(y);
-        });
-        const head = (f: tf.Tensor4D, c: { filter: tf.Tensor; bias: tf.Tensor }, n: number) =>
-          tf.reshape(tf.fused.conv2d({ x: f, filter: c.filter as tf.Tensor4D, strides: 1, pad: 'same', bias: c.bias }), [-1, n]);
-        return [
-          tf.concat(feats.map((f, i) => head(f, (heads[i] ?? heads[0]!).box, 4))),
-          tf.concat(feats.map((f, i) => head(f, (heads[i] ?? heads[0]!).cls, 3))),
-        ];
-      });
-      batch.dispose();
+      // The letterboxed batch is freed on every path, a failing graph included.
+      let outs: tf.Tensor[];
       try {
-        const [e, l] = await Promise.all([enc.data(), logits.data()]);
-        return decodeSsd(e, l, 3, anchors, minScore).map((c) => ({ score: c.score, box: unletterbox(c.box, box) }));
+        outs = tf.tidy(() => {
+          let x = relu6(batch, conv0, 2);
+          let conv11 = x;
+          blocks.forEach((b, k) => {
+            x = tf.fused.depthwiseConv2d({ x, filter: b.dw.filter, strides: b.stride, pad: 'same', bias: b.dw.bias, activation: 'relu6' });
+            x = relu6(x, b.pw, 1);
+            if (k + 1 === 11) conv11 = x;
+          });
+          const feats: tf.Tensor4D[] = [conv11, x];
+          let y = x;
+          extra.forEach((c, i) => {
+            y = relu6(y, c, i % 2 === 1 ? 2 : 1);
+            if (i % 2 === 1) feats.push(y);
+          });
+          const head = (f: tf.Tensor4D, c: { filter: tf.Tensor; bias: tf.Tensor }, n: number) =>
+            tf.reshape(tf.fused.conv2d({ x: f, filter: c.filter as tf.Tensor4D, strides: 1, pad: 'same', bias: c.bias }), [-1, n]);
+          return [
+            tf.concat(feats.map((f, i) => head(f, (heads[i] ?? heads[0]!).box, 4))),
+            tf.concat(feats.map((f, i) => head(f, (heads[i] ?? heads[0]!).cls, 3))),
+          ];
+        });
       } finally {
-        tf.dispose([enc, logits]);
+        batch.dispose();
+      }
+      try {
+        const [e, l] = await Promise.all(outs.map((t) => t.data()));
+        return decodeSsd(e ?? [], l ?? [], 3, anchors, minScore).map((c) => ({ score: c.score, box: unletterbox(c.box, box) }));
+      } finally {
+        tf.dispose(outs);
       }
     },
     dispose() {
@@ -114,17 +119,21 @@ async function createBlazeFaceDetector(entry: ModelEntry, read: ModelFileReader)
     entry,
     async detect(image, minScore) {
       const { batch, box } = letterboxInput(image, entry.input);
-      const outputs = tf.tidy(() => {
-        const out = model.execute(batch) as tf.Tensor[];
-        // Four heads: [1,512,1] [1,512,16] (stride 16) and [1,384,1] [1,384,16] (stride 32).
-        const byShape = (n: number, c: number) => {
-          const t = out.find((o) => o.shape[1] === n && o.shape[2] === c);
-          if (!t) throw new Error(`blazeface: no [1,${n},${c}] output`);
-          return t;
-        };
-        return [tf.concat([byShape(512, 1), byShape(384, 1)], 1), tf.concat([byShape(512, 16), byShape(384, 16)], 1)];
-      });
-      batch.dispose();
+      let outputs: tf.Tensor[];
+      try {
+        outputs = tf.tidy(() => {
+          const out = model.execute(batch) as tf.Tensor[];
+          // Four heads: [1,512,1] [1,512,16] (stride 16) and [1,384,1] [1,384,16] (stride 32).
+          const byShape = (n: number, c: number) => {
+            const t = out.find((o) => o.shape[1] === n && o.shape[2] === c);
+            if (!t) throw new Error(`blazeface: no [1,${n},${c}] output`);
+            return t;
+          };
+          return [tf.concat([byShape(512, 1), byShape(384, 1)], 1), tf.concat([byShape(512, 16), byShape(384, 16)], 1)];
+        });
+      } finally {
+        batch.dispose();
+      }
       try {
         const [logits, regs] = await Promise.all(outputs.map((t) => t.data()));
         return decodeBlazeFace(regs ?? [], logits ?? [], 16, anchors, inputSize, minScore).map((c) => ({

@@ -232,3 +232,20 @@ describe('toGrey', () => {
     tf.dispose([rgb, one, three]);
   });
 });
+
+describe('tensors over a pipeline\'s life', () => {
+  const detectors = manifest.models.filter((m) => m.task === 'face-detection').map((m) => m.id);
+  const classifiers = manifest.models.filter((m) => m.task === 'emotion').map((m) => m.id);
+  it.each([...detectors.map((d) => [d, manifest.defaults.classifier]), ...classifiers.map((c) => [manifest.defaults.detector, c])])(
+    '%s + %s: create, warm up, detect, classify tracked boxes, dispose: no tensor left',
+    async (detector, classifier) => {
+      const img = await decodeImageFile(sharedPath('fixtures', 'images', 'astronaut.png'));
+      const before = tf.memory().numTensors;
+      const p = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, detector, classifier });
+      const r = await p.analyze(img);
+      await p.analyze(img, { faces: r.faces.map((f) => ({ box: f.box, score: f.score })) });
+      p.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+});
