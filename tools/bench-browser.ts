@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mean, median, percentile } from '../src/core/metrics';
+import { labelAges, mean, median, percentile } from '../src/core/metrics';
 import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
 import { benchPeers, decodeFixtureFrames, markdownTables } from './bench-peers';
@@ -25,16 +25,8 @@ interface MemorySample {
 
 const stats = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), mean: mean(xs), n: xs.length });
 
-/** How old the shown label can get: for consecutive results of a tile, next arrival - previous sample time. */
-function labelAges(samples: readonly TimingSample[]): number[] {
-  const byTile = new Map<string, TimingSample[]>();
-  for (const s of samples) (byTile.get(s.tileId) ?? byTile.set(s.tileId, []).get(s.tileId)!).push(s);
-  const ages: number[] = [];
-  for (const list of byTile.values()) {
-    for (let i = 1; i < list.length; i++) ages.push(list[i]!.at - (list[i - 1]!.at - list[i - 1]!.totalMs));
-  }
-  return ages;
-}
+/** Label ages of the background's timing samples (`at` is arrival; the frame was sampled totalMs before). */
+export const sampleLabelAges = (samples: readonly TimingSample[]) => labelAges(samples.map((s) => ({ tile: s.tileId, sampledAt: s.at - s.totalMs, doneAt: s.at })));
 
 export async function benchExtension(opts: { seconds: number; memoryMinutes: number; oneFaceSeconds: number; gpu: boolean }) {
   const args = [...FAKE_CAMERA_ARGS];
@@ -111,7 +103,7 @@ export async function benchExtension(opts: { seconds: number; memoryMinutes: num
         perTileFps: tiles.map((id) => four.filter((s) => s.tileId === id).length / opts.seconds),
         latencyMs: stats(four.map((s) => s.totalMs)),
         detectShare: four.filter((s) => s.detected).length / Math.max(1, four.length),
-        labelAgeMs: { ...stats(labelAges(four)), max: Math.max(...labelAges(four)) },
+        labelAgeMs: { ...stats(sampleLabelAges(four)), max: Math.max(...sampleLabelAges(four)) },
         mainThreadMs: stats(four.map((s) => s.mainThreadMs)),
         offscreen: { decode: stats(four.map((s) => s.decodeMs)), detect: stats(four.filter((s) => s.detected).map((s) => s.detectMs)), classify: stats(four.map((s) => s.classifyMs)) },
       },

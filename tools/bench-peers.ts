@@ -12,6 +12,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { mean, median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { CHROMIUM, retainedHeap } from './lib/extension-browser';
+import { cpuBetween, type CpuByKind, findBrowserPid, sampleTree } from './lib/proc-cpu';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 
 const ORIGIN = 'https://bench.local';
@@ -134,7 +135,7 @@ function resolveUrl(url: URL): string | null {
   return null;
 }
 
-async function openBrowser(log: ServeLog): Promise<{ browser: Browser; context: BrowserContext }> {
+async function openBrowser(log: ServeLog, extraArgs: readonly string[] = []): Promise<{ browser: Browser; context: BrowserContext }> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -146,6 +147,8 @@ async function openBrowser(log: ServeLog): Promise<{ browser: Browser; context: 
       '--disable-sync',
       '--no-first-run',
       '--enable-precise-memory-info', // performance.memory without its 100 KB bucketing
+      '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
   const context = await browser.newContext();
@@ -301,6 +304,7 @@ async function benchOne(peer: PeerName, prep: PreparedFrames, seconds: number, r
   const { browser, context } = await openBrowser(log);
   try {
     const page = await openPage(context, '/peers.html', 'benchReady');
+    if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error('[page]', m.text()));
     page.on('console', (m) => {
       if ((m.type() === 'warning' || m.type() === 'error') && consoleLines.length < 50) consoleLines.push(`${m.type()}: ${m.text().slice(0, 300)}`);
     });
@@ -417,6 +421,46 @@ export async function benchPeers(opts: BenchPeersOptions): Promise<PeerResult[]>
   mkdirSync(join(REPO_ROOT, 'artifacts'), { recursive: true });
   writeFileSync(ARTIFACT, `${JSON.stringify(lastReport, null, 1)}\n`);
   return results;
+}
+
+export interface LiveTileResult {
+  sampled: number;
+  done: number;
+  faces: number;
+}
+
+/**
+ * A peer in a live call page (bench-peers/peers.js `live`): `clips` play as tiles and each is analyzed
+ * from its <video> at `fps`; the browser's CPU by process type over `idleSeconds` of the call without
+ * analysis, then over `seconds` of it analyzed. (Its models load between the two windows.)
+ */
+export async function benchPeerLive(
+  peer: PeerName,
+  opts: { clips: string[]; fps: number; seconds: number; idleSeconds: number; perTile: boolean },
+): Promise<{ version: string; seconds: number; idle: CpuByKind; live: CpuByKind; results: LiveTileResult[][] }> {
+  const log: ServeLog = { served: new Map(), aborted: new Set() };
+  const tag = `--bench-tag=${peer}-${process.pid}-${Date.now()}`;
+  const { browser, context } = await openBrowser(log, [tag]);
+  try {
+    const root = findBrowserPid(tag);
+    const page = await openPage(context, '/peers.html', 'benchReady');
+    if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error('[page]', m.text()));
+    const run = page.evaluate(([name, o]) => (window as unknown as { bench: { live: (n: string, o: unknown) => Promise<unknown> } }).bench.live(name, o), [peer, opts] as const);
+    // A failing run (its error) ends the wait for a phase too.
+    const failed = run.then(() => new Promise<never>(() => undefined));
+    const phase = (p: string) => (process.env.BENCH_DEBUG && console.error('[bench] waiting for', p, Date.now()), Promise.race([page.waitForFunction((x) => (window as unknown as { livePhases?: string[] }).livePhases?.includes(x) ?? false, p, { timeout: 120_000, polling: 20 }), failed]));
+    await phase('idle');
+    const i0 = sampleTree(root);
+    await phase('loading');
+    const idle = cpuBetween(i0, sampleTree(root));
+    await phase('live');
+    const l0 = sampleTree(root);
+    const out = (await run) as { version: string; seconds: number; results: LiveTileResult[][] };
+    const live = cpuBetween(l0, sampleTree(root));
+    return { ...out, idle, live };
+  } finally {
+    await browser.close();
+  }
 }
 
 const f0 = (x: number | null | undefined) => (x == null || Number.isNaN(x) ? '-' : x.toFixed(0));

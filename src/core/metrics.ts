@@ -103,3 +103,18 @@ export function mean(values: readonly number[]): number {
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
+
+/**
+ * How old the shown label gets, per result: for consecutive results of the same tile, when the next
+ * one arrived minus when the previous one's frame was sampled (the previous label stays up until then).
+ */
+export function labelAges(results: ReadonlyArray<{ tile: string; sampledAt: number; doneAt: number }>): number[] {
+  const byTile = new Map<string, Array<{ sampledAt: number; doneAt: number }>>();
+  for (const r of results) (byTile.get(r.tile) ?? byTile.set(r.tile, []).get(r.tile)!).push(r);
+  const ages: number[] = [];
+  for (const list of byTile.values()) {
+    list.sort((a, b) => a.doneAt - b.doneAt);
+    for (let i = 1; i < list.length; i++) ages.push(list[i]!.doneAt - list[i - 1]!.sampledAt);
+  }
+  return ages;
+}

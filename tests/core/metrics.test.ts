@@ -1,6 +1,6 @@
 // Node (vitest): pure metric maths on tiny hand-built inputs whose answers are worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { accuracy, confusionMatrix, macroF1, mean, median, percentile, perClassMetrics } from '../../src/core/metrics';
+import { accuracy, confusionMatrix, labelAges, macroF1, mean, median, percentile, perClassMetrics } from '../../src/core/metrics';
 
 const LABELS = ['a', 'b', 'c'];
 // truth a a a b b c / predicted a a b b c c: rows are truths, columns predictions.
@@ -101,5 +101,17 @@ describe('mean', () => {
   it('averages, and is NaN for no values', () => {
     expect(mean([1, 2, 3, 6])).toBe(3);
     expect(mean([])).toBeNaN();
+  });
+});
+
+describe('labelAges', () => {
+  it('per tile: the next result\'s arrival minus the previous frame\'s sampling', () => {
+    const r = [
+      { tile: 'a', sampledAt: 0, doneAt: 50 },
+      { tile: 'b', sampledAt: 10, doneAt: 40 },
+      { tile: 'a', sampledAt: 170, doneAt: 220 },
+      { tile: 'b', sampledAt: 180, doneAt: 400 },
+    ];
+    expect(labelAges(r)).toEqual([220, 390]);
   });
 });

@@ -42,7 +42,7 @@ const PEERS = {
     };
   },
 
-  async human(timings) {
+  async human(timings, { defaults = false } = {}) {
     let t = performance.now();
     const mod = await import('/lib/human/human.esm.js');
     timings.importMs = performance.now() - t;
@@ -79,6 +79,14 @@ const PEERS = {
       object: { enabled: false },
       segmentation: { enabled: false },
     };
+    // `defaults`: human's own skipping and caching (what an app built on it gets), for the live run.
+    if (defaults) {
+      for (const k of ['cacheSensitivity', 'skipAllowed']) delete config[k];
+      delete config.face.detector.skipFrames;
+      delete config.face.detector.skipTime;
+      delete config.face.emotion.skipFrames;
+      delete config.face.emotion.skipTime;
+    }
     const human = new Human(config);
     const tf = human.tf;
     t = performance.now();
@@ -245,4 +253,65 @@ window.bench = {
     return { heap: heap(), ...(await tfState(peer.tf)) };
   },
 };
+/**
+ * A live call in this page: `clips` play as visible 320x180 tiles; each tile's <video> frame is
+ * copied to a 480 px canvas and analyzed at `fps` (one analysis at a time, round-robin over due tiles), for `seconds`.
+ * `perTile`: one peer instance per tile (human keeps per-instance caches). Returns per-tile results
+ * (sample time, done time, faces) for frames/s and label age.
+ */
+async function live(name, { clips, fps, seconds, idleSeconds = 0, perTile = false }) {
+  const grid = document.createElement('div');
+  grid.style.cssText = 'display:grid;grid-template-columns:repeat(3,320px);gap:4px';
+  document.body.append(grid);
+  const videos = clips.map((clip) => {
+    const v = document.createElement('video');
+    v.src = `/video/${clip}.webm`; v.muted = true; v.loop = true; v.playsInline = true; v.autoplay = true;
+    v.style.cssText = 'width:320px;height:180px;object-fit:cover';
+    grid.append(v);
+    return v;
+  });
+  await Promise.all(videos.map((v) => v.play()));
+  await new Promise((r) => setTimeout(r, 500));
+  // The same call without analysis first (the CPU baseline), then the models load, then the run.
+  window.livePhases = [];
+  window.livePhases.push('idle');
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  window.livePhases.push('loading');
+  const timings = {};
+  const instances = [];
+  for (let i = 0; i < (perTile ? videos.length : 1); i++) instances.push(await PEERS[name](timings, { defaults: true }));
+  const period = 1000 / fps;
+  const next = videos.map(() => performance.now());
+  const results = videos.map(() => []);
+  const start = performance.now();
+  window.livePhases.push('live');
+  const end = start + seconds * 1000;
+  let turn = 0;
+  while (performance.now() < end) {
+    const now = performance.now();
+    let picked = -1;
+    for (let k = 0; k < videos.length; k++) {
+      const i = (turn + k) % videos.length;
+      if (next[i] <= now) { picked = i; break; }
+    }
+    if (picked < 0) {
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(...next) - now)));
+      continue;
+    }
+    turn = picked + 1;
+    next[picked] = Math.max(next[picked] + period, now);
+    const sampled = performance.now();
+    // The frame copied into a 480 px canvas first, as the extension's content script copies it.
+    const v = videos[picked];
+    const c = canvasFor(480, Math.round((480 * v.videoHeight) / v.videoWidth) || 270);
+    c.getContext('2d').drawImage(v, 0, 0, c.width, c.height);
+    const faces = await instances[perTile ? picked : 0].detect(c);
+    results[picked].push({ sampled: performance.timeOrigin + sampled, done: performance.timeOrigin + performance.now(), faces: faces.length });
+    // Let the page render and run its tasks between analyses, as an app's frame loop does.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  window.livePhases.push('done');
+  return { version: instances[0].version, seconds: (performance.now() - start) / 1000, results };
+}
+window.bench.live = live;
 window.benchReady = true;

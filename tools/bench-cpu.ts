@@ -1,0 +1,147 @@
+// Node CLI (`npm run bench:cpu [-- --tiles 1,4,9] [--seconds 30] [--peers human,face-api]`): what one
+// label costs the machine. The built extension in headless Chromium on a fixture call of N talking
+// tiles (tests/e2e/fixtures/many-tiles.html, 320x180 tiles), default settings: CPU time of every
+// Chromium process, by type, read from /proc over a window with the overlay off and one with it on;
+// analyzed frames/s, label age, added cores and added CPU ms per analyzed frame. Then the peers
+// (@vladmandic/human, @vladmandic/face-api) in a page on the same clips as tiles, analyzing each
+// tile's <video> at the frame rate ours reached, same wasm backend, measured the same way.
+// Prints one table and writes artifacts/bench-cpu.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { labelAges, median, percentile } from '../src/core/metrics';
+import type { TimingSample } from '../src/messaging/background';
+import { sampleLabelAges } from './bench-browser';
+import { benchPeerLive, type PeerName, PEERS } from './bench-peers';
+import { exitWithError, isMain } from './lib/cli';
+import { extensionPage, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
+import { REPO_ROOT } from './lib/paths';
+import { cpuBetween, type CpuByKind, findBrowserPid, PROCESS_KINDS, sampleTree, totalCpu } from './lib/proc-cpu';
+
+const CLIPS = ['talking-d18', 'talking-d19', 'talking-d12', 'talking-d3', 'talking-d6'];
+/** Overlay on -> models loaded and every tile analyzed a while before the window opens. */
+const WARM_MS = 8000;
+
+export interface CpuRow {
+  system: string;
+  tiles: number;
+  seconds: number;
+  /** Analyzed frames per second, all tiles together. */
+  fps: number;
+  labelAgeMs: { median: number; p90: number };
+  /** CPU ms per second of wall time (1000 = one core busy), by process type, analysis off and on. */
+  off: CpuByKind;
+  on: CpuByKind;
+  addedCores: number;
+  addedMsPerFrame: number;
+}
+
+const perSecond = (c: CpuByKind, seconds: number) => Object.fromEntries(PROCESS_KINDS.map((k) => [k, c[k] / seconds])) as CpuByKind;
+
+function row(system: string, tiles: number, seconds: number, frames: number, ages: number[], off: CpuByKind, on: CpuByKind): CpuRow {
+  const added = (totalCpu(on) - totalCpu(off)) / 1000; // cores
+  const fps = frames / seconds;
+  return {
+    system,
+    tiles,
+    seconds,
+    fps,
+    labelAgeMs: { median: median(ages), p90: percentile(ages, 90) },
+    off,
+    on,
+    addedCores: added,
+    addedMsPerFrame: fps > 0 ? (added * 1000) / fps : Number.NaN,
+  };
+}
+
+export async function benchOurs(tiles: number, seconds: number): Promise<CpuRow> {
+  const tag = `--bench-tag=ours-${process.pid}-${Date.now()}`;
+  const session = await launchExtension({ args: [tag] });
+  try {
+    const root = findBrowserPid(tag);
+    await serveFixtures(session);
+    const ext = await extensionPage(session);
+    const page = await session.context.newPage();
+    await page.setViewportSize({ width: 1000, height: 600 });
+    await page.goto(`${FIXTURE_PAGES.manyTiles.url}?n=${tiles}&w=320&cols=3`);
+    const tabId = await ext.tabIdOf(`${FIXTURE_PAGES.manyTiles.url}*`);
+    if (tabId === null) throw new Error('no tab for the fixture call');
+    await page.bringToFront();
+    await waitForVideos(page, 30_000, true);
+    await page.waitForTimeout(3000);
+    // The control page (the popup, idle) is open in both windows: its cost cancels out.
+    const o0 = sampleTree(root);
+    await page.waitForTimeout(seconds * 1000);
+    const off = perSecond(cpuBetween(o0, sampleTree(root)), seconds);
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitUntil(async () => (await ext.send<TimingSample[]>('getTimings', { tabId, last: 1 })).length > 0, 30_000, 'first analyzed frame');
+    await page.waitForTimeout(WARM_MS);
+    const w0 = Date.now();
+    const s0 = sampleTree(root);
+    await page.waitForTimeout(seconds * 1000);
+    const on = perSecond(cpuBetween(s0, sampleTree(root)), seconds);
+    const w1 = Date.now();
+    const samples = (await ext.send<TimingSample[]>('getTimings', { tabId })).filter((s) => s.at >= w0 && s.at < w1);
+    await ext.send('setOverlay', { tabId, on: false });
+    return row('ours', tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on);
+  } finally {
+    await session.close();
+  }
+}
+
+export async function benchPeer(peer: PeerName, tiles: number, seconds: number, fpsPerTile: number): Promise<CpuRow> {
+  const clips = Array.from({ length: tiles }, (_, i) => CLIPS[i % CLIPS.length]!);
+  // human keeps per-instance caches (one instance per tile, as an app would); face-api has none.
+  const r = await benchPeerLive(peer, { clips, fps: fpsPerTile, seconds, idleSeconds: seconds, perTile: peer === 'human' });
+  const results = r.results.flatMap((list, i) => list.map((x) => ({ tile: String(i), sampledAt: x.sampled, doneAt: x.done })));
+  return row(`${peer} ${r.version}`, tiles, r.seconds, results.length, labelAges(results), perSecond(r.idle, seconds), perSecond(r.live, r.seconds));
+}
+
+const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+export function cpuTable(rows: readonly CpuRow[]): string {
+  const lines = [
+    '| system | tiles | analyzed frames/s | label age median / p90 ms | added cores | **added CPU ms / analyzed frame** | x ours | added by process: extension / page / browser / GPU / other ms/s |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of rows) {
+    const ours = rows.find((o) => o.system === 'ours' && o.tiles === r.tiles);
+    const d = (k: keyof CpuByKind) => r.on[k] - r.off[k];
+    lines.push(
+      `| ${r.system} | ${r.tiles} | ${f(r.fps, 1)} | ${f(r.labelAgeMs.median)} / ${f(r.labelAgeMs.p90)} | ${f(r.addedCores, 2)} | **${f(r.addedMsPerFrame, 1)}** | ${ours ? f(r.addedMsPerFrame / ours.addedMsPerFrame, 2) : '-'} | ${f(d('extension'))} / ${f(d('page'))} / ${f(d('browser'))} / ${f(d('gpu'))} / ${f(d('utility') + d('other'))} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      tiles: { type: 'string', default: '1,4,9' },
+      seconds: { type: 'string', default: '30' },
+      peers: { type: 'string', default: PEERS.join(',') },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const tileCounts = values.tiles.split(',').map(Number);
+  const peers = values.peers ? (values.peers.split(',').filter(Boolean) as PeerName[]) : [];
+  const rows: CpuRow[] = [];
+  for (const n of tileCounts) {
+    const ours = await benchOurs(n, seconds);
+    rows.push(ours);
+    console.error(`ours, ${n} tile(s): ${ours.addedMsPerFrame.toFixed(1)} ms/frame`);
+    for (const peer of peers) {
+      const r = await benchPeer(peer, n, seconds, ours.fps / n);
+      rows.push(r);
+      console.error(`${peer}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
+    }
+  }
+  console.log(`\n## bench:cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, headless Chromium, wasm, ${seconds} s windows, ${new Date().toISOString()}\n`);
+  console.log(cpuTable(rows));
+  console.log('\nAdded = overlay (or peer analysis) on minus off, the same call playing in both windows. Peers analyze at the frame rate ours reached (face-api cannot keep up: its row shows what it managed).');
+  mkdirSync(join(REPO_ROOT, 'artifacts'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, 'artifacts', 'bench-cpu.json'), `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, seconds, rows }, null, 1)}\n`);
+}
+
+if (isMain(import.meta.url)) main().catch(exitWithError);
