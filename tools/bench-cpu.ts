@@ -5,12 +5,13 @@
 // analyzed frames/s, label age, added cores and added CPU ms per analyzed frame. Then the peers
 // (@vladmandic/human, @vladmandic/face-api) in a page on the same clips as tiles, analyzing each
 // tile's <video> at the frame rate ours reached, same wasm backend, measured the same way.
-// Prints one table and writes artifacts/bench-cpu.json.
+// `--modes battery,smooth` adds our other performance modes. Prints one table, writes artifacts/bench-cpu.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { labelAges, median, percentile } from '../src/core/metrics';
+import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type PerformanceMode } from '../src/core/settings';
 import type { TimingSample } from '../src/messaging/background';
 import { sampleLabelAges } from './bench-browser';
 import { benchPeerLive, type PeerName, PEERS } from './bench-peers';
@@ -55,7 +56,7 @@ function row(system: string, tiles: number, seconds: number, frames: number, age
   };
 }
 
-export async function benchOurs(tiles: number, seconds: number): Promise<CpuRow> {
+export async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode = DEFAULT_SETTINGS.performanceMode): Promise<CpuRow> {
   const tag = `--bench-tag=ours-${process.pid}-${Date.now()}`;
   const session = await launchExtension({ args: [tag] });
   try {
@@ -74,6 +75,7 @@ export async function benchOurs(tiles: number, seconds: number): Promise<CpuRow>
     const o0 = sampleTree(root);
     await page.waitForTimeout(seconds * 1000);
     const off = perSecond(cpuBetween(o0, sampleTree(root)), seconds);
+    await ext.send('updateSettings', { performanceMode: mode, fps: PERFORMANCE_MODES[mode].fps });
     await ext.send('setOverlay', { tabId, on: true });
     await waitUntil(async () => (await ext.send<TimingSample[]>('getTimings', { tabId, last: 1 })).length > 0, 30_000, 'first analyzed frame');
     await page.waitForTimeout(WARM_MS);
@@ -84,7 +86,7 @@ export async function benchOurs(tiles: number, seconds: number): Promise<CpuRow>
     const w1 = Date.now();
     const samples = (await ext.send<TimingSample[]>('getTimings', { tabId })).filter((s) => s.at >= w0 && s.at < w1);
     await ext.send('setOverlay', { tabId, on: false });
-    return row('ours', tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on);
+    return row(mode === DEFAULT_SETTINGS.performanceMode ? 'ours' : `ours (${PERFORMANCE_MODES[mode].name})`, tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on);
   } finally {
     await session.close();
   }
@@ -121,8 +123,12 @@ async function main(): Promise<void> {
       tiles: { type: 'string', default: '1,4,9' },
       seconds: { type: 'string', default: '30' },
       peers: { type: 'string', default: PEERS.join(',') },
+      /** Also measure ours in these performance modes (at each tile count), e.g. battery,smooth. */
+      modes: { type: 'string', default: '' },
     },
   });
+  const modes = values.modes.split(',').filter(Boolean) as PerformanceMode[];
+  for (const m of modes) if (!(m in PERFORMANCE_MODES)) throw new Error(`--modes: unknown mode ${m}`);
   const seconds = Number(values.seconds);
   const tileCounts = values.tiles.split(',').map(Number);
   const peers = values.peers ? (values.peers.split(',').filter(Boolean) as PeerName[]) : [];
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
     const ours = await benchOurs(n, seconds);
     rows.push(ours);
     console.error(`ours, ${n} tile(s): ${ours.addedMsPerFrame.toFixed(1)} ms/frame`);
+    for (const m of modes) rows.push(await benchOurs(n, seconds, m));
     for (const peer of peers) {
       const r = await benchPeer(peer, n, seconds, ours.fps / n);
       rows.push(r);

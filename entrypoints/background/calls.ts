@@ -108,42 +108,55 @@ function serial(fn: () => Promise<void>): Promise<void> {
   return queue;
 }
 
-/** Fold a frame report into its tab's call; false when it was a duplicate (a retried send), ignored. */
-export function onFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<boolean> {
-  let counted = true;
+/**
+ * Fold one report into its tab's call (inside the queue; the caller persists). False when it was a
+ * duplicate (a retried send), ignored.
+ */
+async function applyFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<boolean> {
+  // Page-supplied: bounded here so that comparisons and stored copies agree.
+  const { site } = report.call;
+  const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
+  const title = boundTitle(report.call.title);
+  const time = report.frameTime;
+  let call = live.get(tabId);
+  if (call) {
+    const reason = endReasonFor(call, { type: 'frame', time, site, callId });
+    if (reason) {
+      await finish(tabId, reason, time);
+      call = undefined;
+    }
+  }
+  if (callId === null) return true;
+  if (!call) {
+    const key = callKey(site, callId);
+    const previous = resumable.get(key);
+    resumable.delete(key);
+    call = previous && time - previous.end <= IDLE_END_MS ? previous : { ...startCall({ site, callId, title, time, labels }), ...(await currentPipeline()) };
+    if (previous && call !== previous) await checkpoint([endCall(previous, time, 'interrupted')]);
+    lastCheckpoint.set(tabId, 0);
+  }
+  const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
+  if (isDuplicateFrame(call, frame)) {
+    live.set(tabId, call); // (a call resumed by this report stays live)
+    return false;
+  }
+  call = addFrame(call, frame);
+  if (title && call.title !== title) call = { ...call, title };
+  live.set(tabId, call);
+  return true;
+}
+
+/**
+ * Fold a batch of a tab's frame reports into its call, in order, then persist once (not once per
+ * frame: the content script sends a second of frames at a time). Per report: false for a duplicate.
+ */
+export function onFrames(tabId: number, reports: readonly FrameReport[], labels: readonly string[]): Promise<boolean[]> {
+  const counted: boolean[] = [];
   return serial(async () => {
     await restored;
-    // Page-supplied: bounded here so that comparisons and stored copies agree.
-    const { site } = report.call;
-    const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
-    const title = boundTitle(report.call.title);
-    const time = report.frameTime;
-    let call = live.get(tabId);
-    if (call) {
-      const reason = endReasonFor(call, { type: 'frame', time, site, callId });
-      if (reason) {
-        await finish(tabId, reason, time);
-        call = undefined;
-      }
-    }
-    if (callId === null) return;
-    if (!call) {
-      const key = callKey(site, callId);
-      const previous = resumable.get(key);
-      resumable.delete(key);
-      call = previous && time - previous.end <= IDLE_END_MS ? previous : { ...startCall({ site, callId, title, time, labels }), ...(await currentPipeline()) };
-      if (previous && call !== previous) await checkpoint([endCall(previous, time, 'interrupted')]);
-      lastCheckpoint.set(tabId, 0);
-    }
-    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
-    if (isDuplicateFrame(call, frame)) {
-      live.set(tabId, call); // (a call resumed by this report stays live)
-      counted = false;
-      return;
-    }
-    call = addFrame(call, frame);
-    if (title && call.title !== title) call = { ...call, title };
-    live.set(tabId, call);
+    for (const r of reports) counted.push(await applyFrame(tabId, r, labels));
+    const call = live.get(tabId);
+    if (!call) return;
     await persistLive();
     if (Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
       lastCheckpoint.set(tabId, Date.now());
@@ -151,6 +164,10 @@ export function onFrame(tabId: number, report: FrameReport, labels: readonly str
     }
   }).then(() => counted);
 }
+
+/** One report (as a batch of one). */
+export const onFrame = (tabId: number, report: FrameReport, labels: readonly string[]): Promise<boolean> =>
+  onFrames(tabId, [report], labels).then((c) => c[0] ?? false);
 
 export function onTabClosed(tabId: number): Promise<void> {
   return serial(async () => {

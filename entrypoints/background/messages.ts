@@ -8,7 +8,7 @@ import { readCalls } from '@/src/storage/calls';
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
 import { getSettings, updateSettings } from '@/src/storage/settings';
-import { liveCall, liveCalls, liveProblems, onFrame, removeCalls } from './calls';
+import { liveCall, liveCalls, liveProblems, onFrames, removeCalls } from './calls';
 import { ensureOffscreen } from './offscreen-host';
 import { analyzedFps, recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } from './overlay-state';
 import { startTabCapture } from './tab-capture';
@@ -30,6 +30,9 @@ async function pipelineState(): Promise<PipelineState> {
   }
 }
 
+/** A content script batches a second of frames (a few dozen); more in one message is not ours to trust. */
+const MAX_REPORTS_PER_MESSAGE = 512;
+
 /** backgroundMessenger.onMessage, refusing senders BACKGROUND_SENDERS does not allow for the type. */
 const onMessage: typeof backgroundMessenger.onMessage = (type, onReceived) =>
   backgroundMessenger.onMessage(type, (message) => {
@@ -48,11 +51,13 @@ export function registerMessages(): void {
   onMessage('reportOverlay', async ({ data, sender }) => {
     if (sender.tab?.id !== undefined) await showBadge(sender.tab.id, data);
   });
-  onMessage('frameAnalyzed', async ({ data, sender }) => {
+  onMessage('framesAnalyzed', async ({ data, sender }) => {
     const tabId = sender.tab?.id;
-    if (tabId === undefined) return;
+    if (tabId === undefined || !Array.isArray(data.reports)) return;
+    const reports = data.reports.slice(0, MAX_REPORTS_PER_MESSAGE);
+    const counted = await onFrames(tabId, reports, await productLabels());
     // A retried report (its first reply was lost) is counted in neither the stats nor the summary.
-    if (await onFrame(tabId, data, await productLabels())) recordFrame(tabId, data);
+    reports.forEach((r, i) => counted[i] && recordFrame(tabId, r));
   });
   onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
   onMessage('getLiveStatus', async ({ data }) => ({

@@ -54,9 +54,10 @@ export async function toggleOverlay(tabId: number, on: boolean): Promise<boolean
 
 export function recordFrame(tabId: number, report: FrameReport): void {
   const s = statsFor(tabId);
+  // When the result reached the content script (reports travel in batches, up to a second later).
+  const now = Math.min(Date.now(), report.frameTime + report.latencyMs);
   s.framesAnalyzed++;
-  s.lastFrameAt = Date.now();
-  const now = Date.now();
+  s.lastFrameAt = now;
   const times = (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS);
   times.push(now);
   arrivals.set(tabId, times);

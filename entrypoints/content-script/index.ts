@@ -4,6 +4,7 @@
 // a DOM event any page script can replay, so this script owns its lifecycle (src/content/lifecycle).
 import { OverlayController } from '@/src/content/controller';
 import { claimTab } from '@/src/content/lifecycle';
+import { Batcher } from '@/src/core/batcher';
 import { RetryQueue } from '@/src/core/retry-queue';
 import type { FrameReport } from '@/src/messaging/background';
 import { backgroundMessenger } from '@/src/messaging/background';
@@ -11,6 +12,9 @@ import { contentMessenger } from '@/src/messaging/content';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
 import { getSettings, watchSettings } from '@/src/storage/settings';
+
+/** How long an analyzed frame's report may wait to travel with the next ones. */
+const REPORT_EVERY_MS = 1000;
 
 const warn = (what: string) => (err: unknown) => console.warn(`[emotion-overlay] ${what} failed`, err);
 
@@ -21,11 +25,18 @@ export default defineUnlistedScript(() => {
     setInterval: (fn, ms) => window.setInterval(fn, ms),
     clearInterval: (id) => window.clearInterval(id as number),
   });
-  // Frame reports feed the call summary: delivered in order, retried while the worker restarts.
-  const reports = new RetryQueue<FrameReport>((r) => backgroundMessenger.sendMessage('frameAnalyzed', r), {
-    maxItems: 2000,
+  // Frame reports feed the call summary: a second of them per message (not one message, one worker
+  // wake-up and one storage write per frame), delivered in order, retried while the worker restarts.
+  const reports = new RetryQueue<FrameReport[]>((batch) => backgroundMessenger.sendMessage('framesAnalyzed', { reports: batch }), {
+    maxItems: 120,
     retryMs: 500,
     setTimer: (fn, ms) => window.setTimeout(fn, ms),
+  });
+  const batches = new Batcher<FrameReport>((batch) => reports.push(batch), {
+    ms: REPORT_EVERY_MS,
+    max: 256,
+    setTimer: (fn, ms) => window.setTimeout(fn, ms),
+    clearTimer: (id) => window.clearTimeout(id as number),
   });
   const controller = new OverlayController({
     win: window,
@@ -36,7 +47,7 @@ export default defineUnlistedScript(() => {
     requestTabCapture: () => backgroundMessenger.sendMessage('requestTabCapture', undefined),
     ensureOffscreen: () => backgroundMessenger.sendMessage('ensureOffscreen', undefined),
     pipelineStatus: () => offscreenMessenger.sendMessage('pipelineStatus', undefined),
-    reportFrame: (r) => reports.push(r),
+    reportFrame: (r) => batches.add(r),
     reportOverlay: (r) => void backgroundMessenger.sendMessage('reportOverlay', r).catch(warn('reportOverlay')),
     orphaned: () => life.stop('orphaned'),
   });
@@ -44,12 +55,16 @@ export default defineUnlistedScript(() => {
   const unwatch = watchSettings((s) => controller.updateSettings(s));
   const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
     if (data.on) controller.start();
-    else controller.stop();
+    else {
+      controller.stop();
+      batches.flush();
+    }
     return { on: controller.isOn };
   });
   life.signal.addEventListener('abort', () => {
     // The overlay first: in an orphaned script the extension APIs below may throw.
     controller.stop();
+    batches.flush();
     for (const release of [off, unwatch]) {
       try {
         release();

@@ -1,6 +1,6 @@
 // Popup: the user's settings; every change is saved at once and the stored (validated) value shown back.
 import { useEffect, useState } from 'preact/hooks';
-import { type Settings, SETTINGS_LIMITS } from '@/src/core/settings';
+import { PERFORMANCE_MODES, type PerformanceMode, type Settings, SETTINGS_LIMITS } from '@/src/core/settings';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { errorMessage } from './format';
 import { LabelName } from './charts';
@@ -23,6 +23,7 @@ function numberPatch(key: NumberKey, value: number): Partial<Settings> {
 }
 
 const SETTING_NAMES: Record<keyof Settings, string> = {
+  performanceMode: 'Performance',
   fps: 'Sampling rate',
   minFaceSize: 'Minimum face size',
   smoothingWindow: 'Smoothing window',
@@ -80,6 +81,24 @@ export function SettingsView() {
 
   return (
     <form class="settings" data-testid="settings" onSubmit={(e) => e.preventDefault()}>
+      <fieldset>
+        <legend>Performance</legend>
+        {(Object.keys(PERFORMANCE_MODES) as PerformanceMode[]).map((mode) => (
+          <span class="choice" key={mode}>
+            <input
+              type="radio"
+              name="performanceMode"
+              id={`setting-performance-${mode}`}
+              data-testid={`setting-performance-${mode}`}
+              checked={settings.performanceMode === mode}
+              onChange={() => void save({ performanceMode: mode, fps: PERFORMANCE_MODES[mode].fps })}
+            />
+            <label for={`setting-performance-${mode}`}>
+              {PERFORMANCE_MODES[mode].name} ({PERFORMANCE_MODES[mode].fps} frames/s per video)
+            </label>
+          </span>
+        ))}
+      </fieldset>
       {NUMBER_FIELDS.map(({ key, label, step, unit, hint }) => {
         const { min, max } = SETTINGS_LIMITS[key];
         const id = `setting-${key}`;

@@ -2,7 +2,7 @@
 // offscreen ML host, tracks and smooths faces, and draws the result. Everything is torn down by stop().
 import { frameBoxToElement, intersectRects, isMirrored, mirrorBox, type ObjectFit, regionOfFrame } from '../core/geometry';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
-import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
+import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
 import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/background';
 import type { PixelBox } from '../core/types';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
@@ -60,11 +60,10 @@ const HOST_START_MS = 20_000;
 
 /** Faces older than this are no longer drawn (the tile stopped producing results). */
 const STALE_MS = 2500;
-/**
- * Detection runs on every DETECT_EVERY-th frame of a tile (and whenever it has no face); frames in
- * between reuse the tracked boxes and only classify, which costs a fraction of a detection.
- */
-export const DETECT_EVERY = 3;
+/** Redraw at least this often (layout that moved without an event, paused videos, stale faces). */
+const DRAW_TICK_MS = 250;
+// Detection runs on every detectEvery-th frame of a tile (PERFORMANCE_MODES; and whenever it has no
+// face); frames in between reuse the tracked boxes and only classify, a fraction of a detection's cost.
 /**
  * A frame's analysis that has not answered by then is given up (its late answer is ignored): a
  * hung request would otherwise hold one of the scheduler's few in-flight slots for good, and a
@@ -84,6 +83,10 @@ export class OverlayController {
   private abort: AbortController | null = null;
   private timer: number | null = null;
   private raf: number | null = null;
+  /** The slow redraw tick (layout that moved without an event, faces going stale). */
+  private drawTick: number | null = null;
+  /** What the overlay shows now, as drawn last (nothing is rewritten when nothing changed). */
+  private lastDrawn = '';
   private pipeline: PipelineState = { state: 'loading' };
   private tabCapture: Promise<{ ok: true } | { ok: false; reason: string }> | null = null;
   private lastReport = '';
@@ -104,6 +107,8 @@ export class OverlayController {
     this.settings = settings;
     this.scheduler.setFps(settings.fps);
     this.overlay.setOptions(settings);
+    this.lastDrawn = '';
+    this.requestDraw();
   }
 
   start(): void {
@@ -113,7 +118,10 @@ export class OverlayController {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     this.overlay.mount();
-    const mutations = new MutationObserver(() => this.scheduleScan());
+    const mutations = new MutationObserver(() => {
+      this.scheduleScan();
+      this.requestDraw();
+    });
     this.observeTree = (root) => mutations.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
     this.observeTree(doc.documentElement);
     this.observedRoots = new WeakSet();
@@ -127,10 +135,14 @@ export class OverlayController {
     signal.addEventListener('abort', () => this.intersections?.disconnect());
     doc.addEventListener('visibilitychange', () => this.kick(), { signal });
     win.addEventListener('resize', () => this.scheduleScan(), { signal });
+    // Tiles move on scroll without any mutation: redraw then (a frame later, coalesced).
+    win.addEventListener('scroll', () => this.requestDraw(), { signal, capture: true, passive: true });
+    this.lastDrawn = '';
+    this.drawTick = win.setInterval(() => this.requestDraw(), DRAW_TICK_MS);
     this.scan();
     void this.bootPipeline(signal);
     this.kick();
-    this.drawLoop();
+    this.requestDraw();
   }
 
   stop(): void {
@@ -140,7 +152,8 @@ export class OverlayController {
     this.abort = null;
     if (this.timer !== null) this.deps.win.clearTimeout(this.timer);
     if (this.raf !== null) this.deps.win.cancelAnimationFrame(this.raf);
-    this.timer = this.raf = null;
+    if (this.drawTick !== null) this.deps.win.clearInterval(this.drawTick);
+    this.timer = this.raf = this.drawTick = null;
     for (const rec of this.tiles.values()) this.scheduler.remove(rec.id);
     this.tiles.clear();
     this.byId.clear();
@@ -185,6 +198,7 @@ export class OverlayController {
     this.deps.win.setTimeout(() => {
       this.scanQueued = false;
       if (this.on) this.scan();
+      this.requestDraw();
     }, 150);
   }
 
@@ -277,6 +291,7 @@ export class OverlayController {
       else if (rec.status.kind === 'loading') rec.status = { kind: 'analyzing' };
     }
     this.kick();
+    this.requestDraw();
   }
 
   private eligible(rec: TileRecord): boolean {
@@ -321,7 +336,8 @@ export class OverlayController {
   private trackedFaces(rec: TileRecord, width: number, height: number): Array<{ box: PixelBox; score: number }> | undefined {
     const fresh = this.deps.win.performance.now() - rec.lastResultAt < STALE_MS;
     const sameFrame = rec.frame?.width === width && rec.frame.height === height;
-    if (!fresh || !sameFrame || rec.faces.length === 0 || rec.sinceDetect + 1 >= DETECT_EVERY) return undefined;
+    const detectEvery = PERFORMANCE_MODES[this.settings.performanceMode].detectEvery;
+    if (!fresh || !sameFrame || rec.faces.length === 0 || rec.sinceDetect + 1 >= detectEvery) return undefined;
     return rec.faces.map((f) => ({ box: f.box, score: f.score, ...(f.roll === undefined ? {} : { roll: f.roll }) }));
   }
 
@@ -376,8 +392,10 @@ export class OverlayController {
     try {
       await this.sampleOnce(rec);
     } finally {
-      // A slot is free again: reschedule now rather than at the next idle tick.
+      // A slot is free again: reschedule now rather than at the next idle tick. A status may have
+      // changed (waiting, unreadable, error): draw it.
       this.kick();
+      this.requestDraw();
     }
   }
 
@@ -401,6 +419,7 @@ export class OverlayController {
       rec.frame = result.input;
       rec.lastResultAt = now;
       rec.status = { kind: rec.faces.length > 0 ? 'analyzing' : 'no-face' };
+      this.requestDraw();
       const { adapter, win: w, doc } = this.deps;
       this.deps.reportFrame({
         call: { site: adapter.id, callId: adapter.callId(new URL(w.location.href)), title: doc.title },
@@ -452,10 +471,17 @@ export class OverlayController {
     this.deps.reportOverlay(report);
   }
 
-  private drawLoop(): void {
-    if (!this.on) return;
-    this.draw();
-    this.raf = this.deps.win.requestAnimationFrame(() => this.drawLoop());
+  /**
+   * Draw at the next animation frame (several requests, one draw). Draws happen on a new result, a
+   * state change, a scroll, a mutation or the slow tick, not on every animation frame: an idle
+   * overlay costs the page nothing per frame.
+   */
+  private requestDraw(): void {
+    if (!this.on || this.raf !== null) return;
+    this.raf = this.deps.win.requestAnimationFrame(() => {
+      this.raf = null;
+      if (this.on) this.draw();
+    });
   }
 
   /** Position every tile layer over its media element and map face boxes into it. */
@@ -484,6 +510,9 @@ export class OverlayController {
       else if (rec.media instanceof HTMLVideoElement && rec.media.paused) status = { kind: 'paused' };
       tiles.push({ id: rec.id, rect: { x: r.x, y: r.y, width: r.width, height: r.height }, name: rec.name, status, faces });
     }
+    const key = JSON.stringify(tiles);
+    if (key === this.lastDrawn) return;
+    this.lastDrawn = key;
     this.overlay.render(tiles);
   }
 }

@@ -1,6 +1,20 @@
 // Pure: the user's settings, their defaults and their validation (stored values are checked on read).
 
+/**
+ * What the overlay may cost the machine. A mode sets the sampling rate (the fps setting, which the
+ * user may then fine-tune) and how many frames of a tracked face go between two full detections.
+ * `npm run bench:cpu -- --mode <id>` measures each.
+ */
+export const PERFORMANCE_MODES = {
+  battery: { name: 'Battery saver', fps: 3, detectEvery: 6 },
+  balanced: { name: 'Balanced', fps: 6, detectEvery: 3 },
+  smooth: { name: 'Smooth', fps: 10, detectEvery: 2 },
+} as const;
+export type PerformanceMode = keyof typeof PERFORMANCE_MODES;
+
 export interface Settings {
+  /** The CPU budget: sets fps and how often faces are fully detected (PERFORMANCE_MODES). */
+  performanceMode: PerformanceMode;
   /** Target analyzed frames per second per tile. */
   fps: number;
   /** Faces smaller than this (CSS px of the analyzed frame) are ignored. */
@@ -18,6 +32,7 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
+  performanceMode: 'balanced',
   fps: 6,
   minFaceSize: 20,
   smoothingWindow: 4,
@@ -44,6 +59,7 @@ export function validateSettings(raw: unknown): Settings {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const d = DEFAULT_SETTINGS;
   return {
+    performanceMode: typeof r.performanceMode === 'string' && r.performanceMode in PERFORMANCE_MODES ? (r.performanceMode as PerformanceMode) : d.performanceMode,
     fps: num(r.fps, d.fps, SETTINGS_LIMITS.fps),
     minFaceSize: num(r.minFaceSize, d.minFaceSize, SETTINGS_LIMITS.minFaceSize),
     smoothingWindow: Math.round(num(r.smoothingWindow, d.smoothingWindow, SETTINGS_LIMITS.smoothingWindow)),

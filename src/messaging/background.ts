@@ -78,8 +78,8 @@ export interface BackgroundProtocol {
   getOverlay(req: { tabId?: number }): TabStats;
   /** Content script: its tab's pixels must be read by tab capture (unreadable canvases). */
   requestTabCapture(): { ok: true } | { ok: false; reason: string };
-  /** Content script: one analyzed frame (feeds the badge, live stats and call summaries). */
-  frameAnalyzed(req: FrameReport): void;
+  /** Content script: the frames analyzed since its last report, in order (feed live stats and call summaries). */
+  framesAnalyzed(req: { reports: FrameReport[] }): void;
   /** Popup: everything the "now" view shows for a tab. */
   getLiveStatus(req: { tabId: number }): LiveStatus;
   /** Popup: stored calls, newest first (live ones included, marked ended: false). */
@@ -106,7 +106,7 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   setOverlay: 'extension-page',
   getOverlay: 'any',
   requestTabCapture: 'content-script',
-  frameAnalyzed: 'content-script',
+  framesAnalyzed: 'content-script',
   getLiveStatus: 'extension-page',
   listCalls: 'extension-page',
   deleteCalls: 'extension-page',

@@ -273,3 +273,18 @@ describe('the call state machine', () => {
     expect((await restarted.liveCall(1))!.id).not.toBe(id);
   });
 });
+
+describe('batched frame reports', () => {
+  it('a batch is folded in order and persisted once; duplicates inside a re-sent batch are not counted again', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    await bg.onFrame(1, frame('call-xyz', t0 - 160), LABELS); // the call starts
+    const writes = vi.spyOn(fakeBrowser.storage.session, 'set');
+    const batch = [0, 160, 320, 480].map((dt) => frame('call-xyz', t0 + dt));
+    expect(await bg.onFrames(1, batch, LABELS)).toEqual([true, true, true, true]);
+    expect(writes).toHaveBeenCalledTimes(1);
+    // The reply was lost: the same batch again, plus one new frame.
+    expect(await bg.onFrames(1, [...batch, frame('call-xyz', t0 + 640)], LABELS)).toEqual([false, false, false, false, true]);
+    expect((await bg.liveCall(1))?.frames).toBe(6);
+  });
+});

@@ -44,7 +44,7 @@ describe('the background refuses popup-only messages from content scripts', () =
     expect(senderRefusal(type, BACKGROUND_SENDERS[type], SENDERS.popup, EXT)).toBeNull();
   });
 
-  it.each(['frameAnalyzed', 'reportOverlay', 'requestTabCapture'] as const)('%s: only from a content script', (type) => {
+  it.each(['framesAnalyzed', 'reportOverlay', 'requestTabCapture'] as const)('%s: only from a content script', (type) => {
     expect(senderRefusal(type, BACKGROUND_SENDERS[type], SENDERS.contentScript, EXT)).toBeNull();
     expect(senderRefusal(type, BACKGROUND_SENDERS[type], SENDERS.popup, EXT)).toMatch(/refused from extension-page/);
   });

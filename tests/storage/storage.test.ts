@@ -243,3 +243,13 @@ describe('notices and first-run items', () => {
     expect((await readFirstRun()).acknowledged).toBe(true);
   });
 });
+
+describe('performance mode', () => {
+  it('defaults to balanced; an unknown mode reads as balanced and is reported', async () => {
+    expect((await getSettings()).performanceMode).toBe('balanced');
+    await fakeBrowser.storage.local.set({ settings: { ...DEFAULT_SETTINGS, performanceMode: 'turbo' }, settings$: { v: 1 } });
+    expect((await getSettings()).performanceMode).toBe('balanced');
+    expect(await storageProblems()).toEqual(['setting performanceMode skipped: "turbo" is not valid; using "balanced"']);
+    expect((await updateSettings({ performanceMode: 'battery', fps: 3 })).performanceMode).toBe('battery');
+  });
+});
