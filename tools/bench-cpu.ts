@@ -5,7 +5,7 @@
 // analyzed frames/s, label age, added cores and added CPU ms per analyzed frame. Then the peers
 // (@vladmandic/human, @vladmandic/face-api) in a page on the same clips as tiles, analyzing each
 // tile's <video> at the frame rate ours reached, same wasm backend, measured the same way.
-// `--modes battery,smooth` adds our other performance modes. Prints one table, writes artifacts/bench-cpu.json.
+// `--modes battery,smooth` adds our other performance modes; `--profile 10000` prints where the time goes. Prints one table, writes artifacts/bench-cpu.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import type { TimingSample } from '../src/messaging/background';
 import { sampleLabelAges } from './bench-browser';
 import { benchPeerLive, type PeerName, PEERS } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
-import { extensionPage, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
+import { type ExtensionSession, extensionPage, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
+import { profileTargets } from './lib/cdp-profile';
 import { REPO_ROOT } from './lib/paths';
 import { cpuBetween, type CpuByKind, findBrowserPid, PROCESS_KINDS, sampleTree, totalCpu } from './lib/proc-cpu';
 
@@ -56,7 +57,7 @@ function row(system: string, tiles: number, seconds: number, frames: number, age
   };
 }
 
-export async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode = DEFAULT_SETTINGS.performanceMode): Promise<CpuRow> {
+export async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode = DEFAULT_SETTINGS.performanceMode, profileMs = 0): Promise<CpuRow> {
   const tag = `--bench-tag=ours-${process.pid}-${Date.now()}`;
   const session = await launchExtension({ args: [tag] });
   try {
@@ -85,10 +86,24 @@ export async function benchOurs(tiles: number, seconds: number, mode: Performanc
     const on = perSecond(cpuBetween(s0, sampleTree(root)), seconds);
     const w1 = Date.now();
     const samples = (await ext.send<TimingSample[]>('getTimings', { tabId })).filter((s) => s.at >= w0 && s.at < w1);
+    if (profileMs > 0) await printProfile(session, profileMs);
     await ext.send('setOverlay', { tabId, on: false });
     return row(mode === DEFAULT_SETTINGS.performanceMode ? 'ours' : `ours (${PERFORMANCE_MODES[mode].name})`, tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on);
   } finally {
     await session.close();
+  }
+}
+
+/** Where the time goes: a V8 CPU profile of the ML host, the worker and the call page (self time, top functions). */
+async function printProfile(session: ExtensionSession, ms: number): Promise<void> {
+  const browser = session.context.browser();
+  if (!browser) return;
+  const profiles = await profileTargets(browser, (type, url) => url.endsWith('/offscreen.html') || type === 'service_worker' || url.startsWith(FIXTURE_PAGES.manyTiles.url), ms);
+  for (const [target, fns] of profiles) {
+    const busy = fns.filter((f) => !f.fn.startsWith('(idle)')).reduce((s, f) => s + f.ms, 0);
+    console.log(`\n${target}: ${busy.toFixed(0)} ms busy in ${ms} ms (sampling profiler; it adds its own overhead)\n`);
+    console.log('| self ms | function |\n|---:|---|');
+    for (const f of fns.filter((x) => !x.fn.startsWith('(idle)')).slice(0, 12)) console.log(`| ${f.ms.toFixed(0)} | ${f.fn} |`);
   }
 }
 
@@ -125,6 +140,8 @@ async function main(): Promise<void> {
       peers: { type: 'string', default: PEERS.join(',') },
       /** Also measure ours in these performance modes (at each tile count), e.g. battery,smooth. */
       modes: { type: 'string', default: '' },
+      /** Ms of V8 CPU profile (ML host, worker, page) after each default-mode window; 0: none. */
+      profile: { type: 'string', default: '0' },
     },
   });
   const modes = values.modes.split(',').filter(Boolean) as PerformanceMode[];
@@ -134,7 +151,7 @@ async function main(): Promise<void> {
   const peers = values.peers ? (values.peers.split(',').filter(Boolean) as PeerName[]) : [];
   const rows: CpuRow[] = [];
   for (const n of tileCounts) {
-    const ours = await benchOurs(n, seconds);
+    const ours = await benchOurs(n, seconds, DEFAULT_SETTINGS.performanceMode, Number(values.profile));
     rows.push(ours);
     console.error(`ours, ${n} tile(s): ${ours.addedMsPerFrame.toFixed(1)} ms/frame`);
     for (const m of modes) rows.push(await benchOurs(n, seconds, m));
