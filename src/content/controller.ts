@@ -107,6 +107,8 @@ export class OverlayController {
     this.settings = settings;
     this.scheduler.setFps(settings.fps);
     this.overlay.setOptions(settings);
+    // Tiles already tracked smooth over the new window too, not only tiles found from now on.
+    for (const rec of this.tiles.values()) rec.tracker.setWindow(settings.smoothingWindow);
     this.lastDrawn = '';
     this.requestDraw();
   }

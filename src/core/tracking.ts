@@ -64,7 +64,13 @@ export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
 
-  constructor(private readonly opts: TrackingOptions = DEFAULT_TRACKING) {}
+  constructor(private opts: TrackingOptions = DEFAULT_TRACKING) {}
+
+  /** A new smoothing window for every track, from the next update on (longer histories are cut now). */
+  setWindow(window: number): void {
+    this.opts = { ...this.opts, window };
+    for (const t of this.tracks) if (t.history.length > window) t.history.splice(0, t.history.length - window);
+  }
 
   update(faces: readonly FaceResult[], now: number): TrackedFace[] {
     this.tracks = this.tracks.filter((t) => now - t.lastSeen <= this.opts.maxAgeMs);
@@ -95,7 +101,7 @@ export class FaceTracker {
       track.box = face.box;
       track.lastSeen = now;
       track.history.push(face.probabilities);
-      if (track.history.length > this.opts.window) track.history.shift();
+      if (track.history.length > this.opts.window) track.history.splice(0, track.history.length - this.opts.window);
       const avg = averageProbabilities(track.history);
       track.label = hysteresisLabel(avg, track.label || null, this.opts.hysteresis);
       return {

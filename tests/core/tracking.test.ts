@@ -68,3 +68,16 @@ describe('FaceTracker', () => {
     expect(new Set(ids).size).toBe(2);
   });
 });
+
+describe('FaceTracker.setWindow', () => {
+  it('a shorter window applies to existing tracks at once: the label follows the latest frames', () => {
+    const t = new FaceTracker({ minIou: 0.3, maxAgeMs: 10_000, window: 8, hysteresis: 0 });
+    for (let i = 0; i < 6; i++) t.update([face(0, happy)], i);
+    expect(t.update([face(0, sad)], 6)[0]!.label).toBe('happy'); // 6 happy, 1 sad in the window
+    t.setWindow(1);
+    const [f] = t.update([face(0, sad)], 7);
+    expect(f!.label).toBe('sad');
+    expect(f!.confidence).toBeCloseTo(0.9, 9); // only the newest frame is averaged
+    expect(f!.trackId).toBe(1); // the same track
+  });
+});
