@@ -1,6 +1,7 @@
 // Content script: the overlay's engine. Finds tiles, samples frames on a schedule, sends them to the
 // offscreen ML host, tracks and smooths faces, and draws the result. Everything is torn down by stop().
-import { frameBoxToElement, intersectRects, isMirrored, mirrorBox, type ObjectFit, regionOfFrame } from '../core/geometry';
+import { intersectRects, isMirrored, type ObjectFit, regionOfFrame } from '../core/geometry';
+import { type FaceToDraw, facesInTile } from '../core/overlay-faces';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
 import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/background';
@@ -494,17 +495,17 @@ export class OverlayController {
       const r = this.tileRect(rec.media, rec.region);
       if (!r) continue;
       const fresh = now - rec.lastResultAt < STALE_MS;
-      const faces = [];
+      let faces: FaceToDraw[] = [];
       if (fresh && rec.frame) {
         // A tab-capture crop is exactly the tile's rectangle, and a region's crop exactly its part
         // of the media, so both map with 'fill'. Tab captures show the page as drawn (mirrored already).
-        const fit = rec.source === 'tab' || rec.region ? 'fill' : rec.fit;
-        const mirror = rec.mirrored && rec.source !== 'tab';
-        for (const f of rec.faces) {
-          if (!this.settings.visibleLabels.includes(f.label)) continue;
-          const box = frameBoxToElement(f.box, rec.frame, { width: r.width, height: r.height }, fit);
-          if (box) faces.push({ trackId: f.trackId, box: mirror ? mirrorBox(box, r.width) : box, label: f.label, confidence: f.confidence });
-        }
+        faces = facesInTile(rec.faces, {
+          frame: rec.frame,
+          tile: { width: r.width, height: r.height },
+          fit: rec.source === 'tab' || rec.region ? 'fill' : rec.fit,
+          mirrored: rec.mirrored && rec.source !== 'tab',
+          visibleLabels: this.settings.visibleLabels,
+        });
       }
       let status = rec.status;
       if (this.pipeline.state === 'loading') status = { kind: 'loading' };

@@ -1,0 +1,34 @@
+// Pure: where each tracked face is drawn over its tile, from boxes in the analyzed frame's pixels.
+import { frameBoxToElement, mirrorBox, type ObjectFit } from './geometry';
+import type { PixelBox } from './types';
+
+export interface FaceToDraw {
+  trackId: number;
+  box: PixelBox;
+  label: string;
+  confidence: number;
+}
+
+export interface TileView {
+  /** The analyzed frame's size (the faces' boxes are in its pixels). */
+  frame: { width: number; height: number };
+  /** The tile's size on the page, CSS px. */
+  tile: { width: number; height: number };
+  /** How the frame fills the tile: the media's object-fit, or 'fill' for crops that are exactly the tile. */
+  fit: ObjectFit;
+  /** The page shows the media flipped left to right (a mirrored self view). */
+  mirrored: boolean;
+  /** Labels the user wants drawn; the others are still counted. */
+  visibleLabels: readonly string[];
+}
+
+/** The faces to draw, in the tile's CSS px: hidden labels dropped, boxes mapped through object-fit, clipped, mirrored. */
+export function facesInTile(faces: ReadonlyArray<FaceToDraw>, view: TileView): FaceToDraw[] {
+  const out: FaceToDraw[] = [];
+  for (const f of faces) {
+    if (!view.visibleLabels.includes(f.label)) continue;
+    const box = frameBoxToElement(f.box, view.frame, view.tile, view.fit);
+    if (box) out.push({ trackId: f.trackId, box: view.mirrored ? mirrorBox(box, view.tile.width) : box, label: f.label, confidence: f.confidence });
+  }
+  return out;
+}

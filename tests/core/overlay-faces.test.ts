@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { facesInTile } from '../../src/core/overlay-faces';
+
+const face = (label: string, x = 100) => ({ trackId: 1, box: { x, y: 60, width: 80, height: 80 }, label, confidence: 0.8 });
+const view = { frame: { width: 480, height: 270 }, tile: { width: 480, height: 270 }, fit: 'fill' as const, mirrored: false, visibleLabels: ['happy', 'sad'] };
+
+describe('facesInTile', () => {
+  it('maps boxes from frame pixels into the tile and keeps track, label and confidence', () => {
+    expect(facesInTile([face('happy')], { ...view, tile: { width: 240, height: 135 } })).toEqual([{ trackId: 1, box: { x: 50, y: 30, width: 40, height: 40 }, label: 'happy', confidence: 0.8 }]);
+  });
+  it('drops labels the user hid', () => {
+    expect(facesInTile([face('angry')], view)).toEqual([]);
+  });
+  it('a square tile cropping a 16:9 frame (object-fit: cover): shifted by the crop; a face cropped away is dropped', () => {
+    const square = { ...view, tile: { width: 270, height: 270 }, fit: 'cover' as const };
+    expect(facesInTile([face('happy', 200)], square)[0]!.box).toEqual({ x: 95, y: 60, width: 80, height: 80 });
+    expect(facesInTile([face('happy', 0)], square)).toEqual([]); // x 0-80 lies in the cropped-off 105 px
+  });
+  it('a mirrored self view draws the box on the other side', () => {
+    expect(facesInTile([face('happy', 20)], { ...view, mirrored: true })[0]!.box.x).toBe(480 - 20 - 80);
+  });
+});
