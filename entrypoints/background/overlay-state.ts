@@ -20,7 +20,7 @@ const FPS_WINDOW_MS = 5000;
 function statsFor(tabId: number): Omit<TabStats, 'on'> {
   let s = stats.get(tabId);
   if (!s) {
-    s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null };
+    s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null, slowdown: 1 };
     stats.set(tabId, s);
   }
   return s;
@@ -87,6 +87,7 @@ export async function showBadge(tabId: number, report: OverlayReport): Promise<v
   const s = statsFor(tabId);
   s.faces = report.faces;
   s.tiles = report.tiles;
+  s.slowdown = report.slowdown ?? 1;
   const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
   await chrome.action.setBadgeText({ tabId, text });
   await chrome.action.setBadgeBackgroundColor({ tabId, color: report.faces > 0 ? '#1a73e8' : '#5f6368' });

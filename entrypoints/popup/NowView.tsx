@@ -91,6 +91,11 @@ export function NowView({ target }: { target: TargetTab | null }) {
         )}
         <dt>Analyzed</dt>
         <dd data-testid="fps">{status ? `${status.fps.toFixed(1)} frames/s` : '—'}</dd>
+        {status && status.tab.slowdown > 1 && (
+          <dd class="muted" data-testid="slowed-down">
+            Sampling {status.tab.slowdown.toFixed(1)}x slower to stay within the performance mode's CPU budget (the machine is busy, or many tiles)
+          </dd>
+        )}
         <dt>Faces</dt>
         <dd data-testid="faces">{status ? status.tab.faces : '—'}</dd>
         <dt>Detector</dt>

@@ -10,6 +10,7 @@ import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } fro
 import { findTiles, type SiteAdapter, type Tile } from '../sites';
 import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
+import { CpuBudget } from '../core/budget';
 import { largestTiles } from '../core/tiles';
 import { withTimeout } from '../core/timeout';
 import { FrameGrabber } from './capture';
@@ -91,12 +92,16 @@ export class OverlayController {
   private pipeline: PipelineState = { state: 'loading' };
   private tabCapture: Promise<{ ok: true } | { ok: false; reason: string }> | null = null;
   private lastReport = '';
+  /** The ML host's CPU budget for this tab (the performance mode's) and its current stretch of sampling. */
+  private readonly budget: CpuBudget;
+  private slowdown = 1;
 
   constructor(
     private readonly deps: ControllerDeps,
     private settings: Settings = DEFAULT_SETTINGS,
   ) {
     this.scheduler = new FrameScheduler({ fps: settings.fps });
+    this.budget = new CpuBudget({ share: PERFORMANCE_MODES[settings.performanceMode].cpuShare });
     this.overlay = new Overlay(deps.doc, settings);
   }
 
@@ -107,6 +112,7 @@ export class OverlayController {
   updateSettings(settings: Settings): void {
     this.settings = settings;
     this.scheduler.setFps(settings.fps);
+    this.budget.setShare(PERFORMANCE_MODES[settings.performanceMode].cpuShare);
     this.overlay.setOptions(settings);
     // Tiles already tracked smooth over the new window too, not only tiles found from now on.
     for (const rec of this.tiles.values()) rec.tracker.setWindow(settings.smoothingWindow);
@@ -416,6 +422,9 @@ export class OverlayController {
       const { result } = sampled;
       const now = win.performance.now();
       this.scheduler.finished(rec.id, now, now - t0);
+      this.budget.record(now, result.offscreenMs.total);
+      this.slowdown = this.budget.slowdown(now);
+      this.scheduler.setSlowdown(this.slowdown);
       if (!this.on || this.byId.get(rec.id) !== rec) return; // turned off or tile removed meanwhile
       rec.faces = rec.tracker.update(result.faces, now);
       rec.sinceDetect = result.detected ? 0 : rec.sinceDetect + 1;
@@ -467,7 +476,7 @@ export class OverlayController {
   private report(): void {
     let faces = 0;
     for (const rec of this.tiles.values()) faces += rec.faces.length;
-    const report = { on: this.on, faces, tiles: this.tiles.size };
+    const report = { on: this.on, faces, tiles: this.tiles.size, slowdown: Math.round(this.slowdown * 10) / 10 };
     const key = JSON.stringify(report);
     if (key === this.lastReport) return;
     this.lastReport = key;

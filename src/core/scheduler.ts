@@ -29,6 +29,8 @@ interface TileSchedule {
 export class FrameScheduler {
   private readonly tiles = new Map<string, TileSchedule>();
   private opts: Required<SchedulerOptions>;
+  /** The CPU budget's stretch of every interval (1: none). */
+  private slowdown = 1;
 
   constructor(opts: SchedulerOptions) {
     this.opts = { minIntervalMs: 100, maxIntervalMs: 2000, smoothing: 0.3, maxInFlight: 3, ...opts };
@@ -40,7 +42,14 @@ export class FrameScheduler {
   }
 
   private baseInterval(): number {
-    return 1000 / Math.max(0.1, this.opts.fps);
+    return (1000 / Math.max(0.1, this.opts.fps)) * this.slowdown;
+  }
+
+  /** Stretch every tile's interval by `factor` (the CPU budget, src/core/budget); 1 undoes it. */
+  setSlowdown(factor: number): void {
+    if (factor === this.slowdown) return;
+    this.slowdown = factor;
+    for (const t of this.tiles.values()) t.intervalMs = this.intervalFor(t.latencyMs);
   }
 
   /** Adaptive interval: the target rate, slowed down when analysis takes longer than that. */

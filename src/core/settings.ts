@@ -2,13 +2,14 @@
 
 /**
  * What the overlay may cost the machine. A mode sets the sampling rate (the fps setting, which the
- * user may then fine-tune) and how many frames of a tracked face go between two full detections.
+ * user may then fine-tune), how many frames of a tracked face go between two full detections, and
+ * the ML host's CPU budget for a tab (a share of one core: sampling slows down past it, src/core/budget).
  * `npm run bench:cpu -- --mode <id>` measures each.
  */
 export const PERFORMANCE_MODES = {
-  battery: { name: 'Battery saver', fps: 3, detectEvery: 6 },
-  balanced: { name: 'Balanced', fps: 6, detectEvery: 3 },
-  smooth: { name: 'Smooth', fps: 10, detectEvery: 2 },
+  battery: { name: 'Battery saver', fps: 3, detectEvery: 6, cpuShare: 0.2 },
+  balanced: { name: 'Balanced', fps: 6, detectEvery: 3, cpuShare: 0.5 },
+  smooth: { name: 'Smooth', fps: 10, detectEvery: 2, cpuShare: 0.9 },
 } as const;
 export type PerformanceMode = keyof typeof PERFORMANCE_MODES;
 

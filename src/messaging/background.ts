@@ -10,6 +10,8 @@ export interface OverlayReport {
   on: boolean;
   faces: number;
   tiles: number;
+  /** Sampling stretched by this factor to stay within the performance mode's CPU budget (1: not slowed). */
+  slowdown?: number;
 }
 
 /** One analyzed frame of one tile, as the content script saw it (labels only, never pixels). */
@@ -48,6 +50,8 @@ export interface TabStats {
   faces: number;
   tiles: number;
   lastFrameAt: number | null;
+  /** See OverlayReport.slowdown. */
+  slowdown: number;
 }
 
 /** One frame's timings as the background keeps them: which tile, when it arrived (epoch ms), whether it was detected. */

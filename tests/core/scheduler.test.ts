@@ -85,3 +85,19 @@ describe('FrameScheduler', () => {
     expect(s.intervalMs('a')).toBe(500);
   });
 });
+
+describe('FrameScheduler.setSlowdown (the CPU budget)', () => {
+  it('stretches every interval by the factor, and 1 undoes it', () => {
+    const s = new FrameScheduler({ fps: 5 });
+    s.add('a', 0);
+    expect(s.intervalMs('a')).toBe(200);
+    s.setSlowdown(2.5);
+    expect(s.intervalMs('a')).toBe(500);
+    s.started('a', 0);
+    s.finished('a', 30, 30);
+    expect(s.due(400, all)).toEqual([]);
+    expect(s.due(500, all)).toEqual(['a']);
+    s.setSlowdown(1);
+    expect(s.intervalMs('a')).toBe(200);
+  });
+});
