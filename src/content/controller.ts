@@ -1,20 +1,21 @@
 // Content script: the overlay's engine. Finds tiles, samples frames on a schedule, sends them to the
 // offscreen ML host, tracks and smooths faces, and draws the result. Everything is torn down by stop().
-import { intersectRects, isMirrored, type ObjectFit, regionOfFrame } from '../core/geometry';
+import { type ObjectFit, regionOfFrame } from '../core/geometry';
 import { type FaceToDraw, facesInTile } from '../core/overlay-faces';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
 import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/background';
 import type { PixelBox } from '../core/types';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
-import { findTiles, type SiteAdapter, type Tile } from '../sites';
-import { MIN_TILE_SIDE, type TileMedia } from '../sites/types';
+import type { SiteAdapter } from '../sites';
+import type { TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
 import { CpuBudget } from '../core/budget';
-import { largestTiles } from '../core/tiles';
 import { withTimeout } from '../core/timeout';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
+import { isNoHost, waitForPipeline } from './pipeline-link';
+import { discoverTiles, isMirroredOnPage, tileRect } from './tiles';
 
 export interface ControllerDeps {
   win: Window;
@@ -54,11 +55,6 @@ interface TileRecord {
   /** Its own canvas: a tainted video taints the canvas it is drawn into, so none is shared. */
   grabber: FrameGrabber;
 }
-
-/** A message no ML host answered: none exists, or it is still starting (only the background heard it). */
-const NO_HOST = /Receiving end does not exist|Could not establish connection|message port closed|^No response$/;
-/** How long a starting ML host may stay unreachable before the tiles show an error. */
-const HOST_START_MS = 20_000;
 
 /** Faces older than this are no longer drawn (the tile stopped producing results). */
 const STALE_MS = 2500;
@@ -187,20 +183,6 @@ export class OverlayController {
     }
   }
 
-  /** The media is drawn flipped left to right: by its own transform or an ancestor's (a few levels up; two flips cancel). */
-  private mirrored(media: TileMedia): boolean {
-    let flips = 0;
-    let el: Element | null = media;
-    for (let depth = 0; el && depth < 5; depth++, el = el.parentElement) if (isMirrored(this.deps.win.getComputedStyle(el).transform)) flips++;
-    return flips % 2 === 1;
-  }
-
-  /** Where a tile is on the page (CSS px, viewport): its region's part of the media, or the whole media. */
-  private tileRect(media: TileMedia, region: Element | null): DOMRect | { x: number; y: number; width: number; height: number } | null {
-    const m = media.getBoundingClientRect();
-    return region ? intersectRects(region.getBoundingClientRect(), m) : m;
-  }
-
   private scheduleScan(): void {
     if (this.scanQueued || !this.on) return;
     this.scanQueued = true;
@@ -214,20 +196,7 @@ export class OverlayController {
   /** Reconcile the tile set with the page: new media get a record, gone or tiny ones lose theirs. */
   private scan(): void {
     const { doc, win, adapter } = this.deps;
-    const shown = (el: Element) => {
-      const style = win.getComputedStyle(el);
-      return style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) > 0;
-    };
-    const areas = new Map<Tile, number>();
-    // Too small, or not shown at all: not a tile (nothing to draw over, nothing to analyze).
-    const usable = (t: Tile) => {
-      const r = t.media.isConnected && (!t.region || t.region.isConnected) ? this.tileRect(t.media, t.region ?? null) : null;
-      if (!r || r.width < MIN_TILE_SIDE || r.height < MIN_TILE_SIDE || !shown(t.media) || (t.region && !shown(t.region))) return false;
-      areas.set(t, r.width * r.height);
-      return true;
-    };
-    const candidates = findTiles(adapter, doc, usable).map((t) => ({ media: t.media, region: t.region ?? null, name: t.name, area: areas.get(t) ?? 0 }));
-    const found = new Map(largestTiles(candidates, (c) => c.area).map((c) => [c.region ?? c.media, c] as const));
+    const found = discoverTiles(adapter, doc, win);
     const now = win.performance.now();
     for (const [key, rec] of this.tiles) {
       if (found.get(key)?.media !== rec.media) this.dropTile(rec);
@@ -238,14 +207,14 @@ export class OverlayController {
       if (existing) {
         existing.name = name;
         existing.fit = (style.objectFit || 'fill') as ObjectFit;
-        existing.mirrored = this.mirrored(media);
+        existing.mirrored = isMirroredOnPage(win, media);
         continue;
       }
       const rec: TileRecord = {
         id: `tile-${++tileSeq}`,
         media,
         region,
-        mirrored: this.mirrored(media),
+        mirrored: isMirroredOnPage(win, media),
         name,
         visible: true,
         tracker: new FaceTracker({ ...DEFAULT_TRACKING, window: this.settings.smoothingWindow }),
@@ -275,25 +244,11 @@ export class OverlayController {
   }
 
   private async bootPipeline(signal: AbortSignal): Promise<void> {
-    const deadline = this.deps.win.performance.now() + HOST_START_MS;
-    try {
-      await this.deps.ensureOffscreen();
-      while (!signal.aborted) {
-        try {
-          this.pipeline = await this.deps.pipelineStatus();
-        } catch (err) {
-          // A host document that is still starting (just created, e.g. after an extension reload)
-          // has no listener yet: only the background hears the message and leaves it unanswered.
-          if (!NO_HOST.test(err instanceof Error ? err.message : String(err)) || this.deps.win.performance.now() > deadline) throw err;
-          await this.deps.ensureOffscreen();
-          this.pipeline = { state: 'loading' };
-        }
-        if (this.pipeline.state !== 'loading') break;
-        await new Promise((r) => this.deps.win.setTimeout(r, 250));
-      }
-    } catch (err) {
-      this.pipeline = { state: 'error', error: err instanceof Error ? err.message : String(err) };
-    }
+    const { win } = this.deps;
+    this.pipeline = await waitForPipeline(
+      { ensureOffscreen: this.deps.ensureOffscreen, pipelineStatus: this.deps.pipelineStatus, now: () => win.performance.now(), sleep: (ms) => new Promise((r) => win.setTimeout(r, ms)) },
+      signal,
+    );
     if (signal.aborted) return;
     for (const rec of this.tiles.values()) {
       if (this.pipeline.state === 'error') rec.status = { kind: 'error', message: this.pipeline.error };
@@ -364,7 +319,7 @@ export class OverlayController {
     const { minFaceSize } = this.settings;
     const t0 = win.performance.now();
     if (rec.source === 'tab') {
-      const r = this.tileRect(rec.media, rec.region);
+      const r = tileRect(rec.media, rec.region);
       if (!r) return null;
       const rect = { x: r.x, y: r.y, width: r.width, height: r.height };
       const mainThreadMs = win.performance.now() - t0;
@@ -463,7 +418,7 @@ export class OverlayController {
         return;
       }
       // No receiver, or only the background answering (it has no analyze handler): the host is gone.
-      if (NO_HOST.test(message)) {
+      if (isNoHost(err)) {
         // The offscreen host went away (closed or crashed): recreate it and wait for its models.
         this.pipeline = { state: 'loading' };
         if (this.abort) void this.bootPipeline(this.abort.signal);
@@ -501,7 +456,7 @@ export class OverlayController {
     const now = this.deps.win.performance.now();
     const tiles: OverlayTile[] = [];
     for (const rec of this.tiles.values()) {
-      const r = this.tileRect(rec.media, rec.region);
+      const r = tileRect(rec.media, rec.region);
       if (!r) continue;
       const fresh = now - rec.lastResultAt < STALE_MS;
       let faces: FaceToDraw[] = [];
