@@ -377,7 +377,9 @@ export class OverlayController {
       const { result } = sampled;
       const now = win.performance.now();
       this.scheduler.finished(rec.id, now, now - t0);
-      this.budget.record(now, result.offscreenMs.total);
+      // The host's own work on this frame (decode, detection, classification), not its wall time: frames
+      // in flight together overlap there, and would count twice.
+      this.budget.record(now, result.offscreenMs.decode + result.ms.detect + result.ms.classify);
       this.slowdown = this.budget.slowdown(now);
       this.scheduler.setSlowdown(this.slowdown);
       if (!this.on || this.byId.get(rec.id) !== rec) return; // turned off or tile removed meanwhile
