@@ -304,7 +304,6 @@ async function benchOne(peer: PeerName, prep: PreparedFrames, seconds: number, r
   const { browser, context } = await openBrowser(log);
   try {
     const page = await openPage(context, '/peers.html', 'benchReady');
-    if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error('[page]', m.text()));
     page.on('console', (m) => {
       if ((m.type() === 'warning' || m.type() === 'error') && consoleLines.length < 50) consoleLines.push(`${m.type()}: ${m.text().slice(0, 300)}`);
     });
@@ -430,8 +429,8 @@ export interface LiveTileResult {
 }
 
 /**
- * A peer in a live call page (bench-peers/peers.js `live`): `clips` play as tiles and each is analyzed
- * from its <video> at `fps`; the browser's CPU by process type over `idleSeconds` of the call without
+ * A peer in a live call page (bench-peers/peers.js `live`): `clips` play as tiles and each tile's
+ * frame is copied to a 480 px canvas and analyzed at `fps`; the browser's CPU by process type over `idleSeconds` of the call without
  * analysis, then over `seconds` of it analyzed. (Its models load between the two windows.)
  */
 export async function benchPeerLive(
@@ -444,11 +443,11 @@ export async function benchPeerLive(
   try {
     const root = findBrowserPid(tag);
     const page = await openPage(context, '/peers.html', 'benchReady');
-    if (process.env.BENCH_DEBUG) page.on('console', (m) => console.error('[page]', m.text()));
     const run = page.evaluate(([name, o]) => (window as unknown as { bench: { live: (n: string, o: unknown) => Promise<unknown> } }).bench.live(name, o), [peer, opts] as const);
     // A failing run (its error) ends the wait for a phase too.
     const failed = run.then(() => new Promise<never>(() => undefined));
-    const phase = (p: string) => (process.env.BENCH_DEBUG && console.error('[bench] waiting for', p, Date.now()), Promise.race([page.waitForFunction((x) => (window as unknown as { livePhases?: string[] }).livePhases?.includes(x) ?? false, p, { timeout: 120_000, polling: 20 }), failed]));
+    const phase = (p: string) =>
+      Promise.race([page.waitForFunction((x) => (window as unknown as { livePhases?: string[] }).livePhases?.includes(x) ?? false, p, { timeout: 120_000, polling: 20 }), failed]);
     await phase('idle');
     const i0 = sampleTree(root);
     await phase('loading');

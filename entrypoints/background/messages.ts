@@ -83,5 +83,4 @@ export function registerMessages(): void {
   onMessage('updateSettings', ({ data }) => updateSettings(data));
   onMessage('getFirstRun', async () => ({ acknowledged: (await readFirstRun()).acknowledged }));
   onMessage('acknowledgeFirstRun', () => acknowledgeFirstRun());
-
 }

@@ -12,7 +12,8 @@ export type CaptureResult =
 /** Frames are downscaled so their longer side is at most this (faces in call tiles stay > 40 px). */
 export const MAX_FRAME_SIDE = 480;
 
-function sourceSize(media: TileMedia): { width: number; height: number } {
+/** The media's own pixel size (a video's frames, a canvas's buffer), not its size on the page. */
+export function sourceSize(media: TileMedia): { width: number; height: number } {
   return media instanceof HTMLVideoElement ? { width: media.videoWidth, height: media.videoHeight } : { width: media.width, height: media.height };
 }
 

@@ -12,7 +12,7 @@ import type { TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
 import { CpuBudget } from '../core/budget';
 import { withTimeout } from '../core/timeout';
-import { FrameGrabber } from './capture';
+import { FrameGrabber, sourceSize } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
 import { isNoHost, waitForPipeline } from './pipeline-link';
 import { discoverTiles, isMirroredOnPage, tileRect } from './tiles';
@@ -60,8 +60,6 @@ interface TileRecord {
 const STALE_MS = 2500;
 /** Redraw at least this often (layout that moved without an event, paused videos, stale faces). */
 const DRAW_TICK_MS = 250;
-// Detection runs on every detectEvery-th frame of a tile (PERFORMANCE_MODES; and whenever it has no
-// face); frames in between reuse the tracked boxes and only classify, a fraction of a detection's cost.
 /**
  * A frame's analysis that has not answered by then is given up (its late answer is ignored): a
  * hung request would otherwise hold one of the scheduler's few in-flight slots for good, and a
@@ -296,7 +294,11 @@ export class OverlayController {
     }
   }
 
-  /** Tracked boxes to classify without detecting, when this frame may skip detection. */
+  /**
+   * Tracked boxes to classify without detecting, when this frame may skip detection: detection runs
+   * on every detectEvery-th frame of a tile (PERFORMANCE_MODES) and whenever it has no fresh face;
+   * frames in between reuse the tracked boxes and only classify, a fraction of a detection's cost.
+   */
   private trackedFaces(rec: TileRecord, width: number, height: number): Array<{ box: PixelBox; score: number }> | undefined {
     const fresh = this.deps.win.performance.now() - rec.lastResultAt < STALE_MS;
     const sameFrame = rec.frame?.width === width && rec.frame.height === height;
@@ -348,8 +350,7 @@ export class OverlayController {
     if (!rec.region) return null;
     const m = rec.media.getBoundingClientRect();
     const g = rec.region.getBoundingClientRect();
-    const size = rec.media instanceof HTMLVideoElement ? { width: rec.media.videoWidth, height: rec.media.videoHeight } : { width: rec.media.width, height: rec.media.height };
-    return regionOfFrame({ x: g.x - m.x, y: g.y - m.y, width: g.width, height: g.height }, { width: m.width, height: m.height }, size, rec.fit);
+    return regionOfFrame({ x: g.x - m.x, y: g.y - m.y, width: g.width, height: g.height }, { width: m.width, height: m.height }, sourceSize(rec.media), rec.fit);
   }
 
   private async sample(rec: TileRecord): Promise<void> {

@@ -4,7 +4,7 @@
  * What the overlay may cost the machine. A mode sets the sampling rate (the fps setting, which the
  * user may then fine-tune), how many frames of a tracked face go between two full detections, and
  * the ML host's CPU budget for a tab (a share of one core: sampling slows down past it, src/core/budget).
- * `npm run bench:cpu -- --mode <id>` measures each.
+ * `npm run bench:cpu -- --modes battery,smooth` measures them beside the default.
  */
 export const PERFORMANCE_MODES = {
   battery: { name: 'Battery saver', fps: 3, detectEvery: 6, cpuShare: 0.25 },
@@ -14,7 +14,7 @@ export const PERFORMANCE_MODES = {
 export type PerformanceMode = keyof typeof PERFORMANCE_MODES;
 
 export interface Settings {
-  /** The CPU budget: sets fps and how often faces are fully detected (PERFORMANCE_MODES). */
+  /** What the overlay may cost: fps, how often faces are fully detected, the CPU budget (PERFORMANCE_MODES). */
   performanceMode: PerformanceMode;
   /** Target analyzed frames per second per tile. */
   fps: number;

@@ -4,6 +4,7 @@ import { storage } from 'wxt/utils/storage';
 import { applyRetention, pruneOldest } from '../core/retention';
 import { type CallSummary, summaryProblem } from '../core/summary';
 import { addNotice } from './notices';
+import { objectOrEmpty } from './shape';
 
 /** chrome.storage.local holds 10 MB without unlimitedStorage; calls may use this much of it. */
 export const CALLS_BUDGET_BYTES = 8 * 1024 * 1024;
@@ -41,9 +42,7 @@ export const callsItem = storage.defineItem<Record<string, unknown>>('local:call
  * every later read throw). v2: the same shape, every entry validated on read; this migration only
  * makes sure the whole value is an object.
  */
-export function migrateLiveCallsV1(old: unknown): Record<string, unknown> {
-  return typeof old === 'object' && old !== null && !Array.isArray(old) ? { ...(old as Record<string, unknown>) } : {};
-}
+export const migrateLiveCallsV1 = objectOrEmpty;
 
 const liveCallsOptions = { fallback: {}, version: 2, migrations: { 2: migrateLiveCallsV1 } };
 /** Live calls by tab id: storage.session survives service-worker restarts (not browser restarts). */

@@ -1,27 +1,24 @@
 // Background only: which tabs have the overlay on (storage.local: it survives worker restarts and
 // extension reloads; cleared at browser start, when tab ids change). Versioned; validated on read.
 import { storage } from 'wxt/utils/storage';
+import { objectOrEmpty } from './shape';
 
 /**
  * v1 (unversioned) and v2 share one shape, `{ [tabId]: true }`; v2 validates every entry on read
  * (a corrupt one is skipped and reported, never thrown on). The migration only makes sure the whole
  * value is an object.
  */
-export function migrateOverlayTabsV1(old: unknown): Record<string, unknown> {
-  return typeof old === 'object' && old !== null && !Array.isArray(old) ? { ...(old as Record<string, unknown>) } : {};
-}
-
 export const overlayTabsItem = storage.defineItem<Record<string, unknown>>('local:overlayTabs', {
   fallback: {},
   version: 2,
-  migrations: { 2: migrateOverlayTabsV1 },
+  migrations: { 2: objectOrEmpty },
 });
 
 /** The tabs with the overlay on; entries that are not `tabId: true` are skipped and reported. */
 export async function readOverlayTabs(): Promise<{ tabs: Set<number>; problems: string[] }> {
   const tabs = new Set<number>();
   const problems: string[] = [];
-  for (const [key, on] of Object.entries(migrateOverlayTabsV1(await overlayTabsItem.getValue()))) {
+  for (const [key, on] of Object.entries(objectOrEmpty(await overlayTabsItem.getValue()))) {
     const tabId = Number(key);
     if (!Number.isInteger(tabId) || tabId < 0) problems.push(`overlay state for ${JSON.stringify(key)} skipped: not a tab id`);
     else if (on !== true) problems.push(`overlay state for tab ${key} skipped: ${JSON.stringify(on)} is not true`);

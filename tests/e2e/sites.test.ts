@@ -62,7 +62,6 @@ async function expectBoxOnFace(page: Page, tileId: string): Promise<Rect> {
     const drawn = tile.chips[0]!.rect;
     truth = await faceOnScreen(page, tile.rect);
     const [d, t] = [centre(drawn), centre(truth)];
-    if (process.env.SITES_DEBUG) console.log(JSON.stringify({ tile: tile.rect, drawn, truth }));
     dx.push(Math.abs(d.x - t.x) / tile.rect.width);
     dy.push(Math.abs(d.y - t.y) / tile.rect.height);
   }
