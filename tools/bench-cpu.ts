@@ -37,6 +37,15 @@ export interface CpuRow {
   on: CpuByKind;
   addedCores: number;
   addedMsPerFrame: number;
+  /** Ours only: the ML host's mean ms per analyzed frame by stage, and how the frames came (share by source). */
+  stages?: { decode: number; detect: number; classify: number; detectedShare: number; sources: Record<string, number> };
+}
+
+function stagesOf(samples: readonly TimingSample[]): NonNullable<CpuRow['stages']> {
+  const mean = (k: 'decodeMs' | 'detectMs' | 'classifyMs') => samples.reduce((a, s) => a + s[k], 0) / Math.max(1, samples.length);
+  const sources: Record<string, number> = {};
+  for (const s of samples) sources[s.source] = (sources[s.source] ?? 0) + 1 / samples.length;
+  return { decode: mean('decodeMs'), detect: mean('detectMs'), classify: mean('classifyMs'), detectedShare: samples.filter((s) => s.detected).length / Math.max(1, samples.length), sources };
 }
 
 const perSecond = (c: CpuByKind, seconds: number) => Object.fromEntries(PROCESS_KINDS.map((k) => [k, c[k] / seconds])) as CpuByKind;
@@ -88,7 +97,8 @@ export async function benchOurs(tiles: number, seconds: number, mode: Performanc
     const samples = (await ext.send<TimingSample[]>('getTimings', { tabId })).filter((s) => s.at >= w0 && s.at < w1);
     if (profileMs > 0) await printProfile(session, profileMs);
     await ext.send('setOverlay', { tabId, on: false });
-    return row(mode === DEFAULT_SETTINGS.performanceMode ? 'ours' : `ours (${PERFORMANCE_MODES[mode].name})`, tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on);
+    const name = mode === DEFAULT_SETTINGS.performanceMode ? 'ours' : `ours (${PERFORMANCE_MODES[mode].name})`;
+    return { ...row(name, tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on), stages: stagesOf(samples) };
   } finally {
     await session.close();
   }
@@ -128,6 +138,15 @@ export function cpuTable(rows: readonly CpuRow[]): string {
     lines.push(
       `| ${r.system} | ${r.tiles} | ${f(r.fps, 1)} | ${f(r.labelAgeMs.median)} / ${f(r.labelAgeMs.p90)} | ${f(r.addedCores, 2)} | **${f(r.addedMsPerFrame, 1)}** | ${ours ? f(r.addedMsPerFrame / ours.addedMsPerFrame, 2) : '-'} | ${f(d('extension'))} / ${f(d('page'))} / ${f(d('browser'))} / ${f(d('gpu'))} / ${f(d('utility') + d('other'))} |`,
     );
+  }
+  const ours = rows.filter((r) => r.stages);
+  if (ours.length > 0) {
+    lines.push('', '| ours | tiles | ML host ms / frame: decode / detect / classify | frames detected | frames by source |', '|---|---:|---:|---:|---|');
+    for (const r of ours) {
+      const st = r.stages!;
+      const by = Object.entries(st.sources).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ');
+      lines.push(`| ${r.system} | ${r.tiles} | ${f(st.decode, 1)} / ${f(st.detect, 1)} / ${f(st.classify, 1)} | ${(st.detectedShare * 100).toFixed(0)}% | ${by} |`);
+    }
   }
   return lines.join('\n');
 }

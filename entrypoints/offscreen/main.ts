@@ -46,7 +46,7 @@ onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
   const { input, release } = await decodeFrame(data.frame);
   const t1 = performance.now();
   try {
-    const result = await pipeline.analyze(input, { minFaceSize: data.minFaceSize, faces: data.faces });
+    const result = await pipeline.analyze(input, { minFaceSize: data.minFaceSize, faces: data.faces, sheet: data.sheet });
     return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
   } finally {
     release();

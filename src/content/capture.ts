@@ -22,43 +22,81 @@ export function hasFrame(media: TileMedia): boolean {
   return media.width > 0 && media.height > 0;
 }
 
-/** A canvas whose WebGL drawing buffer was already cleared reads back as fully transparent. */
+/** A canvas whose WebGL drawing buffer was already cleared reads back as fully transparent (probed at the centre of width x height). */
 function looksBlank(ctx: OffscreenCanvasRenderingContext2D, width: number, height: number): boolean {
   const probe = ctx.getImageData(Math.floor(width / 2) - 4, Math.floor(height / 2) - 4, 8, 8).data;
   for (let i = 3; i < probe.length; i += 4) if (probe[i] !== 0) return false;
   return true;
 }
 
+/** The pixels of a tile's frame as sent: its media (or `crop` of it), downscaled to MAX_FRAME_SIDE. */
+export function frameSizeOf(media: TileMedia, crop?: PixelBox): { width: number; height: number } {
+  const src = crop ?? { x: 0, y: 0, ...sourceSize(media) };
+  return fitWithin(src.width, src.height, MAX_FRAME_SIDE);
+}
+
 export class FrameGrabber {
   private canvas: OffscreenCanvas | null = null;
 
-  /**
-   * Copy the tile's current frame (only `crop`, in the media's own pixels, when the tile is a region
-   * of a shared media element); `mainThreadMs` is the synchronous part (what the page feels).
-   */
-  async capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg', crop?: PixelBox): Promise<CaptureResult> {
-    // Encrypted media (EME/DRM) never yields its pixels, to a canvas or to a tab capture.
-    if (media instanceof HTMLVideoElement && media.mediaKeys) return { ok: false, reason: 'protected', detail: 'protected (DRM) video' };
-    if (!hasFrame(media)) return { ok: false, reason: 'no-frame' };
-    let mainThreadMs = 0;
-    const full = sourceSize(media);
-    const src = crop ?? { x: 0, y: 0, width: full.width, height: full.height };
-    const { width, height } = fitWithin(src.width, src.height, MAX_FRAME_SIDE);
+  private context(width: number, height: number): OffscreenCanvasRenderingContext2D | null {
     this.canvas ??= new OffscreenCanvas(width, height);
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    const ctx = this.canvas.getContext('2d', { willReadFrequently: false });
-    if (!ctx) return { ok: false, reason: 'unreadable', detail: 'no 2d context' };
-    // Nearest-neighbour downscale: less main-thread time than a filtered drawImage of a video frame
-    // (`npm run bench:draw`); the detector and classifier resample the frame anyway.
-    ctx.imageSmoothingEnabled = false;
+    return this.canvas.getContext('2d', { willReadFrequently: false });
+  }
+
+  /**
+   * Copy the tile's current frame (only `crop`, in the media's own pixels, when the tile is a region
+   * of a shared media element); `mainThreadMs` is the synchronous part (what the page feels).
+   */
+  capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg', crop?: PixelBox): Promise<CaptureResult> {
+    const full = sourceSize(media);
+    const src = crop ?? { x: 0, y: 0, width: full.width, height: full.height };
+    const { width, height } = frameSizeOf(media, crop);
+    // Nearest-neighbour downscale (see grab): less main-thread time than a filtered drawImage of a
+    // video frame (`npm run bench:draw`).
+    return this.grab(media, width, height, encoding, 'frame', (ctx) => ctx.drawImage(media, src.x, src.y, src.width, src.height, 0, 0, width, height));
+  }
+
+  /**
+   * Copy only the faces: a sheet of `cell`-pixel squares side by side (the classifier's input size),
+   * square i being `crops[i]` (the classifier's square crop, in the media's own pixels). A tracked
+   * frame needs nothing else, and a sheet is a few percent of a frame's pixels, so it travels raw
+   * (no encode, no decode).
+   */
+  captureFaces(media: TileMedia, crops: readonly PixelBox[], cell: number): Promise<CaptureResult> {
+    return this.grab(media, cell * crops.length, cell, 'raw', 'sheet', (ctx) =>
+      crops.forEach((c, i) => ctx.drawImage(media, c.x, c.y, c.width, c.height, i * cell, 0, cell, cell)),
+    );
+  }
+
+  private async grab(
+    media: TileMedia,
+    width: number,
+    height: number,
+    encoding: 'jpeg' | 'raw',
+    kind: 'frame' | 'sheet',
+    paint: (ctx: OffscreenCanvasRenderingContext2D) => void,
+  ): Promise<CaptureResult> {
+    // Encrypted media (EME/DRM) never yields its pixels, to a canvas or to a tab capture.
+    if (media instanceof HTMLVideoElement && media.mediaKeys) return { ok: false, reason: 'protected', detail: 'protected (DRM) video' };
+    if (!hasFrame(media)) return { ok: false, reason: 'no-frame' };
+    let mainThreadMs = 0;
+    const ctx = this.context(width, height);
+    if (!ctx || !this.canvas) return { ok: false, reason: 'unreadable', detail: 'no 2d context' };
+    const canvas = this.canvas;
+    // Frames: nearest neighbour (cheapest; the models resample). Sheets: filtered, as the classifier's own crops are.
+    const sheet = kind === 'sheet';
+    ctx.imageSmoothingEnabled = sheet;
     const draw = () => {
       const t = performance.now();
-      // A video frame is opaque and covers the canvas; a page's canvas may be transparent (see looksBlank).
-      if (media instanceof HTMLCanvasElement) ctx.clearRect(0, 0, width, height);
-      ctx.drawImage(media, src.x, src.y, src.width, src.height, 0, 0, width, height);
+      // A video frame is opaque and covers the canvas; a page's canvas may be transparent (see
+      // looksBlank), and a face crop may reach past the media's edge: cleared pixels read as black
+      // (the alpha is dropped), as the classifier's own crops pad.
+      if (media instanceof HTMLCanvasElement || sheet) ctx.clearRect(0, 0, width, height);
+      paint(ctx);
       mainThreadMs += performance.now() - t;
     };
     if (media instanceof HTMLCanvasElement) {
@@ -74,7 +112,7 @@ export class FrameGrabber {
       draw();
     }
     try {
-      if (media instanceof HTMLCanvasElement && looksBlank(ctx, width, height)) return { ok: false, reason: 'blank' };
+      if (media instanceof HTMLCanvasElement && looksBlank(ctx, sheet ? height : width, height)) return { ok: false, reason: 'blank' };
       const t = performance.now();
       if (encoding === 'raw') {
         const data = ctx.getImageData(0, 0, width, height).data.buffer;
@@ -82,7 +120,7 @@ export class FrameGrabber {
         return { ok: true, frame: { kind: 'raw', data, width, height }, width, height, mainThreadMs };
       }
       // Encoding runs off the main thread; only the call itself counts.
-      const pending = this.canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+      const pending = canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
       mainThreadMs += performance.now() - t;
       return { ok: true, frame: { kind: 'jpeg', blob: await pending }, width, height, mainThreadMs };
     } catch (err) {

@@ -1,6 +1,7 @@
 // Content script: the overlay's engine. Finds tiles, samples frames on a schedule, sends them to the
 // offscreen ML host, tracks and smooths faces, and draws the result. Everything is torn down by stop().
-import { type ObjectFit, regionOfFrame } from '../core/geometry';
+import { FACE_CROP_SCALE, squareCrop } from '../core/boxes';
+import { frameToSource, type ObjectFit, regionOfFrame } from '../core/geometry';
 import { type FaceToDraw, facesInTile } from '../core/overlay-faces';
 import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/tracking';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
@@ -12,7 +13,7 @@ import type { TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
 import { CpuBudget } from '../core/budget';
 import { withTimeout } from '../core/timeout';
-import { FrameGrabber, sourceSize } from './capture';
+import { FrameGrabber, frameSizeOf, sourceSize } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
 import { isNoHost, waitForPipeline } from './pipeline-link';
 import { discoverTiles, isMirroredOnPage, tileRect } from './tiles';
@@ -332,12 +333,20 @@ export class OverlayController {
     }
     const crop = rec.region ? this.regionCrop(rec) : undefined;
     if (crop === null) return null; // the region shows none of the media now
-    const shot = await rec.grabber.capture(rec.media, this.settings.frameEncoding, crop?.source);
+    const source = crop?.source ?? { x: 0, y: 0, ...sourceSize(rec.media) };
+    const frame = frameSizeOf(rec.media, crop?.source);
+    // A frame that skips detection needs only its faces: the page cuts their crops from the media's
+    // own pixels into a small sheet instead of sending (encoding, decoding) the whole frame.
+    const faces = this.trackedFaces(rec, frame.width, frame.height);
+    const cell = this.pipeline.state === 'ready' ? this.pipeline.cropSize : 96;
+    const shot = faces
+      ? await rec.grabber.captureFaces(rec.media, faces.map((f) => frameToSource(squareCrop(f.box, FACE_CROP_SCALE), frame, source)), cell)
+      : await rec.grabber.capture(rec.media, this.settings.frameEncoding, crop?.source);
     if (shot.ok) {
       const captureMs = win.performance.now() - t0;
-      const faces = this.trackedFaces(rec, shot.width, shot.height);
-      const result = await this.deadline(this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces }));
-      return { result, captureMs, mainThreadMs: shot.mainThreadMs, source: shot.frame.kind };
+      const sheet = faces ? { cell, frame } : undefined;
+      const result = await this.deadline(this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet }));
+      return { result, captureMs, mainThreadMs: shot.mainThreadMs, source: sheet ? 'sheet' : shot.frame.kind };
     }
     if (shot.reason === 'no-frame') rec.status = { kind: 'waiting' };
     if (shot.reason === 'protected') rec.status = { kind: 'unreadable', detail: 'protected (DRM) video: its frames cannot be analyzed' };

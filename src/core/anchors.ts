@@ -83,13 +83,19 @@ export const BLAZEFACE_BACK_ANCHORS: BlazeFaceAnchorConfig = {
   ],
 };
 
-export function blazeFaceAnchors(cfg: BlazeFaceAnchorConfig): PointAnchor[] {
+/**
+ * Anchor centres for an input of `width` x `height` pixels (default: the square the model was
+ * exported at). The graph is fully convolutional, so a frame's aspect needs no square padding:
+ * each head has ceil(side / stride) cells per axis, in row-major order.
+ */
+export function blazeFaceAnchors(cfg: BlazeFaceAnchorConfig, width = cfg.inputSize, height = cfg.inputSize): PointAnchor[] {
   const out: PointAnchor[] = [];
   for (const { stride, anchorsPerCell } of cfg.layers) {
-    const size = Math.ceil(cfg.inputSize / stride);
-    for (let y = 0; y < size; y++) {
-      for (let x = 0; x < size; x++) {
-        for (let k = 0; k < anchorsPerCell; k++) out.push({ x: (x + 0.5) / size, y: (y + 0.5) / size });
+    const cols = Math.ceil(width / stride);
+    const rows = Math.ceil(height / stride);
+    for (let y = 0; y < rows; y++) {
+      for (let x = 0; x < cols; x++) {
+        for (let k = 0; k < anchorsPerCell; k++) out.push({ x: (x + 0.5) / cols, y: (y + 0.5) / rows });
       }
     }
   }

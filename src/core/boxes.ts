@@ -45,6 +45,9 @@ export function cornersToPixels(b: NormalizedCorners, width: number, height: num
   return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
 }
 
+/** How much the classifier's square crop grows around the detector's box (the pipeline's and the page's face sheets). */
+export const FACE_CROP_SCALE = 1.1;
+
 /**
  * The square crop a classifier sees: the face box grown by `scale` around its centre, squared on its
  * longer side. It may extend past the image; the crop op pads with black there (no stretching).
@@ -77,21 +80,34 @@ export function toCropAndResizeBox(crop: PixelBox, width: number, height: number
 }
 
 /**
- * Letterbox: the scale and padding that fit a width x height image into a square of `size`
- * without changing its aspect ratio (image at the top-left, padding right/bottom).
+ * Letterbox: how a width x height image fits a model input whose longer side is `side` pixels,
+ * without changing its aspect ratio (image scaled to fit, at the top-left, padding right/bottom).
+ * The input is square unless `multiple` is given: a fully convolutional model then takes the
+ * frame's own aspect, its shorter side padded only up to a multiple of `multiple` (its largest stride).
  */
 export interface Letterbox {
-  /** Fraction of the square's side covered by the image, per axis (<= 1). */
+  /** The model input's size in pixels. */
+  width: number;
+  height: number;
+  /** Pixels of the input the image covers, per axis. */
+  imageWidth: number;
+  imageHeight: number;
+  /** Fraction of the input covered by the image, per axis (<= 1). */
   scaleX: number;
   scaleY: number;
 }
 
-export function letterbox(width: number, height: number): Letterbox {
-  const side = Math.max(width, height);
-  return { scaleX: width / side, scaleY: height / side };
+export function letterbox(width: number, height: number, side: number, multiple = side): Letterbox {
+  const scale = side / Math.max(width, height);
+  const imageWidth = Math.max(1, Math.round(width * scale));
+  const imageHeight = Math.max(1, Math.round(height * scale));
+  const pad = (n: number) => Math.min(side, Math.ceil(n / multiple) * multiple);
+  const w = pad(imageWidth);
+  const h = pad(imageHeight);
+  return { width: w, height: h, imageWidth, imageHeight, scaleX: imageWidth / w, scaleY: imageHeight / h };
 }
 
-/** Map corners normalized to the letterboxed square back to corners normalized to the original image. */
+/** Map corners normalized to the letterboxed input back to corners normalized to the original image. */
 export function unletterbox(b: NormalizedCorners, lb: Letterbox): NormalizedCorners {
   return { ymin: b.ymin / lb.scaleY, xmin: b.xmin / lb.scaleX, ymax: b.ymax / lb.scaleY, xmax: b.xmax / lb.scaleX };
 }

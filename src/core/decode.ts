@@ -48,7 +48,7 @@ export function decodeBlazeFace(
   logits: ArrayLike<number>,
   stride: number,
   anchors: readonly PointAnchor[],
-  inputSize: number,
+  input: { width: number; height: number },
   minScore: number,
 ): Candidate[] {
   const out: Candidate[] = [];
@@ -56,11 +56,11 @@ export function decodeBlazeFace(
     const score = sigmoid(logits[i] ?? -Infinity);
     if (score < minScore) return;
     const o = i * stride;
-    const cx = a.x + (regressors[o] ?? 0) / inputSize;
-    const cy = a.y + (regressors[o + 1] ?? 0) / inputSize;
-    const w = (regressors[o + 2] ?? 0) / inputSize;
-    const h = (regressors[o + 3] ?? 0) / inputSize;
-    // The input is square (letterboxed), so the eye line's angle here is its angle in the image.
+    const cx = a.x + (regressors[o] ?? 0) / input.width;
+    const cy = a.y + (regressors[o + 1] ?? 0) / input.height;
+    const w = (regressors[o + 2] ?? 0) / input.width;
+    const h = (regressors[o + 3] ?? 0) / input.height;
+    // Both axes of the input have the image's pixel scale (letterboxed), so the eye line's angle here is its angle in the image.
     const roll = Math.atan2((regressors[o + 7] ?? 0) - (regressors[o + 5] ?? 0), (regressors[o + 6] ?? 0) - (regressors[o + 4] ?? 0));
     out.push({ score, box: { ymin: cy - h / 2, xmin: cx - w / 2, ymax: cy + h / 2, xmax: cx + w / 2 }, roll });
   });

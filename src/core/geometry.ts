@@ -99,3 +99,10 @@ export function isMirrored(transform: string): boolean {
 export function mirrorBox(box: PixelBox, width: number): PixelBox {
   return { ...box, x: width - box.x - box.width };
 }
+
+/** A box in a frame's pixels, in the pixels of the source rectangle that frame was scaled from. */
+export function frameToSource(box: PixelBox, frame: { width: number; height: number }, source: PixelBox): PixelBox {
+  const sx = source.width / frame.width;
+  const sy = source.height / frame.height;
+  return { x: source.x + box.x * sx, y: source.y + box.y * sy, width: box.width * sx, height: box.height * sy };
+}

@@ -39,7 +39,8 @@ export interface FrameTimings {
   classifyMs: number;
   /** Whole round trip, sample to result back in the content script. */
   totalMs: number;
-  source: 'jpeg' | 'raw' | 'tab';
+  /** How the pixels came: a frame (JPEG or raw), a sheet of the tracked faces' crops only, or the tab capture. */
+  source: 'jpeg' | 'raw' | 'sheet' | 'tab';
   /** False when detection was skipped and tracked boxes were classified. */
   detected: boolean;
 }

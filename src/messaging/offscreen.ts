@@ -11,6 +11,8 @@ export type PipelineState =
       detector: string;
       classifier: string;
       labels: string[];
+      /** The classifier's input side in pixels: the cell size of the face sheets the page sends. */
+      cropSize: number;
       loadMs: number;
       /** For the popup and benchmarks: live tfjs tensors and this document's JS heap. */
       memory: { tensors: number; tensorBytes: number };
@@ -30,6 +32,8 @@ export interface FrameRequest {
   minFaceSize?: number;
   /** Tracked face boxes in this frame's pixels: skip detection and classify these (see AnalyzeOptions). */
   faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
+  /** `frame` is a sheet of the faces' crops, not the frame (see AnalyzeOptions.sheet). */
+  sheet?: { cell: number; frame: { width: number; height: number } };
 }
 
 /** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */

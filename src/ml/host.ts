@@ -30,6 +30,7 @@ export function createPipelineHost(open: OpenPipeline): PipelineHost {
         detector: pipeline.detectorId ?? '',
         classifier: pipeline.classifierId,
         labels: [...pipeline.labels],
+        cropSize: pipeline.cropSize,
         loadMs: performance.now() - t0,
         memory: tensorMemory(),
         ...(why ? { fallback: why } : {}),

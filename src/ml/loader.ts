@@ -77,8 +77,28 @@ export async function loadWeightMap(entry: ModelEntry, read: ModelFileReader): P
   }
 }
 
+/**
+ * `anyInputSize`: the graph's image input takes any height and width (its placeholder pins the
+ * size it was exported at, which a fully convolutional graph does not need).
+ */
 export async function loadGraph(entry: ModelEntry, read: ModelFileReader): Promise<GraphModel> {
   return (await loadGraphAndWeights(entry, read, () => false)).model;
+}
+
+/** A node of a graph model's topology (model.json), as far as callers read it. */
+export interface GraphNode {
+  name: string;
+  op?: string;
+  input?: string[];
+  attr?: { shape?: { shape?: { dim?: Array<{ size?: string }> } } };
+}
+
+/** Placeholders of rank 4 (NHWC images) get a free height and width. */
+function freeImageSize(nodes: GraphNode[]): void {
+  for (const n of nodes) {
+    const dim = n.op === 'Placeholder' ? n.attr?.shape?.shape?.dim : undefined;
+    if (dim?.length === 4) for (const i of [1, 2]) dim[i] = { size: '-1' };
+  }
 }
 
 /**
@@ -89,8 +109,11 @@ export async function loadGraphAndWeights(
   entry: ModelEntry,
   read: ModelFileReader,
   extra: (name: string) => boolean,
-): Promise<{ model: GraphModel; weights: tf.NamedTensorMap; metadata: Record<string, unknown> }> {
+  opts: { anyInputSize?: boolean } = {},
+): Promise<{ model: GraphModel; weights: tf.NamedTensorMap; metadata: Record<string, unknown>; nodes: readonly GraphNode[] }> {
   const { json, weightSpecs, weightData } = await readModel(entry, read);
+  const nodes = (json.modelTopology as { node?: GraphNode[] } | undefined)?.node ?? [];
+  if (opts.anyInputSize) freeImageSize(nodes);
   const extraSpecs = weightSpecs.filter((w) => extra(w.name));
   let weights: tf.NamedTensorMap = {};
   if (extraSpecs.length > 0) {
@@ -104,7 +127,7 @@ export async function loadGraphAndWeights(
     const model = await loadGraphModel(
       tf.io.fromMemory({ modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs, weightData }),
     );
-    return { model, weights, metadata: json.userDefinedMetadata ?? {} };
+    return { model, weights, metadata: json.userDefinedMetadata ?? {}, nodes };
   } catch (err) {
     tf.dispose(Object.values(weights));
     weights = {};

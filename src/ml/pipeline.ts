@@ -1,5 +1,5 @@
 // Any context: the two-stage pipeline (detect faces, classify each crop) behind one analyze() call.
-import { cornersToPixels, nonMaxSuppression, squareCrop } from '../core/boxes';
+import { cornersToPixels, FACE_CROP_SCALE, nonMaxSuppression, squareCrop } from '../core/boxes';
 import { mapProbabilities, topLabel } from '../core/labels';
 import { findModel, type ModelsManifest } from '../core/models';
 import type { AnalyzeResult, BackendName, FaceResult, PixelBox } from '../core/types';
@@ -33,6 +33,8 @@ export interface PipelineOptions {
   darkGamma?: { threshold: number; gamma: number } | null;
   /** Rotate each detected face's crop to level its eyes (detectors with eye keypoints). */
   align?: boolean;
+  /** Pad every frame to the detector's square input (the old way; `npm run eval:detector-input` compares). */
+  squareDetectorInput?: boolean;
   /** Run one analysis on a blank frame at creation so the first real frame is not slow. */
   warmup?: boolean;
 }
@@ -44,6 +46,12 @@ export interface AnalyzeOptions {
    * only these are classified. The caller re-detects every few frames.
    */
   faces?: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
+  /**
+   * The input is a face sheet, not the frame: cell i (`cell` px square at x = i * cell) is already
+   * faces[i]'s classifier crop (see FrameGrabber.captureFaces); the faces keep their boxes, and the
+   * result's input is `frame`, the frame those boxes refer to. Crops are not rotated (align).
+   */
+  sheet?: { cell: number; frame: { width: number; height: number } };
 }
 
 /** A backend that was selected and then failed, and why (the pipeline runs on the next one). */
@@ -61,11 +69,13 @@ export interface Pipeline {
   readonly detectorId: string | null;
   readonly classifierId: string;
   readonly labels: readonly string[];
+  /** The classifier's input side in pixels (a face sheet's cells are best this size: one resampling). */
+  readonly cropSize: number;
   analyze(input: ImageInput, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
   dispose(): void;
 }
 
-export const PIPELINE_DEFAULTS = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 16, minFaceSize: 20, cropScale: 1.1, align: false } as const;
+export const PIPELINE_DEFAULTS = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 16, minFaceSize: 20, cropScale: FACE_CROP_SCALE, align: false } as const;
 
 /** `image` itself when its mean brightness is above the threshold, else a gamma-brightened copy. */
 async function brightenIfDark(image: tf.Tensor3D, { threshold, gamma }: { threshold: number; gamma: number }): Promise<tf.Tensor3D> {
@@ -109,7 +119,7 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
 
   const classifierEntry = findModel(manifest, options.classifier ?? manifest.defaults.classifier, 'emotion');
   const detectorEntry = mode === 'detect' ? findModel(manifest, options.detector ?? manifest.defaults.detector, 'face-detection') : null;
-  const detector = detectorEntry ? await createDetector(detectorEntry, read) : null;
+  const detector = detectorEntry ? await createDetector(detectorEntry, read, { squareInput: options.squareDetectorInput ?? false }) : null;
   let classifier: Awaited<ReturnType<typeof createClassifier>>;
   try {
     classifier = await createClassifier(classifierEntry, read);
@@ -125,7 +135,8 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     const minFace = opts.minFaceSize ?? minFaceSize;
     const t0 = performance.now();
     let boxes: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
-    if (opts.faces && detector) {
+    if (opts.sheet && !opts.faces) throw new Error('a face sheet needs the faces it holds');
+    if (opts.faces && (detector || opts.sheet)) {
       boxes = opts.faces;
     } else if (detector) {
       const candidates = await detector.detect(image, minScore);
@@ -136,14 +147,15 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
       boxes = [{ box: { x: 0, y: 0, width, height }, score: 1 }];
     }
     const t1 = performance.now();
-    const crops = boxes.map((b) => (detector ? squareCrop(b.box, cropScale) : b.box));
-    const probs = await classifier.classify(image, crops, align && detector ? boxes.map((b) => b.roll ?? 0) : undefined);
+    const sheet = opts.sheet;
+    const crops = sheet ? boxes.map((_, i) => ({ x: i * sheet.cell, y: 0, width: sheet.cell, height: sheet.cell })) : boxes.map((b) => (detector ? squareCrop(b.box, cropScale) : b.box));
+    const probs = await classifier.classify(image, crops, align && detector && !sheet ? boxes.map((b) => b.roll ?? 0) : undefined);
     const t2 = performance.now();
     const faces: FaceResult[] = boxes.map((b, i) => {
       const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
       return { box: b.box, score: b.score, ...(b.roll === undefined ? {} : { roll: b.roll }), label: topLabel(probabilities).label, probabilities };
     });
-    return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: { width, height }, detected: !opts.faces };
+    return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: sheet?.frame ?? { width, height }, detected: !opts.faces };
   }
 
   const pipeline: Pipeline = {
@@ -153,6 +165,7 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     detectorId: detectorEntry?.id ?? null,
     classifierId: classifierEntry.id,
     labels,
+    cropSize: classifierEntry.input.width,
     async analyze(input, opts) {
       if (disposed) throw new Error('pipeline is disposed');
       const { image, owned } = toImageTensor(input);

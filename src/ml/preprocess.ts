@@ -63,19 +63,21 @@ export function toGrey(batch: tf.Tensor4D, channels = 1): tf.Tensor4D {
   });
 }
 
-/** Pad the image to a square (right/bottom, black), resize to the model input and normalize. */
-export function letterboxInput(image: tf.Tensor3D, input: ModelInput): { batch: tf.Tensor4D; box: Letterbox } {
+/**
+ * Resize the image into the model input (longer side `input.width`, aspect kept; see letterbox:
+ * square unless `multiple` is given), pad it right/bottom with black and normalize.
+ */
+export function letterboxInput(image: tf.Tensor3D, input: ModelInput, multiple?: number): { batch: tf.Tensor4D; box: Letterbox } {
   const [h, w] = image.shape;
-  const box = letterbox(w, h);
+  const box = letterbox(w, h, input.width, multiple);
   const batch = tf.tidy(() => {
-    const side = Math.max(w, h);
-    const padded = tf.pad(tf.cast(image, 'float32'), [
-      [0, side - h],
-      [0, side - w],
+    const resized = tf.image.resizeBilinear(tf.cast(image, 'float32') as tf.Tensor3D, [box.imageHeight, box.imageWidth]);
+    const padded = tf.pad(resized, [
+      [0, box.height - box.imageHeight],
+      [0, box.width - box.imageWidth],
       [0, 0],
     ]);
-    const resized = tf.image.resizeBilinear(padded, [input.height, input.width]);
-    return normalize(tf.expandDims(resized, 0), input);
+    return normalize(tf.expandDims(padded, 0), input);
   });
   return { batch, box };
 }

@@ -50,4 +50,12 @@ describe('blazeFaceAnchors', () => {
     expect(anchors[512]).toEqual({ x: 0.5 / 8, y: 0.5 / 8 });
     expect(anchors[895]).toEqual({ x: 7.5 / 8, y: 7.5 / 8 });
   });
+  it('covers a 256 x 160 input with 16x10x2 + 8x5x6 anchors, row by row', () => {
+    const anchors = blazeFaceAnchors(BLAZEFACE_BACK_ANCHORS, 256, 160);
+    expect(anchors).toHaveLength(16 * 10 * 2 + 8 * 5 * 6);
+    expect(anchors[2]).toEqual({ x: 1.5 / 16, y: 0.5 / 10 });
+    expect(anchors[32]).toEqual({ x: 0.5 / 16, y: 1.5 / 10 });
+    expect(anchors[320]).toEqual({ x: 0.5 / 8, y: 0.5 / 5 });
+    expect(anchors.at(-1)).toEqual({ x: 7.5 / 8, y: 4.5 / 5 });
+  });
 });

@@ -44,12 +44,21 @@ describe('crop maths', () => {
     expect(toCropAndResizeBox({ x: 50, y: 25, width: 100, height: 50 }, 200, 100)).toEqual([0.25, 0.25, 0.75, 0.75]);
   });
   it('letterboxes a wide image into the top of a square and maps boxes back', () => {
-    const lb = letterbox(400, 200);
-    expect(lb).toEqual({ scaleX: 1, scaleY: 0.5 });
+    const lb = letterbox(400, 200, 256);
+    expect(lb).toEqual({ width: 256, height: 256, imageWidth: 256, imageHeight: 128, scaleX: 1, scaleY: 0.5 });
     const b = unletterbox(box(0.1, 0.2, 0.3, 0.4), lb);
     expect(b.ymin).toBeCloseTo(0.2, 9);
     expect(b.ymax).toBeCloseTo(0.6, 9);
     expect(b.xmin).toBeCloseTo(0.2, 9);
+  });
+  it('pads a fully convolutional input only up to a multiple of its stride', () => {
+    // A 16:9 frame at 256 px: 256 x 144, padded to 256 x 160 (not to a 256 x 256 square).
+    expect(letterbox(480, 270, 256, 32)).toEqual({ width: 256, height: 160, imageWidth: 256, imageHeight: 144, scaleX: 1, scaleY: 0.9 });
+    // A portrait (Shorts) frame, and a square one.
+    expect(letterbox(270, 480, 256, 32)).toMatchObject({ width: 160, height: 256, scaleX: 0.9, scaleY: 1 });
+    expect(letterbox(300, 300, 256, 32)).toMatchObject({ width: 256, height: 256, scaleX: 1, scaleY: 1 });
+    // A very wide strip still gets one stride of rows.
+    expect(letterbox(1000, 10, 256, 32)).toMatchObject({ width: 256, height: 32, imageHeight: 3 });
   });
 });
 

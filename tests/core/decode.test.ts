@@ -32,7 +32,7 @@ describe('decodeBlazeFace', () => {
     regs[1] = -32;
     regs[2] = 64; // width px
     regs[3] = 128;
-    const [c] = decodeBlazeFace(regs, [2], 16, [{ x: 0.5, y: 0.5 }], 256, 0.1);
+    const [c] = decodeBlazeFace(regs, [2], 16, [{ x: 0.5, y: 0.5 }], { width: 256, height: 256 }, 0.1);
     expect(c!.score).toBeCloseTo(sigmoid(2), 6);
     expect(c!.box.xmin).toBeCloseTo(0.625 - 0.125, 6);
     expect(c!.box.xmax).toBeCloseTo(0.625 + 0.125, 6);
@@ -40,11 +40,22 @@ describe('decodeBlazeFace', () => {
     expect(c!.box.ymax).toBeCloseTo(0.375 + 0.25, 6);
   });
 
+  it('normalizes each axis by its own input side (a 256 x 160 input)', () => {
+    const regs = new Array(16).fill(0);
+    regs[1] = 16; // y offset in px
+    regs[2] = 64;
+    regs[3] = 80;
+    const [c] = decodeBlazeFace(regs, [2], 16, [{ x: 0.5, y: 0.5 }], { width: 256, height: 160 }, 0.1);
+    expect(c!.box.xmax - c!.box.xmin).toBeCloseTo(0.25, 6);
+    expect(c!.box.ymax - c!.box.ymin).toBeCloseTo(0.5, 6);
+    expect((c!.box.ymin + c!.box.ymax) / 2).toBeCloseTo(0.6, 6);
+  });
+
   it('gives the roll of the line from the right eye (keypoint 0) to the left eye (keypoint 1)', () => {
     const roll = (rx: number, ry: number, lx: number, ly: number) => {
       const regs = new Array(16).fill(0);
       regs.splice(4, 4, rx, ry, lx, ly);
-      return decodeBlazeFace(regs, [2], 16, [{ x: 0.5, y: 0.5 }], 256, 0.1)[0]!.roll!;
+      return decodeBlazeFace(regs, [2], 16, [{ x: 0.5, y: 0.5 }], { width: 256, height: 256 }, 0.1)[0]!.roll!;
     };
     expect(roll(-20, 0, 20, 0)).toBeCloseTo(0, 9); // level eyes
     expect(roll(-20, -20, 20, 20)).toBeCloseTo(Math.PI / 4, 9); // left eye lower: turned clockwise on screen

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentRect, fitWithin, frameBoxToElement, intersectRects, isMirrored, mirrorBox, regionOfFrame } from '../../src/core/geometry';
+import { contentRect, fitWithin, frameBoxToElement, frameToSource, intersectRects, isMirrored, mirrorBox, regionOfFrame } from '../../src/core/geometry';
 
 describe('contentRect (object-fit)', () => {
   it('contain letterboxes a 16:9 frame in a square element', () => {
@@ -78,5 +78,14 @@ describe('mirrored self views', () => {
   });
   it('mirrors a box inside its element', () => {
     expect(mirrorBox({ x: 10, y: 5, width: 30, height: 20 }, 100)).toEqual({ x: 60, y: 5, width: 30, height: 20 });
+  });
+});
+
+describe('frameToSource', () => {
+  it('maps a box in a downscaled frame onto the media pixels it came from (a face sheet crop)', () => {
+    // A 1280x720 video sent as a 480x270 frame.
+    expect(frameToSource({ x: 48, y: 27, width: 96, height: 54 }, { width: 480, height: 270 }, { x: 0, y: 0, width: 1280, height: 720 })).toEqual({ x: 128, y: 72, width: 256, height: 144 });
+    // A region tile: the frame is a 320x180 part of a shared canvas at (640, 360).
+    expect(frameToSource({ x: 10, y: 20, width: 30, height: 40 }, { width: 320, height: 180 }, { x: 640, y: 360, width: 320, height: 180 })).toEqual({ x: 650, y: 380, width: 30, height: 40 });
   });
 });

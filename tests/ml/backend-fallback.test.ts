@@ -77,6 +77,7 @@ describe('a WebGPU device lost after loading', () => {
         detectorId: real.detectorId,
         classifierId: real.classifierId,
         labels: real.labels,
+        cropSize: real.cropSize,
         analyze: (input, opts) => real.analyze(input, opts),
         dispose: () => {
           dispose();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeResult } from '../../src/core/types';
+import { FACE_CROP_SCALE, squareCrop } from '../../src/core/boxes';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
 import { toGrey } from '../../src/ml/preprocess';
 import { tf } from '../../src/ml/tf';
@@ -45,6 +46,37 @@ describe('pipeline on real images (default models)', () => {
     expect(label).toBe('happy');
     expect(Object.keys(probabilities).sort()).toEqual([...manifest.labels].sort());
     expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('a face sheet (the tracked faces\' crops only, as the page cuts them) gives the frame\'s labels and keeps the boxes', async () => {
+    const files = ['astronaut.png', 'expressions/happy.jpg', 'expressions/sad.jpg'];
+    const frames = await Promise.all(files.map((f) => decodeImageFile(sharedPath('fixtures', 'images', f))));
+    const full = await Promise.all(frames.map((f) => pipeline.analyze(f)));
+    const faces = full.map((r) => r.faces[0]!);
+    // One sheet of all three faces, each cut from its own image at the classifier's size (bilinear, as drawImage does).
+    const cell = pipeline.cropSize;
+    const sheet = tf.tidy(() =>
+      tf.concat(
+        frames.map((f, i) => {
+          const img = tf.tensor4d(Float32Array.from(f.data.filter((_, k) => k % 4 !== 3)), [1, f.height, f.width, 3]);
+          const c = squareCrop(faces[i]!.box, FACE_CROP_SCALE);
+          const box = tf.tensor2d([[c.y / f.height, c.x / f.width, (c.y + c.height) / f.height, (c.x + c.width) / f.width]]);
+          return tf.squeeze(tf.image.cropAndResize(img, box, tf.tensor1d([0], 'int32'), [cell, cell]), [0]);
+        }),
+        1,
+      ),
+    );
+    const sheetInt = tf.tidy(() => tf.cast(tf.round(sheet), 'int32')) as tf.Tensor3D;
+    sheet.dispose();
+    const frame = { width: 640, height: 360 };
+    const r = await pipeline.analyze(sheetInt, { faces, sheet: { cell, frame } });
+    sheetInt.dispose();
+    expect(r.detected).toBe(false);
+    expect(r.input).toEqual(frame);
+    expect(r.faces.map((f) => f.box)).toEqual(faces.map((f) => f.box));
+    expect(r.faces.map((f) => f.label)).toEqual(faces.map((f) => f.label));
+    // Two resamplings (page crop, then the classifier's) instead of one move probabilities a little, not the label.
+    r.faces.forEach((f, i) => expect(Math.abs(f.probabilities[f.label]! - faces[i]!.probabilities[f.label]!)).toBeLessThan(0.15));
   });
 
   it('astronaut.png turned 20° clockwise: the face reports that roll, and an aligned crop sees the upright face', async () => {
