@@ -12,6 +12,7 @@ import type { SiteAdapter } from '../sites';
 import type { TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
 import { CpuBudget } from '../core/budget';
+import { nextDetectInterval } from '../core/detect-interval';
 import { withTimeout } from '../core/timeout';
 import { FrameGrabber, frameSizeOf, sourceSize } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
@@ -51,8 +52,9 @@ interface TileRecord {
   lastResultAt: number;
   /** 'pixels': read by the content script; 'tab': cropped from a tab capture (unreadable pixels). */
   source: 'pixels' | 'tab';
-  /** Frames analyzed since the last full detection. */
+  /** Frames analyzed since the last full detection, and how many the next one waits (see nextDetectInterval). */
   sinceDetect: number;
+  detectEvery: number;
   /** Its own canvas: a tainted video taints the canvas it is drawn into, so none is shared. */
   grabber: FrameGrabber;
 }
@@ -69,6 +71,9 @@ const DRAW_TICK_MS = 250;
 export const ANALYZE_TIMEOUT_MS = 10_000;
 
 let tileSeq = 0;
+
+/** The tile's faces are recent enough to draw and to track from. */
+const fresh = (rec: TileRecord, now: number) => now - rec.lastResultAt < STALE_MS;
 
 export class OverlayController {
   private on = false;
@@ -110,7 +115,10 @@ export class OverlayController {
     this.budget.setShare(PERFORMANCE_MODES[settings.performanceMode].cpuShare);
     this.overlay.setOptions(settings);
     // Tiles already tracked smooth over the new window too, not only tiles found from now on.
-    for (const rec of this.tiles.values()) rec.tracker.setWindow(settings.smoothingWindow);
+    for (const rec of this.tiles.values()) {
+      rec.tracker.setWindow(settings.smoothingWindow);
+      rec.detectEvery = PERFORMANCE_MODES[settings.performanceMode].detectEvery;
+    }
     this.lastDrawn = '';
     this.requestDraw();
   }
@@ -224,6 +232,7 @@ export class OverlayController {
         lastResultAt: 0,
         source: 'pixels',
         sinceDetect: 0,
+        detectEvery: PERFORMANCE_MODES[this.settings.performanceMode].detectEvery,
         grabber: new FrameGrabber(),
       };
       this.tiles.set(key, rec);
@@ -297,14 +306,13 @@ export class OverlayController {
 
   /**
    * Tracked boxes to classify without detecting, when this frame may skip detection: detection runs
-   * on every detectEvery-th frame of a tile (PERFORMANCE_MODES) and whenever it has no fresh face;
-   * frames in between reuse the tracked boxes and only classify, a fraction of a detection's cost.
+   * on every rec.detectEvery-th frame of a tile (from the performance mode's detectEvery up to its
+   * maxDetectEvery while the faces stay put) and whenever it has no fresh face; frames in between
+   * reuse the tracked boxes and only classify, a fraction of a detection's cost.
    */
   private trackedFaces(rec: TileRecord, width: number, height: number): Array<{ box: PixelBox; score: number }> | undefined {
-    const fresh = this.deps.win.performance.now() - rec.lastResultAt < STALE_MS;
     const sameFrame = rec.frame?.width === width && rec.frame.height === height;
-    const detectEvery = PERFORMANCE_MODES[this.settings.performanceMode].detectEvery;
-    if (!fresh || !sameFrame || rec.faces.length === 0 || rec.sinceDetect + 1 >= detectEvery) return undefined;
+    if (!fresh(rec, this.deps.win.performance.now()) || !sameFrame || rec.faces.length === 0 || rec.sinceDetect + 1 >= rec.detectEvery) return undefined;
     return rec.faces.map((f) => ({ box: f.box, score: f.score, ...(f.roll === undefined ? {} : { roll: f.roll }) }));
   }
 
@@ -393,6 +401,11 @@ export class OverlayController {
       this.slowdown = this.budget.slowdown(now);
       this.scheduler.setSlowdown(this.slowdown);
       if (!this.on || this.byId.get(rec.id) !== rec) return; // turned off or tile removed meanwhile
+      if (result.detected) {
+        const mode = PERFORMANCE_MODES[this.settings.performanceMode];
+        const tracked = fresh(rec, now) ? rec.faces.map((f) => f.box) : [];
+        rec.detectEvery = nextDetectInterval(rec.detectEvery, tracked, result.faces.map((f) => f.box), { base: mode.detectEvery, max: mode.maxDetectEvery });
+      }
       rec.faces = rec.tracker.update(result.faces, now);
       rec.sinceDetect = result.detected ? 0 : rec.sinceDetect + 1;
       rec.frame = result.input;
@@ -470,9 +483,8 @@ export class OverlayController {
     for (const rec of this.tiles.values()) {
       const r = tileRect(rec.media, rec.region);
       if (!r) continue;
-      const fresh = now - rec.lastResultAt < STALE_MS;
       let faces: FaceToDraw[] = [];
-      if (fresh && rec.frame) {
+      if (fresh(rec, now) && rec.frame) {
         // A tab-capture crop is exactly the tile's rectangle, and a region's crop exactly its part
         // of the media, so both map with 'fill'. Tab captures show the page as drawn (mirrored already).
         faces = facesInTile(rec.faces, {

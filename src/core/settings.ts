@@ -7,9 +7,9 @@
  * `npm run bench:cpu -- --modes battery,smooth` measures them beside the default.
  */
 export const PERFORMANCE_MODES = {
-  battery: { name: 'Battery saver', fps: 3, detectEvery: 6, cpuShare: 0.25 },
-  balanced: { name: 'Balanced', fps: 6, detectEvery: 3, cpuShare: 0.7 },
-  smooth: { name: 'Smooth', fps: 10, detectEvery: 2, cpuShare: 1 },
+  battery: { name: 'Battery saver', fps: 3, detectEvery: 6, maxDetectEvery: 9, cpuShare: 0.25 },
+  balanced: { name: 'Balanced', fps: 6, detectEvery: 3, maxDetectEvery: 9, cpuShare: 0.7 },
+  smooth: { name: 'Smooth', fps: 10, detectEvery: 2, maxDetectEvery: 12, cpuShare: 1 },
 } as const;
 export type PerformanceMode = keyof typeof PERFORMANCE_MODES;
 
