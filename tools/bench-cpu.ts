@@ -38,14 +38,18 @@ export interface CpuRow {
   addedCores: number;
   addedMsPerFrame: number;
   /** Ours only: the ML host's mean ms per analyzed frame by stage, and how the frames came (share by source). */
-  stages?: { decode: number; detect: number; classify: number; detectedShare: number; sources: Record<string, number> };
+  stages?: { decode: number; detect: number; classify: number; detectedShare: number; sources: Record<string, number>; framesPerMessage: number; facesPerCall: number };
 }
 
 function stagesOf(samples: readonly TimingSample[]): NonNullable<CpuRow['stages']> {
   const mean = (k: 'decodeMs' | 'detectMs' | 'classifyMs') => samples.reduce((a, s) => a + s[k], 0) / Math.max(1, samples.length);
   const sources: Record<string, number> = {};
   for (const s of samples) sources[s.source] = (sources[s.source] ?? 0) + 1 / samples.length;
-  return { decode: mean('decodeMs'), detect: mean('detectMs'), classify: mean('classifyMs'), detectedShare: samples.filter((s) => s.detected).length / Math.max(1, samples.length), sources };
+  const meanOf = (f: (s: TimingSample) => number) => samples.reduce((a, s) => a + f(s), 0) / Math.max(1, samples.length);
+  return {
+    framesPerMessage: meanOf((s) => s.batch?.frames ?? 1),
+    facesPerCall: meanOf((s) => s.batch?.faces ?? 1),
+    decode: mean('decodeMs'), detect: mean('detectMs'), classify: mean('classifyMs'), detectedShare: samples.filter((s) => s.detected).length / Math.max(1, samples.length), sources };
 }
 
 const perSecond = (c: CpuByKind, seconds: number) => Object.fromEntries(PROCESS_KINDS.map((k) => [k, c[k] / seconds])) as CpuByKind;
@@ -141,11 +145,11 @@ export function cpuTable(rows: readonly CpuRow[]): string {
   }
   const ours = rows.filter((r) => r.stages);
   if (ours.length > 0) {
-    lines.push('', '| ours | tiles | ML host ms / frame: decode / detect / classify | frames detected | frames by source |', '|---|---:|---:|---:|---|');
+    lines.push('', '| ours | tiles | ML host ms / frame: decode / detect / classify | frames detected | frames by source | frames per message / faces per classifier call (means over frames) |', '|---|---:|---:|---:|---|---:|');
     for (const r of ours) {
       const st = r.stages!;
       const by = Object.entries(st.sources).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ');
-      lines.push(`| ${r.system} | ${r.tiles} | ${f(st.decode, 1)} / ${f(st.detect, 1)} / ${f(st.classify, 1)} | ${(st.detectedShare * 100).toFixed(0)}% | ${by} |`);
+      lines.push(`| ${r.system} | ${r.tiles} | ${f(st.decode, 1)} / ${f(st.detect, 1)} / ${f(st.classify, 1)} | ${(st.detectedShare * 100).toFixed(0)}% | ${by} | ${f(st.framesPerMessage, 1)} / ${f(st.facesPerCall, 1)} |`);
     }
   }
   return lines.join('\n');

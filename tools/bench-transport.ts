@@ -35,7 +35,7 @@ async function run(encoding: (typeof ENCODINGS)[number]): Promise<FrameTimings[]
 }
 
 function row(name: string, t: FrameTimings[]): string {
-  const stat = (k: keyof Omit<FrameTimings, 'source' | 'detected'>) => {
+  const stat = (k: keyof Omit<FrameTimings, 'source' | 'detected' | 'batch'>) => {
     const xs = t.map((x) => x[k]);
     return `${median(xs).toFixed(1)} / ${percentile(xs, 90).toFixed(1)}`;
   };

@@ -5,6 +5,7 @@
 import { OverlayController } from '@/src/content/controller';
 import { claimTab } from '@/src/content/lifecycle';
 import { Batcher } from '@/src/core/batcher';
+import { coalesce } from '@/src/core/coalesce';
 import { RetryQueue } from '@/src/core/retry-queue';
 import type { FrameReport } from '@/src/messaging/background';
 import { backgroundMessenger } from '@/src/messaging/background';
@@ -42,7 +43,7 @@ export default defineUnlistedScript(() => {
     win: window,
     doc: document,
     adapter: adapterFor(new URL(location.href)),
-    analyze: (req) => offscreenMessenger.sendMessage('analyzeFrame', req),
+    analyze: coalesce((frames) => offscreenMessenger.sendMessage('analyzeFrames', { frames }), (flush) => window.setTimeout(flush, 0)),
     analyzeTabRegion: (req) => offscreenMessenger.sendMessage('analyzeTabRegion', req),
     requestTabCapture: () => backgroundMessenger.sendMessage('requestTabCapture', undefined),
     ensureOffscreen: () => backgroundMessenger.sendMessage('ensureOffscreen', undefined),

@@ -3,7 +3,9 @@ import { parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline } from '@/src/ml/pipeline';
 import { createPipelineHost } from '@/src/ml/host';
-import { type FrameAnalysis, type FramePayload, OFFSCREEN_SENDERS, offscreenMessenger } from '@/src/messaging/offscreen';
+import { analyzeBatch } from '@/src/ml/frame-batch';
+import type { BatchAnswer } from '@/src/core/coalesce';
+import { type FrameAnalysis, type FramePayload, type FrameRequest, OFFSCREEN_SENDERS, offscreenMessenger } from '@/src/messaging/offscreen';
 import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
 import { capturingTabs, cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
@@ -39,17 +41,37 @@ async function decodeFrame(frame: FramePayload): Promise<{ input: ImageBitmap | 
   return { input: { data: new Uint8ClampedArray(frame.data), width: frame.width, height: frame.height }, release: () => undefined };
 }
 
-onMessage('analyzeFrame', async ({ data }): Promise<FrameAnalysis> => {
+/** A frame decoded for the pipeline (with its decode ms), or why it could not be. */
+async function tryDecode(frame: FramePayload): Promise<{ input: ImageBitmap | PixelData; release: () => void; ms: number } | { error: string }> {
+  const t = performance.now();
+  try {
+    return { ...(await decodeFrame(frame)), ms: performance.now() - t };
+  } catch (err) {
+    return { error: `frame cannot be decoded: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnalysis>>> => {
   const receivedAt = now();
   const t0 = performance.now();
   const pipeline = await host.ready();
-  const { input, release } = await decodeFrame(data.frame);
-  const t1 = performance.now();
+  const decoded = await Promise.all(data.frames.map((f) => tryDecode(f.frame)));
   try {
-    const result = await pipeline.analyze(input, { minFaceSize: data.minFaceSize, faces: data.faces, sheet: data.sheet });
-    return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
+    const usable = data.frames.map((f, i) => ({ f, d: decoded[i]! })).filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => 'input' in x.d);
+    const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet } })));
+    const total = performance.now() - t0;
+    const byRequest = new Map(usable.map(({ f, d }, k) => [f, { d, r: results[k]! }]));
+    return data.frames.map((f, i): BatchAnswer<FrameAnalysis> => {
+      const done = byRequest.get(f);
+      const failed = decoded[i]!;
+      if (!done) return { ok: false, error: 'error' in failed ? failed.error : 'not analyzed' };
+      if (done.r instanceof Error) return { ok: false, error: done.r.message };
+      const { callFaces, ...result } = done.r;
+      const offscreenMs = { receivedAt, decode: done.d.ms, total };
+      return { ok: true, value: { ...result, tileId: f.tileId, frameTime: f.frameTime, offscreenMs, batch: { frames: data.frames.length, faces: callFaces } } };
+    });
   } finally {
-    release();
+    for (const d of decoded) if ('release' in d) d.release();
   }
 });
 
@@ -61,7 +83,7 @@ onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> =
   const crop = cropTabRegion(sender.tab.id, data.rect, data.viewport);
   const t1 = performance.now();
   const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces });
-  return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 } };
+  return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 }, batch: { frames: 1, faces: result.faces.length } };
 });
 
 onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));

@@ -430,6 +430,7 @@ export class OverlayController {
           totalMs: now - t0,
           source: sampled.source,
           detected: result.detected,
+          ...(result.batch ? { batch: result.batch } : {}),
         },
       });
       this.report();

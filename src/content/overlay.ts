@@ -51,17 +51,24 @@ const CSS = `
 :host { all: initial; }
 .layer { position: fixed; inset: 0; pointer-events: none; overflow: hidden; z-index: 2147483647; font: 600 12px/1.2 system-ui, sans-serif; }
 .tile { position: absolute; }
-.face { position: absolute; border: 2px solid rgba(26,115,232,.95); border-radius: 6px; box-sizing: border-box; }
+.face { position: absolute; left: 0; top: 0; border: 2px solid rgba(26,115,232,.95); border-radius: 6px; box-sizing: border-box; }
 .face.nobox { border-color: transparent; }
 .chip { position: absolute; left: -2px; bottom: 100%; margin-bottom: 3px; white-space: nowrap; padding: 2px 7px; border-radius: 10px; background: rgba(26,115,232,.95); color: #fff; }
 .status { position: absolute; left: 8px; top: 8px; padding: 3px 8px; border-radius: 10px; background: rgba(32,33,36,.8); color: #fff; font-weight: 500; }
 .chip::after, .status::after { content: attr(data-text); }
 `;
 
-/** Render runs every animation frame: an unchanged attribute is not written again (no restyle). */
+/** Render runs on every result: an unchanged attribute or style is not written again (no restyle, no layout). */
 function setData(el: HTMLElement, key: string, value: string): void {
   if (el.dataset[key] !== value) el.dataset[key] = value;
 }
+
+function setStyle(el: HTMLElement, prop: 'transform' | 'width' | 'height', value: string): void {
+  if (el.style[prop] !== value) el.style[prop] = value;
+}
+
+/** Whole CSS pixels: sub-pixel moves of a tracked box are invisible but would lay the box out again. */
+const px = (v: number) => `${Math.round(v)}px`;
 
 export class Overlay {
   private host: HTMLElement | null = null;
@@ -126,9 +133,9 @@ export class Overlay {
         this.tiles.set(tile.id, view);
       }
       const { el, status } = view;
-      el.style.transform = `translate(${tile.rect.x}px, ${tile.rect.y}px)`;
-      el.style.width = `${tile.rect.width}px`;
-      el.style.height = `${tile.rect.height}px`;
+      setStyle(el, 'transform', `translate(${px(tile.rect.x)}, ${px(tile.rect.y)})`);
+      setStyle(el, 'width', px(tile.rect.width));
+      setStyle(el, 'height', px(tile.rect.height));
       const statusText = tile.status.kind === 'analyzing' && tile.faces.length > 0 ? '' : STATUS_TEXT[tile.status.kind];
       const detail =
         tile.status.kind === 'error' ? `: ${tile.status.message}` : tile.status.kind === 'unreadable' && tile.status.detail ? ` (${tile.status.detail})` : '';
@@ -163,10 +170,10 @@ export class Overlay {
         view.faces.set(face.trackId, box);
       }
       box.classList.toggle('nobox', !this.options.showBoxes);
-      box.style.left = `${face.box.x}px`;
-      box.style.top = `${face.box.y}px`;
-      box.style.width = `${face.box.width}px`;
-      box.style.height = `${face.box.height}px`;
+      // Moved by transform (composited), sized by width and height (only when the size changes).
+      setStyle(box, 'transform', `translate(${px(face.box.x)}, ${px(face.box.y)})`);
+      setStyle(box, 'width', px(face.box.width));
+      setStyle(box, 'height', px(face.box.height));
       const chip = box.firstElementChild as HTMLElement;
       const pct = Math.round(face.confidence * 100);
       setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${EMOJI[face.label] ?? ''} ${pct}%` : `${face.label} ${pct}%`);

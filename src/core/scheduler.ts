@@ -15,6 +15,12 @@ export interface SchedulerOptions {
    * more would only queue there. With many tiles each gets a fair, slower share instead.
    */
   maxInFlight?: number;
+  /**
+   * When a tile is due, tiles due within this fraction of their interval go with it: tiles fall
+   * into step and are sampled together, so one message carries them all and the ML host classifies
+   * all their faces in one model call (src/core/coalesce, src/ml/frame-batch).
+   */
+  gather?: number;
 }
 
 interface TileSchedule {
@@ -33,7 +39,7 @@ export class FrameScheduler {
   private slowdown = 1;
 
   constructor(opts: SchedulerOptions) {
-    this.opts = { minIntervalMs: 100, maxIntervalMs: 2000, smoothing: 0.3, maxInFlight: 3, ...opts };
+    this.opts = { minIntervalMs: 100, maxIntervalMs: 2000, smoothing: 0.3, maxInFlight: 4, gather: 0.4, ...opts };
   }
 
   setFps(fps: number): void {
@@ -70,12 +76,17 @@ export class FrameScheduler {
     return this.tiles.has(tileId);
   }
 
-  /** Tiles due now among the eligible (visible, playing) ones, most overdue first, within the in-flight cap. */
+  /**
+   * Tiles due now among the eligible (visible, playing) ones, most overdue first, within the
+   * in-flight cap; with them, when any is due, those due within `gather` of their interval.
+   */
   due(now: number, eligible: (tileId: string) => boolean): string[] {
     const room = this.opts.maxInFlight - [...this.tiles.values()].filter((t) => t.inFlight).length;
     if (room <= 0) return [];
-    return [...this.tiles.entries()]
-      .filter(([id, t]) => !t.inFlight && t.nextDue <= now && eligible(id))
+    const idle = [...this.tiles.entries()].filter(([, t]) => !t.inFlight);
+    if (!idle.some(([id, t]) => t.nextDue <= now && eligible(id))) return [];
+    return idle
+      .filter(([id, t]) => t.nextDue <= now + this.opts.gather * t.intervalMs && eligible(id))
       .sort((a, b) => a[1].nextDue - b[1].nextDue)
       .slice(0, room)
       .map(([id]) => id);

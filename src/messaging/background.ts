@@ -43,6 +43,8 @@ export interface FrameTimings {
   source: 'jpeg' | 'raw' | 'sheet' | 'tab';
   /** False when detection was skipped and tracked boxes were classified. */
   detected: boolean;
+  /** Frames in its message to the ML host, and faces classified in its model call (FrameAnalysis.batch). */
+  batch?: { frames: number; faces: number };
 }
 
 export interface TabStats {

@@ -1,5 +1,6 @@
 // Any extension context: the typed protocol the offscreen document (the ML host) receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { BatchAnswer } from '../core/coalesce';
 import type { SenderPolicy } from '../core/senders';
 import type { AnalyzeResult, BackendName, PixelBox } from '../core/types';
 
@@ -52,10 +53,13 @@ export interface FrameAnalysis extends AnalyzeResult {
   frameTime: number;
   /** Offscreen-side cost: when the request arrived (wall-clock ms), decode, and the whole handler. */
   offscreenMs: { receivedAt: number; decode: number; total: number };
+  /** Frames in the message this one came in, and faces classified in the same model call as its own. */
+  batch: { frames: number; faces: number };
 }
 
 export interface OffscreenProtocol {
-  analyzeFrame(req: FrameRequest): FrameAnalysis;
+  /** The frames one scheduler tick sampled (see coalesce): one answer each, in order. */
+  analyzeFrames(req: { frames: FrameRequest[] }): Array<BatchAnswer<FrameAnalysis>>;
   analyzeTabRegion(req: TabRegionRequest): FrameAnalysis;
   /** Background: start reading a tab from a tabCapture stream id (getUserMedia here). */
   startTabCapture(req: { tabId: number; streamId: string }): { width: number; height: number };
@@ -67,7 +71,7 @@ export interface OffscreenProtocol {
 
 /** Who may send each message to the ML host (see BACKGROUND_SENDERS). */
 export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: SenderPolicy } = {
-  analyzeFrame: 'content-script',
+  analyzeFrames: 'content-script',
   analyzeTabRegion: 'content-script',
   startTabCapture: 'extension-page',
   stopTabCapture: 'extension-page',

@@ -4,6 +4,27 @@ import { FrameScheduler } from '../../src/core/scheduler';
 const all = () => true;
 
 describe('FrameScheduler', () => {
+  it('gathers tiles due soon with a tile due now, and they stay in step', () => {
+    const s = new FrameScheduler({ fps: 5 }); // 200 ms
+    s.add('a', 0);
+    s.add('b', 70);
+    const tick = (now: number) => {
+      const ids = s.due(now, all);
+      for (const id of ids) s.started(id, now);
+      for (const id of ids) s.finished(id, now + 20, 20);
+      return ids;
+    };
+    expect(tick(0)).toEqual(['a', 'b']); // b is due at 70, within 0.4 x 200 ms
+    expect(tick(100)).toEqual([]); // nobody is due: nobody is pulled forward
+    expect(tick(200)).toEqual(['a', 'b']);
+    expect(tick(400)).toEqual(['a', 'b']);
+    // A tile due later than the gather window waits for its own time.
+    const t = new FrameScheduler({ fps: 5 });
+    t.add('a', 0);
+    t.add('c', 150);
+    expect(t.due(0, all)).toEqual(['a']);
+  });
+
   it('samples a new tile at once, then at the target rate', () => {
     const s = new FrameScheduler({ fps: 4 });
     s.add('a', 0);

@@ -58,7 +58,7 @@ describe('the background refuses popup-only messages from content scripts', () =
   });
 
   it('the ML host takes frames from content scripts and capture control from the extension only', () => {
-    expect(senderRefusal('analyzeFrame', OFFSCREEN_SENDERS.analyzeFrame, SENDERS.contentScript, EXT)).toBeNull();
+    expect(senderRefusal('analyzeFrames', OFFSCREEN_SENDERS.analyzeFrames, SENDERS.contentScript, EXT)).toBeNull();
     expect(senderRefusal('startTabCapture', OFFSCREEN_SENDERS.startTabCapture, SENDERS.contentScript, EXT)).not.toBeNull();
     expect(senderRefusal('startTabCapture', OFFSCREEN_SENDERS.startTabCapture, SENDERS.worker, EXT)).toBeNull();
   });

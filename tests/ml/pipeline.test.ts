@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeResult } from '../../src/core/types';
-import { FACE_CROP_SCALE, squareCrop } from '../../src/core/boxes';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
 import { toGrey } from '../../src/ml/preprocess';
 import { tf } from '../../src/ml/tf';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
 import { MODELS_DIR, sharedPath } from '../../tools/lib/paths';
+import { faceSheet } from './face-sheet';
 
 const manifest = readManifest();
 let pipeline: Pipeline;
@@ -55,22 +55,9 @@ describe('pipeline on real images (default models)', () => {
     const faces = full.map((r) => r.faces[0]!);
     // One sheet of all three faces, each cut from its own image at the classifier's size (bilinear, as drawImage does).
     const cell = pipeline.cropSize;
-    const sheet = tf.tidy(() =>
-      tf.concat(
-        frames.map((f, i) => {
-          const img = tf.tensor4d(Float32Array.from(f.data.filter((_, k) => k % 4 !== 3)), [1, f.height, f.width, 3]);
-          const c = squareCrop(faces[i]!.box, FACE_CROP_SCALE);
-          const box = tf.tensor2d([[c.y / f.height, c.x / f.width, (c.y + c.height) / f.height, (c.x + c.width) / f.width]]);
-          return tf.squeeze(tf.image.cropAndResize(img, box, tf.tensor1d([0], 'int32'), [cell, cell]), [0]);
-        }),
-        1,
-      ),
-    );
-    const sheetInt = tf.tidy(() => tf.cast(tf.round(sheet), 'int32')) as tf.Tensor3D;
-    sheet.dispose();
+    const sheet = faceSheet(frames.map((image, i) => ({ image, box: faces[i]!.box })), cell);
     const frame = { width: 640, height: 360 };
-    const r = await pipeline.analyze(sheetInt, { faces, sheet: { cell, frame } });
-    sheetInt.dispose();
+    const r = await pipeline.analyze(sheet, { faces, sheet: { cell, frame } });
     expect(r.detected).toBe(false);
     expect(r.input).toEqual(frame);
     expect(r.faces.map((f) => f.box)).toEqual(faces.map((f) => f.box));
