@@ -36,7 +36,10 @@ export async function grabVideoFrames(clips: readonly string[], perClip: number,
         async ({ src, n, side, aspect }) => {
           const video = document.createElement('video');
           video.muted = true;
-          video.src = src;
+          // From a blob: URL, which is seekable (the routed response has no byte ranges: every seek
+          // there would leave the first frame showing).
+          video.src = URL.createObjectURL(await (await fetch(src)).blob());
+          document.body.append(video);
           await new Promise((ok, fail) => {
             video.onloadeddata = ok;
             video.onerror = () => fail(new Error(`cannot decode ${src}`));
@@ -53,6 +56,8 @@ export async function grabVideoFrames(clips: readonly string[], perClip: number,
           const out: Array<{ time: number; url: string }> = [];
           for (let i = 0; i < n; i++) {
             const time = ((i + 0.5) / n) * video.duration;
+            // A seek is done when the frame at that time is presented, not at 'seeked' (which can
+            // fire with the previous frame still shown).
             await new Promise((ok) => {
               video.onseeked = ok;
               video.currentTime = time;
@@ -60,6 +65,7 @@ export async function grabVideoFrames(clips: readonly string[], perClip: number,
             ctx.drawImage(video, (vw - sw) / 2, (vh - sh) / 2, sw, sh, 0, 0, canvas.width, canvas.height);
             out.push({ time, url: canvas.toDataURL('image/png') });
           }
+          video.remove();
           return out;
         },
         { src: `https://clips.invalid/${clip}.webm`, n: perClip, side: maxSide, aspect: aspect ?? 0 },
