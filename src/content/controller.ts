@@ -13,6 +13,7 @@ import type { TileMedia } from '../sites/types';
 import { FrameScheduler } from '../core/scheduler';
 import { CpuBudget } from '../core/budget';
 import { nextDetectInterval } from '../core/detect-interval';
+import { cellSignature, maxBlockChange } from '../core/face-change';
 import { withTimeout } from '../core/timeout';
 import { FrameGrabber, frameSizeOf, sourceSize } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
@@ -57,7 +58,18 @@ interface TileRecord {
   detectEvery: number;
   /** Its own canvas: a tainted video taints the canvas it is drawn into, so none is shared. */
   grabber: FrameGrabber;
+  /** The last classification of its tracked faces from a sheet, with the sheet's signatures (see face-change). */
+  classified: { trackIds: number[]; signatures: Float32Array[]; result: FrameAnalysis; at: number } | null;
 }
+
+/**
+ * A tracked face whose every signature block moved by at most this many grey levels is not
+ * classified again (its last label stands), for at most UNCHANGED_FOR_MS. On the talking-head
+ * clips a third of the frames of the two calmer speakers pass, and a face whose expression
+ * changes moves blocks by tens of levels.
+ */
+const UNCHANGED_LUMA = 3;
+const UNCHANGED_FOR_MS = 1000;
 
 /** Faces older than this are no longer drawn (the tile stopped producing results). */
 const STALE_MS = 2500;
@@ -234,6 +246,7 @@ export class OverlayController {
         sinceDetect: 0,
         detectEvery: PERFORMANCE_MODES[this.settings.performanceMode].detectEvery,
         grabber: new FrameGrabber(),
+        classified: null,
       };
       this.tiles.set(key, rec);
       this.byId.set(rec.id, rec);
@@ -351,15 +364,37 @@ export class OverlayController {
       ? await rec.grabber.captureFaces(rec.media, faces.map((f) => frameToSource(squareCrop(f.box, FACE_CROP_SCALE), frame, source)), cell)
       : await rec.grabber.capture(rec.media, this.settings.frameEncoding, crop?.source);
     if (shot.ok) {
-      const captureMs = win.performance.now() - t0;
       const sheet = faces ? { cell, frame } : undefined;
+      const signatures = sheet && shot.frame.kind === 'raw' ? this.signatures(shot.frame.data, shot.width, cell, rec.faces.length) : null;
+      const captureMs = win.performance.now() - t0;
+      const mainThreadMs = shot.mainThreadMs + (signatures ? signatures.ms : 0);
+      const unchanged = signatures ? this.unchangedResult(rec, signatures.list, frameTime) : null;
+      if (unchanged) return { result: unchanged, captureMs, mainThreadMs, source: 'unchanged' };
       const result = await this.deadline(this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet }));
-      return { result, captureMs, mainThreadMs: shot.mainThreadMs, source: sheet ? 'sheet' : shot.frame.kind };
+      rec.classified = signatures ? { trackIds: rec.faces.map((f) => f.trackId), signatures: signatures.list, result, at: win.performance.now() } : null;
+      return { result, captureMs, mainThreadMs, source: sheet ? 'sheet' : shot.frame.kind };
     }
     if (shot.reason === 'no-frame') rec.status = { kind: 'waiting' };
     if (shot.reason === 'protected') rec.status = { kind: 'unreadable', detail: 'protected (DRM) video: its frames cannot be analyzed' };
     else if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
     return null;
+  }
+
+  private signatures(data: ArrayBuffer, width: number, cell: number, n: number): { list: Float32Array[]; ms: number } {
+    const t = this.deps.win.performance.now();
+    const pixels = new Uint8ClampedArray(data);
+    const list = Array.from({ length: n }, (_, i) => cellSignature(pixels, width, cell, i));
+    return { list, ms: this.deps.win.performance.now() - t };
+  }
+
+  /** The tile's last classification again, when the same tracked faces look unchanged since and it is recent. */
+  private unchangedResult(rec: TileRecord, signatures: Float32Array[], frameTime: number): FrameAnalysis | null {
+    const last = rec.classified;
+    const now = this.deps.win.performance.now();
+    if (!last || now - last.at > UNCHANGED_FOR_MS || last.trackIds.join() !== rec.faces.map((f) => f.trackId).join()) return null;
+    if (signatures.some((s, i) => maxBlockChange(s, last.signatures[i] ?? new Float32Array()) > UNCHANGED_LUMA)) return null;
+    const receivedAt = this.deps.win.performance.timeOrigin + now;
+    return { ...last.result, frameTime, ms: { detect: 0, classify: 0 }, offscreenMs: { receivedAt, decode: 0, total: 0 }, detected: false, batch: { frames: 0, faces: 0 } };
   }
 
   /** A region tile's part of its media: the media's pixels to crop and the element rectangle they cover. */

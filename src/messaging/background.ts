@@ -39,8 +39,11 @@ export interface FrameTimings {
   classifyMs: number;
   /** Whole round trip, sample to result back in the content script. */
   totalMs: number;
-  /** How the pixels came: a frame (JPEG or raw), a sheet of the tracked faces' crops only, or the tab capture. */
-  source: 'jpeg' | 'raw' | 'sheet' | 'tab';
+  /**
+   * How the pixels came: a frame (JPEG or raw), a sheet of the tracked faces' crops only, the tab
+   * capture; or 'unchanged': the faces' sheet matched their last classification, which stands.
+   */
+  source: 'jpeg' | 'raw' | 'sheet' | 'tab' | 'unchanged';
   /** False when detection was skipped and tracked boxes were classified. */
   detected: boolean;
   /** Frames in its message to the ML host, and faces classified in its model call (FrameAnalysis.batch). */
