@@ -1,7 +1,7 @@
 // Content script: grab one frame of a tile as a small JPEG for the offscreen ML host.
 import { fitWithin } from '../core/geometry';
 import type { PixelBox } from '../core/types';
-import type { TileMedia } from '../sites/types';
+import { HAVE_CURRENT_DATA, isVideo, type TileMedia } from '../sites/types';
 
 import type { FramePayload } from '../messaging/offscreen';
 
@@ -14,11 +14,11 @@ export const MAX_FRAME_SIDE = 480;
 
 /** The media's own pixel size (a video's frames, a canvas's buffer), not its size on the page. */
 export function sourceSize(media: TileMedia): { width: number; height: number } {
-  return media instanceof HTMLVideoElement ? { width: media.videoWidth, height: media.videoHeight } : { width: media.width, height: media.height };
+  return isVideo(media) ? { width: media.videoWidth, height: media.videoHeight } : { width: media.width, height: media.height };
 }
 
 export function hasFrame(media: TileMedia): boolean {
-  if (media instanceof HTMLVideoElement) return media.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && media.videoWidth > 0;
+  if (isVideo(media)) return media.readyState >= HAVE_CURRENT_DATA && media.videoWidth > 0;
   return media.width > 0 && media.height > 0;
 }
 
@@ -81,7 +81,7 @@ export class FrameGrabber {
     paint: (ctx: OffscreenCanvasRenderingContext2D) => void,
   ): Promise<CaptureResult> {
     // Encrypted media (EME/DRM) never yields its pixels, to a canvas or to a tab capture.
-    if (media instanceof HTMLVideoElement && media.mediaKeys) return { ok: false, reason: 'protected', detail: 'protected (DRM) video' };
+    if (isVideo(media) && media.mediaKeys) return { ok: false, reason: 'protected', detail: 'protected (DRM) video' };
     if (!hasFrame(media)) return { ok: false, reason: 'no-frame' };
     let mainThreadMs = 0;
     const ctx = this.context(width, height);
@@ -95,15 +95,15 @@ export class FrameGrabber {
       // A video frame is opaque and covers the canvas; a page's canvas may be transparent (see
       // looksBlank), and a face crop may reach past the media's edge: cleared pixels read as black
       // (the alpha is dropped), as the classifier's own crops pad.
-      if (media instanceof HTMLCanvasElement || sheet) ctx.clearRect(0, 0, width, height);
+      if (!isVideo(media) || sheet) ctx.clearRect(0, 0, width, height);
       paint(ctx);
       mainThreadMs += performance.now() - t;
     };
-    if (media instanceof HTMLCanvasElement) {
+    if (!isVideo(media)) {
       // A WebGL canvas without preserveDrawingBuffer only holds its pixels until the frame is
       // presented: copy it from inside an animation frame, after the page's own draw callback.
       await new Promise<void>((resolve) =>
-        requestAnimationFrame(() => {
+        (media.ownerDocument.defaultView ?? globalThis).requestAnimationFrame(() => {
           draw();
           resolve();
         }),
@@ -112,7 +112,7 @@ export class FrameGrabber {
       draw();
     }
     try {
-      if (media instanceof HTMLCanvasElement && looksBlank(ctx, sheet ? height : width, height)) return { ok: false, reason: 'blank' };
+      if (!isVideo(media) && looksBlank(ctx, sheet ? height : width, height)) return { ok: false, reason: 'blank' };
       const t = performance.now();
       if (encoding === 'raw') {
         const data = ctx.getImageData(0, 0, width, height).data.buffer;

@@ -9,7 +9,8 @@ import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/back
 import type { PixelBox } from '../core/types';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import type { SiteAdapter } from '../sites';
-import type { TileMedia } from '../sites/types';
+import { HAVE_CURRENT_DATA, isVideo, type TileMedia } from '../sites/types';
+import { isShadowRoot } from '../sites/dom';
 import { FrameScheduler } from '../core/scheduler';
 import { CpuBudget } from '../core/budget';
 import { nextDetectInterval } from '../core/detect-interval';
@@ -142,6 +143,8 @@ export class OverlayController {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     this.overlay.mount();
+    // The page's window's observers (the deps' window, not this script's globals: testable in a DOM of its own).
+    const { MutationObserver, IntersectionObserver } = win as Window & typeof globalThis;
     const mutations = new MutationObserver(() => {
       this.scheduleScan();
       this.requestDraw();
@@ -195,7 +198,7 @@ export class OverlayController {
 
   /** Mutations inside a shadow root do not reach the document's observer: watch each root that holds a tile. */
   private observeShadowRoots(el: Element): void {
-    for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
+    for (let root = el.getRootNode(); isShadowRoot(root); root = root.host.getRootNode()) {
       if (this.observedRoots.has(root)) continue;
       this.observedRoots.add(root);
       this.observeTree(root);
@@ -281,7 +284,7 @@ export class OverlayController {
 
   private eligible(rec: TileRecord): boolean {
     if (!rec.visible || !rec.media.isConnected || (rec.region && !rec.region.isConnected)) return false;
-    if (rec.media instanceof HTMLVideoElement && (rec.media.paused || rec.media.ended)) return false;
+    if (isVideo(rec.media) && (rec.media.paused || rec.media.ended)) return false;
     return true;
   }
 
@@ -533,8 +536,8 @@ export class OverlayController {
       }
       let status = rec.status;
       if (this.pipeline.state === 'loading') status = { kind: 'loading' };
-      else if (rec.media instanceof HTMLVideoElement && rec.media.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) status = { kind: 'waiting' };
-      else if (rec.media instanceof HTMLVideoElement && rec.media.paused) status = { kind: 'paused' };
+      else if (isVideo(rec.media) && rec.media.readyState < HAVE_CURRENT_DATA) status = { kind: 'waiting' };
+      else if (isVideo(rec.media) && rec.media.paused) status = { kind: 'paused' };
       tiles.push({ id: rec.id, rect: { x: r.x, y: r.y, width: r.width, height: r.height }, name: rec.name, status, faces });
     }
     const key = JSON.stringify(tiles);

@@ -3,6 +3,11 @@
 // document cannot see it). Closed shadow roots stay closed to us as to any page script.
 
 /** Every open shadow root under `root`, nested ones included, in document order. */
+/** A shadow root (of any window: no `instanceof` this script's ShadowRoot). */
+export function isShadowRoot(node: Node): node is ShadowRoot {
+  return node.nodeType === Node.DOCUMENT_FRAGMENT_NODE && 'host' in node;
+}
+
 export function openShadowRoots(root: Document | ShadowRoot | Element): ShadowRoot[] {
   const out: ShadowRoot[] = [];
   const visit = (r: Document | ShadowRoot | Element) => {
@@ -13,9 +18,10 @@ export function openShadowRoots(root: Document | ShadowRoot | Element): ShadowRo
       }
     }
   };
-  if (root instanceof Element && root.shadowRoot) {
-    out.push(root.shadowRoot);
-    visit(root.shadowRoot);
+  const own = root.nodeType === Node.ELEMENT_NODE ? (root as Element).shadowRoot : null;
+  if (own) {
+    out.push(own);
+    visit(own);
   }
   visit(root);
   return out;
@@ -32,7 +38,7 @@ export function closestDeep(el: Element, selector: string): Element | null {
     const hit = cur.closest(selector);
     if (hit) return hit;
     const root = cur.getRootNode();
-    cur = root instanceof ShadowRoot ? root.host : null;
+    cur = isShadowRoot(root) ? root.host : null;
   }
   return null;
 }

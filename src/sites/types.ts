@@ -3,6 +3,15 @@ import type { SiteId } from '../core/types';
 
 export type TileMedia = HTMLVideoElement | HTMLCanvasElement;
 
+/**
+ * A tile's media is a video (else a canvas). Told by its tag, not by `instanceof` the content
+ * script's own globals: the element may come from another window (a same-origin iframe, a test DOM).
+ */
+export const isVideo = (media: TileMedia): media is HTMLVideoElement => media.localName === 'video';
+
+/** HTMLMediaElement.HAVE_CURRENT_DATA: the video has a frame to show. */
+export const HAVE_CURRENT_DATA = 2;
+
 export interface Tile {
   media: TileMedia;
   /**
