@@ -26,8 +26,7 @@ const CLI_CLIP_SECONDS = 10;
 export const PEERS = ['face-api', 'human'] as const;
 export type PeerName = (typeof PEERS)[number];
 
-/** Our label set (public/models/models.json); anything else stays as the peer's own label. */
-export const OUR_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'] as const;
+/** Peers' labels onto ours (src/core/label-set); anything else stays as the peer's own label. */
 const LABEL_MAP: Record<PeerName, Record<string, string>> = {
   // face-api: neutral, happy, sad, angry, fearful, disgusted, surprised
   'face-api': { neutral: 'neutral', happy: 'happy', sad: 'sad', angry: 'angry', surprised: 'surprise', fearful: 'fear*', disgusted: 'disgust*' },

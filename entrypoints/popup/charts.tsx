@@ -1,7 +1,7 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
 import { type CallSummary, dominant, type ParticipantSummary, shares, timelineShares } from '@/src/core/summary';
 import { formatPercent } from './format';
-import { labelColor, labelEmoji } from './labels';
+import { labelColor, labelEmoji } from '@/src/core/label-set';
 
 /** "happy 45%, neutral 30%": the labels with any share, largest first. */
 export function describeShares(labels: readonly string[], sh: Readonly<Record<string, number>>): string {

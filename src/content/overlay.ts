@@ -2,6 +2,7 @@
 // changes the page's layout. One positioned layer per tile, one box + label chip per face. The page
 // sees only an empty, attribute-free host element: labels, names and boxes live behind the closed
 // root, whose reference only this object holds.
+import { labelEmoji } from '../core/label-set';
 import type { PixelBox } from '../core/types';
 
 export type TileStatus =
@@ -35,7 +36,6 @@ export interface OverlayOptions {
   chipStyle: 'text' | 'emoji';
 }
 
-export const EMOJI: Record<string, string> = { angry: '😠', happy: '😄', neutral: '😐', sad: '😢', surprise: '😮' };
 
 const STATUS_TEXT: Record<TileStatus['kind'], string> = {
   loading: 'Loading emotion models…',
@@ -176,7 +176,7 @@ export class Overlay {
       setStyle(box, 'height', px(face.box.height));
       const chip = box.firstElementChild as HTMLElement;
       const pct = Math.round(face.confidence * 100);
-      setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${EMOJI[face.label] ?? ''} ${pct}%` : `${face.label} ${pct}%`);
+      setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${labelEmoji(face.label) ?? ''} ${pct}%` : `${face.label} ${pct}%`);
       setData(chip, 'label', face.label);
     }
     for (const [id, el] of view.faces) {

@@ -6,6 +6,7 @@
  * the ML host's CPU budget for a tab (a share of one core: sampling slows down past it, src/core/budget).
  * `npm run bench:cpu -- --modes battery,smooth` measures them beside the default.
  */
+import { PRODUCT_LABELS } from './label-set';
 export const PERFORMANCE_MODES = {
   battery: { name: 'Battery saver', fps: 3, detectEvery: 6, maxDetectEvery: 9, cpuShare: 0.25 },
   balanced: { name: 'Balanced', fps: 6, detectEvery: 3, maxDetectEvery: 9, cpuShare: 0.7 },
@@ -39,7 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   smoothingWindow: 4,
   chipStyle: 'text',
   showBoxes: true,
-  visibleLabels: ['angry', 'happy', 'neutral', 'sad', 'surprise'],
+  visibleLabels: [...PRODUCT_LABELS],
   retentionDays: 90,
   frameEncoding: 'jpeg',
 };

@@ -1,4 +1,5 @@
 // Node context: FER+ faces from ../shared/datasets/ferplus, labelled with the product's five labels.
+import { PRODUCT_LABELS } from '../../src/core/label-set';
 import { readFileSync } from 'node:fs';
 import { sharedPath } from './paths';
 
@@ -18,7 +19,8 @@ const PRODUCT_LABEL: Partial<Record<VoteColumn, string>> = {
   sadness: 'sad',
   anger: 'angry',
 };
-export const FERPLUS_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'] as const;
+/** The FER+ classes scored: the product's five (contempt, disgust, fear and the rest are dropped). */
+export const FERPLUS_LABELS = PRODUCT_LABELS;
 
 export interface FerPlusRow {
   /** Row index in labels.csv = image index in images-48x48-gray.u8. */

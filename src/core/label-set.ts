@@ -1,0 +1,38 @@
+// Pure: the emotion labels, in one place. Every chip, colour, emoji, summary, export, setting and
+// tool reads them from here; tests/core/label-set.test.ts checks them against models.json.
+
+/**
+ * The five biological classes every classifier maps to, in display order: the product's label set
+ * (models.json `labels`, the union its classifiers are mapped into).
+ */
+export const PRODUCT_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'] as const;
+export type ProductLabel = (typeof PRODUCT_LABELS)[number];
+
+const STYLE: Readonly<Record<ProductLabel, { color: string; emoji: string }>> = {
+  angry: { color: '#d93025', emoji: '😠' },
+  happy: { color: '#f9ab00', emoji: '😄' },
+  neutral: { color: '#80868b', emoji: '😐' },
+  sad: { color: '#1a73e8', emoji: '😢' },
+  surprise: { color: '#9334e6', emoji: '😮' },
+};
+
+/** Labels a model may add later still get a stable colour. */
+const FALLBACK_COLORS = ['#188038', '#e8710a', '#12b5cb', '#e52592', '#a142f4'] as const;
+
+const isProductLabel = (label: string): label is ProductLabel => (PRODUCT_LABELS as readonly string[]).includes(label);
+
+export function labelColor(label: string): string {
+  if (isProductLabel(label)) return STYLE[label].color;
+  let hash = 0;
+  for (const ch of label) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return FALLBACK_COLORS[hash % FALLBACK_COLORS.length] ?? '#5f6368';
+}
+
+export function labelEmoji(label: string): string | null {
+  return isProductLabel(label) ? STYLE[label].emoji : null;
+}
+
+/** The product's labels first, then any others in the order given, without repeats. */
+export function orderLabels(...lists: ReadonlyArray<readonly string[]>): string[] {
+  return [...new Set<string>([...PRODUCT_LABELS, ...lists.flat()])];
+}
