@@ -1,6 +1,6 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
-import { type CallSummary, dominant, type ParticipantSummary, shares, timelineShares } from '@/src/core/summary';
-import { formatPercent } from './format';
+import { type CallSummary, dominant, type ParticipantSummary, shares, timelineBars, timelineShares } from '@/src/core/summary';
+import { formatDuration, formatPercent } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
 
 /** "happy 45%, neutral 30%": the labels with any share, largest first. */
@@ -36,34 +36,35 @@ export function Legend({ labels }: { labels: readonly string[] }) {
   );
 }
 
-/** Minutes between x-axis ticks, so that there are at most about six. */
-function tickStep(minutes: number): number {
-  for (const step of [1, 2, 5, 10, 15, 30, 60, 120]) if (minutes / step <= 6) return step;
-  return Math.ceil(minutes / 6 / 60) * 60;
+/** Offsets between x-axis ticks: a round step giving at most about six ticks. */
+const TICK_STEPS_MS = [5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000];
+function tickStep(spanMs: number): number {
+  return TICK_STEPS_MS.find((s) => spanMs / s <= 6) ?? Math.ceil(spanMs / 6 / 3_600_000) * 3_600_000;
 }
 
 const W = 332;
 const H = 128;
 const PAD = { left: 32, right: 12, top: 6, bottom: 32 } as const;
 
-/** Per-minute stacked bars of label shares (minutes since the call started). */
+/** Stacked bars of label shares over the call, in steps that suit its length (src/core/summary timelineBars). */
 export function TimelineChart({ call }: { call: CallSummary }) {
-  const minutes = call.timeline.reduce((n, m) => Math.max(n, m.minute + 1), 0);
-  if (minutes === 0) return <p class="muted">No faces analyzed yet.</p>;
+  const { bars, stepMs, spanMs } = timelineBars(call);
+  if (bars.length === 0) return <p class="muted">No faces analyzed yet.</p>;
 
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const bottom = PAD.top + plotH;
-  const band = plotW / minutes;
-  const step = tickStep(minutes);
+  const scale = plotW / spanMs;
+  const band = stepMs * scale;
+  const step = tickStep(spanMs);
   const ticks: number[] = [];
-  for (let t = 0; t <= minutes; t += step) ticks.push(t);
+  for (let t = 0; t <= spanMs; t += step) ticks.push(t);
 
   const overall: Record<string, number> = {};
-  for (const m of call.timeline) for (const l of call.labels) overall[l] = (overall[l] ?? 0) + (m.countByLabel[l] ?? 0);
+  for (const bar of bars) for (const l of call.labels) overall[l] = (overall[l] ?? 0) + (bar.countByLabel[l] ?? 0);
   const total = Object.values(overall).reduce((a, b) => a + b, 0);
   const overallShares = Object.fromEntries(call.labels.map((l) => [l, total > 0 ? (overall[l] ?? 0) / total : 0]));
-  const summary = `Emotion shares per minute over ${minutes} minute${minutes === 1 ? '' : 's'}. Overall: ${describeShares(call.labels, overallShares)}.`;
+  const summary = `Emotion shares every ${formatDuration(stepMs)} over ${formatDuration(spanMs)}. Overall: ${describeShares(call.labels, overallShares)}.`;
 
   return (
     <svg class="timeline" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={summary} data-testid="timeline-chart">
@@ -78,14 +79,14 @@ export function TimelineChart({ call }: { call: CallSummary }) {
           </g>
         );
       })}
-      {call.timeline.map((m) => {
-        const sh = timelineShares(m);
-        const x = PAD.left + m.minute * band + band * 0.1;
+      {bars.map((bar) => {
+        const sh = timelineShares(bar);
+        const x = PAD.left + bar.fromMs * scale + band * 0.1;
         const width = Math.max(1, band * 0.8);
         let y = bottom;
         return (
-          <g key={m.minute}>
-            <title>{`minute ${m.minute}–${m.minute + 1}: ${describeShares(call.labels, sh)}`}</title>
+          <g key={bar.fromMs}>
+            <title>{`${formatDuration(bar.fromMs)}–${formatDuration(bar.toMs)}: ${describeShares(call.labels, sh)}`}</title>
             {call.labels.map((l) => {
               const h = (sh[l] ?? 0) * plotH;
               if (h <= 0) return null;
@@ -98,12 +99,12 @@ export function TimelineChart({ call }: { call: CallSummary }) {
       <g class="axis">
         <line x1={PAD.left} x2={W - PAD.right} y1={bottom} y2={bottom} />
         {ticks.map((t) => (
-          <text key={t} x={PAD.left + t * band} y={bottom + 12} text-anchor="middle">
-            {t}
+          <text key={t} x={PAD.left + t * scale} y={bottom + 12} text-anchor="middle">
+            {formatDuration(t)}
           </text>
         ))}
         <text x={PAD.left + plotW / 2} y={H - 4} text-anchor="middle">
-          minute
+          time into the call
         </text>
       </g>
     </svg>

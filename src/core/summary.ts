@@ -25,12 +25,20 @@ export interface ParticipantSummary {
   lastSeen: number;
 }
 
-export interface TimelineMinute {
-  /** Minutes since the call started. */
-  minute: number;
-  /** Face-frames per label in that minute. */
+export interface TimelineSlot {
+  /** Which slot of the call's timeline step: slot k covers [k, k + 1) x timelineStepMs from the start. */
+  slot: number;
+  /** Face-frames per label in that slot. */
   countByLabel: Record<string, number>;
 }
+
+/**
+ * The timeline's step grows with the call, each step a multiple of the one before: a 20 s call has
+ * 5 s slots, an hour has 1 min slots, so a short call is not one bar and a long one stays small.
+ */
+export const TIMELINE_STEPS_MS = [5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000] as const;
+/** Slots a call keeps at most: past it, the timeline moves to the next step (slots merged). */
+export const MAX_TIMELINE_SLOTS = 120;
 
 /**
  * Participants kept per call. Beyond it, the participants with the fewest frames (the oldest first
@@ -54,7 +62,9 @@ export interface CallSummary {
   frames: number;
   labels: string[];
   participants: ParticipantSummary[];
-  timeline: TimelineMinute[];
+  timeline: TimelineSlot[];
+  /** The timeline's slot length (one of TIMELINE_STEPS_MS; calls stored before it had minutes). */
+  timelineStepMs: number;
   backend: string | null;
   models: { detector: string; classifier: string } | null;
   ended: boolean;
@@ -99,6 +109,7 @@ export function startCall(init: { site: SiteId; callId: string; title: string; t
     labels: [...init.labels],
     participants: [],
     timeline: [],
+    timelineStepMs: TIMELINE_STEPS_MS[0],
     backend: null,
     models: null,
     ended: false,
@@ -166,12 +177,14 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
   rememberFrame(s, frame);
   s.frames++;
   s.end = Math.max(s.end, frame.time);
-  const minute = Math.max(0, Math.floor((frame.time - s.start) / 60_000));
-  let slot = s.timeline.find((m) => m.minute === minute);
+  const elapsed = Math.max(0, frame.time - s.start);
+  if (Math.floor(elapsed / s.timelineStepMs) >= MAX_TIMELINE_SLOTS) coarsenTimeline(s, elapsed);
+  const index = Math.floor(elapsed / s.timelineStepMs);
+  let slot = s.timeline.find((m) => m.slot === index);
   if (!slot && frame.faces.length > 0) {
-    slot = { minute, countByLabel: zeros(s.labels) };
+    slot = { slot: index, countByLabel: zeros(s.labels) };
     s.timeline.push(slot);
-    s.timeline.sort((a, b) => a.minute - b.minute);
+    s.timeline.sort((a, b) => a.slot - b.slot);
   }
   for (const face of frame.faces) {
     if (!s.labels.includes(face.label)) continue;
@@ -232,7 +245,64 @@ export function callShares(summary: CallSummary): Record<string, number> {
   return Object.fromEntries(summary.labels.map((l) => [l, sum > 0 ? (total[l] ?? 0) / sum : 0]));
 }
 
-export function timelineShares(m: TimelineMinute): Record<string, number> {
+/** Move the timeline to the first step that holds `elapsed` within MAX_TIMELINE_SLOTS, merging slots. */
+function coarsenTimeline(s: CallSummary, elapsed: number): void {
+  const step = TIMELINE_STEPS_MS.find((t) => t > s.timelineStepMs && Math.floor(elapsed / t) < MAX_TIMELINE_SLOTS) ?? TIMELINE_STEPS_MS[TIMELINE_STEPS_MS.length - 1]!;
+  if (step <= s.timelineStepMs) return;
+  const merged = new Map<number, TimelineSlot>();
+  for (const m of s.timeline) {
+    const k = Math.floor((m.slot * s.timelineStepMs) / step);
+    const into = merged.get(k) ?? { slot: k, countByLabel: zeros(s.labels) };
+    for (const [l, c] of Object.entries(m.countByLabel)) into.countByLabel[l] = (into.countByLabel[l] ?? 0) + c;
+    merged.set(k, into);
+  }
+  s.timeline = [...merged.values()].sort((a, b) => a.slot - b.slot);
+  s.timelineStepMs = step;
+}
+
+/** A stretch of the call for the timeline chart: its offsets from the start and face-frames per label. */
+export interface TimelineBar {
+  fromMs: number;
+  toMs: number;
+  countByLabel: Record<string, number>;
+}
+
+/**
+ * The call's timeline in at most `maxBars` bars of one step (the smallest of TIMELINE_STEPS_MS
+ * that is a multiple of the stored step and fits), bars without faces left out.
+ */
+export function timelineBars(call: CallSummary, maxBars = 30): { stepMs: number; bars: TimelineBar[]; spanMs: number } {
+  const last = call.timeline.reduce((n, m) => Math.max(n, m.slot + 1), 0) * call.timelineStepMs;
+  const spanMs = Math.max(last, call.end - call.start);
+  const stepMs =
+    TIMELINE_STEPS_MS.find((t) => t >= call.timelineStepMs && t % call.timelineStepMs === 0 && Math.ceil(spanMs / t) <= maxBars) ??
+    Math.max(call.timelineStepMs, Math.ceil(spanMs / maxBars / 3_600_000) * 3_600_000);
+  const byBar = new Map<number, TimelineBar>();
+  for (const m of call.timeline) {
+    const k = Math.floor((m.slot * call.timelineStepMs) / stepMs);
+    const bar = byBar.get(k) ?? { fromMs: k * stepMs, toMs: (k + 1) * stepMs, countByLabel: {} };
+    for (const [l, c] of Object.entries(m.countByLabel)) bar.countByLabel[l] = (bar.countByLabel[l] ?? 0) + c;
+    byBar.set(k, bar);
+  }
+  return { stepMs, bars: [...byBar.values()].sort((a, b) => a.fromMs - b.fromMs), spanMs: Math.ceil(spanMs / stepMs) * stepMs };
+}
+
+/**
+ * A stored summary in today's shape: calls stored before the adaptive timeline had one slot per
+ * minute (`minute`, no timelineStepMs). Anything else is returned as it is, for summaryProblem.
+ */
+export function upgradeSummary(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const c = raw as Record<string, unknown>;
+  if (c.timelineStepMs !== undefined || !Array.isArray(c.timeline)) return raw;
+  const timeline = c.timeline.map((m: unknown) => {
+    const e = m as { minute?: unknown; countByLabel?: unknown } | null;
+    return e && typeof e === 'object' && 'minute' in e ? { slot: e.minute, countByLabel: e.countByLabel } : m;
+  });
+  return { ...c, timeline, timelineStepMs: 60_000 };
+}
+
+export function timelineShares(m: { countByLabel: Record<string, number> }): Record<string, number> {
   const sum = Object.values(m.countByLabel).reduce((a, b) => a + b, 0);
   return Object.fromEntries(Object.entries(m.countByLabel).map(([l, c]) => [l, sum > 0 ? c / sum : 0]));
 }
@@ -273,7 +343,8 @@ export function summaryProblem(raw: unknown): string | null {
   if (!Array.isArray(c.participants) || !c.participants.every((p) => typeof p?.key === 'string' && isNumRecord(p.msByLabel) && isNumRecord(p.countByLabel))) {
     return 'participants malformed';
   }
-  if (!Array.isArray(c.timeline) || !c.timeline.every((m) => typeof m?.minute === 'number' && isNumRecord(m.countByLabel))) return 'timeline malformed';
+  if (!Array.isArray(c.timeline) || !c.timeline.every((m) => Number.isInteger(m?.slot) && m.slot >= 0 && isNumRecord(m.countByLabel))) return 'timeline malformed';
+  if (typeof c.timelineStepMs !== 'number' || !(c.timelineStepMs > 0)) return 'timeline step missing';
   if (typeof c.ended !== 'boolean') return 'ended flag missing';
   if (c.lastFrameByTile !== undefined && !isNumRecord(c.lastFrameByTile)) return 'lastFrameByTile malformed';
   return null;

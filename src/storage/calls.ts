@@ -2,7 +2,7 @@
 // Versioned; every record is validated on read.
 import { storage } from 'wxt/utils/storage';
 import { applyRetention, pruneOldest } from '../core/retention';
-import { type CallSummary, summaryProblem } from '../core/summary';
+import { type CallSummary, summaryProblem, upgradeSummary } from '../core/summary';
 import { addNotice } from './notices';
 import { objectOrEmpty } from './shape';
 
@@ -31,10 +31,15 @@ export function migrateCallsV1(old: unknown): Record<string, unknown> {
   return out;
 }
 
+/** v2 -> v3: every record's per-minute timeline becomes slots of 1 min (upgradeSummary); the rest as it was. */
+export function migrateCallsV2(old: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(objectOrEmpty(old)).map(([k, v]) => [k, upgradeSummary(v)]));
+}
+
 export const callsItem = storage.defineItem<Record<string, unknown>>('local:calls', {
   fallback: {},
-  version: 2,
-  migrations: { 2: migrateCallsV1 },
+  version: 3,
+  migrations: { 2: migrateCallsV1, 3: migrateCallsV2 },
 });
 
 /**
@@ -44,7 +49,8 @@ export const callsItem = storage.defineItem<Record<string, unknown>>('local:call
  */
 export const migrateLiveCallsV1 = objectOrEmpty;
 
-const liveCallsOptions = { fallback: {}, version: 2, migrations: { 2: migrateLiveCallsV1 } };
+/** v3: the adaptive timeline, as for calls (migrateCallsV2). */
+const liveCallsOptions = { fallback: {}, version: 3, migrations: { 2: migrateLiveCallsV1, 3: migrateCallsV2 } };
 /** Live calls by tab id: storage.session survives service-worker restarts (not browser restarts). */
 export const liveCallsItem = storage.defineItem<Record<string, unknown>>('session:liveCalls', liveCallsOptions);
 /**

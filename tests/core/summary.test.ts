@@ -14,7 +14,10 @@ import {
   shares,
   startCall,
   summaryProblem,
+  MAX_TIMELINE_SLOTS,
+  timelineBars,
   timelineShares,
+  upgradeSummary,
 } from '../../src/core/summary';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
@@ -91,14 +94,44 @@ describe('call aggregation', () => {
     expect(callShares(begin()).happy).toBe(0);
   });
 
-  it('builds a per-minute timeline of label shares', () => {
+  it('builds a timeline of label shares in 5 s slots for a short call', () => {
     let c = begin();
     c = addFrame(c, { time: T0 + 1000, tileId: 't1', name: null, faces: one('happy') });
     c = addFrame(c, { time: T0 + 2000, tileId: 't1', name: null, faces: one('sad') });
-    c = addFrame(c, { time: T0 + 61_000, tileId: 't1', name: null, faces: one('sad') });
-    expect(c.timeline.map((m) => m.minute)).toEqual([0, 1]);
+    c = addFrame(c, { time: T0 + 16_000, tileId: 't1', name: null, faces: one('sad') });
+    expect(c.timelineStepMs).toBe(5000);
+    expect(c.timeline.map((m) => m.slot)).toEqual([0, 3]);
     expect(timelineShares(c.timeline[0]!)).toMatchObject({ happy: 0.5, sad: 0.5 });
     expect(timelineShares(c.timeline[1]!).sad).toBe(1);
+    // A 20 s call is charted in 5 s bars, not one bar.
+    c = addFrame(c, { time: T0 + 20_000, tileId: 't1', name: null, faces: one('happy') });
+    const { bars, stepMs } = timelineBars(c);
+    expect(stepMs).toBe(5000);
+    expect(bars.map((b) => b.fromMs)).toEqual([0, 15_000, 20_000]);
+  });
+
+  it('moves to a longer step as the call grows, merging slots and keeping every face-frame', () => {
+    let c = begin();
+    for (let s = 0; s < 3 * 3600; s += 7) c = addFrame(c, { time: T0 + s * 1000, tileId: 't1', name: null, faces: one(s % 2 ? 'happy' : 'sad') });
+    expect(c.timelineStepMs).toBe(300_000); // 3 h in at most MAX_TIMELINE_SLOTS slots of 5 min
+    expect(c.timeline.length).toBeLessThanOrEqual(MAX_TIMELINE_SLOTS);
+    const counted = c.timeline.reduce((n, m) => n + Object.values(m.countByLabel).reduce((a, b) => a + b, 0), 0);
+    expect(counted).toBe(c.frames);
+    // Charted in at most 30 bars: 3 h in 10 min bars.
+    const { bars, stepMs } = timelineBars(c);
+    expect(stepMs).toBe(600_000);
+    expect(bars).toHaveLength(18);
+  });
+
+  it('reads a call stored with per-minute timeline entries as 1 min slots', () => {
+    const old = { ...begin(), timeline: [{ minute: 2, countByLabel: { happy: 3 } }] } as Record<string, unknown>;
+    delete old.timelineStepMs;
+    expect(summaryProblem(old)).toBe('timeline malformed');
+    const up = upgradeSummary(old) as ReturnType<typeof begin>;
+    expect(summaryProblem(up)).toBeNull();
+    expect(up.timelineStepMs).toBe(60_000);
+    expect(up.timeline).toEqual([{ slot: 2, countByLabel: { happy: 3 } }]);
+    expect(upgradeSummary(up)).toBe(up);
   });
 
   it('ignores labels outside the call label set, and frames after the end', () => {
@@ -204,7 +237,7 @@ describe('retention', () => {
 });
 
 describe('a 30-minute call (accelerated: 4 tiles at 6 frames/s each)', () => {
-  it('keeps every frame, stays small and flat in size, with a 30-entry timeline', () => {
+  it('keeps every frame, stays small and flat in size, with a 60-slot timeline (30 s slots)', () => {
     const labels = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
     let c = begin();
     const sizes: number[] = [];
@@ -220,10 +253,11 @@ describe('a 30-minute call (accelerated: 4 tiles at 6 frames/s each)', () => {
     expect(c.frames).toBe(framesPerTile * 4);
     expect(c.participants).toHaveLength(4);
     expect(c.participants.every((p) => p.frames === framesPerTile)).toBe(true);
-    expect(c.timeline).toHaveLength(30);
+    expect(c.timelineStepMs).toBe(30_000);
+    expect(c.timeline).toHaveLength(60);
     expect(Math.round(durationMs(c) / 60_000)).toBe(30);
-    // Size grows only with the per-minute timeline: well under the storage budget per call.
+    // Size grows only with the timeline, which is bounded: well under the storage budget per call.
     expect(JSON.stringify(c).length).toBeLessThan(15_000);
-    expect(sizes[sizes.length - 1]! - sizes[1]!).toBeLessThan(30 * 120);
+    expect(sizes[sizes.length - 1]! - sizes[1]!).toBeLessThan(60 * 120);
   }, 60_000);
 });

@@ -95,6 +95,8 @@ describe('a 20 s fake Meet call', () => {
     await popup.getByTestId('history-item').click();
     await popup.getByTestId('call-detail').waitFor();
     expect(await popup.getByTestId('participant-row').count()).toBe(4);
+    // A 20 s call's timeline is charted in 5 s bars (it was one per-minute bar).
+    expect(await popup.getByTestId('timeline-chart').locator('g > title').count()).toBeGreaterThanOrEqual(3);
     await popup.screenshot({ path: join(ARTIFACTS, 'popup-call-detail.png'), fullPage: true });
 
     const csvDownload = popup.waitForEvent('download');

@@ -71,7 +71,7 @@ describe('privacy during a fixture call', () => {
     const { calls } = await ext.send<CallHistory>('listCalls', undefined);
     // lastFrameByTile: tile id -> latest frame time (de-duplicates re-sent reports), numbers only.
     expect(Object.keys(calls[0]!).sort()).toEqual(
-      ['backend', 'callId', 'end', 'endReason', 'ended', 'frames', 'id', 'labels', 'lastFrameByTile', 'models', 'participants', 'site', 'start', 'timeline', 'title'].sort(),
+      ['backend', 'callId', 'end', 'endReason', 'ended', 'frames', 'id', 'labels', 'lastFrameByTile', 'models', 'participants', 'site', 'start', 'timeline', 'timelineStepMs', 'title'].sort(),
     );
     expect(Object.values(calls[0]!.lastFrameByTile ?? {}).every((t) => typeof t === 'number')).toBe(true);
   });

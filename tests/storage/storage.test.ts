@@ -2,8 +2,8 @@
 // retention and the storage budget, settings validation on read.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
-import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, liveCallsItem, liveCheckpointItem, migrateCallsV1, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
+import { addFrame, type CallSummary, endCall, startCall, upgradeSummary } from '../../src/core/summary';
+import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, liveCallsItem, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
 import { acknowledgeFirstRun, firstRunItem, noticesItem, readFirstRun, readNotices } from '../../src/storage/notices';
@@ -63,6 +63,18 @@ describe('calls item', () => {
     const { calls, problems } = await readCalls();
     expect(problems).toEqual([]);
     expect(calls.map((c) => c.title)).toEqual(['Weekly sync']);
+  });
+
+  it('migrates v2 calls (per-minute timeline entries) to v3 slots of 1 min, losing nothing', async () => {
+    const v2 = migrateCallsV1(V1_GOLDEN);
+    await fakeBrowser.storage.local.set({ calls: v2, calls$: { v: 2 } });
+    await callsItem.migrate();
+    const { calls, problems } = await readCalls();
+    expect(problems).toEqual([]);
+    const before = Object.values(v2)[0] as { timeline: Array<{ minute: number; countByLabel: Record<string, number> }> };
+    expect(calls[0]!.timelineStepMs).toBe(60_000);
+    expect(calls[0]!.timeline).toEqual(before.timeline.map((m) => ({ slot: m.minute, countByLabel: m.countByLabel })));
+    expect(migrateCallsV2(null)).toEqual({});
   });
 
   it('skips and reports corrupt or partial records without losing the good ones', async () => {
@@ -138,13 +150,14 @@ describe('live calls items (session:liveCalls, local:liveCalls)', () => {
   it.each([
     ['session', liveCallsItem],
     ['local', liveCheckpointItem],
-  ] as const)('%s: migrates the unversioned v1 shape (golden example) to v2 unchanged', async (area, item) => {
+  ] as const)('%s: migrates the unversioned v1 shape (golden example) to v3: only the timeline becomes 1 min slots', async (area, item) => {
     await fakeBrowser.storage[area].set({ liveCalls: LIVE_V1_GOLDEN });
     await item.migrate();
-    expect(await fakeBrowser.storage[area].get('liveCalls$')).toEqual({ liveCalls$: { v: 2 } });
+    expect(await fakeBrowser.storage[area].get('liveCalls$')).toEqual({ liveCalls$: { v: 3 } });
     const { calls, problems } = await readLiveCalls(item);
     expect(problems).toEqual([]);
-    expect([...calls.entries()]).toEqual([[412, LIVE_V1_GOLDEN['412']]]);
+    const { timeline, ...rest } = LIVE_V1_GOLDEN['412'];
+    expect([...calls.entries()]).toEqual([[412, { ...rest, timeline: timeline.map((m) => ({ slot: m.minute, countByLabel: m.countByLabel })), timelineStepMs: 60_000 }]]);
   });
 
   it('v1 values that are not an object migrate to an empty one', () => {
@@ -153,8 +166,8 @@ describe('live calls items (session:liveCalls, local:liveCalls)', () => {
 
   it('skips and reports null, partial and mis-keyed entries without losing the good ones', async () => {
     await fakeBrowser.storage.local.set({
-      liveCalls: { '412': LIVE_V1_GOLDEN['412'], '7': null, '8': { id: 'x', site: 'meet', start: 'now' }, 'not-a-tab': LIVE_V1_GOLDEN['412'] },
-      liveCalls$: { v: 2 },
+      liveCalls: { '412': upgradeSummary(LIVE_V1_GOLDEN['412']), '7': null, '8': { id: 'x', site: 'meet', start: 'now' }, 'not-a-tab': upgradeSummary(LIVE_V1_GOLDEN['412']) },
+      liveCalls$: { v: 3 },
     });
     const { calls, problems } = await readLiveCalls(liveCheckpointItem);
     expect([...calls.keys()]).toEqual([412]);
