@@ -11,8 +11,9 @@ export interface SchedulerOptions {
   /** Weight of the newest latency in the moving average. */
   smoothing?: number;
   /**
-   * At most this many frames in flight across all tiles: the ML host works one frame at a time, so
-   * more would only queue there. With many tiles each gets a fair, slower share instead.
+   * At most this many frames in flight across all tiles: the ML host works through them one
+   * message at a time (the tiles of one tick travel together), so more would only queue there.
+   * With many tiles each gets a fair, slower share instead.
    */
   maxInFlight?: number;
   /**

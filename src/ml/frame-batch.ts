@@ -3,14 +3,12 @@
 // faces are classified in one model call (one call per face costs more: `npm run bench:cpu`).
 import type { AnalyzeResult } from '../core/types';
 import type { AnalyzeOptions, Pipeline } from './pipeline';
-import type { ImageInput, PixelData } from './preprocess';
+import { type ImageInput, isPixelData, type PixelData } from './preprocess';
 
 export interface BatchItem {
   input: ImageInput;
   opts: AnalyzeOptions;
 }
-
-const isPixels = (x: ImageInput): x is PixelData => typeof x === 'object' && x !== null && 'data' in x && !('shape' in x);
 
 /** RGBA sheets of one height side by side, in order. */
 export function joinSheets(sheets: readonly PixelData[]): PixelData {
@@ -37,7 +35,7 @@ export async function analyzeBatch(pipeline: Pipeline, items: readonly BatchItem
   const groups = new Map<number, number[]>();
   items.forEach((it, i) => {
     const { sheet, faces } = it.opts;
-    if (sheet && faces && isPixels(it.input) && it.input.height === sheet.cell && it.input.width === sheet.cell * faces.length) {
+    if (sheet && faces && isPixelData(it.input) && it.input.height === sheet.cell && it.input.width === sheet.cell * faces.length) {
       groups.set(sheet.cell, [...(groups.get(sheet.cell) ?? []), i]);
     }
   });

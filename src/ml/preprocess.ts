@@ -16,7 +16,7 @@ export interface PixelData {
 
 export type ImageInput = tf.Tensor3D | PixelData | ImageBitmap | HTMLCanvasElement | HTMLVideoElement;
 
-function isPixelData(x: unknown): x is PixelData {
+export function isPixelData(x: unknown): x is PixelData {
   return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x && !(x instanceof tf.Tensor);
 }
 
