@@ -13,7 +13,7 @@ import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1, median, perCl
 import type { PixelBox } from '../src/core/types';
 import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
 import { type PixelData, toImageTensor } from '../src/ml/preprocess';
-import { loadTfliteModel } from '../src/ml/tflite';
+import { loadTfliteModel } from './lib/tflite';
 import { exitWithError, isMain } from './lib/cli';
 import { FERPLUS_LABELS, readFerPlus } from './lib/ferplus';
 import { decodeImageFile, greyToPixels } from './lib/images';

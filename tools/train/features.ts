@@ -6,7 +6,7 @@ import { findModel } from '../../src/core/models';
 import { rng } from '../../src/core/training';
 import { faceApiFeatures } from '../../src/ml/classifiers';
 import { loadGraph, loadWeightMap } from '../../src/ml/loader';
-import { loadTfliteModel } from '../../src/ml/tflite';
+import { loadTfliteModel } from '../lib/tflite';
 import { fsReader, readManifest } from '../lib/node-models';
 import { REPO_ROOT, sharedPath } from '../lib/paths';
 import { tf } from '../lib/tf-node';

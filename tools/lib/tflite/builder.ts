@@ -1,4 +1,4 @@
-// Node context (tests): write tiny TFLite FlatBuffers by hand, to exercise src/ml/tflite.ts on ops and types a real model lacks.
+// Node context (tests): write tiny TFLite FlatBuffers by hand, to exercise tools/lib/tflite on ops and types a real model lacks.
 
 /** A FlatBuffer field value; a table's fields sit at their schema slot (undefined = absent, reads as default). */
 export type FbValue =

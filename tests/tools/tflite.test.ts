@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PixelData } from '../../src/ml/preprocess';
-import { float16ToNumber, loadTfliteModel, parseTflite, type TfliteRunner } from '../../src/ml/tflite';
+import { float16ToNumber, loadTfliteModel, parseTflite, type TfliteRunner } from '../../tools/lib/tflite';
 import { tf } from '../../src/ml/tf';
 import { decodeImageFile } from '../../tools/lib/images';
 import { sharedPath } from '../../tools/lib/paths';
-import { buildTfliteModel, float16Bytes, float32Bytes, int32Bytes, int8Bytes } from '../../tools/lib/tflite-builder';
+import { buildTfliteModel, float16Bytes, float32Bytes, int32Bytes, int8Bytes } from '../../tools/lib/tflite/builder';
 import { initNodeTf } from '../../tools/lib/tf-node';
 
 const LABELS = ['Ahegao', 'Angry', 'Happy', 'Neutral', 'Sad', 'Surprise'] as const;
