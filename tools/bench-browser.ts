@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { ours };
   if (!values['no-peers']) {
     // The peers on the same clips, decoded to the same 480x270 tile frames, in the same kind of page, on wasm.
-    const peers = await benchPeers({ frames: await decodeFixtureFrames(), seconds: Math.min(30, Number(values.seconds)) });
+    const peers = (await benchPeers({ frames: await decodeFixtureFrames(), seconds: Math.min(30, Number(values.seconds)) })).results;
     result.peers = peers;
     console.log(`\n${markdownTables(peers)}`);
     console.log('\n| ours vs peer | analyzed faces/s (ours, 4 tiles) | peer faces/s | ratio | 1-face latency ours / peer (median) |');

@@ -392,11 +392,8 @@ export interface BenchPeersReport {
   results: PeerResult[];
 }
 
-let lastReport: BenchPeersReport | null = null;
-/** The full report of the last benchPeers() call (served/aborted URLs, browser version). */
-export const lastBenchPeersReport = (): BenchPeersReport | null => lastReport;
-
-export async function benchPeers(opts: BenchPeersOptions): Promise<PeerResult[]> {
+/** Every peer's results, with what the pages loaded and aborted and the browser version (also written to ARTIFACT). */
+export async function benchPeers(opts: BenchPeersOptions): Promise<BenchPeersReport> {
   const seconds = opts.seconds ?? 20;
   const runs = opts.runs ?? 40;
   const log: ServeLog = { served: new Map(), aborted: new Set() };
@@ -406,7 +403,7 @@ export async function benchPeers(opts: BenchPeersOptions): Promise<PeerResult[]>
   const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   const version = b.version();
   await b.close();
-  lastReport = {
+  const report: BenchPeersReport = {
     date: new Date().toISOString(),
     chromium: version,
     frames: { singles: prep.singles.length, mosaics: prep.mosaics.length, tiles: prep.tiles },
@@ -417,8 +414,8 @@ export async function benchPeers(opts: BenchPeersOptions): Promise<PeerResult[]>
     results,
   };
   mkdirSync(join(REPO_ROOT, 'artifacts'), { recursive: true });
-  writeFileSync(ARTIFACT, `${JSON.stringify(lastReport, null, 1)}\n`);
-  return results;
+  writeFileSync(ARTIFACT, `${JSON.stringify(report, null, 1)}\n`);
+  return report;
 }
 
 export interface LiveTileResult {
@@ -502,11 +499,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, runs: { type: 'string', default: '40' }, peer: { type: 'string', multiple: true }, fit: { type: 'string', default: 'cover' } } });
   const frames = await decodeFixtureFrames(CLI_TILES, CLI_FPS, CLI_CLIP_SECONDS, values.fit === 'within' ? 'within' : 'cover');
   const peers = (values.peer as PeerName[] | undefined)?.filter((p) => PEERS.includes(p));
-  const results = await benchPeers({ frames, seconds: Number(values.seconds), runs: Number(values.runs), peers: peers?.length ? peers : undefined });
-  const report = lastBenchPeersReport();
+  const report = await benchPeers({ frames, seconds: Number(values.seconds), runs: Number(values.runs), peers: peers?.length ? peers : undefined });
+  const { results } = report;
   console.log(markdownTables(results));
-  console.log(`\nChromium ${report?.chromium}; ${report?.frames.singles} tile frames + ${report?.frames.mosaics} mosaics; throughput ${report?.seconds} s; ${report?.runs} latency runs.`);
-  console.log(`Aborted requests: ${report?.aborted.length ? report.aborted.join(', ') : 'none'}`);
+  console.log(`\nChromium ${report.chromium}; ${report.frames.singles} tile frames + ${report.frames.mosaics} mosaics; throughput ${report.seconds} s; ${report.runs} latency runs.`);
+  console.log(`Aborted requests: ${report.aborted.length ? report.aborted.join(', ') : 'none'}`);
   for (const r of results) if (r.console.length) console.log(`\n${r.peer} console:\n  ${r.console.slice(0, 10).join('\n  ')}`);
   console.log(`\nwrote ${ARTIFACT}`);
 }
