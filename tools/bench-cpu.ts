@@ -14,14 +14,13 @@ import { labelAges, median, percentile } from '../src/core/metrics';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type PerformanceMode } from '../src/core/settings';
 import type { TimingSample } from '../src/messaging/background';
 import { sampleLabelAges } from './bench-browser';
-import { benchPeerLive, type PeerName, PEERS } from './bench-peers';
+import { benchPeerLive, type PeerName, PEERS, TALKING_CLIPS } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
 import { type ExtensionSession, extensionPage, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { profileTargets } from './lib/cdp-profile';
 import { REPO_ROOT } from './lib/paths';
 import { cpuBetween, type CpuByKind, findBrowserPid, PROCESS_KINDS, sampleTree, totalCpu } from './lib/proc-cpu';
 
-const CLIPS = ['talking-d18', 'talking-d19', 'talking-d12', 'talking-d3', 'talking-d6'];
 /** Overlay on -> models loaded and every tile analyzed a while before the window opens. */
 const WARM_MS = 8000;
 
@@ -122,7 +121,7 @@ async function printProfile(session: ExtensionSession, ms: number): Promise<void
 }
 
 export async function benchPeer(peer: PeerName, tiles: number, seconds: number, fpsPerTile: number): Promise<CpuRow> {
-  const clips = Array.from({ length: tiles }, (_, i) => CLIPS[i % CLIPS.length]!);
+  const clips = Array.from({ length: tiles }, (_, i) => TALKING_CLIPS[i % TALKING_CLIPS.length]!);
   // human keeps per-instance caches (one instance per tile, as an app would); face-api has none.
   const r = await benchPeerLive(peer, { clips, fps: fpsPerTile, seconds, idleSeconds: seconds, perTile: peer === 'human' });
   const results = r.results.flatMap((list, i) => list.map((x) => ({ tile: String(i), sampledAt: x.sampled, doneAt: x.done })));

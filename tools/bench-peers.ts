@@ -9,8 +9,10 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { extname, join, normalize, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { PixelData } from '../src/ml/preprocess';
 import { mean, median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
+import { decodeImageFile } from './lib/images';
 import { CHROMIUM, retainedHeap } from './lib/extension-browser';
 import { cpuBetween, type CpuByKind, findBrowserPid, sampleTree } from './lib/proc-cpu';
 import { REPO_ROOT, sharedPath } from './lib/paths';
@@ -19,7 +21,9 @@ const ORIGIN = 'https://bench.local';
 const ARTIFACT = join(REPO_ROOT, 'artifacts', 'bench-peers.json');
 const NM = join(REPO_ROOT, 'node_modules');
 const PAGE_DIR = join(REPO_ROOT, 'tools', 'bench-peers');
-const CLI_TILES = ['talking-d18', 'talking-d19', 'talking-d12', 'talking-d3'];
+/** The talking-head clips of ../shared/fixtures/video, in the order tiles take them. */
+export const TALKING_CLIPS = ['talking-d18', 'talking-d19', 'talking-d12', 'talking-d3', 'talking-d6'] as const;
+const CLI_TILES = TALKING_CLIPS.slice(0, 4);
 const CLI_FPS = 4;
 const CLI_CLIP_SECONDS = 10;
 
@@ -185,7 +189,7 @@ type PrepWindow = Window & { prep: PrepApi };
  * The CLI's frames: the first CLIP seconds of each fixture video at FPS, as the extension captures
  * them from a 480x270 call tile showing the clip with object-fit: cover (see decode.js).
  */
-export async function decodeFixtureFrames(tiles = CLI_TILES, fps = CLI_FPS, seconds = CLI_CLIP_SECONDS, fit: 'cover' | 'within' = 'cover'): Promise<BenchFrame[]> {
+export async function decodeFixtureFrames(tiles: readonly string[] = CLI_TILES, fps = CLI_FPS, seconds = CLI_CLIP_SECONDS, fit: 'cover' | 'within' = 'cover'): Promise<BenchFrame[]> {
   for (const t of tiles) sharedPath('fixtures', 'video', `${t}.webm`);
   const log: ServeLog = { served: new Map(), aborted: new Set() };
   const { browser, context } = await openBrowser(log);
@@ -422,6 +426,12 @@ export interface LiveTileResult {
   sampled: number;
   done: number;
   faces: number;
+}
+
+/** decodeFixtureFrames' frames as RGBA pixels (for the Node pipeline), with their clip. */
+export async function fixtureFramePixels(...args: Parameters<typeof decodeFixtureFrames>): Promise<Array<{ clip: string; pixels: PixelData }>> {
+  const frames = await decodeFixtureFrames(...args);
+  return Promise.all(frames.map(async (f) => ({ clip: f.tile, pixels: await decodeImageFile(f.jpeg) })));
 }
 
 /**

@@ -1,9 +1,10 @@
 // Node CLI (`npm run eval:detector-input -- [--frames 20] [--limit n]`): does running BlazeFace at
 // the frame's own aspect (256 x 192 for a 16:9 frame) instead of padded to its 256 x 256 square
-// change what the user sees? Same pipeline otherwise. (a) Frames of the five talking-head clips,
-// centre-cropped to 16:9 as a call camera sends them (the clips are square): faces found, box IoU and label agreement with the square
-// input, detection ms. (b) The wild valid photos on a 480 x 270 frame: faces found and macro-F1
-// within each source.
+// change what the user sees? Same pipeline otherwise. (a) Frames of the five talking-head clips as
+// a 480x270 call tile shows them (object-fit: cover, so 16:9; the clips themselves are square):
+// faces found, box IoU and label agreement with the square input, detection ms (the variants
+// interleaved frame by frame). (b) The wild valid photos on a 480 x 270 frame: faces found and
+// macro-F1 within each source.
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { iou } from '../src/core/boxes';
@@ -11,14 +12,14 @@ import { confusionMatrix, macroF1, median } from '../src/core/metrics';
 import type { FaceResult, PixelBox } from '../src/core/types';
 import { createPipeline, type Pipeline } from '../src/ml/pipeline';
 import type { PixelData } from '../src/ml/preprocess';
-import { MAX_FRAME_SIDE } from '../src/content/capture';
 import { exitWithError, isMain } from './lib/cli';
 import { fsReader, readManifest } from './lib/node-models';
 import { initNodeTf } from './lib/tf-node';
-import { grabVideoFrames, TALKING_CLIPS } from './lib/video-frames';
+import { fixtureFramePixels, TALKING_CLIPS } from './bench-peers';
 import { readWild, restrictedTop, WILD_SOURCES } from './lib/wild';
 
 const FRAME = { width: 480, height: 270 };
+const CLIP_SECONDS = 8;
 
 /** A 128 px wild photo centred on a black 16:9 frame. */
 async function onFrame(path: string): Promise<PixelData> {
@@ -45,16 +46,16 @@ async function main(): Promise<void> {
     ['frame aspect (after)', await createPipeline(base)],
   ];
 
-  const frames = await grabVideoFrames(TALKING_CLIPS, Number(values.frames), MAX_FRAME_SIDE, 16 / 9);
-  const runs = new Map<string, Array<{ faces: FaceResult[]; ms: number }>>();
-  for (const [name, p] of variants) {
-    for (const f of frames.slice(0, 3)) await p.analyze(f.pixels); // warm
-    const out: Array<{ faces: FaceResult[]; ms: number }> = [];
-    for (const f of frames) {
+  // Each clip as a 480x270 call tile shows it (object-fit: cover), sampled as the content script sends it.
+  const frames = await fixtureFramePixels(TALKING_CLIPS, Number(values.frames) / CLIP_SECONDS, CLIP_SECONDS, 'cover');
+  // Variants interleaved frame by frame, so the machine's background load weighs on both alike.
+  const runs = new Map<string, Array<{ faces: FaceResult[]; ms: number }>>(variants.map(([name]) => [name, []]));
+  for (const [, p] of variants) for (const f of frames.slice(0, 3)) await p.analyze(f.pixels); // warm
+  for (const f of frames) {
+    for (const [name, p] of variants) {
       const r = await p.analyze(f.pixels);
-      out.push({ faces: r.faces, ms: r.ms.detect });
+      runs.get(name)!.push({ faces: r.faces, ms: r.ms.detect });
     }
-    runs.set(name, out);
   }
   const before = runs.get(variants[0]![0])!;
   console.log(`\n### (a) ${frames.length} frames of ${TALKING_CLIPS.length} talking-head clips at ${frames[0]?.pixels.width}x${frames[0]?.pixels.height}, detector ${manifest.defaults.detector}, classifier ${manifest.defaults.classifier}\n`);

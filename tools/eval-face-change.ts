@@ -12,7 +12,7 @@ import { exitWithError, isMain } from './lib/cli';
 import { faceSheet } from './lib/face-sheet';
 import { fsReader, readManifest } from './lib/node-models';
 import { initNodeTf } from './lib/tf-node';
-import { grabVideoFrames, TALKING_CLIPS } from './lib/video-frames';
+import { fixtureFramePixels, TALKING_CLIPS } from './bench-peers';
 
 const THRESHOLDS = [1, 2, 3, 6, 10];
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   await initNodeTf();
   const pipeline = await createPipeline({ manifest: readManifest(), read: fsReader(), backend: { order: ['wasm'] } });
   const cell = pipeline.cropSize;
-  const frames = await grabVideoFrames(TALKING_CLIPS, Number(values.frames), 480);
+  const frames = await fixtureFramePixels(TALKING_CLIPS, Number(values.frames) / 8, 8, 'cover');
   console.log(`\n### Unchanged faces: ${values.frames} frames per clip over 8 s, cells of ${cell} px, classifier ${pipeline.classifierId}\n`);
   console.log(`| clip | ${THRESHOLDS.map((t) => `<= ${t}: frames skipped (largest hidden probability change)`).join(' | ')} |`);
   console.log(`|---|${THRESHOLDS.map(() => '---:').join('|')}|`);
