@@ -29,9 +29,14 @@ function looksBlank(ctx: OffscreenCanvasRenderingContext2D, width: number, heigh
   return true;
 }
 
+/** The part of the media a tile's frame shows, in the media's own pixels: `crop`, else all of it. */
+export function frameSource(media: TileMedia, crop?: PixelBox): PixelBox {
+  return crop ?? { x: 0, y: 0, ...sourceSize(media) };
+}
+
 /** The pixels of a tile's frame as sent: its media (or `crop` of it), downscaled to MAX_FRAME_SIDE. */
 export function frameSizeOf(media: TileMedia, crop?: PixelBox): { width: number; height: number } {
-  const src = crop ?? { x: 0, y: 0, ...sourceSize(media) };
+  const src = frameSource(media, crop);
   return fitWithin(src.width, src.height, MAX_FRAME_SIDE);
 }
 
@@ -52,9 +57,8 @@ export class FrameGrabber {
    * of a shared media element); `mainThreadMs` is the synchronous part (what the page feels).
    */
   capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg', crop?: PixelBox): Promise<CaptureResult> {
-    const full = sourceSize(media);
-    const src = crop ?? { x: 0, y: 0, width: full.width, height: full.height };
-    const { width, height } = frameSizeOf(media, crop);
+    const src = frameSource(media, crop);
+    const { width, height } = frameSizeOf(media, src);
     // Nearest-neighbour downscale (see grab): less main-thread time than a filtered drawImage of a
     // video frame (`npm run bench:draw`).
     return this.grab(media, width, height, encoding, 'frame', (ctx) => ctx.drawImage(media, src.x, src.y, src.width, src.height, 0, 0, width, height));

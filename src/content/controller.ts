@@ -16,7 +16,7 @@ import { CpuBudget } from '../core/budget';
 import { nextDetectInterval } from '../core/detect-interval';
 import { cellSignature, maxBlockChange } from '../core/face-change';
 import { withTimeout } from '../core/timeout';
-import { FrameGrabber, frameSizeOf, sourceSize } from './capture';
+import { FrameGrabber, frameSizeOf, frameSource, sourceSize } from './capture';
 import { Overlay, type OverlayTile, type TileStatus } from './overlay';
 import { isNoHost, waitForPipeline } from './pipeline-link';
 import { discoverTiles, isMirroredOnPage, tileRect } from './tiles';
@@ -358,8 +358,8 @@ export class OverlayController {
     }
     const crop = rec.region ? this.regionCrop(rec) : undefined;
     if (crop === null) return null; // the region shows none of the media now
-    const source = crop?.source ?? { x: 0, y: 0, ...sourceSize(rec.media) };
-    const frame = frameSizeOf(rec.media, crop?.source);
+    const source = frameSource(rec.media, crop?.source);
+    const frame = frameSizeOf(rec.media, source);
     // A frame that skips detection needs only its faces: the page cuts their crops from the media's
     // own pixels into a small sheet instead of sending (encoding, decoding) the whole frame.
     const faces = this.trackedFaces(rec, frame.width, frame.height);
