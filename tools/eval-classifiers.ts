@@ -1,25 +1,26 @@
-// Node CLI (`npm run eval:classifiers`): every emotion classifier side by side on the same crops:
-// ours, face-api's face_expression, human's emotion, and the paper authors' released TFLite model.
+// Node CLI (`npm run eval:classifiers`): every shipped emotion classifier side by side on the same
+// crops: ours, face-api's face_expression, human's emotion, and the paper authors' six-class model.
 // FER+ test split (five classes), the in-the-wild colour photos' valid split scored within each
 // source (../shared/datasets/wild: class and source are confounded there), and the expression
 // fixture photos; accuracy, macro-F1, per-class precision/recall, confusion matrices, bytes and
-// median latency per face (Node, tfjs wasm).
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// median latency per face (Node, tfjs wasm). With the test split and no --limit, the wild macro-F1s,
+// FER+ macro-F1 and ms per face go into models.json (`measured`), which the Settings picker shows.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { squareCrop } from '../src/core/boxes';
-import { mapProbabilities, topLabel } from '../src/core/labels';
+import { topLabel } from '../src/core/labels';
 import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1, median, perClassMetrics } from '../src/core/metrics';
 import type { PixelBox } from '../src/core/types';
 import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
-import { type PixelData, toImageTensor } from '../src/ml/preprocess';
-import { loadTfliteModel } from './lib/tflite';
+import type { PixelData } from '../src/ml/preprocess';
+import { recordMeasurements } from './lib/model-files';
 import { exitWithError, isMain } from './lib/cli';
 import { FERPLUS_LABELS, readFerPlus } from './lib/ferplus';
 import { decodeImageFile, greyToPixels } from './lib/images';
 import { fsReader, readManifest } from './lib/node-models';
 import { REPO_ROOT, sharedPath } from './lib/paths';
-import { initNodeTf, tf } from './lib/tf-node';
+import { initNodeTf } from './lib/tf-node';
 import { combinedScore, readWild, scoreWithinSources, type SourceScore, WILD_SOURCES } from './lib/wild';
 
 const LABELS: string[] = [...FERPLUS_LABELS];
@@ -51,33 +52,6 @@ async function pipelineClassifier(id: string, name: string): Promise<Classifier>
       return { probs: r.faces[0]?.probabilities ?? {}, ms: r.ms.classify };
     },
     dispose: () => p.dispose(),
-  };
-}
-
-/** The paper's released model: 128 px RGB / 255; outputs 0-5 are Ahegao, Angry, Happy, Neutral, Sad, Surprise. */
-async function paperClassifier(): Promise<Classifier> {
-  const path = sharedPath('models', 'oahega', 'emotions.tflite');
-  const buf = readFileSync(path);
-  const model = loadTfliteModel(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const outputs = ['ahegao', 'angry', 'happy', 'neutral', 'sad', 'surprise'];
-  // Warm-up: the first predict pays for kernel set-up.
-  tf.tidy(() => model.predict(tf.zeros([1, 128, 128, 3])));
-  return {
-    name: 'OAHEGA paper (emotions.tflite)',
-    bytes: statSync(path).size,
-    async classify(image) {
-      const t0 = performance.now();
-      const out = tf.tidy(() => {
-        const rgb = tf.cast(toImageTensor(image).image, 'float32'); // owned tensor: freed by the tidy
-        const x = tf.div(tf.image.resizeBilinear(tf.expandDims(rgb, 0) as tf.Tensor4D, [128, 128]), 255) as tf.Tensor4D;
-        return tf.slice(model.predict(x), [0, 0], [1, 6]);
-      });
-      const data = await out.data();
-      out.dispose();
-      // "ahegao" has no place in the five-class comparison: dropped, the rest renormalized.
-      return { probs: mapProbabilities(data, outputs, { ahegao: null }, LABELS), ms: performance.now() - t0 };
-    },
-    dispose: () => model.dispose(),
   };
 }
 
@@ -129,8 +103,9 @@ interface Result {
 async function evaluateOn(c: Classifier, samples: readonly Sample[]): Promise<{ cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] }> {
   const predictions: string[] = [];
   for (const s of samples) {
+    // The five classes scored: a six-class model's "ahegao" has no place in FER+ or the fixtures.
     const { probs } = await c.classify(s.image);
-    predictions.push(topLabel(probs).label || 'neutral');
+    predictions.push(topLabel(Object.fromEntries(LABELS.map((l) => [l, probs[l] ?? 0]))).label || 'neutral');
   }
   const cm = confusionMatrix(samples.map((s) => s.truth), predictions, LABELS);
   return { cm, accuracy: accuracy(cm), macroF1: macroF1(cm), predictions };
@@ -221,16 +196,13 @@ async function main(): Promise<void> {
   if (split !== 'test' && split !== 'valid') throw new Error(`--split must be test or valid, got ${split}`);
   await initNodeTf();
   const manifest = readManifest();
-  const ours = manifest.models.filter((m) => m.task === 'emotion' && m.id.startsWith('ours-'));
   const fer = readFerPlus(split, { limit: values.limit ? Number(values.limit) : undefined }).map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label }));
   const wild = await wildSamples(values.limit ? Number(values.limit) : undefined);
   const fixtures = await fixtureSamples();
-  const candidates: Array<{ id: string; make: () => Promise<Classifier> }> = [
-    ...ours.map((m) => ({ id: m.id, make: () => pipelineClassifier(m.id, 'ours') })),
-    { id: 'faceapi-expression-u8', make: () => pipelineClassifier('faceapi-expression-u8', 'face-api face_expression') },
-    { id: 'human-emotion-f16', make: () => pipelineClassifier('human-emotion-f16', 'human emotion') },
-    { id: 'paper', make: () => paperClassifier() },
-  ];
+  const names: Record<string, string> = { ours: 'ours', faceapi: 'face-api face_expression', human: 'human emotion', oahega: 'OAHEGA paper' };
+  const candidates = manifest.models
+    .filter((m) => m.task === 'emotion')
+    .map((m) => ({ id: m.id, make: () => pipelineClassifier(m.id, names[m.id.split('-')[0] ?? ''] ?? m.id) }));
   const only = values.models?.split(',');
   const chosen = candidates.filter((c) => !only || only.includes(c.id));
   // Every classifier loaded once: scored one after another, then timed in interleaved rounds.
@@ -255,7 +227,14 @@ async function main(): Promise<void> {
   printWildTable(results);
   const out = join(REPO_ROOT, 'artifacts');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `eval-classifiers${split === 'test' ? '' : `-${split}`}.json`), JSON.stringify({ date: new Date().toISOString(), split, labels: LABELS, results }, null, 1));
+  const date = new Date().toISOString();
+  writeFileSync(join(out, `eval-classifiers${split === 'test' ? '' : `-${split}`}.json`), JSON.stringify({ date, split, labels: LABELS, results }, null, 1));
+  if (split === 'test' && !values.limit) {
+    const by = 'npm run eval:classifiers';
+    const wildF1 = (r: Result) => Object.fromEntries(['oahega', 'webcam-colour'].map((src) => [src, r.wild[src]?.macroF1 ?? 0]));
+    recordMeasurements(new Map(results.map((r) => [r.id, { wildMacroF1: wildF1(r), ferplusMacroF1: r.ferplus.macroF1, ms: r.medianMsPerFace, by, date }])));
+    console.log(`\nmeasurements of ${results.map((r) => r.id).join(', ')} written to public/models/models.json`);
+  }
 }
 
 if (isMain(import.meta.url)) main().catch(exitWithError);

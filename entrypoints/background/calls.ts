@@ -2,9 +2,8 @@
 // survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
 // extension reload or a browser crash: they lose at most that much), and into the call history at
 // least every CHECKPOINT_MS.
-import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
+import { addFrame, boundCallId, sameModels, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
 import type { FrameReport } from '@/src/messaging/background';
-import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
 import { deleteCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
@@ -89,18 +88,6 @@ async function finish(tabId: number, reason: EndReason, time: number): Promise<v
   await persistLive(true);
 }
 
-let pipelineInfo: Pick<CallSummary, 'backend' | 'models'> | null = null;
-async function currentPipeline(): Promise<Pick<CallSummary, 'backend' | 'models'>> {
-  if (pipelineInfo) return pipelineInfo;
-  try {
-    const s = await offscreenMessenger.sendMessage('pipelineStatus', undefined);
-    if (s.state === 'ready') pipelineInfo = { backend: s.backend, models: { detector: s.detector, classifier: s.classifier } };
-  } catch (err) {
-    console.warn('[calls] pipeline status unavailable', err);
-  }
-  return pipelineInfo ?? { backend: null, models: null };
-}
-
 // One frame at a time per worker: summaries are read-modify-write.
 let queue: Promise<void> = Promise.resolve();
 function serial(fn: () => Promise<void>): Promise<void> {
@@ -112,7 +99,7 @@ function serial(fn: () => Promise<void>): Promise<void> {
  * Fold one report into its tab's call (inside the queue; the caller persists). False when it was a
  * duplicate (a retried send), ignored.
  */
-async function applyFrame(tabId: number, report: FrameReport, labels: readonly string[]): Promise<boolean> {
+async function applyFrame(tabId: number, report: FrameReport): Promise<boolean> {
   // Page-supplied: bounded here so that comparisons and stored copies agree.
   const { site } = report.call;
   const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
@@ -120,7 +107,7 @@ async function applyFrame(tabId: number, report: FrameReport, labels: readonly s
   const time = report.frameTime;
   let call = live.get(tabId);
   if (call) {
-    const reason = endReasonFor(call, { type: 'frame', time, site, callId });
+    const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models });
     if (reason) {
       await finish(tabId, reason, time);
       call = undefined;
@@ -131,8 +118,9 @@ async function applyFrame(tabId: number, report: FrameReport, labels: readonly s
     const key = callKey(site, callId);
     const previous = resumable.get(key);
     resumable.delete(key);
-    call = previous && time - previous.end <= IDLE_END_MS ? previous : { ...startCall({ site, callId, title, time, labels }), ...(await currentPipeline()) };
-    if (previous && call !== previous) await checkpoint([endCall(previous, time, 'interrupted')]);
+    const resumes = previous && time - previous.end <= IDLE_END_MS && sameModels(previous.models, report.models);
+    call = resumes ? previous : { ...startCall({ site, callId, title, time, labels: report.labels }), backend: report.backend, models: report.models };
+    if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
     lastCheckpoint.set(tabId, 0);
   }
   const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
@@ -150,11 +138,11 @@ async function applyFrame(tabId: number, report: FrameReport, labels: readonly s
  * Fold a batch of a tab's frame reports into its call, in order, then persist once (not once per
  * frame: the content script sends a second of frames at a time). Per report: false for a duplicate.
  */
-export function onFrames(tabId: number, reports: readonly FrameReport[], labels: readonly string[]): Promise<boolean[]> {
+export function onFrames(tabId: number, reports: readonly FrameReport[]): Promise<boolean[]> {
   const counted: boolean[] = [];
   return serial(async () => {
     await restored;
-    for (const r of reports) counted.push(await applyFrame(tabId, r, labels));
+    for (const r of reports) counted.push(await applyFrame(tabId, r));
     const call = live.get(tabId);
     if (!call) return;
     await persistLive();
@@ -166,8 +154,7 @@ export function onFrames(tabId: number, reports: readonly FrameReport[], labels:
 }
 
 /** One report (as a batch of one). */
-export const onFrame = (tabId: number, report: FrameReport, labels: readonly string[]): Promise<boolean> =>
-  onFrames(tabId, [report], labels).then((c) => c[0] ?? false);
+export const onFrame = (tabId: number, report: FrameReport): Promise<boolean> => onFrames(tabId, [report]).then((c) => c[0] ?? false);
 
 export function onTabClosed(tabId: number): Promise<void> {
   return serial(async () => {

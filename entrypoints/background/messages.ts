@@ -14,6 +14,7 @@ import { analyzedFps, recentTimings, recordFrame, showBadge, tabStats, toggleOve
 import { startTabCapture } from './tab-capture';
 
 let labels: Promise<string[]> | null = null;
+/** Every label a shipped classifier can produce (models.json `labels`). */
 function productLabels(): Promise<string[]> {
   labels ??= fetch(chrome.runtime.getURL('models/models.json'))
     .then((r) => r.json())
@@ -54,8 +55,12 @@ export function registerMessages(): void {
   onMessage('framesAnalyzed', async ({ data, sender }) => {
     const tabId = sender.tab?.id;
     if (tabId === undefined || !Array.isArray(data.reports)) return;
-    const reports = data.reports.slice(0, MAX_REPORTS_PER_MESSAGE);
-    const counted = await onFrames(tabId, reports, await productLabels());
+    // A report's label set must be one the shipped models can produce (it keys the call's summary).
+    const known = new Set(await productLabels());
+    const reports = data.reports
+      .slice(0, MAX_REPORTS_PER_MESSAGE)
+      .filter((r) => Array.isArray(r.labels) && r.labels.every((l) => known.has(l)) && typeof r.models?.classifier === 'string' && typeof r.models.detector === 'string');
+    const counted = await onFrames(tabId, reports);
     // A retried report (its first reply was lost) is counted in neither the stats nor the summary.
     reports.forEach((r, i) => counted[i] && recordFrame(tabId, r));
   });

@@ -1,11 +1,11 @@
 // Offscreen document: hosts the ML pipeline; computes, stores nothing.
-import { parseModelsManifest } from '@/src/core/models';
+import { type ModelsManifest, type ModelTask, parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
-import { createPipeline } from '@/src/ml/pipeline';
+import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
 import { createPipelineHost } from '@/src/ml/host';
 import { analyzeBatch } from '@/src/ml/frame-batch';
 import type { BatchAnswer } from '@/src/core/coalesce';
-import { type FrameAnalysis, type FramePayload, type FrameRequest, OFFSCREEN_SENDERS, offscreenMessenger } from '@/src/messaging/offscreen';
+import { type FrameAnalysis, type FramePayload, type FrameRequest, OFFSCREEN_SENDERS, offscreenMessenger, type ResultModels } from '@/src/messaging/offscreen';
 import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
 import { capturingTabs, cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
@@ -17,15 +17,27 @@ const onMessage: typeof offscreenMessenger.onMessage = (type, onReceived) =>
     return onReceived(message);
   });
 
-const host = createPipelineHost(async (order) => {
-  const modelsUrl = chrome.runtime.getURL('models/');
-  const res = await fetch(new URL('models.json', modelsUrl));
+const modelsUrl = chrome.runtime.getURL('models/');
+let manifest: Promise<ModelsManifest> | null = null;
+
+const host = createPipelineHost(async (order, choice) => {
+  manifest ??= fetch(new URL('models.json', modelsUrl))
+    .then((res) => res.json())
+    .then(parseModelsManifest);
+  const m = await manifest;
+  // A stored choice naming a model this version no longer ships falls back to the default.
+  const known = (id: string | null, task: ModelTask) => (id !== null && m.models.some((e) => e.id === id && e.task === task) ? id : undefined);
   return createPipeline({
-    manifest: parseModelsManifest(await res.json()),
+    manifest: m,
     read: fetchReader(modelsUrl),
+    detector: known(choice.detector, 'face-detection'),
+    classifier: known(choice.classifier, 'emotion'),
     backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
   });
 });
+
+/** What a result says of the pipeline that produced it. */
+const modelsOf = (p: Pipeline): ResultModels => ({ detector: p.detectorId ?? '', classifier: p.classifierId, labels: [...p.labels], cropSize: p.cropSize });
 
 onMessage('pipelineStatus', () => host.status());
 
@@ -54,21 +66,22 @@ async function tryDecode(frame: FramePayload): Promise<{ input: ImageBitmap | Pi
 onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnalysis>>> => {
   const receivedAt = now();
   const t0 = performance.now();
-  const pipeline = await host.ready();
   const decoded = await Promise.all(data.frames.map((f) => tryDecode(f.frame)));
   try {
-    const usable = data.frames.map((f, i) => ({ f, d: decoded[i]! })).filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => 'input' in x.d);
-    const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet } })));
-    const total = performance.now() - t0;
-    const byRequest = new Map(usable.map(({ f, d }, k) => [f, { d, r: results[k]! }]));
-    return data.frames.map((f, i): BatchAnswer<FrameAnalysis> => {
-      const done = byRequest.get(f);
-      const failed = decoded[i]!;
-      if (!done) return { ok: false, error: 'error' in failed ? failed.error : 'not analyzed' };
-      if (done.r instanceof Error) return { ok: false, error: done.r.message };
-      const { callFaces, ...result } = done.r;
-      const offscreenMs = { receivedAt, decode: done.d.ms, total };
-      return { ok: true, value: { ...result, tileId: f.tileId, frameTime: f.frameTime, offscreenMs, batch: { frames: data.frames.length, faces: callFaces } } };
+    return await host.run(data.frames[0]?.models, async (pipeline) => {
+      const usable = data.frames.map((f, i) => ({ f, d: decoded[i]! })).filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => 'input' in x.d);
+      const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet } })));
+      const total = performance.now() - t0;
+      const byRequest = new Map(usable.map(({ f, d }, k) => [f, { d, r: results[k]! }]));
+      return data.frames.map((f, i): BatchAnswer<FrameAnalysis> => {
+        const done = byRequest.get(f);
+        const failed = decoded[i]!;
+        if (!done) return { ok: false, error: 'error' in failed ? failed.error : 'not analyzed' };
+        if (done.r instanceof Error) return { ok: false, error: done.r.message };
+        const { callFaces, ...result } = done.r;
+        const offscreenMs = { receivedAt, decode: done.d.ms, total };
+        return { ok: true, value: { ...result, tileId: f.tileId, frameTime: f.frameTime, offscreenMs, batch: { frames: data.frames.length, faces: callFaces }, models: modelsOf(pipeline) } };
+      });
     });
   } finally {
     for (const d of decoded) if ('release' in d) d.release();
@@ -78,12 +91,15 @@ onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnal
 onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
-  const pipeline = await host.ready();
   if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
-  const crop = cropTabRegion(sender.tab.id, data.rect, data.viewport);
-  const t1 = performance.now();
-  const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces });
-  return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs: { receivedAt, decode: t1 - t0, total: performance.now() - t0 }, batch: { frames: 1, faces: result.faces.length } };
+  const tabId = sender.tab.id;
+  return host.run(data.models, async (pipeline) => {
+    const crop = cropTabRegion(tabId, data.rect, data.viewport);
+    const t1 = performance.now();
+    const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces });
+    const offscreenMs = { receivedAt, decode: t1 - t0, total: performance.now() - t0 };
+    return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs, batch: { frames: 1, faces: result.faces.length }, models: modelsOf(pipeline) };
+  });
 });
 
 onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));

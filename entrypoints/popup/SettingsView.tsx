@@ -32,6 +32,8 @@ const SETTING_NAMES: Record<keyof Settings, string> = {
   visibleLabels: 'Labels shown',
   retentionDays: 'Keep history (days)',
   frameEncoding: 'Frame encoding',
+  detector: 'Face detector',
+  classifier: 'Emotion classifier',
 };
 
 /** "Saved: Sampling rate = 15", from the values the background stored (clamped, rounded). */

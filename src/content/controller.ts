@@ -7,7 +7,7 @@ import { DEFAULT_TRACKING, FaceTracker, type TrackedFace } from '../core/trackin
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
 import type { FrameReport, FrameTimings, OverlayReport } from '../messaging/background';
 import type { PixelBox } from '../core/types';
-import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
+import type { FrameAnalysis, FrameRequest, ModelChoice, PipelineState, ResultModels, TabRegionRequest } from '../messaging/offscreen';
 import type { SiteAdapter } from '../sites';
 import { HAVE_CURRENT_DATA, isVideo, type TileMedia } from '../sites/types';
 import { isShadowRoot } from '../sites/dom';
@@ -61,6 +61,8 @@ interface TileRecord {
   grabber: FrameGrabber;
   /** The last classification of its tracked faces from a sheet, with the sheet's signatures (see face-change). */
   classified: { trackIds: number[]; signatures: Float32Array[]; result: FrameAnalysis; at: number } | null;
+  /** The classifier of the tile's last result (its tracks hold that model's labels). */
+  classifier: string | null;
 }
 
 /**
@@ -251,6 +253,7 @@ export class OverlayController {
         detectEvery: PERFORMANCE_MODES[this.settings.performanceMode].detectEvery,
         grabber: new FrameGrabber(),
         classified: null,
+        classifier: null,
       };
       this.tiles.set(key, rec);
       this.byId.set(rec.id, rec);
@@ -353,7 +356,7 @@ export class OverlayController {
       const mainThreadMs = win.performance.now() - t0;
       const viewport = { width: win.innerWidth, height: win.innerHeight };
       const faces = rec.frame ? this.trackedFaces(rec, rec.frame.width, rec.frame.height) : undefined;
-      const result = await this.deadline(this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize, faces }));
+      const result = await this.deadline(this.deps.analyzeTabRegion({ tileId: rec.id, frameTime, rect, viewport, minFaceSize, faces, models: this.models() }));
       return { result, captureMs: mainThreadMs, mainThreadMs, source: 'tab' };
     }
     const crop = rec.region ? this.regionCrop(rec) : undefined;
@@ -374,7 +377,7 @@ export class OverlayController {
       const mainThreadMs = shot.mainThreadMs + (signatures ? signatures.ms : 0);
       const unchanged = signatures ? this.unchangedResult(rec, signatures.list, frameTime) : null;
       if (unchanged) return { result: unchanged, captureMs, mainThreadMs, source: 'unchanged' };
-      const result = await this.deadline(this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet }));
+      const result = await this.deadline(this.deps.analyze({ tileId: rec.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet, models: this.models() }));
       rec.classified = signatures ? { trackIds: rec.faces.map((f) => f.trackId), signatures: signatures.list, result, at: win.performance.now() } : null;
       return { result, captureMs, mainThreadMs, source: sheet ? 'sheet' : shot.frame.kind };
     }
@@ -382,6 +385,29 @@ export class OverlayController {
     if (shot.reason === 'protected') rec.status = { kind: 'unreadable', detail: 'protected (DRM) video: its frames cannot be analyzed' };
     else if (shot.reason !== 'no-frame') await this.fallBackToTabCapture(rec, shot.detail ?? shot.reason);
     return null;
+  }
+
+  /** The models Settings picked (null: models.json's default); the ML host switches to them. */
+  private models(): ModelChoice {
+    return { detector: this.settings.detector, classifier: this.settings.classifier };
+  }
+
+  /**
+   * A result from other models than the tile's last one (Settings changed mid-call): its tracks start
+   * over, so a face's smoothed label never averages two models (or two label sets), and the host's
+   * state follows (the cell size of the next face sheets).
+   */
+  private followModels(rec: TileRecord, models: ResultModels): void {
+    if (rec.classifier !== null && rec.classifier !== models.classifier) {
+      rec.tracker = new FaceTracker({ ...DEFAULT_TRACKING, window: this.settings.smoothingWindow });
+      rec.faces = [];
+      rec.classified = null;
+    }
+    rec.classifier = models.classifier;
+    const p = this.pipeline;
+    if (p.state === 'ready' && (p.classifier !== models.classifier || p.detector !== models.detector)) {
+      this.pipeline = { ...p, detector: models.detector, classifier: models.classifier, labels: models.labels, cropSize: models.cropSize };
+    }
   }
 
   private signatures(data: ArrayBuffer, width: number, cell: number, n: number): { list: Float32Array[]; ms: number } {
@@ -445,6 +471,7 @@ export class OverlayController {
         const tracked = fresh(rec, now) ? rec.faces.map((f) => f.box) : [];
         rec.detectEvery = nextDetectInterval(rec.detectEvery, tracked, result.faces.map((f) => f.box), { base: mode.detectEvery, max: mode.maxDetectEvery });
       }
+      this.followModels(rec, result.models);
       rec.faces = rec.tracker.update(result.faces, now);
       rec.sinceDetect = result.detected ? 0 : rec.sinceDetect + 1;
       rec.frame = result.input;
@@ -458,6 +485,9 @@ export class OverlayController {
         name: rec.name,
         frameTime: result.frameTime,
         faces: rec.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence })),
+        models: { detector: result.models.detector, classifier: result.models.classifier },
+        labels: result.models.labels,
+        backend: result.backend,
         latencyMs: now - t0,
         timings: {
           captureMs: sampled.captureMs,

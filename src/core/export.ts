@@ -1,5 +1,5 @@
 // Pure: call summaries as CSV (one row per call and participant) and JSON.
-import { type CallSummary, dominant, durationMs, shares } from './summary';
+import { type CallSummary, dominant, durationMs, type ParticipantSummary, shares } from './summary';
 import { truncateGraphemes } from './text';
 
 /** Excel reads a CSV file as UTF-8 (names in any script, emoji) only with a byte order mark. */
@@ -23,9 +23,15 @@ export function csvCell(v: string | number | null): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** "0.0s neutral; 12.4s happy": a participant's moments of change, seconds into the call. */
+export function momentsText(call: CallSummary, p: ParticipantSummary): string {
+  return (p.moments ?? []).map((m) => `${((m.time - call.start) / 1000).toFixed(1)}s ${m.label}`).join('; ');
+}
+
 export function callsToCsv(calls: readonly CallSummary[]): string {
   const labels = [...new Set(calls.flatMap((c) => c.labels))];
-  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`)];
+  // A share column a call's classifier cannot produce stays empty for it (not 0: it was never measured).
+  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`), 'moments'];
   const rows = [header.join(',')];
   for (const c of calls) {
     const base = [c.id, c.site, c.title, new Date(c.start).toISOString(), new Date(c.end).toISOString(), (durationMs(c) / 1000).toFixed(1), c.frames, c.backend, c.models?.detector ?? null, c.models?.classifier ?? null];
@@ -33,7 +39,7 @@ export function callsToCsv(calls: readonly CallSummary[]): string {
     for (const p of people) {
       const sh = p ? shares(p, c.labels) : {};
       rows.push(
-        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p ? (sh[l] ?? 0).toFixed(4) : null))]
+        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p && c.labels.includes(l) ? (sh[l] ?? 0).toFixed(4) : null)), p ? momentsText(c, p) : null]
           .map(csvCell)
           .join(','),
       );

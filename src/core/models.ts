@@ -23,6 +23,24 @@ export interface ModelInput {
   std: number[];
 }
 
+/**
+ * What an evaluation script measured for a model (written into models.json by it, never by hand):
+ * the Settings picker shows it. Node, tfjs wasm, on the machine the script ran on.
+ */
+export interface ModelMeasurement {
+  /** Macro-F1 (0..1) on the wild valid split within each source (oahega, webcam-colour). Detectors: the default classifier's, on their crops. */
+  wildMacroF1: Record<string, number>;
+  /** Classifiers: FER+ test macro-F1 (0..1, five classes). */
+  ferplusMacroF1?: number;
+  /** Detectors: the share of wild valid photos (one face each) where a face was found. */
+  facesFound?: number;
+  /** Median milliseconds per face (classifiers) or per frame (detectors). */
+  ms: number;
+  /** The command that measured it, and when (ISO date). */
+  by: string;
+  date: string;
+}
+
 export interface ModelEntry {
   id: string;
   task: ModelTask;
@@ -42,6 +60,7 @@ export interface ModelEntry {
   source: { package: string; version: string; files: string[] };
   licence: string;
   description: string;
+  measured?: ModelMeasurement;
 }
 
 export interface ModelsManifest {

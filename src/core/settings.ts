@@ -31,6 +31,9 @@ export interface Settings {
   retentionDays: number;
   /** How frames travel from the content script to the ML host. */
   frameEncoding: 'jpeg' | 'raw';
+  /** The face detector and emotion classifier (models.json ids); null: models.json's defaults. */
+  detector: string | null;
+  classifier: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -43,6 +46,8 @@ export const DEFAULT_SETTINGS: Settings = {
   visibleLabels: [...PRODUCT_LABELS],
   retentionDays: 90,
   frameEncoding: 'jpeg',
+  detector: null,
+  classifier: null,
 };
 
 export const SETTINGS_LIMITS = {
@@ -55,6 +60,9 @@ export const SETTINGS_LIMITS = {
 function num(v: unknown, fallback: number, { min, max }: { min: number; max: number }): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }
+
+/** A model id as stored (an id the running version does not ship falls back to the default where models load). */
+const modelId = (v: unknown): string | null => (typeof v === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(v) ? v : null);
 
 /** Any stored value -> valid Settings: unknown keys dropped, bad values replaced by defaults, numbers clamped. */
 export function validateSettings(raw: unknown): Settings {
@@ -70,6 +78,8 @@ export function validateSettings(raw: unknown): Settings {
     visibleLabels: Array.isArray(r.visibleLabels) ? r.visibleLabels.filter((l): l is string => typeof l === 'string') : d.visibleLabels,
     retentionDays: Math.round(num(r.retentionDays, d.retentionDays, SETTINGS_LIMITS.retentionDays)),
     frameEncoding: r.frameEncoding === 'raw' ? 'raw' : 'jpeg',
+    detector: modelId(r.detector),
+    classifier: modelId(r.classifier),
   };
 }
 

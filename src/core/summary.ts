@@ -2,7 +2,8 @@
 import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
 import { SITE_IDS, type SiteId } from './types';
 
-export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted';
+/** 'models-changed': Settings picked other models mid-call; the call goes on as a new part with them. */
+export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'models-changed';
 
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
 export const IDLE_END_MS = 2 * 60_000;
@@ -23,6 +24,13 @@ export interface ParticipantSummary {
   /** Face-frames per label (used for shares while no time has accumulated yet). */
   countByLabel: Record<string, number>;
   lastSeen: number;
+  /**
+   * Moments of change: when the participant's label became one it then held for MOMENT_HOLD_MS
+   * (the first is the label they started in). The latest MAX_MOMENTS are kept.
+   */
+  moments?: Array<{ time: number; label: string }>;
+  /** The label seen in a row up to now, and since when (becomes a moment once held long enough). */
+  streak?: { label: string; since: number };
 }
 
 export interface TimelineSlot {
@@ -47,6 +55,24 @@ export const MAX_TIMELINE_SLOTS = 120;
  */
 export const MAX_PARTICIPANTS = 64;
 export const OTHERS_KEY = 'others';
+
+/** A label counts as a moment of change once held this long (brief flickers are not moments). */
+export const MOMENT_HOLD_MS = 3_000;
+export const MAX_MOMENTS = 40;
+
+/** Fold one labelled sample of a participant into its streak and moments (see ParticipantSummary.moments). */
+function noteMoment(p: ParticipantSummary, label: string, time: number): void {
+  if (!p.streak || p.streak.label !== label) {
+    p.streak = { label, since: time };
+    return;
+  }
+  const moments = (p.moments ??= []);
+  const last = moments[moments.length - 1];
+  if (time - p.streak.since >= MOMENT_HOLD_MS && last?.label !== label && (last?.time ?? -Infinity) < p.streak.since) {
+    moments.push({ time: p.streak.since, label });
+    if (moments.length > MAX_MOMENTS) moments.splice(0, moments.length - MAX_MOMENTS);
+  }
+}
 
 /** Tiles whose latest frame time a summary remembers (see lastFrameByTile); the least recent go first. */
 export const MAX_REMEMBERED_TILES = 256;
@@ -200,6 +226,7 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
     p.msByLabel[face.label] = (p.msByLabel[face.label] ?? 0) + gap;
     p.countByLabel[face.label] = (p.countByLabel[face.label] ?? 0) + 1;
     p.lastSeen = Math.max(p.lastSeen, frame.time);
+    noteMoment(p, face.label, frame.time);
     if (slot) slot.countByLabel[face.label] = (slot.countByLabel[face.label] ?? 0) + 1;
   }
   return s;
@@ -211,7 +238,7 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
  */
 export function endCall(summary: CallSummary, time: number, reason: EndReason): CallSummary {
   if (summary.ended) return summary;
-  const end = reason === 'idle' || reason === 'interrupted' ? summary.end : Math.max(summary.end, Math.min(time, summary.end + IDLE_END_MS));
+  const end = reason === 'idle' || reason === 'interrupted' || reason === 'models-changed' ? summary.end : Math.max(summary.end, Math.min(time, summary.end + IDLE_END_MS));
   return { ...summary, end, ended: true, endReason: reason };
 }
 
@@ -308,10 +335,15 @@ export function timelineShares(m: { countByLabel: Record<string, number> }): Rec
 }
 
 export type CallEvent =
-  | { type: 'frame'; time: number; site: SiteId; callId: string | null }
+  | { type: 'frame'; time: number; site: SiteId; callId: string | null; models?: { detector: string; classifier: string } }
   | { type: 'tab-closed'; time: number }
   | { type: 'navigated'; time: number; site: SiteId; callId: string | null }
   | { type: 'tick'; time: number };
+
+/** Whether a call's recorded models are these (a call from before models were recorded: it takes them). */
+export function sameModels(recorded: CallSummary['models'], models: { detector: string; classifier: string }): boolean {
+  return recorded === null || (recorded.detector === models.detector && recorded.classifier === models.classifier);
+}
 
 /** Whether the live call ends on this event, and why (null: it goes on). */
 export function endReasonFor(live: CallSummary, event: CallEvent): EndReason | null {
@@ -321,7 +353,9 @@ export function endReasonFor(live: CallSummary, event: CallEvent): EndReason | n
     case 'navigated':
     case 'frame':
       if (event.callId === null || callKey(event.site, event.callId) !== callKey(live.site, live.callId)) return 'navigated';
-      return event.type === 'frame' && event.time - live.end > IDLE_END_MS ? 'idle' : null;
+      if (event.type === 'frame' && event.time - live.end > IDLE_END_MS) return 'idle';
+      // One summary, one pair of models (and so one label set): other models start the next part.
+      return event.type === 'frame' && event.models && !sameModels(live.models, event.models) ? 'models-changed' : null;
     case 'tick':
       return event.time - live.end > IDLE_END_MS ? 'idle' : null;
   }
@@ -340,7 +374,8 @@ export function summaryProblem(raw: unknown): string | null {
   for (const k of ['start', 'end', 'frames'] as const) if (typeof c[k] !== 'number' || !Number.isFinite(c[k])) return `${k} is not a number`;
   if (typeof c.callId !== 'string' || typeof c.title !== 'string') return 'callId/title missing';
   if (!Array.isArray(c.labels) || !c.labels.every((l) => typeof l === 'string')) return 'labels missing';
-  if (!Array.isArray(c.participants) || !c.participants.every((p) => typeof p?.key === 'string' && isNumRecord(p.msByLabel) && isNumRecord(p.countByLabel))) {
+  const momentsOk = (m: unknown) => m === undefined || (Array.isArray(m) && m.every((x: { time?: unknown; label?: unknown }) => typeof x?.time === 'number' && typeof x.label === 'string'));
+  if (!Array.isArray(c.participants) || !c.participants.every((p) => typeof p?.key === 'string' && isNumRecord(p.msByLabel) && isNumRecord(p.countByLabel) && momentsOk(p.moments))) {
     return 'participants malformed';
   }
   if (!Array.isArray(c.timeline) || !c.timeline.every((m) => Number.isInteger(m?.slot) && m.slot >= 0 && isNumRecord(m.countByLabel))) return 'timeline malformed';

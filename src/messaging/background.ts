@@ -22,6 +22,10 @@ export interface FrameReport {
   name: string | null;
   frameTime: number;
   faces: Array<{ trackId: number; label: string; confidence: number }>;
+  /** The models that produced the labels, their label set and backend: a call never mixes two (see calls.ts). */
+  models: { detector: string; classifier: string };
+  labels: string[];
+  backend: string;
   /** Sample-to-result latency in the content script. */
   latencyMs: number;
   timings: FrameTimings;

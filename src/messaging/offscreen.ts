@@ -22,6 +22,20 @@ export type PipelineState =
     }
   | { state: 'error'; error: string };
 
+/** The models a request wants (models.json ids; null: models.json's default). */
+export interface ModelChoice {
+  detector: string | null;
+  classifier: string | null;
+}
+
+/** Which models produced a result, with the classifier's label set and input side. */
+export interface ResultModels {
+  detector: string;
+  classifier: string;
+  labels: string[];
+  cropSize: number;
+}
+
 /** A frame as it travels: a JPEG Blob, or raw RGBA pixels (both by structured clone, see wxt.config.ts). */
 export type FramePayload = { kind: 'jpeg'; blob: Blob } | { kind: 'raw'; data: ArrayBuffer; width: number; height: number };
 
@@ -35,6 +49,8 @@ export interface FrameRequest {
   faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
   /** `frame` is a sheet of the faces' crops, not the frame (see AnalyzeOptions.sheet). */
   sheet?: { cell: number; frame: { width: number; height: number } };
+  /** The models Settings picked: the host switches to them (a message's frames all come from one page, with one choice). */
+  models?: ModelChoice;
 }
 
 /** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */
@@ -46,6 +62,7 @@ export interface TabRegionRequest {
   viewport: { width: number; height: number };
   minFaceSize?: number;
   faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
+  models?: ModelChoice;
 }
 
 export interface FrameAnalysis extends AnalyzeResult {
@@ -55,6 +72,7 @@ export interface FrameAnalysis extends AnalyzeResult {
   offscreenMs: { receivedAt: number; decode: number; total: number };
   /** Frames in the message this one came in, and faces classified in the same model call as its own. */
   batch: { frames: number; faces: number };
+  models: ResultModels;
 }
 
 export interface OffscreenProtocol {

@@ -1,28 +1,82 @@
 // ML host (offscreen document): the one pipeline it serves and its state for the popup. WebGPU that
 // fails while loading falls back inside createPipeline; a WebGPU device lost later (driver reset,
-// GPU process crash) makes the host load the pipeline again on wasm and say so.
+// GPU process crash) makes the host load the pipeline again on wasm and say so. A request for other
+// models (the user picked them in Settings) loads them beside the running pipeline and swaps: frames
+// in flight finish on the old one, which is freed after its last.
 import type { BackendName } from '../core/types';
-import type { PipelineState } from '../messaging/offscreen';
+import type { ModelChoice, PipelineState } from '../messaging/offscreen';
 import { tensorMemory } from './backend';
 import type { Pipeline } from './pipeline';
 
-/** Opens a pipeline on the given backend order (the default order when none is given). */
-export type OpenPipeline = (order?: BackendName[]) => Promise<Pipeline>;
+/** Opens a pipeline on the given backend order (the default order when none is given) with the chosen models. */
+export type OpenPipeline = (order: BackendName[] | undefined, models: ModelChoice) => Promise<Pipeline>;
 
 export interface PipelineHost {
   /** What the popup shows: loading, ready (backend, models, memory, why it fell back) or the error. */
   status(): PipelineState;
   /** The current pipeline (after a lost device, the one loading on wasm). */
   ready(): Promise<Pipeline>;
+  /**
+   * Run `work` on a pipeline with `models` (null ids: models.json's defaults; omitted: whatever runs
+   * now), switching to them first when they differ. The pipeline is not freed while `work` runs.
+   */
+  run<T>(models: ModelChoice | undefined, work: (pipeline: Pipeline) => Promise<T>): Promise<T>;
 }
 
-export function createPipelineHost(open: OpenPipeline): PipelineHost {
-  let state: PipelineState = { state: 'loading' };
+/** A load that a newer model choice replaced before it finished. */
+class Superseded extends Error {
+  constructor() {
+    super('superseded by a newer model choice');
+  }
+}
 
-  function load(order?: BackendName[], fallback?: string): Promise<Pipeline> {
+/** The pipeline `ready` resolves to, following it when a newer choice replaces a load under way. */
+async function settle(get: () => Promise<Pipeline>): Promise<Pipeline> {
+  for (;;) {
+    const pending = get();
+    try {
+      return await pending;
+    } catch (err) {
+      if (!(err instanceof Superseded) || pending === get()) throw err;
+    }
+  }
+}
+
+export const DEFAULT_MODELS: ModelChoice = { detector: null, classifier: null };
+const sameChoice = (a: ModelChoice, b: ModelChoice) => a.detector === b.detector && a.classifier === b.classifier;
+
+export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DEFAULT_MODELS): PipelineHost {
+  let state: PipelineState = { state: 'loading' };
+  let order: BackendName[] | undefined;
+  let wanted = initial;
+  const inFlight = new Map<Pipeline, number>();
+  const retired = new Set<Pipeline>();
+  let current: Pipeline | null = null;
+
+  const free = (p: Pipeline) => {
+    try {
+      p.dispose();
+    } catch (err) {
+      // A lost device's tensors cannot all be freed; they go with it.
+      console.warn('[ml host] pipeline not fully freed', err);
+    }
+  };
+  /** Free `p` now, or after the last frame running on it. */
+  const retire = (p: Pipeline) => {
+    if ((inFlight.get(p) ?? 0) === 0) free(p);
+    else retired.add(p);
+  };
+
+  function load(models: ModelChoice, fallback?: string): Promise<Pipeline> {
     state = { state: 'loading' };
     const t0 = performance.now();
-    const loading = open(order).then((pipeline) => {
+    const loading: Promise<Pipeline> = open(order, models).then((pipeline) => {
+      if (loading !== ready) {
+        // Superseded while loading (the user picked again): the newer request wins.
+        retire(pipeline);
+        throw new Superseded();
+      }
+      current = pipeline;
       const why = fallback ?? (pipeline.fallback ? `WebGPU failed (${pipeline.fallback.reason}); running on ${pipeline.backend}` : undefined);
       state = {
         state: 'ready',
@@ -36,26 +90,50 @@ export function createPipelineHost(open: OpenPipeline): PipelineHost {
         ...(why ? { fallback: why } : {}),
       };
       void pipeline.lost?.then((reason) => {
+        if (pipeline !== current) return; // retired already: its replacement is unaffected
         console.error('[ml host] WebGPU device lost; reloading on wasm:', reason);
-        try {
-          pipeline.dispose();
-        } catch {
-          // The lost device's tensors cannot all be freed; they go with it.
-        }
-        ready = load(['wasm', 'cpu'], `${reason}; running on wasm`);
+        free(pipeline);
+        order = ['wasm', 'cpu'];
+        ready = load(wanted, `${reason}; running on wasm`);
       });
       return pipeline;
     });
     loading.catch((err: unknown) => {
+      if (loading !== ready) return;
       state = { state: 'error', error: err instanceof Error ? err.message : String(err) };
       console.error('[ml host] pipeline failed to load', err);
     });
     return loading;
   }
 
-  let ready = load();
+  let ready = load(wanted);
+
+  async function switchTo(models: ModelChoice): Promise<void> {
+    wanted = models;
+    const previous = ready;
+    ready = load(models);
+    // The old pipeline is retired once the new one is in place (a failed or superseded load leaves nothing to free).
+    previous.then(retire, () => undefined);
+    await settle(() => ready).catch(() => undefined);
+  }
+
   return {
     status: () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state),
-    ready: () => ready,
+    ready: () => settle(() => ready),
+    async run(models, work) {
+      if (models && !sameChoice(models, wanted)) await switchTo(models);
+      const pipeline = await settle(() => ready);
+      inFlight.set(pipeline, (inFlight.get(pipeline) ?? 0) + 1);
+      try {
+        return await work(pipeline);
+      } finally {
+        const left = (inFlight.get(pipeline) ?? 1) - 1;
+        if (left > 0) inFlight.set(pipeline, left);
+        else {
+          inFlight.delete(pipeline);
+          if (retired.delete(pipeline)) free(pipeline);
+        }
+      }
+    },
   };
 }

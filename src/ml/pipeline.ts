@@ -1,5 +1,6 @@
 // Any context: the two-stage pipeline (detect faces, classify each crop) behind one analyze() call.
 import { cornersToPixels, FACE_CROP_SCALE, nonMaxSuppression, squareCrop } from '../core/boxes';
+import { modelLabels } from '../core/label-set';
 import { mapProbabilities, topLabel } from '../core/labels';
 import { findModel, type ModelsManifest } from '../core/models';
 import type { AnalyzeResult, BackendName, FaceResult, PixelBox } from '../core/types';
@@ -68,6 +69,7 @@ export interface Pipeline {
   readonly lost: Promise<string> | null;
   readonly detectorId: string | null;
   readonly classifierId: string;
+  /** The classifier's label set (modelLabels): every face's probabilities cover exactly these. */
   readonly labels: readonly string[];
   /** The classifier's input side in pixels (a face sheet's cells are best this size: one resampling). */
   readonly cropSize: number;
@@ -127,7 +129,8 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     detector?.dispose();
     throw err;
   }
-  const labels = manifest.labels;
+  // The call's label set: what this classifier's outputs map to, never the whole product union.
+  const labels = modelLabels(classifierEntry, manifest.labels);
   let disposed = false;
 
   async function analyzeTensor(image: tf.Tensor3D, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {

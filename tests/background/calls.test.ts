@@ -26,13 +26,18 @@ function storedCall(callId: string, start: number, ended: boolean): CallSummary 
   return ended ? endCall(c, start + 1000, 'tab-closed') : c;
 }
 
-function frame(callId: string, time: number, tileId = 'tile-1'): FrameReport {
+const MODELS = { detector: 'blazeface-f16', classifier: 'ours-emotion-u8' };
+
+function frame(callId: string, time: number, tileId = 'tile-1', models: { classifier: string; labels: string[] } = { classifier: MODELS.classifier, labels: LABELS }): FrameReport {
   return {
     call: { site: 'meet', callId, title: callId },
     tileId,
     name: 'Ada',
     frameTime: time,
     faces: [{ trackId: 1, label: 'happy', confidence: 0.9 }],
+    models: { detector: MODELS.detector, classifier: models.classifier },
+    labels: models.labels,
+    backend: 'wasm',
     latencyMs: 20,
     timings: { captureMs: 1, mainThreadMs: 1, transitMs: 1, decodeMs: 1, detectMs: 1, classifyMs: 1, totalMs: 20, source: 'jpeg', detected: true },
   };
@@ -47,26 +52,12 @@ function slowWrites(turns = 50): void {
   });
 }
 
-const READY = {
-  state: 'ready',
-  backend: 'wasm',
-  detector: 'blazeface-f16',
-  classifier: 'ours-emotion-u8',
-  labels: LABELS,
-  loadMs: 1,
-  memory: { tensors: 0, tensorBytes: 0 },
-};
 
 beforeEach(() => {
   // Timers never fire on their own (a module's delayed checkpoint cannot leak into the next test);
   // the clock moves only when a test moves it.
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   fakeBrowser.reset();
-  // The ML host answering the background's status question (which models a new call runs on), at
-  // the chrome.runtime.sendMessage callback level @webext-core/messaging uses; no tfjs here.
-  // (The fake browser's lastError is always set; Chrome's is undefined after a successful call.)
-  Object.assign(fakeBrowser.runtime, { lastError: undefined });
-  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(((_message: unknown, reply: (r: unknown) => void) => reply({ res: READY })) as never);
 });
 afterEach(() => {
   vi.clearAllTimers();
@@ -80,7 +71,7 @@ describe('deleting calls', () => {
     const old = storedCall('old-call-xyz', now - 3_600_000, true);
     await storeHistory(old);
     const bg = await startWorker();
-    await bg.onFrame(2, frame('live-call-xyz', now), LABELS); // another tab's call is live
+    await bg.onFrame(2, frame('live-call-xyz', now)); // another tab's call is live
     slowWrites();
     await Promise.all([bg.removeCalls([old.id]), bg.onTick()]);
     const { calls } = await readCalls();
@@ -92,9 +83,9 @@ describe('deleting calls', () => {
     const old = storedCall('old-call-xyz', now - 3_600_000, true);
     await storeHistory(old);
     const bg = await startWorker();
-    await bg.onFrame(2, frame('live-call-xyz', now), LABELS);
+    await bg.onFrame(2, frame('live-call-xyz', now));
     slowWrites();
-    await Promise.all([bg.removeCalls('all'), bg.onFrame(2, frame('live-call-xyz', now + 200), LABELS), bg.onTick()]);
+    await Promise.all([bg.removeCalls('all'), bg.onFrame(2, frame('live-call-xyz', now + 200)), bg.onTick()]);
     const { calls } = await readCalls();
     expect(calls.map((c) => c.id)).not.toContain(old.id);
   });
@@ -106,7 +97,7 @@ describe('deleting calls', () => {
     const bg = await startWorker();
     await bg.removeCalls([interrupted.id]);
     // The same meeting's next frame starts a new call; the deleted one stays deleted.
-    await bg.onFrame(1, frame('cut-call-xyz', now), LABELS);
+    await bg.onFrame(1, frame('cut-call-xyz', now));
     await bg.onTick();
     const { calls } = await readCalls();
     expect(calls.map((c) => c.id)).not.toContain(interrupted.id);
@@ -134,7 +125,7 @@ describe('restoring live calls', () => {
     await fakeBrowser.storage.session.set({ liveCalls: { '1': null, '2': good } });
     await fakeBrowser.storage.local.set({ liveCalls: { '3': { id: 'half', site: 'meet' } } });
     const bg = await startWorker();
-    await bg.onFrame(4, frame('new-call-xyz', now), LABELS);
+    await bg.onFrame(4, frame('new-call-xyz', now));
     expect((await bg.liveCalls()).map((c) => c.callId).sort()).toEqual(['good-call-xyz', 'new-call-xyz']);
     expect((await bg.liveCall(2))?.id).toBe(good.id);
     expect(await bg.liveProblems()).toEqual([
@@ -148,11 +139,11 @@ describe('frame reports', () => {
   it('a report re-sent after the worker restarted mid-answer is counted once', async () => {
     const now = Date.now();
     const bg = await startWorker();
-    expect(await bg.onFrame(1, frame('call-xyz', now), LABELS)).toBe(true);
-    expect(await bg.onFrame(1, frame('call-xyz', now + 160), LABELS)).toBe(true);
+    expect(await bg.onFrame(1, frame('call-xyz', now))).toBe(true);
+    expect(await bg.onFrame(1, frame('call-xyz', now + 160))).toBe(true);
     const restarted = await startWorker(); // restores the live call from storage.session
-    expect(await restarted.onFrame(1, frame('call-xyz', now + 160), LABELS)).toBe(false);
-    expect(await restarted.onFrame(1, frame('call-xyz', now + 320), LABELS)).toBe(true);
+    expect(await restarted.onFrame(1, frame('call-xyz', now + 160))).toBe(false);
+    expect(await restarted.onFrame(1, frame('call-xyz', now + 320))).toBe(true);
     expect((await restarted.liveCall(1))?.frames).toBe(3);
   });
 });
@@ -188,10 +179,27 @@ describe('the call state machine', () => {
     let t = from;
     for (let i = 0; i < n; i++, t += 200) {
       vi.setSystemTime(t);
-      await bg.onFrame(tabId, frame(callId, t), LABELS);
+      await bg.onFrame(tabId, frame(callId, t));
     }
     return t;
   }
+
+  it('models switched mid-call: the call ends as models-changed and goes on as a new part with their models and label set', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    let t = await frames(bg, 1, 'call-xyz', t0, 3);
+    const first = (await bg.liveCall(1))!;
+    expect(first).toMatchObject({ models: MODELS, backend: 'wasm', labels: LABELS });
+    const six = [...LABELS, 'ahegao'];
+    t += 200;
+    vi.setSystemTime(t);
+    expect(await bg.onFrame(1, frame('call-xyz', t, 'tile-1', { classifier: 'oahega-emotion-f16', labels: six }))).toBe(true);
+    const second = (await bg.liveCall(1))!;
+    expect(second.id).not.toBe(first.id);
+    expect(second).toMatchObject({ callId: 'call-xyz', frames: 1, labels: six, models: { detector: MODELS.detector, classifier: 'oahega-emotion-f16' } });
+    const ended = (await readCalls()).calls.find((c) => c.id === first.id);
+    expect(ended).toMatchObject({ ended: true, endReason: 'models-changed', frames: 3, labels: LABELS, models: MODELS });
+  });
 
   it('resume: after a worker restart the next frame goes on with the same live call', async () => {
     const t0 = Date.now();
@@ -278,13 +286,13 @@ describe('batched frame reports', () => {
   it('a batch is folded in order and persisted once; duplicates inside a re-sent batch are not counted again', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
-    await bg.onFrame(1, frame('call-xyz', t0 - 160), LABELS); // the call starts
+    await bg.onFrame(1, frame('call-xyz', t0 - 160)); // the call starts
     const writes = vi.spyOn(fakeBrowser.storage.session, 'set');
     const batch = [0, 160, 320, 480].map((dt) => frame('call-xyz', t0 + dt));
-    expect(await bg.onFrames(1, batch, LABELS)).toEqual([true, true, true, true]);
+    expect(await bg.onFrames(1, batch)).toEqual([true, true, true, true]);
     expect(writes).toHaveBeenCalledTimes(1);
     // The reply was lost: the same batch again, plus one new frame.
-    expect(await bg.onFrames(1, [...batch, frame('call-xyz', t0 + 640)], LABELS)).toEqual([false, false, false, false, true]);
+    expect(await bg.onFrames(1, [...batch, frame('call-xyz', t0 + 640)])).toEqual([false, false, false, false, true]);
     expect((await bg.liveCall(1))?.frames).toBe(6);
   });
 });

@@ -1,31 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { labelColor, labelEmoji, orderLabels, PRODUCT_LABELS } from '../../src/core/label-set';
+import { BASIC_LABELS, labelColor, labelEmoji, modelLabels, orderLabels, PRODUCT_LABELS } from '../../src/core/label-set';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { readManifest } from '../../tools/lib/node-models';
 
 describe('the label set', () => {
   const manifest = readManifest();
+  const classifiers = manifest.models.filter((x) => x.task === 'emotion');
 
   it('is the label set models.json declares, in the same order', () => {
     expect(manifest.labels).toEqual([...PRODUCT_LABELS]);
   });
 
-  it('covers what every shipped classifier is mapped to', () => {
-    for (const m of manifest.models.filter((x) => x.task === 'emotion')) {
+  it('is the union of what the shipped classifiers are mapped to, each of them to the five basic labels at least', () => {
+    const union = new Set<string>();
+    for (const m of classifiers) {
       const mapped = m.labels.map((l) => (l in m.labelMap ? m.labelMap[l] : l)).filter((l): l is string => typeof l === 'string');
       for (const l of mapped) expect(PRODUCT_LABELS, `${m.id}: ${l}`).toContain(l);
+      mapped.forEach((l) => union.add(l));
+      expect(modelLabels(m)).toEqual(expect.arrayContaining([...BASIC_LABELS]));
     }
+    expect([...union].sort()).toEqual([...PRODUCT_LABELS].sort());
+  });
+
+  it("gives a classifier its own label set in display order: ahegao only for the paper's six-class model", () => {
+    const paper = classifiers.find((m) => m.labels.includes('ahegao'));
+    expect(paper, 'a six-class classifier ships').toBeDefined();
+    expect(modelLabels(paper!)).toEqual(['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao']);
+    for (const m of classifiers.filter((x) => x !== paper)) expect(modelLabels(m), m.id).toEqual([...BASIC_LABELS]);
+    expect(modelLabels({ labels: ['surprised', 'fearful', 'happy'], labelMap: { surprised: 'surprise', fearful: null } })).toEqual(['happy', 'surprise']);
   });
 
   it('gives each label a distinct colour and an emoji, and any other label a stable colour', () => {
     expect(new Set(PRODUCT_LABELS.map(labelColor)).size).toBe(PRODUCT_LABELS.length);
     for (const l of PRODUCT_LABELS) expect(labelEmoji(l)).toBeTruthy();
-    expect(labelColor('ahegao')).toBe(labelColor('ahegao'));
-    expect(labelEmoji('ahegao')).toBeNull();
+    expect(labelColor('contempt')).toBe(labelColor('contempt'));
+    expect(labelEmoji('contempt')).toBeNull();
   });
 
   it('is what settings show by default, and comes first in any list', () => {
     expect(DEFAULT_SETTINGS.visibleLabels).toEqual([...PRODUCT_LABELS]);
-    expect(orderLabels(['ahegao', 'happy'])).toEqual([...PRODUCT_LABELS, 'ahegao']);
+    expect(orderLabels(['contempt', 'happy'])).toEqual([...PRODUCT_LABELS, 'contempt']);
   });
 });

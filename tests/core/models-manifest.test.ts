@@ -1,3 +1,4 @@
+import { BASIC_LABELS } from '../../src/core/label-set';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,20 +29,20 @@ describe('public/models/models.json', () => {
       expect(['face-detection', 'emotion']).toContain(m.task);
       expect(m.input.width).toBeGreaterThan(0);
       expect(m.input.mean).toHaveLength(m.input.channels);
-      // npm-sourced, or trained here on top of an npm-sourced backbone.
-      expect(m.source.package).toMatch(/^(tools\/train on )?@vladmandic\//);
-      expect(m.source.version).toMatch(/^\d+\.\d+\.\d+/);
+      // npm-sourced, trained here on top of an npm-sourced backbone, or converted from the paper's own file in ../shared.
+      expect(m.source.package).toMatch(/^(tools\/train on )?@vladmandic\/|^\.\.\/shared\/models\//);
+      expect(m.source.version).toMatch(/^\d+\.\d+\.\d+|^sha256:[0-9a-f]{12}$/);
       expect(m.licence).toBeTruthy();
       if (m.task === 'emotion') {
-        // every product label must be reachable from the model's outputs
+        // the five basic labels must be reachable from every classifier's outputs
         const reachable = new Set(m.labels.map((l) => (l in m.labelMap ? m.labelMap[l] : l)));
-        for (const l of manifest.labels) expect(reachable, `${m.id} -> ${l}`).toContain(l);
+        for (const l of BASIC_LABELS) expect(reachable, `${m.id} -> ${l}`).toContain(l);
       }
     }
   });
 
-  it('has the five product labels and defaults that exist with the right task', () => {
-    expect(manifest.labels).toEqual(['angry', 'happy', 'neutral', 'sad', 'surprise']);
+  it('has the six product labels and defaults that exist with the right task', () => {
+    expect(manifest.labels).toEqual(['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao']);
     expect(findModel(manifest, manifest.defaults.detector, 'face-detection').task).toBe('face-detection');
     expect(findModel(manifest, manifest.defaults.classifier, 'emotion').task).toBe('emotion');
   });

@@ -3,6 +3,8 @@ import { callsToCsv, callsToJson } from '../../src/core/export';
 import { applyRetention, pruneOldest, storedSize } from '../../src/core/retention';
 import {
   addFrame,
+  MAX_MOMENTS,
+  MOMENT_HOLD_MS,
   callShares,
   dominant,
   durationMs,
@@ -185,6 +187,29 @@ describe('stored summary validation', () => {
   });
 });
 
+describe('moments of change', () => {
+  it('records when a participant settles on a label for MOMENT_HOLD_MS, ignores flickers, keeps the latest MAX_MOMENTS', () => {
+    let s = begin();
+    const seq: Array<[number, string]> = [];
+    for (let t = 0; t < 5000; t += 250) seq.push([t, 'neutral']);
+    seq.push([5000, 'surprise'], [5250, 'surprise']); // a flicker: 250 ms
+    for (let t = 5500; t < 9000; t += 250) seq.push([t, 'neutral']);
+    for (let t = 9000; t <= 13_000; t += 250) seq.push([t, 'happy']);
+    for (const [t, label] of seq) s = addFrame(s, { time: T0 + t, tileId: 't', name: 'Ada', faces: [{ trackId: 1, label }] });
+    expect(s.participants[0]!.moments).toEqual([
+      { time: T0, label: 'neutral' },
+      { time: T0 + 9000, label: 'happy' },
+    ]);
+    let long = begin();
+    for (let k = 0; k < MAX_MOMENTS + 5; k++) {
+      for (let t = 0; t <= MOMENT_HOLD_MS; t += 500) long = addFrame(long, { time: T0 + k * 10_000 + t, tileId: 't', name: 'Ada', faces: [{ trackId: 1, label: k % 2 ? 'sad' : 'happy' }] });
+    }
+    const moments = long.participants[0]!.moments!;
+    expect(moments).toHaveLength(MAX_MOMENTS);
+    expect(moments[moments.length - 1]).toEqual({ time: T0 + (MAX_MOMENTS + 4) * 10_000, label: 'happy' });
+  });
+});
+
 describe('export', () => {
   let c = begin();
   c = addFrame(c, { time: T0, tileId: 't1', name: 'Ada, "the first"', faces: one('happy') });
@@ -195,11 +220,21 @@ describe('export', () => {
   it('CSV: a header, one row per participant, quoted and formula-safe cells', () => {
     const lines = callsToCsv([c]).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise',
+      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise,moments',
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000`);
+    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000,`);
     expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+
+  it("CSV of calls with two label sets: a share the call's classifier cannot produce is empty, not 0; moments in seconds", () => {
+    const six = [...LABELS, 'ahegao'];
+    let paper = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Later', time: T0, labels: six });
+    for (let t = 0; t <= 8000; t += 500) paper = addFrame(paper, { time: T0 + t, tileId: 't', name: 'Bo', faces: [{ trackId: 1, label: t < 4000 ? 'neutral' : 'ahegao' }] });
+    const lines = callsToCsv([c, paper]).trimEnd().split('\n');
+    expect(lines[0]).toContain('share_surprise,share_ahegao,moments');
+    expect(lines[1]).toMatch(/,0\.0000,,$/); // five-label call: share_ahegao empty, no moments
+    expect(lines[3]).toMatch(/,0\.5\d{3},"?0\.0s neutral; 4\.0s ahegao"?$/);
   });
 
   it('CSV: a call without participants still gets a row', () => {

@@ -1,4 +1,5 @@
 // Node (tfjs wasm): the real pipeline with the shipped default models on real images from ../shared.
+import { BASIC_LABELS } from '../../src/core/label-set';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ describe('pipeline on real images (default models)', () => {
     expect(box.width).toBeLessThan(160);
     expect(score).toBeGreaterThan(0.5);
     expect(label).toBe('happy');
-    expect(Object.keys(probabilities).sort()).toEqual([...manifest.labels].sort());
+    expect(Object.keys(probabilities).sort()).toEqual([...BASIC_LABELS].sort());
     expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
   });
 
@@ -82,7 +83,7 @@ describe('pipeline on real images (default models)', () => {
     const aligned = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, align: true, warmup: false });
     try {
       const face = (await aligned.analyze(await decode(sharp(path).rotate(20, { background: '#000' })))).faces[0]!;
-      const gap = (p: Record<string, number>) => Math.max(...manifest.labels.map((l) => Math.abs((p[l] ?? 0) - (upright.probabilities[l] ?? 0))));
+      const gap = (p: Record<string, number>) => Math.max(...BASIC_LABELS.map((l) => Math.abs((p[l] ?? 0) - (upright.probabilities[l] ?? 0))));
       expect(face.label).toBe(upright.label);
       expect(gap(face.probabilities)).toBeLessThan(gap(turned.probabilities) + 0.05);
     } finally {
@@ -233,6 +234,27 @@ describe('every shipped model', () => {
       }
     });
   }
+});
+
+describe("the paper's six-class model", () => {
+  it('calls the face in expressions/happy.jpg happy, with six probabilities (ahegao among them) over its own label set', async () => {
+    const id = manifest.models.find((m) => m.task === 'emotion' && m.labels.includes('ahegao'))!.id;
+    const p = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, warmup: false, classifier: id });
+    try {
+      expect(p.labels).toEqual(['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao']);
+      const r = await p.analyze(await decodeImageFile(sharedPath('fixtures', 'images', 'expressions', 'happy.jpg')));
+      expect(r.faces).toHaveLength(1);
+      const { label, probabilities } = r.faces[0]!;
+      expect(label).toBe('happy');
+      expect(Object.keys(probabilities)).toEqual([...p.labels]);
+      expect(probabilities.ahegao).toBeGreaterThanOrEqual(0);
+      expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    } finally {
+      p.dispose();
+    }
+    // The default classifier keeps the five basic labels: no "ahegao" key, not even at 0.
+    expect(pipeline.labels).toEqual([...BASIC_LABELS]);
+  });
 });
 
 describe('toGrey', () => {

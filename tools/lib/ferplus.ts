@@ -1,5 +1,5 @@
 // Node context: FER+ faces from ../shared/datasets/ferplus, labelled with the product's five labels.
-import { PRODUCT_LABELS } from '../../src/core/label-set';
+import { BASIC_LABELS } from '../../src/core/label-set';
 import { readFileSync } from 'node:fs';
 import { sharedPath } from './paths';
 
@@ -20,7 +20,7 @@ const PRODUCT_LABEL: Partial<Record<VoteColumn, string>> = {
   anger: 'angry',
 };
 /** The FER+ classes scored: the product's five (contempt, disgust, fear and the rest are dropped). */
-export const FERPLUS_LABELS = PRODUCT_LABELS;
+export const FERPLUS_LABELS = BASIC_LABELS;
 
 export interface FerPlusRow {
   /** Row index in labels.csv = image index in images-48x48-gray.u8. */

@@ -3,3 +3,4 @@
 export { builtinOpName, parseTflite, type FusedActivation, type Padding, type TfliteModel, type TfliteOperator, type TfliteOptions, type TfliteQuantization, type TfliteTensor, type TfliteTensorType } from './schema';
 export { constantValues, float16ToNumber } from './dequantize';
 export { loadTfliteModel, SUPPORTED_OPS, type TfliteRunner } from './runner';
+export { CONVERTIBLE_OPS, tfliteToGraph, type ConvertedGraph } from './graph-model';

@@ -113,7 +113,11 @@ export const OPS: Readonly<Record<string, Op>> = {
     const [outDim, inDim] = w.shape;
     const input = get(a, o.op);
     const bias = c !== undefined && c >= 0 ? get(c, o.op) : undefined;
-    const y = finish(tf.fused.matMul({ a: tf.reshape(input, [-1, inDim]), b: w, transposeB: true, bias, activation: fused }), after);
+    // Not fused: tfjs-backend-wasm 4.22's fused matMul with transposeB and a bias is wrong (off by ~20
+    // on [1,256] x [512,256]^T; tests/tools/tflite.test.ts compares with the unfused ops).
+    const product = tf.matMul(tf.reshape(input, [-1, inDim]), w, false, true);
+    const biased = bias ? tf.add(product, bias) : product;
+    const y = finish(fused === 'relu' ? tf.relu(biased) : fused === 'relu6' ? tf.relu6(biased) : biased, after);
     return opt.keepNumDims ? tf.reshape(y, [...input.shape.slice(0, -1), outDim]) : y;
   },
   AVERAGE_POOL_2D: pool(tf.avgPool),
