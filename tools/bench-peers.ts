@@ -5,15 +5,17 @@
 // gets its own fresh browser and an isolated page (tools/bench-peers/peers.html) served, like the
 // libraries, models and wasm binaries, from node_modules through context.route; nothing else loads.
 // Writes artifacts/bench-peers.json and prints markdown tables.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PixelData } from '../src/ml/preprocess';
 import { mean, median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { decodeImageFile } from './lib/images';
-import { CHROMIUM, retainedHeap } from './lib/extension-browser';
+import { launchBrowser } from './lib/browser';
+import { retainedHeap } from './lib/extension-browser';
+import { newServeLog, type ServeLog, serveMounts } from './lib/static-server';
 import { cpuBetween, type CpuByKind, findBrowserPid, sampleTree } from './lib/proc-cpu';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 
@@ -102,7 +104,7 @@ export interface BenchPeersOptions {
 // ---- serving -------------------------------------------------------------------------------
 
 /** URL prefix -> directory. Every request outside these (or off bench.local) is aborted. */
-const MOUNTS: Array<[string, string]> = [
+const MOUNTS: ReadonlyArray<readonly [string, string]> = [
   ['/lib/face-api/', join(NM, '@vladmandic', 'face-api', 'dist')],
   ['/lib/human/', join(NM, '@vladmandic', 'human', 'dist')],
   ['/models/face-api/', join(NM, '@vladmandic', 'face-api', 'model')],
@@ -112,61 +114,11 @@ const MOUNTS: Array<[string, string]> = [
   ['/', PAGE_DIR],
 ];
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.webm': 'video/webm',
-};
-
-interface ServeLog {
-  served: Map<string, number>;
-  aborted: Set<string>;
-}
-
-function resolveUrl(url: URL): string | null {
-  if (url.origin !== ORIGIN) return null;
-  for (const [prefix, dir] of MOUNTS) {
-    if (!url.pathname.startsWith(prefix)) continue;
-    const rel = normalize(decodeURIComponent(url.pathname.slice(prefix.length)));
-    if (rel.startsWith('..') || rel.includes(`${sep}..`)) return null;
-    const file = join(dir, rel);
-    return existsSync(file) && statSync(file).isFile() ? file : null;
-  }
-  return null;
-}
-
 async function openBrowser(log: ServeLog, extraArgs: readonly string[] = []): Promise<{ browser: Browser; context: BrowserContext }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-precise-memory-info', // performance.memory without its 100 KB bucketing
-      '--autoplay-policy=no-user-gesture-required',
-      ...extraArgs,
-    ],
-  });
+  // performance.memory without its 100 KB bucketing
+  const browser = await launchBrowser(['--enable-precise-memory-info', ...extraArgs]);
   const context = await browser.newContext();
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    const file = resolveUrl(url);
-    if (!file) {
-      log.aborted.add(route.request().url());
-      await route.abort('blockedbyclient');
-      return;
-    }
-    const body = readFileSync(file);
-    log.served.set(url.pathname, body.length);
-    await route.fulfill({ status: 200, body, headers: { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' } });
-  });
+  await serveMounts(context, ORIGIN, MOUNTS, log);
   return { browser, context };
 }
 
@@ -191,7 +143,7 @@ type PrepWindow = Window & { prep: PrepApi };
  */
 export async function decodeFixtureFrames(tiles: readonly string[] = CLI_TILES, fps = CLI_FPS, seconds = CLI_CLIP_SECONDS, fit: 'cover' | 'within' = 'cover'): Promise<BenchFrame[]> {
   for (const t of tiles) sharedPath('fixtures', 'video', `${t}.webm`);
-  const log: ServeLog = { served: new Map(), aborted: new Set() };
+  const log = newServeLog();
   const { browser, context } = await openBrowser(log);
   try {
     const page = await openPage(context, '/decode.html', 'prepReady');
@@ -400,11 +352,11 @@ export interface BenchPeersReport {
 export async function benchPeers(opts: BenchPeersOptions): Promise<BenchPeersReport> {
   const seconds = opts.seconds ?? 20;
   const runs = opts.runs ?? 40;
-  const log: ServeLog = { served: new Map(), aborted: new Set() };
+  const log = newServeLog();
   const prep = await prepareFrames(opts.frames, log);
   const results: PeerResult[] = [];
   for (const peer of opts.peers ?? PEERS) results.push(await benchOne(peer, prep, seconds, runs, log));
-  const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  const b = await launchBrowser();
   const version = b.version();
   await b.close();
   const report: BenchPeersReport = {
@@ -443,7 +395,7 @@ export async function benchPeerLive(
   peer: PeerName,
   opts: { clips: string[]; fps: number; seconds: number; idleSeconds: number; perTile: boolean },
 ): Promise<{ version: string; seconds: number; idle: CpuByKind; live: CpuByKind; results: LiveTileResult[][] }> {
-  const log: ServeLog = { served: new Map(), aborted: new Set() };
+  const log = newServeLog();
   const tag = `--bench-tag=${peer}-${process.pid}-${Date.now()}`;
   const { browser, context } = await openBrowser(log, [tag]);
   try {

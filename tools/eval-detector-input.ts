@@ -6,32 +6,17 @@
 // interleaved frame by frame). (b) The wild valid photos on a 480 x 270 frame: faces found and
 // macro-F1 within each source.
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { iou } from '../src/core/boxes';
 import { confusionMatrix, macroF1, median } from '../src/core/metrics';
 import type { FaceResult, PixelBox } from '../src/core/types';
 import { createPipeline, type Pipeline } from '../src/ml/pipeline';
-import type { PixelData } from '../src/ml/preprocess';
 import { exitWithError, isMain } from './lib/cli';
 import { fsReader, readManifest } from './lib/node-models';
 import { initNodeTf } from './lib/tf-node';
 import { fixtureFramePixels, TALKING_CLIPS } from './bench-peers';
-import { readWild, restrictedTop, WILD_SOURCES } from './lib/wild';
+import { readWild, restrictedTop, WILD_FRAME as FRAME, wildOnFrame as onFrame, WILD_SOURCES } from './lib/wild';
 
-const FRAME = { width: 480, height: 270 };
 const CLIP_SECONDS = 8;
-
-/** A 128 px wild photo centred on a black 16:9 frame. */
-async function onFrame(path: string): Promise<PixelData> {
-  const face = await sharp(path).removeAlpha().png().toBuffer();
-  const { width = 0, height = 0 } = await sharp(face).metadata();
-  const { data, info } = await sharp({ create: { ...FRAME, channels: 3, background: '#000' } })
-    .composite([{ input: face, left: Math.round((FRAME.width - width) / 2), top: Math.round((FRAME.height - height) / 2) }])
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
-}
 
 const largest = (faces: readonly FaceResult[]) => [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
 const corners = (b: PixelBox) => ({ xmin: b.x, ymin: b.y, xmax: b.x + b.width, ymax: b.y + b.height });

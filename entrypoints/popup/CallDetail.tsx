@@ -8,7 +8,7 @@ import { CSV_TYPE, JSON_TYPE, tryDownload } from './download';
 import { fileStamp, formatDateTime, formatDuration, siteName } from './format';
 import { ConfirmButton, ErrorAlert } from './ui';
 
-/** Title, facts, timeline and participants of a call. `live`: the call is in progress (elapsed time, no model facts). */
+/** Title, facts (with the models that produced it), timeline and participants of a call. `live`: the call is in progress (elapsed time). */
 export function CallSummaryPanel({ call, live = false }: { call: CallSummary; live?: boolean }) {
   // A live call's last frame may be a moment ago; the elapsed time keeps counting meanwhile.
   const duration = live ? Math.max(durationMs(call), Date.now() - call.start) : durationMs(call);
@@ -27,17 +27,18 @@ export function CallSummaryPanel({ call, live = false }: { call: CallSummary; li
         <dd data-testid="call-duration">{formatDuration(duration)}</dd>
         <dt>Frames</dt>
         <dd data-testid="call-frames">{call.frames}</dd>
-        {!live && (
-          <>
-            <dt>Backend</dt>
-            <dd>{call.backend ?? '—'}</dd>
-            <dt>Detector</dt>
-            <dd>{call.models?.detector ?? '—'}</dd>
-            <dt>Classifier</dt>
-            <dd>{call.models?.classifier ?? '—'}</dd>
-          </>
-        )}
+        <dt>Backend</dt>
+        <dd>{call.backend ?? '—'}</dd>
+        <dt>Detector</dt>
+        <dd data-testid="call-detector">{call.models?.detector ?? '—'}</dd>
+        <dt>Classifier</dt>
+        <dd data-testid="call-classifier">{call.models?.classifier ?? '—'}</dd>
       </dl>
+      {call.endReason === 'models-changed' && (
+        <p class="muted" data-testid="call-models-changed">
+          The models were changed in Settings here: the call goes on in the next entry, with the new models' labels.
+        </p>
+      )}
       <Legend labels={call.labels} />
       <h3>Timeline</h3>
       <TimelineChart call={call} />

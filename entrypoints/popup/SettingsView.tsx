@@ -5,6 +5,7 @@ import { backgroundMessenger } from '@/src/messaging/background';
 import { errorMessage } from './format';
 import { LabelName } from './charts';
 import { orderLabels } from '@/src/core/label-set';
+import { ModelPicker } from './ModelPicker';
 import { ErrorAlert } from './ui';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
@@ -130,6 +131,7 @@ export function SettingsView() {
           </div>
         );
       })}
+      <ModelPicker settings={settings} save={save} />
       <fieldset>
         <legend>Chips show</legend>
         {(['text', 'emoji'] as const).map((style) => (

@@ -139,6 +139,23 @@ function StackedBar({ labels, sh, name }: { labels: readonly string[]; sh: Reado
   );
 }
 
+/** When the participant's label changed (and then held): "0:00 neutral → 0:42 happy". */
+function Moments({ call, p }: { call: CallSummary; p: ParticipantSummary }) {
+  const moments = p.moments ?? [];
+  if (moments.length === 0) return null;
+  return (
+    <p class="moments muted" data-testid="participant-moments">
+      <span class="sr-only">Moments of change: </span>
+      {moments.map((m, i) => (
+        <span key={m.time}>
+          {i > 0 ? ' → ' : ''}
+          {formatDuration(Math.max(0, m.time - call.start))} <LabelName label={m.label} />
+        </span>
+      ))}
+    </p>
+  );
+}
+
 /** One horizontal stacked bar per participant (most seen first), and the numbers as a table. */
 export function ParticipantBars({ call }: { call: CallSummary }) {
   const rows = [...call.participants]
@@ -160,6 +177,7 @@ export function ParticipantBars({ call }: { call: CallSummary }) {
               <span class="participant-dominant">{dom ? <LabelName label={dom} /> : '—'}</span>
             </div>
             <StackedBar labels={call.labels} sh={sh} name={name} />
+            <Moments call={call} p={p} />
           </li>
         ))}
       </ul>

@@ -24,6 +24,11 @@ export function formatPercent(share: number): string {
 }
 
 /** Local date for file names: 2025-03-12. */
+/** "365 kB", "5.6 MB" (decimal units, as the Web Store shows sizes). */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
+}
+
 export function fileDate(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;

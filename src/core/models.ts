@@ -60,6 +60,11 @@ export interface ModelEntry {
   source: { package: string; version: string; files: string[] };
   licence: string;
   description: string;
+  /**
+   * The name the Settings picker shows it under. Only models with one are offered there: a variant
+   * without one is the same model in another quantization, kept for the benchmarks.
+   */
+  name?: string;
   measured?: ModelMeasurement;
 }
 

@@ -17,8 +17,9 @@ export interface PipelineHost {
   /** The current pipeline (after a lost device, the one loading on wasm). */
   ready(): Promise<Pipeline>;
   /**
-   * Run `work` on a pipeline with `models` (null ids: models.json's defaults; omitted: whatever runs
-   * now), switching to them first when they differ. The pipeline is not freed while `work` runs.
+   * Run `work` on a pipeline with `models` (omitted: whatever runs now), switching to them first when
+   * they differ from the ones wanted now (compared as given: callers pass resolved ids). The pipeline
+   * is not freed while `work` runs.
    */
   run<T>(models: ModelChoice | undefined, work: (pipeline: Pipeline) => Promise<T>): Promise<T>;
 }
@@ -42,7 +43,7 @@ async function settle(get: () => Promise<Pipeline>): Promise<Pipeline> {
   }
 }
 
-export const DEFAULT_MODELS: ModelChoice = { detector: null, classifier: null };
+const DEFAULT_MODELS: ModelChoice = { detector: null, classifier: null };
 const sameChoice = (a: ModelChoice, b: ModelChoice) => a.detector === b.detector && a.classifier === b.classifier;
 
 export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DEFAULT_MODELS): PipelineHost {

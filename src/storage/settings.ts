@@ -4,7 +4,13 @@ import { DEFAULT_SETTINGS, type Settings, settingsProblems, validateSettings } f
 
 export const settingsItem = storage.defineItem<Settings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
-  version: 1,
+  version: 2,
+  migrations: {
+    // v2 added "ahegao" (the paper's six-class model): a label that did not exist when the user
+    // picked which to show is shown, as new labels are by default.
+    2: (old: Record<string, unknown> | null) =>
+      old && Array.isArray(old.visibleLabels) && !old.visibleLabels.includes('ahegao') ? { ...old, visibleLabels: [...old.visibleLabels, 'ahegao'] } : old,
+  },
 });
 
 export async function getSettings(): Promise<Settings> {

@@ -200,6 +200,19 @@ describe('settings item: golden old shapes', () => {
     expect(await storageProblems()).toEqual([]);
   });
 
+  it('migrates v1 settings (five labels to choose from) to v2: ahegao, new then, is shown; the models are the defaults', async () => {
+    const V1 = { ...DEFAULT_SETTINGS, visibleLabels: ['happy', 'sad'] } as Record<string, unknown>;
+    delete V1.detector;
+    delete V1.classifier;
+    await fakeBrowser.storage.local.set({ settings: V1, settings$: { v: 1 } });
+    await settingsItem.migrate();
+    expect(await getSettings()).toEqual({ ...DEFAULT_SETTINGS, visibleLabels: ['happy', 'sad', 'ahegao'], detector: null, classifier: null });
+    expect(await fakeBrowser.storage.local.get('settings$')).toEqual({ settings$: { v: 2 } });
+    expect(await storageProblems()).toEqual([]);
+    expect((await updateSettings({ classifier: 'oahega-emotion-f16' })).classifier).toBe('oahega-emotion-f16');
+    expect((await updateSettings({ classifier: '../../evil' as never })).classifier).toBeNull();
+  });
+
   it('reports what it had to replace and keeps the rest', async () => {
     await fakeBrowser.storage.local.set({ settings: { fps: 'fast', chipStyle: 'huge', showBoxes: 1, visibleLabels: ['happy', 3], retentionDays: 7 }, settings$: { v: 1 } });
     expect((await getSettings()).retentionDays).toBe(7);

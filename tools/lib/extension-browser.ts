@@ -5,12 +5,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type CDPSession, chromium, type Page, type Request } from 'playwright-core';
+import { BASE_FLAGS, requireChromium } from './browser';
 import { REPO_ROOT, sharedPath } from './paths';
 
 const require = createRequire(import.meta.url);
 
 export const EXTENSION_DIR = join(REPO_ROOT, '.output', 'chrome-mv3');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM } from './browser';
 
 export interface LaunchOptions {
   /** Extra Chromium flags (fake camera, WebGPU...). */
@@ -97,22 +98,17 @@ export async function waitUntil<T>(fn: () => Promise<T>, timeoutMs: number, what
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionSession> {
   const dir = opts.extensionDir ?? EXTENSION_DIR;
   if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`extension not built: run \`npm run build\` (missing ${dir})`);
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  const executablePath = requireChromium();
   const userDataDir = mkdtempSync(join(tmpdir(), 'emotion-overlay-e2e-'));
   // Let `context.on('request')` see the service worker's requests too.
   process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: [
       `--disable-extensions-except=${dir}`,
       `--load-extension=${dir}`,
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
+      ...BASE_FLAGS,
       // Lets CDP's Extensions domain reload the extension (reloadExtension below); the debugging
       // connection is Playwright's own pipe, nothing listens on a port.
       '--enable-unsafe-extension-debugging',
@@ -146,12 +142,13 @@ export const FIXTURE_PAGES = {
   meet2026: { url: 'https://meet.google.com/sqr-tile-xyz', file: 'meet-2026.html' },
   shorts: { url: 'https://www.youtube.com/shorts/fixture0002', file: 'youtube-shorts.html' },
   youtubeMobile: { url: 'https://m.youtube.com/watch?v=fixture0003', file: 'youtube-mobile.html' },
+  photo: { url: 'https://meet.google.com/pho-toxy-xyz', file: 'meet-photo.html' },
 } as const;
 
 const FIXTURE_HOSTS = new Set(Object.values(FIXTURE_PAGES).map((p) => new URL(p.url).host));
 
 /**
- * Serve the fixture pages and ../shared videos at their hostnames; abort (and record) every other
+ * Serve the fixture pages and ../shared videos and images at their hostnames; abort (and record) every other
  * request that would leave the browser.
  */
 export async function serveFixtures(session: ExtensionSession): Promise<{ blocked: string[] }> {
@@ -167,6 +164,8 @@ export async function serveFixtures(session: ExtensionSession): Promise<{ blocke
     if (page) return route.fulfill({ contentType: 'text/html', body: readFileSync(join(FIXTURES_DIR, page.file)) });
     const video = /^\/fixtures\/(talking-[\w-]+\.webm)$/.exec(url.pathname)?.[1];
     if (video) return route.fulfill({ contentType: 'video/webm', body: readFileSync(sharedPath('fixtures', 'video', video)) });
+    const image = /^\/fixtures\/images\/([\w-]+\/)?([\w-]+\.jpg)$/.exec(url.pathname);
+    if (image) return route.fulfill({ contentType: 'image/jpeg', body: readFileSync(sharedPath('fixtures', 'images', ...[image[1]?.slice(0, -1), image[2]!].filter((x): x is string => !!x))) });
     blocked.push(url.href);
     return route.fulfill({ status: 404, body: 'not a fixture' });
   });

@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ConfusionMatrix, confusionMatrix, macroF1, perClassMetrics } from '../../src/core/metrics';
+import sharp from 'sharp';
+import type { PixelData } from '../../src/ml/preprocess';
 import { sharedPath } from './paths';
 
 export type WildSplit = 'train' | 'valid';
@@ -81,4 +83,19 @@ export function scoreWithinSources(
 /** The score classifiers are selected and the default is picked by: FER+ and the two wild sources, equally weighted. */
 export function combinedScore(ferMacroF1: number, wild: Readonly<Record<string, { macroF1: number }>>): number {
   return (ferMacroF1 + (wild.oahega?.macroF1 ?? 0) + (wild['webcam-colour']?.macroF1 ?? 0)) / 3;
+}
+
+/** The frame a wild photo is shown on to judge a detector: a 480 x 270 call tile. */
+export const WILD_FRAME = { width: 480, height: 270 } as const;
+
+/** A 128 px wild photo centred on a black WILD_FRAME (so a detector has to find it). */
+export async function wildOnFrame(path: string): Promise<PixelData> {
+  const face = await sharp(path).removeAlpha().png().toBuffer();
+  const { width = 0, height = 0 } = await sharp(face).metadata();
+  const { data, info } = await sharp({ create: { ...WILD_FRAME, channels: 3, background: '#000' } })
+    .composite([{ input: face, left: Math.round((WILD_FRAME.width - width) / 2), top: Math.round((WILD_FRAME.height - height) / 2) }])
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }

@@ -37,6 +37,7 @@ export function writeFinetunedModel(manifest: ModelsManifest, id: string, out: F
     files,
     source: { package: `tools/train on ${source.source.package}`, version: source.source.version, files: [`${source.id} (trunk, fine-tuned)`] },
     licence: `${source.licence} (trunk); fine-tuned by this project on FER+ (labels MIT; FER2013 images, research use) and the wild photos (OAHEGA and webcam photos, research use)`,
+    name: "Ours (trained with the paper's recipe)",
     description: `Ours: face-api's expression trunk fine-tuned end to end at ${size} px on colour, with a ${hidden > 0 ? `${hidden}-hidden-layer` : 'linear'} head, trained with the paper's recipe (class weights mu, dropout, L1/L2, augmentation, Adam with LR halving, searched, calibrated on valid)`,
   };
 }

@@ -71,15 +71,53 @@ export function runFinetune(args: Record<string, string | number>): Promise<void
   });
 }
 
+/** finetune.py's valid scores: combined (mean of FER+, OAHEGA, webcam-colour macro-F1) and per source. */
+export interface ValidScores {
+  combined: number;
+  [source: string]: unknown;
+}
+
+/** What finetune.py reports of its search: the best trial, fully trained and calibrated (every field is always written). */
+export interface FinetuneResult {
+  /** The best trial's number and sampled hyperparameters. */
+  trial: number;
+  config: Record<string, number>;
+  epochs: number;
+  history: unknown[];
+  size: number;
+  valid: ValidScores;
+  /** Per-class logit biases from calibration on valid, and the scores after them. */
+  calibration: number[];
+  validCalibrated: ValidScores;
+  minutes: number;
+  stopped: unknown;
+  seed: number;
+  batch: number;
+  ferRatio: number;
+  /** The trainer's logits for the first valid faces: the tfjs export must reproduce them. */
+  reference: { size: number; count: number; logits: number[][] };
+}
+
+const RESULT_KEYS = ['trial', 'config', 'epochs', 'history', 'size', 'valid', 'calibration', 'validCalibrated', 'minutes', 'seed', 'batch', 'ferRatio', 'reference'] as const;
+
+/** finetune.py's result as written, checked: a missing field is an error naming it, not an undefined later. */
+export function parseFinetuneResult(raw: Record<string, unknown>): FinetuneResult {
+  for (const k of RESULT_KEYS) if (raw[k] === undefined || raw[k] === null) throw new Error(`finetune.py result lacks ${k}`);
+  const r = raw as unknown as FinetuneResult;
+  if (typeof r.valid.combined !== 'number' || typeof r.validCalibrated.combined !== 'number') throw new Error('finetune.py result: valid scores lack combined');
+  if (!Array.isArray(r.reference.logits) || r.reference.logits.length !== r.reference.count) throw new Error('finetune.py result: reference logits do not match their count');
+  return r;
+}
+
 export interface FinetuneOutput {
   weights: tf.NamedTensorMap;
   names: string[];
-  result: Record<string, unknown> & { reference: { size: number; count: number; logits: number[][] }; calibration: number[]; size: number };
+  result: FinetuneResult;
 }
 
 /** The weights and result finetune.py wrote to <out>/weights.{json,bin}. */
 export function readFinetuneOutput(out: string): FinetuneOutput {
-  const meta = JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')) as FinetuneOutput['result'] & { weights: WeightRecord[] };
+  const meta = JSON.parse(readFileSync(join(out, 'weights.json'), 'utf8')) as Record<string, unknown> & { weights: WeightRecord[] };
   const bin = readFileSync(join(out, 'weights.bin'));
   const floats = new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4);
   const weights: tf.NamedTensorMap = {};
@@ -88,5 +126,5 @@ export function readFinetuneOutput(out: string): FinetuneOutput {
     weights[w.name] = tf.tensor(floats.slice(w.offset, w.offset + n), w.shape, 'float32');
   }
   const { weights: records, ...result } = meta;
-  return { weights, names: records.map((w) => w.name), result };
+  return { weights, names: records.map((w) => w.name), result: parseFinetuneResult(result) };
 }

@@ -1,22 +1,16 @@
 // Node CLI (`npm run train -- [options]`): trains our emotion classifier (see tools/train/README.md):
-// exports FER+ and the wild photos as tensors, fine-tunes face-api's expression trunk and a dense
-// head with the paper's recipe (tools/train/torch/finetune.py: seeded search with successive
-// halving, selection and calibration on validation only), then writes the tfjs model in float32,
-// float16 and uint8, checks it against the trainer's logits, scores each through the real pipeline
-// on validation, ships uint8 if it costs under half a point, and writes its models.json entry.
+// exports FER+ and the wild photos as tensors (tensors.ts), fine-tunes face-api's expression trunk and
+// a dense head with the paper's recipe (finetune.ts runs torch/finetune.py: the seeded search with
+// successive halving, selection and calibration on validation only), then ships it (ship.ts: the
+// tfjs export in three quantizations, checked, scored, one kept) and prints what it did.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ModelEntry, Quantization } from '../../src/core/models';
 import { exitWithError, isMain } from '../lib/cli';
-import { FERPLUS_LABELS, readFerPlus } from '../lib/ferplus';
-import { decodeImageFile, greyToPixels } from '../lib/images';
-import { readManifestFile, writeManifest } from '../lib/model-files';
-import { MODELS_DIR, REPO_ROOT } from '../lib/paths';
-import { initNodeTf, tf } from '../lib/tf-node';
-import { readWild, WILD_SOURCES } from '../lib/wild';
-import { checkAgainstReference, type LabelledImage, scoreThroughPipeline, type ValidScore, writeFinetunedModel } from './export';
+import { REPO_ROOT } from '../lib/paths';
+import { initNodeTf } from '../lib/tf-node';
 import { exportInitialWeights, readFinetuneOutput, runFinetune } from './finetune';
+import { shipModel } from './ship';
 import { exportTensors } from './tensors';
 
 export const DEFAULTS = {
@@ -32,8 +26,6 @@ export const DEFAULTS = {
 } as const;
 
 const LOG_DIR = join(REPO_ROOT, 'artifacts', 'train');
-/** uint8 ships if its combined valid score is within this of float32's. */
-const QUANT_TOLERANCE = 0.005;
 
 function parseCli() {
   const { values } = parseArgs({
@@ -67,14 +59,6 @@ function parseCli() {
   };
 }
 
-/** FER+ valid and the wild valid photos of the scored sources, as the pipeline takes them. */
-async function validImages(): Promise<LabelledImage[]> {
-  const fer = readFerPlus('valid').map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label, source: 'ferplus' }));
-  const rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label) && r.source !== 'posed-unknown');
-  const wild = await Promise.all(rows.map(async (r) => ({ image: await decodeImageFile(r.path), truth: r.label, source: r.source })));
-  return [...fer, ...wild];
-}
-
 export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
   await initNodeTf();
   const t0 = performance.now();
@@ -99,40 +83,11 @@ export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
     });
   }
   const out = readFinetuneOutput(runDir);
-  const labels = [...FERPLUS_LABELS];
-  const manifestBefore = readManifestFile();
-  if (!manifestBefore) throw new Error('public/models/models.json missing: run `npm run models` first');
-  const training = { ...out.result, reference: undefined, history: undefined, trainMinutes: out.result.minutes };
-  const entries: ModelEntry[] = (['float32', 'float16', 'uint8'] as const).map((q) => writeFinetunedModel(manifestBefore, opts.id, out, q, labels, training));
-  tf.dispose(Object.values(out.weights));
-  writeManifest(entries, manifestBefore.defaults, manifestBefore.labels);
-  let manifest = readManifestFile()!;
-
-  const referenceFaces = await Promise.all(readWild('valid').slice(0, out.result.reference.count).map((r) => decodeImageFile(r.path)));
-  const f32 = entries.find((e) => e.quantization === 'float32')!;
-  const referenceError = await checkAgainstReference(manifest, f32.id, referenceFaces, out.result.reference.logits, labels);
-  console.error(`[train] float32 export matches the trainer: max probability difference ${referenceError.toFixed(5)}`);
-
-  const valid = await validImages();
-  const scores: Partial<Record<Quantization, ValidScore>> = {};
-  for (const e of entries) {
-    scores[e.quantization] = await scoreThroughPipeline(manifest, e.id, valid);
-    console.error(`[train] ${e.id}: valid ${JSON.stringify(scores[e.quantization])}`);
-  }
-  const chosen: Quantization = (scores.float32?.combined ?? 0) - (scores.uint8?.combined ?? 0) < QUANT_TOLERANCE ? 'uint8' : 'float16';
-  const ours = entries.find((e) => e.quantization === chosen)!;
-  for (const e of entries) if (e !== ours) rmSync(join(MODELS_DIR, e.id), { recursive: true, force: true });
-  writeManifest(
-    [ours],
-    opts.makeDefault ? { ...manifestBefore.defaults, classifier: ours.id } : manifestBefore.defaults,
-    manifestBefore.labels,
-    entries.map((e) => e.id),
-  );
-  manifest = readManifestFile()!;
+  const { ours, scores, referenceError } = await shipModel(out, { id: opts.id, makeDefault: opts.makeDefault });
   const minutes = (performance.now() - t0) / 60000;
   writeFileSync(join(LOG_DIR, 'result.json'), JSON.stringify({ ...out.result, referenceError, quantization: scores, shipped: ours.id, minutes }, null, 2));
 
-  const r = out.result as typeof out.result & { config: Record<string, unknown>; epochs: number; valid: { combined: number }; validCalibrated: { combined: number }; minutes: number };
+  const r = out.result;
   const pct = (v: number | undefined) => ((v ?? 0) * 100).toFixed(1);
   console.log('| stage | value |');
   console.log('|---|---|');

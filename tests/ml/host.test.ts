@@ -1,0 +1,82 @@
+// Node: the ML host switching models on request, with stand-in pipelines (no models are loaded:
+// what is under test is which pipeline runs each frame, and when the old one is freed).
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ModelChoice } from '../../src/messaging/offscreen';
+import { createPipelineHost } from '../../src/ml/host';
+import type { Pipeline } from '../../src/ml/pipeline';
+import { initNodeTf } from '../../tools/lib/tf-node';
+
+beforeAll(() => initNodeTf()); // the host reports tfjs memory
+
+function fakePipeline(choice: ModelChoice, dispose: (id: string) => void): Pipeline {
+  const id = `${choice.detector}+${choice.classifier}`;
+  return {
+    backend: 'wasm',
+    fallback: null,
+    lost: null,
+    detectorId: choice.detector,
+    classifierId: choice.classifier ?? '',
+    labels: choice.classifier === 'six' ? ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'] : ['angry', 'happy', 'neutral', 'sad', 'surprise'],
+    cropSize: 96,
+    analyze: () => Promise.reject(new Error('not used')),
+    dispose: () => dispose(id),
+  };
+}
+
+const A: ModelChoice = { detector: 'det', classifier: 'five' };
+const B: ModelChoice = { detector: 'det', classifier: 'six' };
+
+function setUp(fail: (c: ModelChoice) => boolean = () => false) {
+  const opened: string[] = [];
+  const disposed: string[] = [];
+  const host = createPipelineHost(async (_order, choice) => {
+    opened.push(choice.classifier ?? '');
+    await new Promise((r) => setTimeout(r, 5));
+    if (fail(choice)) throw new Error(`model file ${choice.classifier}/model.json is corrupt`);
+    return fakePipeline(choice, (id) => disposed.push(id));
+  }, A);
+  return { host, opened, disposed };
+}
+
+describe('the ML host switching models', () => {
+  it('keeps the running pipeline for the same choice, loads another for a new one and frees the old one after its last frame', async () => {
+    const { host, opened, disposed } = setUp();
+    expect(await host.run(A, async (p) => p.classifierId)).toBe('five');
+    expect(await host.run(undefined, async (p) => p.classifierId)).toBe('five');
+    expect(opened).toEqual(['five']);
+
+    // A frame still running on the old pipeline when the switch comes.
+    let finishOld!: () => void;
+    const oldFrame = host.run(A, (p) => new Promise<string>((resolve) => (finishOld = () => resolve(p.classifierId))));
+    await vi.waitFor(() => expect(finishOld).toBeTypeOf('function'));
+    const next = await host.run(B, async (p) => ({ id: p.classifierId, labels: p.labels }));
+    expect(next).toEqual({ id: 'six', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'] });
+    expect(host.status()).toMatchObject({ state: 'ready', classifier: 'six', labels: next.labels });
+    expect(disposed).toEqual([]); // the old frame still runs on it
+    finishOld();
+    expect(await oldFrame).toBe('five');
+    expect(disposed).toEqual(['det+five']);
+    expect(opened).toEqual(['five', 'six']);
+  });
+
+  it('a choice made while another is loading wins; the superseded pipeline is freed, never served', async () => {
+    const { host, opened, disposed } = setUp();
+    await host.ready();
+    const [first, second] = await Promise.all([host.run(B, async (p) => p.classifierId), host.run(A, async (p) => p.classifierId)]);
+    expect(opened).toEqual(['five', 'six', 'five']);
+    expect(first).toBe('five'); // it waited for the newer load
+    expect(second).toBe('five');
+    expect(disposed.sort()).toEqual(['det+five', 'det+six']);
+    expect(host.status()).toMatchObject({ state: 'ready', classifier: 'five' });
+  });
+
+  it('a model that fails to load is an error state naming it, and frames fail with it (no silent fallback)', async () => {
+    const { host } = setUp((c) => c.classifier === 'six');
+    await host.ready();
+    await expect(host.run(B, async (p) => p.classifierId)).rejects.toThrow('model file six/model.json is corrupt');
+    expect(host.status()).toEqual({ state: 'error', error: 'model file six/model.json is corrupt' });
+    // Picking a working model again recovers.
+    expect(await host.run(A, async (p) => p.classifierId)).toBe('five');
+    expect(host.status()).toMatchObject({ state: 'ready', classifier: 'five' });
+  });
+});

@@ -1,0 +1,75 @@
+// Node CLI (`npm run eval:detectors -- [--limit n]`): every shipped face detector with the default
+// classifier on the wild valid photos, each centred on a 480 x 270 frame as a call tile would show
+// it: the share of photos where a face was found, macro-F1 within each source on the largest face
+// found (a miss counts as wrong), and the median detection ms per frame (Node, tfjs wasm; the
+// detectors interleaved photo by photo). Without --limit the figures go into models.json
+// (`measured`), which the Settings picker shows.
+import { parseArgs } from 'node:util';
+import { confusionMatrix, macroF1, median } from '../src/core/metrics';
+import type { FaceResult } from '../src/core/types';
+import { createPipeline } from '../src/ml/pipeline';
+import { exitWithError, isMain } from './lib/cli';
+import { recordMeasurements } from './lib/model-files';
+import { fsReader, readManifest } from './lib/node-models';
+import { initNodeTf } from './lib/tf-node';
+import { readWild, restrictedTop, WILD_FRAME, wildOnFrame, WILD_SOURCES } from './lib/wild';
+
+const SOURCES = ['oahega', 'webcam-colour'] as const;
+const largest = (faces: readonly FaceResult[]) => [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { limit: { type: 'string' } } });
+  await initNodeTf();
+  const manifest = readManifest();
+  const detectors = manifest.models.filter((m) => m.task === 'face-detection');
+  const pipelines = await Promise.all(detectors.map((d) => createPipeline({ manifest, read: fsReader(), detector: d.id, backend: { order: ['wasm'] } })));
+  let rows = readWild('valid').filter((r) => (SOURCES as readonly string[]).includes(r.source) && WILD_SOURCES[r.source]?.includes(r.label));
+  if (values.limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / Number(values.limit))) === 0);
+
+  const runs = detectors.map(() => ({ found: 0, ms: [] as number[], bySource: new Map<string, { truths: string[]; preds: string[] }>() }));
+  for (const r of rows) {
+    const image = await wildOnFrame(r.path);
+    for (const [k, p] of pipelines.entries()) {
+      const result = await p.analyze(image);
+      const run = runs[k]!;
+      const face = largest(result.faces);
+      if (face) run.found++;
+      run.ms.push(result.ms.detect);
+      const e = run.bySource.get(r.source) ?? { truths: [], preds: [] };
+      e.truths.push(r.label);
+      // A photo with no face found counts as a wrong label (the user sees none): scored as another class.
+      const classes = WILD_SOURCES[r.source] ?? [];
+      e.preds.push(face ? restrictedTop(face.probabilities, classes) : (classes.find((c) => c !== r.label) ?? r.label));
+      run.bySource.set(r.source, e);
+    }
+  }
+  pipelines.forEach((p) => p.dispose());
+
+  const f1 = (run: (typeof runs)[number], s: string) => {
+    const e = run.bySource.get(s);
+    return e ? macroF1(confusionMatrix(e.truths, e.preds, [...(WILD_SOURCES[s] ?? [])])) : 0;
+  };
+  const pct = (v: number) => (v * 100).toFixed(1);
+  console.log(`\n### ${rows.length} wild valid photos on a ${WILD_FRAME.width}x${WILD_FRAME.height} frame, classifier ${manifest.defaults.classifier} (Node, tfjs wasm)\n`);
+  console.log('| detector | bytes | faces found % | OAHEGA macro-F1 % | webcam-colour macro-F1 % | detect ms / frame (median) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  detectors.forEach((d, k) => {
+    const run = runs[k]!;
+    console.log(`| ${d.id} | ${d.bytes.toLocaleString('en')} | ${pct(run.found / rows.length)} | ${pct(f1(run, 'oahega'))} | ${pct(f1(run, 'webcam-colour'))} | ${median(run.ms).toFixed(1)} |`);
+  });
+  if (!values.limit) {
+    const date = new Date().toISOString();
+    recordMeasurements(
+      new Map(
+        detectors.map((d, k) => {
+          const run = runs[k]!;
+          const wildMacroF1 = Object.fromEntries(SOURCES.map((s) => [s, f1(run, s)]));
+          return [d.id, { wildMacroF1, facesFound: run.found / rows.length, ms: median(run.ms), by: 'npm run eval:detectors', date }];
+        }),
+      ),
+    );
+    console.log(`\nmeasurements of ${detectors.map((d) => d.id).join(', ')} written to public/models/models.json`);
+  }
+}
+
+if (isMain(import.meta.url)) main().catch(exitWithError);
