@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PixelData } from '../src/ml/preprocess';
+import { BASIC_LABELS } from '../src/core/label-set';
 import { mean, median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { decodeImageFile } from './lib/images';
+import { readManifest } from './lib/node-models';
 import { launchBrowser } from './lib/browser';
 import { retainedHeap } from './lib/extension-browser';
 import { newServeLog, type ServeLog, serveMounts } from './lib/static-server';
@@ -32,13 +34,17 @@ const CLI_CLIP_SECONDS = 10;
 export const PEERS = ['face-api', 'human'] as const;
 export type PeerName = (typeof PEERS)[number];
 
-/** Peers' labels onto ours (src/core/label-set); anything else stays as the peer's own label. */
-const LABEL_MAP: Record<PeerName, Record<string, string>> = {
-  // face-api: neutral, happy, sad, angry, fearful, disgusted, surprised
-  'face-api': { neutral: 'neutral', happy: 'happy', sad: 'sad', angry: 'angry', surprised: 'surprise', fearful: 'fear*', disgusted: 'disgust*' },
-  // human: angry, disgust, fear, happy, sad, surprise, neutral
-  human: { angry: 'angry', happy: 'happy', sad: 'sad', surprise: 'surprise', neutral: 'neutral', fear: 'fear*', disgust: 'disgust*' },
-};
+/** The shipped model that is each peer's own expression model: its models.json labelMap maps the peer's labels onto ours. */
+const PEER_MODEL: Record<PeerName, string> = { 'face-api': 'faceapi-expression-u8', human: 'human-emotion-f16' };
+
+/** A peer's label in our vocabulary, as models.json maps the same model's outputs; one we drop stays the peer's own, starred. */
+let manifest: ReturnType<typeof readManifest> | null = null;
+function peerLabel(peer: PeerName, raw: string): string {
+  manifest ??= readManifest();
+  const entry = manifest.models.find((m) => m.id === PEER_MODEL[peer]);
+  const mapped = entry && raw in entry.labelMap ? entry.labelMap[raw] : raw;
+  return mapped ?? `${raw}*`;
+}
 
 export interface BenchFrame {
   tile: string;
@@ -61,7 +67,7 @@ interface LatencySummary {
 interface FaceOut {
   box: number[];
   score: number;
-  /** Top label in our vocabulary ("fear*"/"disgust*" where ours has no such class). */
+  /** Top label in our vocabulary ("fear*", "disgusted*"... where ours has no such class). */
   label: string;
   raw: string;
   confidence: number;
@@ -245,7 +251,7 @@ const stats = (xs: number[]): Stats => ({ median: median(xs), p90: percentile(xs
 
 function topFace(peer: PeerName, f: PageFace): FaceOut {
   const [raw, confidence] = Object.entries(f.scores).reduce<[string, number]>((best, e) => (e[1] > best[1] ? e : best), ['', -1]);
-  return { box: f.box.map((v) => Math.round(v * 10) / 10), score: f.score, label: raw ? (LABEL_MAP[peer][raw] ?? `${raw}*`) : 'none', raw, confidence };
+  return { box: f.box.map((v) => Math.round(v * 10) / 10), score: f.score, label: raw ? peerLabel(peer, raw) : 'none', raw, confidence };
 }
 
 function countLabels(faces: FaceOut[]): Record<string, number> {
@@ -453,7 +459,7 @@ export function markdownTables(results: PeerResult[]): string {
     }
     lines.push(`| ${r.peer} | 2x2 mosaics | ${f1(r.facesPerFrame?.mosaic)} | ${fmt(r.expressions?.mosaic)} |`);
   }
-  lines.push('', '`*` = label outside our 5 classes (angry/happy/neutral/sad/surprise).');
+  lines.push('', `\`*\` = label outside our ${BASIC_LABELS.length} basic classes (${BASIC_LABELS.join('/')}).`);
   return lines.join('\n');
 }
 

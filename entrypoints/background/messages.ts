@@ -57,9 +57,9 @@ export function registerMessages(): void {
     if (tabId === undefined || !Array.isArray(data.reports)) return;
     // A report's label set must be one the shipped models can produce (it keys the call's summary).
     const known = new Set(await productLabels());
-    const reports = data.reports
-      .slice(0, MAX_REPORTS_PER_MESSAGE)
-      .filter((r) => Array.isArray(r.labels) && r.labels.every((l) => known.has(l)) && typeof r.models?.classifier === 'string' && typeof r.models.detector === 'string');
+    const sent = data.reports.slice(0, MAX_REPORTS_PER_MESSAGE);
+    const reports = sent.filter((r) => Array.isArray(r.labels) && r.labels.every((l) => known.has(l)) && typeof r.models?.classifier === 'string' && typeof r.models.detector === 'string');
+    if (reports.length < sent.length) console.warn(`[background] ${sent.length - reports.length} frame reports from tab ${tabId} dropped: unknown labels or no models`);
     const counted = await onFrames(tabId, reports);
     // A retried report (its first reply was lost) is counted in neither the stats nor the summary.
     reports.forEach((r, i) => counted[i] && recordFrame(tabId, r));
