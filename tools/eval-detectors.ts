@@ -31,14 +31,17 @@ async function main(): Promise<void> {
   let rows = readWild('valid').filter((r) => (SOURCES as readonly string[]).includes(r.source) && WILD_SOURCES[r.source]?.includes(r.label));
   if (values.limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / Number(values.limit))) === 0);
 
-  const runs = detectors.map(() => ({ found: 0, ms: [] as number[], bySource: new Map<string, { truths: string[]; preds: string[] }>() }));
+  const runs = detectors.map(() => ({ found: 0, ms: [] as number[], boxes: [] as number[], bySource: new Map<string, { truths: string[]; preds: string[] }>() }));
   for (const r of rows) {
     const image = await wildOnFrame(r.path);
     for (const [k, p] of pipelines.entries()) {
       const result = await p.analyze(image);
       const run = runs[k]!;
       const face = largest(result.faces);
-      if (face) run.found++;
+      if (face) {
+        run.found++;
+        run.boxes.push(face.box.width);
+      }
       run.ms.push(result.ms.detect);
       const e = run.bySource.get(r.source) ?? { truths: [], preds: [] };
       e.truths.push(r.label);
@@ -56,11 +59,11 @@ async function main(): Promise<void> {
   };
   const pct = (v: number) => (v * 100).toFixed(1);
   console.log(`\n### ${rows.length} wild valid photos on a ${WILD_FRAME.width}x${WILD_FRAME.height} frame, classifier ${manifest.defaults.classifier} (Node, tfjs wasm)\n`);
-  console.log('| detector | crop scale | bytes | faces found % | OAHEGA macro-F1 % | webcam-colour macro-F1 % | detect ms / frame (median) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| detector | crop scale | bytes | faces found % | box width px (median) | OAHEGA macro-F1 % | webcam-colour macro-F1 % | detect ms / frame (median) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   detectors.forEach((d, k) => {
     const run = runs[k]!;
-    console.log(`| ${d.id} | ${d.cropScale} | ${d.bytes.toLocaleString('en')} | ${pct(run.found / rows.length)} | ${pct(f1(run, 'oahega'))} | ${pct(f1(run, 'webcam-colour'))} | ${median(run.ms).toFixed(1)} |`);
+    console.log(`| ${d.id} | ${d.cropScale} | ${d.bytes.toLocaleString('en')} | ${pct(run.found / rows.length)} | ${median(run.boxes).toFixed(1)} | ${pct(f1(run, 'oahega'))} | ${pct(f1(run, 'webcam-colour'))} | ${median(run.ms).toFixed(1)} |`);
   });
   const shipped = detectors.map((d, k) => ({ d, k })).filter(({ d }) => d.cropScale === PIPELINE_DEFAULTS.cropScale);
   if (!values.limit && shipped.length > 0) {
