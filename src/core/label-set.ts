@@ -1,5 +1,6 @@
 // Pure: the emotion labels, in one place. Every chip, colour, emoji, summary, export, setting and
 // tool reads them from here; tests/core/label-set.test.ts checks them against models.json.
+import { mapLabel } from './labels';
 
 /** The paper's five biological classes, in display order: what every shipped classifier maps to. */
 export const BASIC_LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'] as const;
@@ -47,6 +48,6 @@ export function orderLabels(...lists: ReadonlyArray<readonly string[]>): string[
  * not named maps to itself, null drops it), in display order.
  */
 export function modelLabels(model: { labels: readonly string[]; labelMap: Readonly<Record<string, string | null>> }, product: readonly string[] = PRODUCT_LABELS): string[] {
-  const mapped = new Set(model.labels.map((l) => (l in model.labelMap ? model.labelMap[l] : l)));
+  const mapped = new Set(model.labels.map((l) => mapLabel(model.labelMap, l)));
   return product.filter((l) => mapped.has(l));
 }

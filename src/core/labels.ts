@@ -9,6 +9,11 @@ export function softmax(logits: ArrayLike<number>): number[] {
   return exps.map((e) => e / sum);
 }
 
+/** The product label a model's output label counts towards: labelMap's entry (null: dropped), else itself. */
+export function mapLabel(labelMap: Readonly<Record<string, string | null>>, label: string): string | null {
+  return label in labelMap ? (labelMap[label] ?? null) : label;
+}
+
 /**
  * Map a probability vector in the model's output order onto target labels. `labelMap` names, for
  * each model output label, the target label it counts towards (outputs mapped to nothing are dropped),
@@ -22,7 +27,7 @@ export function mapProbabilities(
 ): Record<string, number> {
   const out: Record<string, number> = Object.fromEntries(targetLabels.map((l) => [l, 0]));
   outputLabels.forEach((label, i) => {
-    const target = label in labelMap ? labelMap[label] : label;
+    const target = mapLabel(labelMap, label);
     if (target == null || !(target in out)) return;
     out[target] = (out[target] ?? 0) + (probs[i] ?? 0);
   });

@@ -85,6 +85,11 @@ export function combinedScore(ferMacroF1: number, wild: Readonly<Record<string, 
   return (ferMacroF1 + (wild.oahega?.macroF1 ?? 0) + (wild['webcam-colour']?.macroF1 ?? 0)) / 3;
 }
 
+/** The largest face found (each wild photo holds one face: the others are false detections). */
+export function largestFace<T extends { box: { width: number; height: number } }>(faces: readonly T[]): T | undefined {
+  return [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
+}
+
 /** The frame a wild photo is shown on to judge a detector: a 480 x 270 call tile. */
 export const WILD_FRAME = { width: 480, height: 270 } as const;
 
