@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     );
   }
 
-  let rows = readWild('valid').filter((r) => r.source !== 'posed-unknown' && WILD_SOURCES[r.source]?.includes(r.label));
+  let rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
   if (values.limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / Number(values.limit))) === 0);
   const images = await Promise.all(rows.map((r) => onFrame(r.path)));
   console.log(`\n### (b) ${rows.length} wild valid photos (128 px) centred on a ${FRAME.width}x${FRAME.height} frame; macro-F1 % within source\n`);

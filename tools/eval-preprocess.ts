@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   await initNodeTf();
   const manifest = readManifest();
   const classifier = values.classifier ?? manifest.defaults.classifier;
-  let rows = readWild('valid').filter((r) => r.source !== 'posed-unknown' && WILD_SOURCES[r.source]?.includes(r.label));
+  let rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
   if (values.limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / Number(values.limit))) === 0);
   const variants: Record<string, Pipeline> = {};
   const base = { manifest, read: fsReader(), classifier, backend: { order: ['wasm' as const] } };

@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FACE_API_SSD_ANCHORS, ssdAnchors } from '../src/core/anchors';
-import type { ModelEntry, ModelsManifest, Quantization } from '../src/core/models';
+import { type ModelEntry, type ModelsManifest, type Quantization, wildScoresText } from '../src/core/models';
 import { exitWithError, isMain } from './lib/cli';
 import { encodeWeights, QUANT_SUFFIX, readManifestFile, sha256, type WeightSpec, writeManifest, writeModelDir } from './lib/model-files';
 import { MODELS_DIR, sharedPath } from './lib/paths';
@@ -187,6 +187,7 @@ export async function buildModels(): Promise<ModelsManifest> {
         labelMap: {},
         source: { ...faceApi, files: ['model/ssd_mobilenetv1_model-weights_manifest.json', 'model/ssd_mobilenetv1_model.bin'] },
         licence: 'MIT',
+        trainedOn: 'WIDER FACE (face-api\'s training; WIDER FACE is for non-commercial research use)',
         description: 'SSD-MobileNetV1 face detector (the paper\'s detector family), WIDER FACE weights from face-api',
         outputs: 'logits',
       },
@@ -203,6 +204,7 @@ export async function buildModels(): Promise<ModelsManifest> {
       labelMap: {},
       source: { ...human, files: ['models/blazeface.json', 'models/blazeface.bin'] },
       licence: 'Apache-2.0 (MediaPipe BlazeFace), packaged MIT',
+      trainedOn: 'Google\'s own face images for MediaPipe (not public; see the BlazeFace model card)',
       description: 'MediaPipe BlazeFace (256 px "back" model), 896 anchors',
       outputs: 'logits',
     }, ['float16', 'uint8']),
@@ -215,6 +217,7 @@ export async function buildModels(): Promise<ModelsManifest> {
       labelMap: { fearful: null, disgusted: null, surprised: 'surprise' },
       source: { ...faceApi, files: ['model/face_expression_model-weights_manifest.json', 'model/face_expression_model.bin'] },
       licence: 'MIT',
+      trainedOn: 'face-api.js\'s training images: public expression data sets and images from the web (not listed; research use)',
       description: 'face-api FaceExpressionNet (dense separable-conv feature extractor + FC), 7 expressions',
       outputs: 'logits',
     }, ['float16', 'uint8']),
@@ -227,6 +230,7 @@ export async function buildModels(): Promise<ModelsManifest> {
       ...fer7,
       source: { ...human, files: ['models/emotion.json', 'models/emotion.bin'] },
       licence: 'MIT (oarriaga/face_classification mini-Xception, FER2013)',
+      trainedOn: 'FER2013 (ICML 2013 challenge images, research use)',
       description: 'human\'s emotion model: mini-Xception on 64 px grey faces, 7 FER2013 classes',
       outputs: 'probabilities',
     }, ['float16', 'uint8']),
@@ -238,6 +242,7 @@ export async function buildModels(): Promise<ModelsManifest> {
       labels: ['ahegao', 'angry', 'happy', 'neutral', 'sad', 'surprise'],
       labelMap: {},
       licence: 'MIT',
+      trainedOn: 'the OAHEGA data set (web-scraped faces, Kovenko & Shevchuk 2022; research use)',
       description: 'The OAHEGA paper\'s classifier: MobileNetV1 0.25 at 128 px RGB, 6 classes with "ahegao", trained on the OAHEGA data set (converted from TFLite)',
       outputs: 'probabilities',
     },
@@ -264,14 +269,14 @@ export async function buildModels(): Promise<ModelsManifest> {
 /** The Settings picker's models and what was measured for them (models.json `measured`), as a markdown table. */
 export function modelTable(manifest: ModelsManifest): string[] {
   const pct = (v: number | undefined) => (v === undefined ? '—' : (v * 100).toFixed(1));
-  const rows = ['| model (id) | task | labels | wild valid macro-F1 % OAHEGA / webcam-colour | faces found % | ms | bytes | measured by |', '|---|---|---:|---:|---:|---:|---:|---|'];
+  const rows = ['| model (id) | task | labels | wild valid macro-F1 % within source | FER+ test macro-F1 % | faces found % | ms | bytes | trained on | measured by |', '|---|---|---:|---|---:|---:|---:|---:|---|---|'];
   for (const task of ['face-detection', 'emotion'] as const) {
     for (const m of manifest.models.filter((x) => x.task === task && x.name)) {
       const r = m.measured;
       const isDefault = m.id === manifest.defaults.detector || m.id === manifest.defaults.classifier;
       const labels = task === 'emotion' ? String(modelLabels(m, manifest.labels).length) : '';
       rows.push(
-        `| ${m.name} (\`${m.id}\`${isDefault ? ', default' : ''}) | ${task === 'emotion' ? 'emotion' : 'face detection'} | ${labels} | ${r ? `${pct(r.wildMacroF1.oahega)} / ${pct(r.wildMacroF1['webcam-colour'])}` : 'not measured'} | ${pct(r?.facesFound)} | ${r ? `${r.ms.toFixed(1)} per ${task === 'emotion' ? 'face' : 'frame'}` : '—'} | ${m.bytes.toLocaleString('en')} | ${r?.by ?? ''} |`,
+        `| ${m.name} (\`${m.id}\`${isDefault ? ', default' : ''}) | ${task === 'emotion' ? 'emotion' : 'face detection'} | ${labels} | ${r ? wildScoresText(r) : 'not measured'} | ${pct(r?.ferplusMacroF1)} | ${pct(r?.facesFound)} | ${r ? `${r.ms.toFixed(1)} per ${task === 'emotion' ? 'face' : 'frame'}` : '—'} | ${m.bytes.toLocaleString('en')} | ${m.trainedOn} | ${r?.by ?? ''} |`,
       );
     }
   }

@@ -2,19 +2,19 @@
 // the evaluation scripts measured (npm run eval:detectors / eval:classifiers write it there).
 import { useEffect, useState } from 'preact/hooks';
 import { modelLabels } from '@/src/core/label-set';
-import { type ModelEntry, type ModelsManifest, type ModelTask, parseModelsManifest } from '@/src/core/models';
+import { type ModelEntry, type ModelsManifest, type ModelTask, parseModelsManifest, wildScoresText } from '@/src/core/models';
 import type { Settings } from '@/src/core/settings';
 import { errorMessage, formatBytes } from './format';
 import { ErrorAlert } from './ui';
 
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}`);
 
-/** "wild valid macro-F1 OAHEGA 85.4 / webcam 36.2 · 10.2 ms per face · 365 kB", or what is not measured. */
+/** "wild valid macro-F1 nhfi 64.1 / sfew 50.2 / ... · 10.2 ms per face · 365 kB", or what is not measured. */
 function measuredText(m: ModelEntry): string {
   const size = formatBytes(m.bytes);
   const r = m.measured;
   if (!r) return `not measured yet · ${size}`;
-  const f1 = `wild valid macro-F1 OAHEGA ${pct(r.wildMacroF1.oahega)} / webcam ${pct(r.wildMacroF1['webcam-colour'])}`;
+  const f1 = `wild valid macro-F1 ${wildScoresText(r)}`;
   const found = r.facesFound === undefined ? '' : ` · faces found ${pct(r.facesFound)}%`;
   return `${f1}${found} · ${r.ms.toFixed(1)} ms per ${m.task === 'emotion' ? 'face' : 'frame'} · ${size}`;
 }
@@ -40,6 +40,7 @@ function ModelChoices({ manifest, task, chosen, onPick }: { manifest: ModelsMani
             <span class="muted model-measured" data-testid="model-measured">
               {measuredText(m)}
             </span>
+            <span class="muted model-trained-on" data-testid="model-trained-on">{`Trained on ${m.trainedOn}`}</span>
           </label>
         </div>
       ))}

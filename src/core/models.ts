@@ -28,7 +28,7 @@ export interface ModelInput {
  * the Settings picker shows it. Node, tfjs wasm, on the machine the script ran on.
  */
 export interface ModelMeasurement {
-  /** Macro-F1 (0..1) on the wild valid split within each source (oahega, webcam-colour). Detectors: the default classifier's, on their crops. */
+  /** Macro-F1 (0..1) on the wild valid split within each source (classifiers: every scored source; detectors: the default classifier's on their crops, oahega and webcam-colour). */
   wildMacroF1: Record<string, number>;
   /** Classifiers: FER+ test macro-F1 (0..1, five classes). */
   ferplusMacroF1?: number;
@@ -39,6 +39,13 @@ export interface ModelMeasurement {
   /** The command that measured it, and when (ISO date). */
   by: string;
   date: string;
+}
+
+/** "nhfi 64.1 / sfew 50.2 / ..." (macro-F1 %, sources in the order measured), for the picker and README's table. */
+export function wildScoresText(m: ModelMeasurement): string {
+  return Object.entries(m.wildMacroF1)
+    .map(([source, f1]) => `${source} ${(f1 * 100).toFixed(1)}`)
+    .join(' / ');
 }
 
 export interface ModelEntry {
@@ -59,6 +66,8 @@ export interface ModelEntry {
   files: ModelFile[];
   source: { package: string; version: string; files: string[] };
   licence: string;
+  /** The data the weights were trained on and those data's terms (the picker shows it). */
+  trainedOn: string;
   description: string;
   /**
    * The name the Settings picker shows it under. Only models with one are offered there: a variant

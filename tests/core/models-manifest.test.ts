@@ -33,6 +33,8 @@ describe('public/models/models.json', () => {
       expect(m.source.package).toMatch(/^(tools\/train on )?@vladmandic\/|^\.\.\/shared\/models\//);
       expect(m.source.version).toMatch(/^\d+\.\d+\.\d+|^sha256:[0-9a-f]{12}$/);
       expect(m.licence).toBeTruthy();
+      // the data each model learnt from, with their terms: the picker shows it
+      expect(m.trainedOn, m.id).toMatch(/\w{4,}/);
       if (m.task === 'emotion') {
         // the five basic labels must be reachable from every classifier's outputs
         const reachable = new Set(m.labels.map((l) => (l in m.labelMap ? m.labelMap[l] : l)));

@@ -16,6 +16,9 @@ const RESULT = {
   seed: 7,
   batch: 64,
   ferRatio: 1,
+  holdOut: '',
+  distill: 1,
+  mix: 0.7,
   reference: { size: 96, count: 2, logits: [[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]] },
 };
 

@@ -23,7 +23,7 @@ export function ferPlusDataset(limit?: number): Dataset {
 /** The wild photos of the scored sources as 48x48 grey faces (labels in FER+ order), with their source. */
 export async function wildFaces(split: WildSplit, limit?: number): Promise<Array<Face & { source: string }>> {
   const labels: string[] = [...FERPLUS_LABELS];
-  let rows = readWild(split).filter((r) => r.source !== 'posed-unknown' && WILD_SOURCES[r.source]?.includes(r.label));
+  let rows = readWild(split).filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
   if (limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / limit)) === 0);
   return Promise.all(
     rows.map(async (r) => {

@@ -14,6 +14,10 @@ import { combinedScore, scoreWithinSources, WILD_SOURCES } from '../lib/wild';
 import type { FinetuneOutput } from './finetune';
 import { TRUNK_SOURCE } from './finetune';
 
+/** The data npm run train fits on, with their terms (../shared/README.md). */
+const TRAINED_ON =
+  'FER+ (FER2013 images, research use; labels MIT), OAHEGA (web-scraped), webcam student photos (educational and research use), NHFI (web images, no image licence), SFEW 2.0 (academic licence), AffectNet (academic licence, non-commercial)';
+
 /** Write <id>-<q>/ and return its models.json entry. */
 export function writeFinetunedModel(manifest: ModelsManifest, id: string, out: FinetuneOutput, q: Quantization, labels: string[], training: Record<string, unknown>): ModelEntry {
   const source = findModel(manifest, TRUNK_SOURCE, 'emotion');
@@ -36,9 +40,10 @@ export function writeFinetunedModel(manifest: ModelsManifest, id: string, out: F
     bytes: files.reduce((a, f) => a + f.bytes, 0),
     files,
     source: { package: `tools/train on ${source.source.package}`, version: source.source.version, files: [`${source.id} (trunk, fine-tuned)`] },
-    licence: `${source.licence} (trunk); fine-tuned by this project on FER+ (labels MIT; FER2013 images, research use) and the wild photos (OAHEGA and webcam photos, research use)`,
-    name: "Ours (trained with the paper's recipe)",
-    description: `Ours: face-api's expression trunk fine-tuned end to end at ${size} px on colour, with a ${hidden > 0 ? `${hidden}-hidden-layer` : 'linear'} head, trained with the paper's recipe (class weights mu, dropout, L1/L2, augmentation, Adam with LR halving, searched, calibrated on valid)`,
+    licence: `${source.licence} (face-api's weights it starts from); the fine-tuned weights carry the research-use terms of the data below`,
+    trainedOn: `${TRAINED_ON} (all research use), starting from face-api's expression net`,
+    name: 'Ours (fine-tuned, distilled from face-api)',
+    description: `Ours: face-api's expression net fine-tuned end to end at ${size} px on colour and grey, with a ${hidden > 0 ? `${hidden}-hidden-layer` : 'linear'} head, the paper's recipe (class weights mu, augmentation, Adam with LR halving), distilled from the original net and mixed with its weights (share chosen on valid), calibrated on valid`,
   };
 }
 
@@ -51,7 +56,7 @@ export interface LabelledImage {
 
 export interface ValidScore {
   perSource: Record<string, number>;
-  /** eval:classifiers' combined score: mean of FER+, oahega and webcam-colour macro-F1. */
+  /** eval:classifiers' combined score: mean of FER+ and the SELECTION_SOURCES macro-F1s. */
   combined: number;
 }
 

@@ -37,7 +37,7 @@ function writeFloatWeights(base: string, map: tf.NamedTensorMap, names: string[]
   writeFileSync(`${base}.json`, JSON.stringify(records));
 }
 
-/** face-api's expression trunk (dense0..dense3), the fine-tuning's starting point. */
+/** face-api's expression net (trunk dense0..dense3 and its 7-way fc), the fine-tuning's starting point and teacher. */
 export async function exportInitialWeights(): Promise<string> {
   const entry = findModel(readManifest(), TRUNK_SOURCE, 'emotion');
   const map = await loadWeightMap(entry, fsReader());
@@ -46,7 +46,7 @@ export async function exportInitialWeights(): Promise<string> {
   writeFloatWeights(
     base,
     map,
-    Object.keys(map).filter((n) => n.startsWith('dense')),
+    Object.keys(map).filter((n) => n.startsWith('dense') || n.startsWith('fc/')),
   );
   tf.dispose(Object.values(map));
   return base;
@@ -94,11 +94,15 @@ export interface FinetuneResult {
   seed: number;
   batch: number;
   ferRatio: number;
+  /** Wild sources left out of training, the distillation weight, and the fine-tuned weights' share in the mix with the original net. */
+  holdOut: string;
+  distill: number;
+  mix: number;
   /** The trainer's logits for the first valid faces: the tfjs export must reproduce them. */
   reference: { size: number; count: number; logits: number[][] };
 }
 
-const RESULT_KEYS = ['trial', 'config', 'epochs', 'history', 'size', 'valid', 'calibration', 'validCalibrated', 'minutes', 'seed', 'batch', 'ferRatio', 'reference'] as const;
+const RESULT_KEYS = ['trial', 'config', 'epochs', 'history', 'size', 'valid', 'calibration', 'validCalibrated', 'minutes', 'seed', 'batch', 'ferRatio', 'holdOut', 'distill', 'mix', 'reference'] as const;
 
 /** finetune.py's result as written, checked: a missing field is an error naming it, not an undefined later. */
 export function parseFinetuneResult(raw: Record<string, unknown>): FinetuneResult {

@@ -11,16 +11,20 @@ import { REPO_ROOT } from '../lib/paths';
 import { initNodeTf } from '../lib/tf-node';
 import { exportInitialWeights, readFinetuneOutput, runFinetune } from './finetune';
 import { shipModel } from './ship';
+import { exportTeacherProbs } from './teachers';
 import { exportTensors } from './tensors';
 
 export const DEFAULTS = {
-  trials: 4,
-  rungs: '0.5,1.5',
-  epochs: 6,
+  trials: 1,
+  rungs: '',
+  epochs: 3,
   patience: 2,
-  size: 96,
+  size: 112,
   batch: 64,
   ferRatio: 1,
+  distill: 1,
+  teachers: 'human-emotion-f16',
+  holdOut: '',
   seed: 7,
   id: 'ours-emotion',
 } as const;
@@ -37,6 +41,11 @@ function parseCli() {
       size: { type: 'string', default: String(DEFAULTS.size) },
       batch: { type: 'string', default: String(DEFAULTS.batch) },
       'fer-ratio': { type: 'string', default: String(DEFAULTS.ferRatio) },
+      distill: { type: 'string', default: String(DEFAULTS.distill) },
+      // Peers distilled from their outputs on the clean training faces, besides face-api's own net ('' for none).
+      teachers: { type: 'string', default: DEFAULTS.teachers },
+      // Wild sources left out of training (e.g. nhfi: its valid split is then a population the model never saw).
+      'hold-out': { type: 'string', default: DEFAULTS.holdOut },
       seed: { type: 'string', default: String(DEFAULTS.seed) },
       id: { type: 'string', default: DEFAULTS.id },
       // Export the last run's weights again (artifacts/train/run) without training.
@@ -52,6 +61,9 @@ function parseCli() {
     size: Number(values.size),
     batch: Number(values.batch),
     ferRatio: Number(values['fer-ratio']),
+    distill: Number(values.distill),
+    teachers: values.teachers,
+    holdOut: values['hold-out'],
     seed: Number(values.seed),
     id: values.id,
     exportOnly: values['export-only'],
@@ -68,6 +80,7 @@ export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
   console.error(`[train] data: ${Object.entries(index.sets).map(([k, s]) => `${k} ${s.shape[0]}`).join(', ')} (${dir})`);
   if (!opts.exportOnly) {
     const init = await exportInitialWeights();
+    for (const t of opts.teachers.split(',').filter(Boolean)) await exportTeacherProbs(dir, index, t);
     await runFinetune({
       data: dir,
       init,
@@ -75,6 +88,9 @@ export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
       size: opts.size,
       batch: opts.batch,
       'fer-ratio': opts.ferRatio,
+      distill: opts.distill,
+      teachers: opts.teachers,
+      'hold-out': opts.holdOut,
       trials: opts.trials,
       rungs: opts.rungs,
       epochs: opts.epochs,
@@ -92,8 +108,8 @@ export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
   console.log('| stage | value |');
   console.log('|---|---|');
   console.log(`| data | ${Object.entries(index.sets).map(([k, s]) => `${k} ${s.shape[0]}`).join(', ')} |`);
-  console.log(`| search | ${opts.trials} trials, halving at epochs ${opts.rungs}, survivor up to ${opts.epochs} epochs, ${opts.size} px, seed ${opts.seed} (log: artifacts/train/run/trials.jsonl) |`);
-  console.log(`| best | ${JSON.stringify(r.config)}, ${r.epochs} epochs |`);
+  console.log(`| recipe | ${opts.trials} trial(s)${opts.rungs ? `, halving at epochs ${opts.rungs}` : ''}, up to ${opts.epochs} epochs, ${opts.size} px, distillation ${opts.distill} (teachers: face-api's net${opts.teachers ? `, ${opts.teachers}` : ''}), held out: ${opts.holdOut || 'none'}, seed ${opts.seed} (log: artifacts/train/run/trials.jsonl) |`);
+  console.log(`| best | ${JSON.stringify(r.config)}, ${r.epochs} epochs, fine-tuned weight share ${r.mix} |`);
   console.log(`| valid combined (trainer) | ${pct(r.valid.combined)} -> calibrated ${pct(r.validCalibrated.combined)} (biases ${out.result.calibration.join(', ')}) |`);
   for (const [q, s] of Object.entries(scores)) {
     console.log(`| valid through the pipeline, ${q} | combined ${pct(s.combined)}: ${Object.entries(s.perSource).map(([k, v]) => `${k} ${pct(v)}`).join(', ')} |`);

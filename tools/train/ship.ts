@@ -19,7 +19,7 @@ const QUANT_TOLERANCE = 0.005;
 /** FER+ valid and the wild valid photos of the scored sources, as the pipeline takes them. */
 async function validImages(): Promise<LabelledImage[]> {
   const fer = readFerPlus('valid').map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label, source: 'ferplus' }));
-  const rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label) && r.source !== 'posed-unknown');
+  const rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
   const wild = await Promise.all(rows.map(async (r) => ({ image: await decodeImageFile(r.path), truth: r.label, source: r.source })));
   return [...fer, ...wild];
 }
