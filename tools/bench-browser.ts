@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labelAges, mean, median, percentile } from '../src/core/metrics';
+import { labelAges, mean, median, percentile } from './lib/metrics';
 import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
 import { benchPeers, decodeFixtureFrames, markdownTables } from './bench-peers';

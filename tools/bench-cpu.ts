@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labelAges, median, percentile } from '../src/core/metrics';
+import { labelAges, median, percentile } from './lib/metrics';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type PerformanceMode } from '../src/core/settings';
 import type { TimingSample } from '../src/messaging/background';
 import { sampleLabelAges } from './bench-browser';

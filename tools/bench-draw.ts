@@ -2,7 +2,7 @@
 // page's renderer (headless Chromium, the four-tile Meet fixture). Each sample waits for a new
 // video frame, so it pays the first touch of that frame (YUV -> RGB), as the content script does.
 // Prints median / p90 ms per way of copying; the content script uses the cheapest (capture.ts).
-import { median, percentile } from '../src/core/metrics';
+import { median, percentile } from './lib/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { FAKE_CAMERA_ARGS, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos } from './lib/extension-browser';
 

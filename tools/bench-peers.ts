@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PixelData } from '../src/ml/preprocess';
 import { BASIC_LABELS } from '../src/core/label-set';
 import { mapLabel } from '../src/core/labels';
-import { mean, median, percentile } from '../src/core/metrics';
+import { mean, median, percentile } from './lib/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { decodeImageFile } from './lib/images';
 import { readManifest } from './lib/node-models';

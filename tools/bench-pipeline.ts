@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { iou } from '../src/core/boxes';
-import { accuracy, confusionMatrix, macroF1, median, percentile, perClassMetrics } from '../src/core/metrics';
+import { accuracy, confusionMatrix, macroF1, median, percentile, perClassMetrics } from './lib/metrics';
 import type { ModelEntry, ModelsManifest } from '../src/core/models';
 import type { AnalyzeResult, PixelBox } from '../src/core/types';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../src/ml/pipeline';

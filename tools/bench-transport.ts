@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameTimings } from '../src/messaging/background';
-import { median, percentile } from '../src/core/metrics';
+import { median, percentile } from './lib/metrics';
 import { exitWithError, isMain } from './lib/cli';
 import { FAKE_CAMERA_ARGS, extensionPage, launchExtension, openFixturePage, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { REPO_ROOT } from './lib/paths';

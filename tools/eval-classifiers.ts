@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { squareCrop } from '../src/core/boxes';
 import { topLabel } from '../src/core/labels';
-import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1, median, perClassMetrics } from '../src/core/metrics';
+import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1, median, perClassMetrics } from './lib/metrics';
 import type { PixelBox } from '../src/core/types';
 import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
 import type { PixelData } from '../src/ml/preprocess';

@@ -7,7 +7,7 @@
 // macro-F1 within each source.
 import { parseArgs } from 'node:util';
 import { iou } from '../src/core/boxes';
-import { confusionMatrix, macroF1, median } from '../src/core/metrics';
+import { confusionMatrix, macroF1, median } from './lib/metrics';
 import type { FaceResult, PixelBox } from '../src/core/types';
 import { createPipeline, type Pipeline } from '../src/ml/pipeline';
 import { exitWithError, isMain } from './lib/cli';

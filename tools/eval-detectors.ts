@@ -6,7 +6,7 @@
 // scales too (how much the square crop grows around the box). Without --limit the figures at the
 // pipeline's own crop scale go into models.json (`measured`), which the Settings picker shows.
 import { parseArgs } from 'node:util';
-import { median } from '../src/core/metrics';
+import { median } from './lib/metrics';
 import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
 import { exitWithError, isMain } from './lib/cli';
 import { recordMeasurements } from './lib/model-files';

@@ -5,7 +5,7 @@
 // (1.5 at or below a mean brightness threshold), eye alignment (BlazeFace keypoints), both.
 import { parseArgs } from 'node:util';
 import sharp, { type Sharp } from 'sharp';
-import { confusionMatrix, macroF1 } from '../src/core/metrics';
+import { confusionMatrix, macroF1 } from './lib/metrics';
 import { createPipeline, type Pipeline } from '../src/ml/pipeline';
 import type { PixelData } from '../src/ml/preprocess';
 import { exitWithError, isMain } from './lib/cli';

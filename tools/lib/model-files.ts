@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ModelEntry, type ModelMeasurement, type ModelsManifest, parseModelsManifest, type Quantization } from '../../src/core/models';
-import { quantizeFloat16, quantizeUint8 } from '../../src/core/quantize';
+import { quantizeFloat16, quantizeUint8 } from './quantize';
 import { MODELS_DIR } from './paths';
 import type { tf } from './tf-node';
 

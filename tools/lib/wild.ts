@@ -3,7 +3,7 @@
 // photo), so scores are reported within a source, over the classes that source has.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ConfusionMatrix, confusionMatrix, macroF1, perClassMetrics } from '../../src/core/metrics';
+import { type ConfusionMatrix, confusionMatrix, macroF1, perClassMetrics } from './metrics';
 import sharp from 'sharp';
 import type { PixelData } from '../../src/ml/preprocess';
 import { sharedPath } from './paths';

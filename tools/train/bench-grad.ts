@@ -4,7 +4,7 @@
 // against the cpu backend's own kernel on a small case) next to torch on the same shapes, and a whole
 // training step of the fine-tuned trunk in torch. Prints one table.
 import { spawnSync } from 'node:child_process';
-import { median } from '../../src/core/metrics';
+import { median } from '../lib/metrics';
 import { exitWithError, isMain } from '../lib/cli';
 import { initNodeTf, tf } from '../lib/tf-node';
 import { torchPython } from './finetune';

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findModel } from '../../src/core/models';
-import { rng } from '../../src/core/training';
+import { rng } from './training';
 import { faceApiFeatures } from '../../src/ml/classifiers';
 import { loadGraph, loadWeightMap } from '../../src/ml/loader';
 import { loadTfliteModel } from '../lib/tflite';

@@ -2,8 +2,8 @@
 // Adam, learning rate halved when validation loss stalls for 10 epochs, early stopping on
 // validation macro-F1, the paper's class weights. A custom loop so training can resume between
 // successive-halving rungs.
-import { confusionMatrix, macroF1 } from '../../src/core/metrics';
-import { classWeights, shuffled } from '../../src/core/training';
+import { confusionMatrix, macroF1 } from '../lib/metrics';
+import { classWeights, shuffled } from './training';
 import { tf } from '../lib/tf-node';
 import type { FeatureSet } from './features';
 

@@ -6,8 +6,8 @@
 // not predict real faces. Prints one table: what cheaper inputs and the paper's own MobileNet trunk
 // would cost in accuracy, and how far frozen features go.
 import { parseArgs } from 'node:util';
-import { median } from '../../src/core/metrics';
-import { rng } from '../../src/core/training';
+import { median } from '../lib/metrics';
+import { rng } from './training';
 import { exitWithError, isMain } from '../lib/cli';
 import { initNodeTf, tf } from '../lib/tf-node';
 import { FERPLUS_LABELS } from '../lib/ferplus';

@@ -1,6 +1,6 @@
 // Node (vitest): pure metric maths on tiny hand-built inputs whose answers are worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { accuracy, confusionMatrix, labelAges, macroF1, mean, median, percentile, perClassMetrics } from '../../src/core/metrics';
+import { accuracy, confusionMatrix, labelAges, macroF1, mean, median, percentile, perClassMetrics } from '../../tools/lib/metrics';
 
 const LABELS = ['a', 'b', 'c'];
 // truth a a a b b c / predicted a a b b c c: rows are truths, columns predictions.
