@@ -60,7 +60,7 @@ export class FrameGrabber {
     const src = frameSource(media, crop);
     const { width, height } = frameSizeOf(media, src);
     // Nearest-neighbour downscale (see grab): less main-thread time than a filtered drawImage of a
-    // video frame (`npm run bench:draw`).
+    // video frame (docs/decisions.md).
     return this.grab(media, width, height, encoding, 'frame', (ctx) => ctx.drawImage(media, src.x, src.y, src.width, src.height, 0, 0, width, height));
   }
 

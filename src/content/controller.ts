@@ -67,8 +67,8 @@ interface TileRecord {
 
 /**
  * A tracked face whose every signature block moved by at most this many grey levels is not
- * classified again (its last label stands), for at most UNCHANGED_FOR_MS. `npm run
- * eval:face-change`: on the talking-head clips at 6 fps, 18 of 43 and 30 of 47 frames of the two
+ * classified again (its last label stands), for at most UNCHANGED_FOR_MS. docs/decisions.md
+ * (eval:face-change, 2026-12-02): on the talking-head clips at 6 fps, 18 of 43 and 30 of 47 frames of the two
  * calmer speakers pass, 0-3 of 47 of the others; on a passing frame the classifier's own output
  * would have moved by at most 0.38 (its noise on a still face; 0.79 at a threshold of 10).
  */

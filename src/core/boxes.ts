@@ -59,21 +59,6 @@ export function squareCrop(box: PixelBox, scale: number): PixelBox {
   return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
 }
 
-/**
- * The projective transform (tf.image.transform's 8 numbers: output pixel -> input pixel) that
- * samples a square `crop` rotated by `roll` radians about its centre into a size x size output: the
- * output's x axis runs along the face's eye line, so a tilted face comes out level.
- */
-export function rotatedCropTransform(crop: PixelBox, roll: number, size: number): number[] {
-  const s = crop.width / size;
-  const c = (size - 1) / 2;
-  const cx = crop.x + crop.width / 2 - 0.5;
-  const cy = crop.y + crop.height / 2 - 0.5;
-  const cos = Math.cos(roll) * s;
-  const sin = Math.sin(roll) * s;
-  return [cos, -sin, cx - cos * c + sin * c, sin, cos, cy - sin * c - cos * c, 0, 0];
-}
-
 /** A crop in pixels as the normalized [y1, x1, y2, x2] that tf.image.cropAndResize takes. */
 export function toCropAndResizeBox(crop: PixelBox, width: number, height: number): [number, number, number, number] {
   return [crop.y / height, crop.x / width, (crop.y + crop.height) / height, (crop.x + crop.width) / width];

@@ -7,8 +7,8 @@ import { tf } from './tf';
 
 export interface EmotionClassifier {
   readonly entry: ModelEntry;
-  /** One probability vector per crop, in the model's output label order; `rolls` levels each face's eyes first. */
-  classify(image: tf.Tensor3D, crops: readonly PixelBox[], rolls?: readonly number[]): Promise<Float32Array[]>;
+  /** One probability vector per crop, in the model's output label order. */
+  classify(image: tf.Tensor3D, crops: readonly PixelBox[]): Promise<Float32Array[]>;
   dispose(): void;
 }
 
@@ -100,10 +100,10 @@ export async function createClassifier(entry: ModelEntry, read: ModelFileReader)
   }
   return {
     entry,
-    async classify(image, crops, rolls) {
+    async classify(image, crops) {
       if (crops.length === 0) return [];
       const probs = tf.tidy(() => {
-        const out = run(cropBatch(image, crops, entry.input, rolls));
+        const out = run(cropBatch(image, crops, entry.input));
         return entry.outputs === 'logits' ? tf.softmax(out) : out;
       });
       try {

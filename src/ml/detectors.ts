@@ -118,9 +118,9 @@ async function createSsdDetector(entry: ModelEntry, read: ModelFileReader): Prom
  */
 const BLAZEFACE_MAX_STRIDE = 2 * Math.max(...BLAZEFACE_BACK_ANCHORS.layers.map((l) => l.stride));
 
-async function createBlazeFaceDetector(entry: ModelEntry, read: ModelFileReader, opts: DetectorOptions): Promise<FaceDetector> {
+async function createBlazeFaceDetector(entry: ModelEntry, read: ModelFileReader): Promise<FaceDetector> {
   // The graph is fully convolutional: a 16:9 frame runs at 256 x 192 rather than padded to a 256 x 256
-  // square, the same scale with 25% fewer pixels (`npm run eval:detector-input`). Its outputs are read before the graph's fixed-shape
+  // square, the same scale with 25% fewer pixels (docs/decisions.md). Its outputs are read before the graph's fixed-shape
   // reshapes (the heads' biased convolutions), reshaped here to the input's own anchor count.
   const { model, nodes } = await loadGraphAndWeights(entry, read, () => false, { anyInputSize: true });
   let heads: string[];
@@ -134,7 +134,7 @@ async function createBlazeFaceDetector(entry: ModelEntry, read: ModelFileReader,
   return {
     entry,
     async detect(image, minScore) {
-      const { batch, box } = letterboxInput(image, entry.input, opts.squareInput ? undefined : BLAZEFACE_MAX_STRIDE);
+      const { batch, box } = letterboxInput(image, entry.input, BLAZEFACE_MAX_STRIDE);
       let outputs: tf.Tensor[];
       try {
         outputs = tf.tidy(() => {
@@ -195,17 +195,12 @@ function blazeFaceHeads(model: GraphModel, nodes: readonly GraphNode[]): string[
   }
 }
 
-export interface DetectorOptions {
-  /** Pad every frame to the square input the model was exported at (before: `npm run eval:detector-input` compares). */
-  squareInput?: boolean;
-}
-
-export function createDetector(entry: ModelEntry, read: ModelFileReader, opts: DetectorOptions = {}): Promise<FaceDetector> {
+export function createDetector(entry: ModelEntry, read: ModelFileReader): Promise<FaceDetector> {
   switch (entry.architecture) {
     case 'ssd-mobilenetv1':
       return createSsdDetector(entry, read);
     case 'blazeface':
-      return createBlazeFaceDetector(entry, read, opts);
+      return createBlazeFaceDetector(entry, read);
     default:
       throw new Error(`model ${entry.id}: ${entry.architecture} is not a face detector`);
   }

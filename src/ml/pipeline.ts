@@ -27,15 +27,6 @@ export interface PipelineOptions {
   minFaceSize?: number;
   /** How much the square classifier crop is grown around the detector box. */
   cropScale?: number;
-  /**
-   * The OAHEGA app's low-light step: a frame whose mean brightness (0-255) is at or below
-   * `threshold` is brightened with gamma `gamma` (out = 255 (in / 255)^(1 / gamma)) before both stages.
-   */
-  darkGamma?: { threshold: number; gamma: number } | null;
-  /** Rotate each detected face's crop to level its eyes (detectors with eye keypoints). */
-  align?: boolean;
-  /** Pad every frame to the detector's square input (the old way; `npm run eval:detector-input` compares). */
-  squareDetectorInput?: boolean;
   /** Run one analysis on a blank frame at creation so the first real frame is not slow. */
   warmup?: boolean;
 }
@@ -50,7 +41,7 @@ export interface AnalyzeOptions {
   /**
    * The input is a face sheet, not the frame: cell i (`cell` px square at x = i * cell) is already
    * faces[i]'s classifier crop (see FrameGrabber.captureFaces); the faces keep their boxes, and the
-   * result's input is `frame`, the frame those boxes refer to. Crops are not rotated (align).
+   * result's input is `frame`, the frame those boxes refer to.
    */
   sheet?: { cell: number; frame: { width: number; height: number } };
 }
@@ -77,16 +68,7 @@ export interface Pipeline {
   dispose(): void;
 }
 
-export const PIPELINE_DEFAULTS = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 16, minFaceSize: 20, cropScale: FACE_CROP_SCALE, align: false } as const;
-
-/** `image` itself when its mean brightness is above the threshold, else a gamma-brightened copy. */
-async function brightenIfDark(image: tf.Tensor3D, { threshold, gamma }: { threshold: number; gamma: number }): Promise<tf.Tensor3D> {
-  const mean = tf.mean(image);
-  const level = (await mean.data())[0] ?? 255;
-  mean.dispose();
-  if (level > threshold) return image;
-  return tf.tidy(() => tf.mul(tf.pow(tf.div(tf.cast(image, 'float32'), 255), 1 / gamma), 255) as tf.Tensor3D);
-}
+export const PIPELINE_DEFAULTS = { minScore: 0.5, iouThreshold: 0.3, maxFaces: 16, minFaceSize: 20, cropScale: FACE_CROP_SCALE } as const;
 
 /**
  * Select a backend and load the pipeline on it. WebGPU can pass selection and still fail on real
@@ -116,12 +98,10 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
   const maxFaces = options.maxFaces ?? PIPELINE_DEFAULTS.maxFaces;
   const minFaceSize = options.minFaceSize ?? PIPELINE_DEFAULTS.minFaceSize;
   const cropScale = options.cropScale ?? PIPELINE_DEFAULTS.cropScale;
-  const align = options.align ?? PIPELINE_DEFAULTS.align;
-  const darkGamma = options.darkGamma ?? null;
 
   const classifierEntry = findModel(manifest, options.classifier ?? manifest.defaults.classifier, 'emotion');
   const detectorEntry = mode === 'detect' ? findModel(manifest, options.detector ?? manifest.defaults.detector, 'face-detection') : null;
-  const detector = detectorEntry ? await createDetector(detectorEntry, read, { squareInput: options.squareDetectorInput ?? false }) : null;
+  const detector = detectorEntry ? await createDetector(detectorEntry, read) : null;
   let classifier: Awaited<ReturnType<typeof createClassifier>>;
   try {
     classifier = await createClassifier(classifierEntry, read);
@@ -152,7 +132,7 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     const t1 = performance.now();
     const sheet = opts.sheet;
     const crops = sheet ? boxes.map((_, i) => ({ x: i * sheet.cell, y: 0, width: sheet.cell, height: sheet.cell })) : boxes.map((b) => (detector ? squareCrop(b.box, cropScale) : b.box));
-    const probs = await classifier.classify(image, crops, align && detector && !sheet ? boxes.map((b) => b.roll ?? 0) : undefined);
+    const probs = await classifier.classify(image, crops);
     const t2 = performance.now();
     const faces: FaceResult[] = boxes.map((b, i) => {
       const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
@@ -172,12 +152,10 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     async analyze(input, opts) {
       if (disposed) throw new Error('pipeline is disposed');
       const { image, owned } = toImageTensor(input);
-      const lit = darkGamma ? await brightenIfDark(image, darkGamma) : image;
       try {
-        return await analyzeTensor(lit, opts);
+        return await analyzeTensor(image, opts);
       } finally {
         if (owned) image.dispose();
-        if (lit !== image) lit.dispose();
       }
     },
     dispose() {

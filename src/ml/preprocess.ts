@@ -1,11 +1,8 @@
 // Any context: image tensors in, model-ready tensors out (letterbox, crops, grey, normalization).
-import { letterbox, type Letterbox, rotatedCropTransform, squareCrop, toCropAndResizeBox } from '../core/boxes';
+import { letterbox, type Letterbox, toCropAndResizeBox } from '../core/boxes';
 import type { ModelInput } from '../core/models';
 import type { PixelBox } from '../core/types';
 import { tf } from './tf';
-
-/** Aligned crops are rotated inside a patch this much larger than the crop (covers any angle up to 45°: 1/cos 45° = 1.41). */
-const PATCH_SCALE = 1.5;
 
 /** An RGBA pixel buffer, as ImageData has (and as Node tools build from decoded files). */
 export interface PixelData {
@@ -82,30 +79,14 @@ export function letterboxInput(image: tf.Tensor3D, input: ModelInput, multiple?:
   return { batch, box };
 }
 
-/**
- * Crop and resize face boxes (pixels; may extend past the image, padded black) into a normalized
- * batch. With `rolls`, each crop is also rotated about its centre to level the face's eyes.
- */
-export function cropBatch(image: tf.Tensor3D, crops: readonly PixelBox[], input: ModelInput, rolls?: readonly number[]): tf.Tensor4D {
+/** Crop and resize face boxes (pixels; may extend past the image, padded black) into a normalized batch. */
+export function cropBatch(image: tf.Tensor3D, crops: readonly PixelBox[], input: ModelInput): tf.Tensor4D {
   const [h, w] = image.shape;
   return tf.tidy(() => {
     const img = tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D;
     const ind = tf.tensor1d(crops.map(() => 0), 'int32');
-    const cut = (boxes: readonly PixelBox[], size: number) =>
-      tf.image.cropAndResize(img, tf.tensor2d(boxes.map((c) => toCropAndResizeBox(c, w, h)), [boxes.length, 4]), ind, [size, size], 'bilinear', 0);
-    let batch: tf.Tensor4D;
-    if (rolls?.some((r) => r !== 0)) {
-      // A patch 1.5x the crop (room for any rotation) at a bit above the model's resolution, then
-      // each patch rotated about its centre: work per face stays small whatever the frame size.
-      const patch = Math.ceil(input.width * PATCH_SCALE);
-      const inner = patch / PATCH_SCALE;
-      const margin = (patch - inner) / 2;
-      const patches = cut(crops.map((c) => squareCrop(c, PATCH_SCALE)), patch);
-      const transforms = tf.tensor2d(crops.map((_, i) => rotatedCropTransform({ x: margin, y: margin, width: inner, height: inner }, rolls[i] ?? 0, input.width)), [crops.length, 8]);
-      batch = tf.image.transform(patches, transforms, 'bilinear', 'constant', 0, [input.height, input.width]);
-    } else {
-      batch = cut(crops, input.width);
-    }
+    const boxes = tf.tensor2d(crops.map((c) => toCropAndResizeBox(c, w, h)), [crops.length, 4]);
+    let batch = tf.image.cropAndResize(img, boxes, ind, [input.height, input.width], 'bilinear', 0) as tf.Tensor4D;
     if (input.channels === 1) batch = toGrey(batch);
     else if (input.grey) batch = toGrey(batch, 3);
     return normalize(batch, input);

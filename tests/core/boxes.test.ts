@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cornersToPixels, iou, letterbox, nonMaxSuppression, rotatedCropTransform, squareCrop, toCropAndResizeBox, unletterbox } from '../../src/core/boxes';
+import { cornersToPixels, iou, letterbox, nonMaxSuppression, squareCrop, toCropAndResizeBox, unletterbox } from '../../src/core/boxes';
 
 const box = (ymin: number, xmin: number, ymax: number, xmax: number) => ({ ymin, xmin, ymax, xmax });
 
@@ -59,33 +59,5 @@ describe('crop maths', () => {
     expect(letterbox(300, 300, 256, 32)).toMatchObject({ width: 256, height: 256, scaleX: 1, scaleY: 1 });
     // A very wide strip still gets one stride of rows.
     expect(letterbox(1000, 10, 256, 32)).toMatchObject({ width: 256, height: 32, imageHeight: 3 });
-  });
-});
-
-describe('rotatedCropTransform', () => {
-  // Maps an output pixel (x, y) to the input pixel it samples, as tf.image.transform does.
-  const apply = (t: number[], x: number, y: number): [number, number] => [t[0]! * x + t[1]! * y + t[2]!, t[3]! * x + t[4]! * y + t[5]!];
-  const crop = { x: 100, y: 50, width: 64, height: 64 };
-
-  it('without roll, spans the crop edge to edge like an axis-aligned resize', () => {
-    const t = rotatedCropTransform(crop, 0, 64);
-    const [x0, y0] = apply(t, 0, 0);
-    const [x1, y1] = apply(t, 63, 63);
-    expect(x0).toBeCloseTo(100, 6);
-    expect(y0).toBeCloseTo(50, 6);
-    expect(x1).toBeCloseTo(163, 6);
-    expect(y1).toBeCloseTo(113, 6);
-  });
-
-  it('keeps the centre fixed and runs the output x axis along the rolled eye line', () => {
-    const roll = Math.PI / 9; // 20°
-    const t = rotatedCropTransform(crop, roll, 32);
-    const [cx, cy] = apply(t, 15.5, 15.5);
-    expect(cx).toBeCloseTo(131.5, 6);
-    expect(cy).toBeCloseTo(81.5, 6);
-    const [ax, ay] = apply(t, 0, 15.5);
-    const [bx, by] = apply(t, 31, 15.5);
-    expect(Math.atan2(by - ay, bx - ax)).toBeCloseTo(roll, 9);
-    expect(Math.hypot(bx - ax, by - ay)).toBeCloseTo(62, 6); // 31 output steps of 64/32 input pixels
   });
 });

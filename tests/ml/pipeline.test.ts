@@ -67,7 +67,7 @@ describe('pipeline on real images (default models)', () => {
     r.faces.forEach((f, i) => expect(Math.abs(f.probabilities[f.label]! - faces[i]!.probabilities[f.label]!)).toBeLessThan(0.15));
   });
 
-  it('astronaut.png turned 20° clockwise: the face reports that roll, and an aligned crop sees the upright face', async () => {
+  it('astronaut.png turned 20° clockwise: the face reports that roll', async () => {
     const sharp = (await import('sharp')).default;
     const path = sharedPath('fixtures', 'images', 'astronaut.png');
     const decode = async (img: import('sharp').Sharp) => {
@@ -79,35 +79,6 @@ describe('pipeline on real images (default models)', () => {
     const turned = (await pipeline.analyze(await decode(sharp(path).rotate(20, { background: '#000' })))).faces[0]!;
     expect(turned.roll!).toBeGreaterThan((20 - 6) * (Math.PI / 180));
     expect(turned.roll!).toBeLessThan((20 + 6) * (Math.PI / 180));
-    // Aligned, the turned face's probabilities come back close to the upright face's.
-    const aligned = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, align: true, warmup: false });
-    try {
-      const face = (await aligned.analyze(await decode(sharp(path).rotate(20, { background: '#000' })))).faces[0]!;
-      const gap = (p: Record<string, number>) => Math.max(...BASIC_LABELS.map((l) => Math.abs((p[l] ?? 0) - (upright.probabilities[l] ?? 0))));
-      expect(face.label).toBe(upright.label);
-      expect(gap(face.probabilities)).toBeLessThan(gap(turned.probabilities) + 0.05);
-    } finally {
-      aligned.dispose();
-    }
-  });
-
-  it('a dark frame is brightened (gamma) before both stages only at or below the threshold', async () => {
-    const img = await decodeImageFile(sharedPath('fixtures', 'images', 'astronaut.png'));
-    const dark = { ...img, data: Uint8ClampedArray.from(img.data, (v, i) => (i % 4 === 3 ? v : v * 0.3)) };
-    const lit = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, darkGamma: { threshold: 70, gamma: 1.5 }, warmup: false });
-    const never = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, darkGamma: { threshold: 0, gamma: 1.5 }, warmup: false });
-    try {
-      const before = tf.memory().numTensors;
-      const [a, b, c] = [await lit.analyze(dark), await never.analyze(dark), await pipeline.analyze(dark)];
-      expect(tf.memory().numTensors).toBe(before);
-      expect(b.faces[0]!.probabilities).toEqual(c.faces[0]!.probabilities); // threshold 0: untouched
-      expect(a.faces[0]!.probabilities).not.toEqual(c.faces[0]!.probabilities);
-      const bright = await lit.analyze(img); // mean well above 70: untouched
-      expect(bright.faces[0]!.probabilities).toEqual((await pipeline.analyze(img)).faces[0]!.probabilities);
-    } finally {
-      lit.dispose();
-      never.dispose();
-    }
   });
 
   it('grid-4-faces.png: four faces, one per quadrant', async () => {

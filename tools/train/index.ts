@@ -17,7 +17,7 @@ import { exportTensors } from './tensors';
 export const DEFAULTS = {
   trials: 1,
   rungs: '',
-  epochs: 1.5,
+  epochs: 3,
   patience: 2,
   size: 112,
   batch: 64,

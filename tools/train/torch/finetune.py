@@ -466,7 +466,7 @@ def main():
     ap.add_argument("--fer-ratio", type=float, default=1.0, help="FER+ rows per wild row in an epoch")
     ap.add_argument("--trials", type=int, default=1, help="trial 0 is the prior; more are sampled")
     ap.add_argument("--rungs", default="", help="epochs at which the search keeps the best half")
-    ap.add_argument("--epochs", type=float, default=1.5, help="epochs for the survivor")
+    ap.add_argument("--epochs", type=float, default=3, help="epochs for the survivor")
     ap.add_argument("--hold-out", default="", help="wild sources left out of training (comma-separated)")
     ap.add_argument("--distill", type=float, default=1.0, help="weight of the distillation towards face-api's original net (0: off)")
     ap.add_argument("--temperature", type=float, default=2.0)
