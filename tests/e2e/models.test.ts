@@ -64,7 +64,13 @@ describe('switching the classifier mid-call', () => {
     const measured = await popup.getByTestId('model-measured').allTextContents();
     expect(measured).toHaveLength(6);
     await popup.screenshot({ path: join(ARTIFACTS, 'popup-settings-models.png'), fullPage: true });
-    for (const text of measured) expect(text).toMatch(/wild valid macro-F1 OAHEGA \d+\.\d \/ webcam \d+\.\d.* ms per (face|frame) · [\d.]+ (kB|MB)$/);
+    for (const text of measured) expect(text).toMatch(/^wild valid macro-F1 (.+ \/ )?oahega \d+\.\d \/ webcam-colour \d+\.\d · .*ms per (face|frame) · [\d.]+ (kB|MB)$/);
+    // classifiers are measured on every wild source; each model names the data it was trained on
+    expect(measured.filter((t) => /nhfi \d+\.\d \/ sfew \d+\.\d \/ affectnet96 \d+\.\d/.test(t))).toHaveLength(4);
+    const trainedOn = await popup.getByTestId('model-trained-on').allTextContents();
+    expect(trainedOn).toHaveLength(6);
+    for (const text of trainedOn) expect(text).toMatch(/^Trained on \w/);
+    expect(trainedOn.filter((t) => t.includes('research use'))).not.toHaveLength(0);
   });
 
   it("picking the paper's model reaches the running overlay without a reload; the call goes on as a second part with six labels", async () => {

@@ -17,12 +17,13 @@ import { exportTensors } from './tensors';
 export const DEFAULTS = {
   trials: 1,
   rungs: '',
-  epochs: 3,
+  epochs: 1.5,
   patience: 2,
   size: 112,
   batch: 64,
   ferRatio: 1,
   distill: 1,
+  temperature: 4,
   teachers: 'human-emotion-f16',
   holdOut: '',
   seed: 7,
@@ -42,6 +43,7 @@ function parseCli() {
       batch: { type: 'string', default: String(DEFAULTS.batch) },
       'fer-ratio': { type: 'string', default: String(DEFAULTS.ferRatio) },
       distill: { type: 'string', default: String(DEFAULTS.distill) },
+      temperature: { type: 'string', default: String(DEFAULTS.temperature) },
       // Peers distilled from their outputs on the clean training faces, besides face-api's own net ('' for none).
       teachers: { type: 'string', default: DEFAULTS.teachers },
       // Wild sources left out of training (e.g. nhfi: its valid split is then a population the model never saw).
@@ -62,6 +64,7 @@ function parseCli() {
     batch: Number(values.batch),
     ferRatio: Number(values['fer-ratio']),
     distill: Number(values.distill),
+    temperature: Number(values.temperature),
     teachers: values.teachers,
     holdOut: values['hold-out'],
     seed: Number(values.seed),
@@ -89,6 +92,7 @@ export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
       batch: opts.batch,
       'fer-ratio': opts.ferRatio,
       distill: opts.distill,
+      temperature: opts.temperature,
       teachers: opts.teachers,
       'hold-out': opts.holdOut,
       trials: opts.trials,
@@ -108,7 +112,7 @@ export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
   console.log('| stage | value |');
   console.log('|---|---|');
   console.log(`| data | ${Object.entries(index.sets).map(([k, s]) => `${k} ${s.shape[0]}`).join(', ')} |`);
-  console.log(`| recipe | ${opts.trials} trial(s)${opts.rungs ? `, halving at epochs ${opts.rungs}` : ''}, up to ${opts.epochs} epochs, ${opts.size} px, distillation ${opts.distill} (teachers: face-api's net${opts.teachers ? `, ${opts.teachers}` : ''}), held out: ${opts.holdOut || 'none'}, seed ${opts.seed} (log: artifacts/train/run/trials.jsonl) |`);
+  console.log(`| recipe | ${opts.trials} trial(s)${opts.rungs ? `, halving at epochs ${opts.rungs}` : ''}, up to ${opts.epochs} epochs, ${opts.size} px, distillation ${opts.distill} at temperature ${opts.temperature} (teachers: face-api's net${opts.teachers ? `, ${opts.teachers}` : ''}), held out: ${opts.holdOut || 'none'}, seed ${opts.seed} (log: artifacts/train/run/trials.jsonl) |`);
   console.log(`| best | ${JSON.stringify(r.config)}, ${r.epochs} epochs, fine-tuned weight share ${r.mix} |`);
   console.log(`| valid combined (trainer) | ${pct(r.valid.combined)} -> calibrated ${pct(r.validCalibrated.combined)} (biases ${out.result.calibration.join(', ')}) |`);
   for (const [q, s] of Object.entries(scores)) {
