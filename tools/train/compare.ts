@@ -24,8 +24,8 @@ const RECIPES: Record<string, Record<string, string | number>> = {
   'distill-human-112': { size: 112, distill: 1, temperature: 2, teachers: 'human-emotion-f16' },
   'distill-human-112-3ep': { size: 112, distill: 1, temperature: 2, teachers: 'human-emotion-f16', epochs: 3 },
   'distill2-human-112': { size: 112, distill: 2, temperature: 2, teachers: 'human-emotion-f16' },
-  // The shipped recipe (npm run train's defaults).
-  'distill-human-112-t4': { size: 112, distill: 1, temperature: 4, teachers: 'human-emotion-f16' },
+  // The shipped recipe: npm run train's defaults (112 px, distill 1, temperature 4, human's net as second teacher).
+  'distill-human-112-t4': { size: DEFAULTS.size, distill: DEFAULTS.distill, temperature: DEFAULTS.temperature, teachers: DEFAULTS.teachers, epochs: DEFAULTS.epochs },
 };
 
 interface SourceF1 {
