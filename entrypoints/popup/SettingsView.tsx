@@ -32,7 +32,6 @@ const SETTING_NAMES: Record<keyof Settings, string> = {
   showBoxes: 'Face boxes',
   visibleLabels: 'Labels shown',
   retentionDays: 'Keep history (days)',
-  frameEncoding: 'Frame encoding',
   detector: 'Face detector',
   classifier: 'Emotion classifier',
 };

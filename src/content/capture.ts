@@ -56,12 +56,12 @@ export class FrameGrabber {
    * Copy the tile's current frame (only `crop`, in the media's own pixels, when the tile is a region
    * of a shared media element); `mainThreadMs` is the synchronous part (what the page feels).
    */
-  capture(media: TileMedia, encoding: 'jpeg' | 'raw' = 'jpeg', crop?: PixelBox): Promise<CaptureResult> {
+  capture(media: TileMedia, crop?: PixelBox): Promise<CaptureResult> {
     const src = frameSource(media, crop);
     const { width, height } = frameSizeOf(media, src);
     // Nearest-neighbour downscale (see grab): less main-thread time than a filtered drawImage of a
     // video frame (docs/decisions.md).
-    return this.grab(media, width, height, encoding, 'frame', (ctx) => ctx.drawImage(media, src.x, src.y, src.width, src.height, 0, 0, width, height));
+    return this.grab(media, width, height, 'jpeg', 'frame', (ctx) => ctx.drawImage(media, src.x, src.y, src.width, src.height, 0, 0, width, height));
   }
 
   /**

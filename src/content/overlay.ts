@@ -3,16 +3,8 @@
 // sees only an empty, attribute-free host element: labels, names and boxes live behind the closed
 // root, whose reference only this object holds.
 import { labelEmoji } from '../core/label-set';
+import type { TileStatus } from '../core/tile-step';
 import type { PixelBox } from '../core/types';
-
-export type TileStatus =
-  | { kind: 'loading' }
-  | { kind: 'waiting' }
-  | { kind: 'analyzing' }
-  | { kind: 'no-face' }
-  | { kind: 'unreadable'; detail?: string }
-  | { kind: 'paused' }
-  | { kind: 'error'; message: string };
 
 export interface OverlayFace {
   trackId: number;

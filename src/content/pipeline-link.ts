@@ -8,8 +8,20 @@ const NO_HOST = /Receiving end does not exist|Could not establish connection|mes
 export const HOST_START_MS = 20_000;
 const POLL_MS = 250;
 
-export function isNoHost(err: unknown): boolean {
+/** This script's extension was updated, reloaded or removed: its runtime is gone for good. */
+const ORPHANED = /Extension context invalidated/;
+
+function isNoHost(err: unknown): boolean {
   return NO_HOST.test(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * What a failed message to the ML host says of the link (extension messaging reports these only as
+ * message text): 'orphaned', 'no-host' (none answered: gone or starting), or null (the host failed).
+ */
+export function linkError(err: unknown): 'orphaned' | 'no-host' | null {
+  const message = err instanceof Error ? err.message : String(err);
+  return ORPHANED.test(message) ? 'orphaned' : NO_HOST.test(message) ? 'no-host' : null;
 }
 
 export interface PipelineLinkDeps {

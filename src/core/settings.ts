@@ -29,8 +29,6 @@ export interface Settings {
   visibleLabels: string[];
   /** Calls older than this many days are deleted. 0 keeps them forever. */
   retentionDays: number;
-  /** How frames travel from the content script to the ML host. */
-  frameEncoding: 'jpeg' | 'raw';
   /** The face detector and emotion classifier (models.json ids); null: models.json's defaults. */
   detector: string | null;
   classifier: string | null;
@@ -45,7 +43,6 @@ export const DEFAULT_SETTINGS: Settings = {
   showBoxes: true,
   visibleLabels: [...PRODUCT_LABELS],
   retentionDays: 90,
-  frameEncoding: 'jpeg',
   detector: null,
   classifier: null,
 };
@@ -77,7 +74,6 @@ export function validateSettings(raw: unknown): Settings {
     showBoxes: typeof r.showBoxes === 'boolean' ? r.showBoxes : d.showBoxes,
     visibleLabels: Array.isArray(r.visibleLabels) ? r.visibleLabels.filter((l): l is string => typeof l === 'string') : d.visibleLabels,
     retentionDays: Math.round(num(r.retentionDays, d.retentionDays, SETTINGS_LIMITS.retentionDays)),
-    frameEncoding: r.frameEncoding === 'raw' ? 'raw' : 'jpeg',
     detector: modelId(r.detector),
     classifier: modelId(r.classifier),
   };

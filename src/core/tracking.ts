@@ -33,9 +33,17 @@ interface Track {
   id: number;
   box: PixelBox;
   lastSeen: number;
-  history: Array<Record<string, number>>;
+  history: ReadonlyArray<Record<string, number>>;
   label: string;
 }
+
+/** A tile's tracks between frames: never mutated, each update returns the next one. */
+export interface Tracks {
+  readonly list: readonly Track[];
+  readonly nextId: number;
+}
+
+export const NO_TRACKS: Tracks = { list: [], nextId: 1 };
 
 export function pixelIou(a: PixelBox, b: PixelBox): number {
   const x0 = Math.max(a.x, b.x);
@@ -60,64 +68,49 @@ export function hysteresisLabel(avg: Readonly<Record<string, number>>, current: 
   return best.score - (avg[current] ?? 0) >= margin ? best.label : current;
 }
 
-export class FaceTracker {
-  private tracks: Track[] = [];
-  private nextId = 1;
+/** The tracks cut to a new smoothing window (longer histories keep their latest frames). */
+export function withWindow(tracks: Tracks, window: number): Tracks {
+  return { ...tracks, list: tracks.list.map((t) => (t.history.length > window ? { ...t, history: t.history.slice(-window) } : t)) };
+}
 
-  constructor(private opts: TrackingOptions = DEFAULT_TRACKING) {}
-
-  /** A new smoothing window for every track, from the next update on (longer histories are cut now). */
-  setWindow(window: number): void {
-    this.opts = { ...this.opts, window };
-    for (const t of this.tracks) if (t.history.length > window) t.history.splice(0, t.history.length - window);
+/** Match a frame's faces to the tracks (greedy, best IoU pairs first), smooth their labels: the next tracks and the faces to show. */
+export function trackFaces(tracks: Tracks, faces: readonly FaceResult[], now: number, opts: TrackingOptions = DEFAULT_TRACKING): { tracks: Tracks; faces: TrackedFace[] } {
+  const alive = tracks.list.filter((t) => now - t.lastSeen <= opts.maxAgeMs);
+  const pairs: Array<{ f: number; t: number; iou: number }> = [];
+  faces.forEach((face, f) =>
+    alive.forEach((track, t) => {
+      const iou = pixelIou(face.box, track.box);
+      if (iou >= opts.minIou) pairs.push({ f, t, iou });
+    }),
+  );
+  pairs.sort((a, b) => b.iou - a.iou);
+  const faceToTrack = new Map<number, number>();
+  const usedTracks = new Set<number>();
+  for (const p of pairs) {
+    if (faceToTrack.has(p.f) || usedTracks.has(p.t)) continue;
+    faceToTrack.set(p.f, p.t);
+    usedTracks.add(p.t);
   }
-
-  update(faces: readonly FaceResult[], now: number): TrackedFace[] {
-    this.tracks = this.tracks.filter((t) => now - t.lastSeen <= this.opts.maxAgeMs);
-    // Greedy matching, best IoU pairs first.
-    const pairs: Array<{ f: number; t: number; iou: number }> = [];
-    faces.forEach((face, f) =>
-      this.tracks.forEach((track, t) => {
-        const iou = pixelIou(face.box, track.box);
-        if (iou >= this.opts.minIou) pairs.push({ f, t, iou });
-      }),
-    );
-    pairs.sort((a, b) => b.iou - a.iou);
-    const faceToTrack = new Map<number, Track>();
-    const usedTracks = new Set<number>();
-    for (const p of pairs) {
-      if (faceToTrack.has(p.f) || usedTracks.has(p.t)) continue;
-      const track = this.tracks[p.t];
-      if (!track) continue;
-      faceToTrack.set(p.f, track);
-      usedTracks.add(p.t);
-    }
-    return faces.map((face, f) => {
-      let track = faceToTrack.get(f);
-      if (!track) {
-        track = { id: this.nextId++, box: face.box, lastSeen: now, history: [], label: '' };
-        this.tracks.push(track);
-      }
-      track.box = face.box;
-      track.lastSeen = now;
-      track.history.push(face.probabilities);
-      if (track.history.length > this.opts.window) track.history.splice(0, track.history.length - this.opts.window);
-      const avg = averageProbabilities(track.history);
-      track.label = hysteresisLabel(avg, track.label || null, this.opts.hysteresis);
-      return {
-        trackId: track.id,
-        box: face.box,
-        score: face.score,
-        ...(face.roll === undefined ? {} : { roll: face.roll }),
-        label: track.label,
-        confidence: avg[track.label] ?? 0,
-        probabilities: avg,
-        rawLabel: face.label,
-      };
-    });
-  }
-
-  get size(): number {
-    return this.tracks.length;
-  }
+  const list = [...alive];
+  let nextId = tracks.nextId;
+  const shown = faces.map((face, f) => {
+    const index = faceToTrack.get(f);
+    const old = index === undefined ? { id: nextId++, history: [], label: '' } : alive[index]!;
+    const history = [...old.history, face.probabilities].slice(-opts.window);
+    const avg = averageProbabilities(history);
+    const track: Track = { id: old.id, box: face.box, lastSeen: now, history, label: hysteresisLabel(avg, old.label || null, opts.hysteresis) };
+    if (index === undefined) list.push(track);
+    else list[index] = track;
+    return {
+      trackId: track.id,
+      box: face.box,
+      score: face.score,
+      ...(face.roll === undefined ? {} : { roll: face.roll }),
+      label: track.label,
+      confidence: avg[track.label] ?? 0,
+      probabilities: avg,
+      rawLabel: face.label,
+    };
+  });
+  return { tracks: { list, nextId }, faces: shown };
 }

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { averageProbabilities, FaceTracker, hysteresisLabel, pixelIou } from '../../src/core/tracking';
+import { averageProbabilities, DEFAULT_TRACKING, hysteresisLabel, NO_TRACKS, pixelIou, trackFaces, type TrackingOptions, withWindow } from '../../src/core/tracking';
 import type { FaceResult } from '../../src/core/types';
 
 const face = (x: number, probs: Record<string, number>): FaceResult => {
   const label = Object.entries(probs).sort((a, b) => b[1] - a[1])[0]![0];
   return { box: { x, y: 10, width: 50, height: 50 }, score: 0.9, label, probabilities: probs };
 };
+/** One tile's tracks over time, as the content side keeps them (state in, next state out). */
+class FaceTracker {
+  private tracks = NO_TRACKS;
+  constructor(private opts: TrackingOptions = DEFAULT_TRACKING) {}
+  update(faces: FaceResult[], now: number) {
+    const next = trackFaces(this.tracks, faces, now, this.opts);
+    this.tracks = next.tracks;
+    return next.faces;
+  }
+  setWindow(window: number) {
+    this.opts = { ...this.opts, window };
+    this.tracks = withWindow(this.tracks, window);
+  }
+  get size() {
+    return this.tracks.list.length;
+  }
+}
 const happy = { happy: 0.9, sad: 0.1 };
 const sad = { happy: 0.1, sad: 0.9 };
 
@@ -66,6 +83,18 @@ describe('FaceTracker', () => {
     t.update([face(0, happy), face(30, sad)], 0);
     const ids = t.update([face(2, happy), face(28, sad)], 100).map((f) => f.trackId);
     expect(new Set(ids).size).toBe(2);
+  });
+});
+
+describe('trackFaces', () => {
+  it('never changes the tracks it is given (a step returns the next ones)', () => {
+    const first = trackFaces(NO_TRACKS, [face(0, happy)], 0);
+    const frozen = JSON.stringify(first.tracks);
+    const second = trackFaces(first.tracks, [face(2, sad), face(200, sad)], 100);
+    expect(JSON.stringify(first.tracks)).toBe(frozen);
+    expect(second.tracks.list).toHaveLength(2);
+    expect(withWindow(second.tracks, 1)).not.toBe(second.tracks);
+    expect(JSON.stringify(first.tracks)).toBe(frozen);
   });
 });
 

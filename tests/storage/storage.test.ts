@@ -192,7 +192,7 @@ describe('settings item', () => {
 });
 
 describe('settings item: golden old shapes', () => {
-  it('reads the first release\'s settings (no frameEncoding, no visibleLabels) with defaults for what is missing, no problem', async () => {
+  it('reads the first release\'s settings (no visibleLabels) with defaults for what is missing, no problem', async () => {
     const FIRST_RELEASE = { fps: 4, minFaceSize: 24, smoothingWindow: 4, chipStyle: 'emoji', showBoxes: false, retentionDays: 30 };
     await fakeBrowser.storage.local.set({ settings: FIRST_RELEASE });
     await settingsItem.migrate();

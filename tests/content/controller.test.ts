@@ -1,0 +1,140 @@
+// @vitest-environment happy-dom
+// The overlay's engine through its real parts (watcher, scheduler, sampler, tile step, painter) on a
+// page of canvas tiles; only the ML host's answers and the pixel copy are the test's (see page.ts).
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ControllerDeps, OverlayController } from '../../src/content/controller';
+import { ANALYZE_TIMEOUT_MS } from '../../src/content/sampler';
+import type { FrameReport } from '../../src/messaging/background';
+import type { FrameAnalysis, FrameRequest, PipelineState } from '../../src/messaging/offscreen';
+import { genericAdapter } from '../../src/sites/generic';
+import { analysisOf, fakeGrabber, pageWindow, tilesPage } from './page';
+
+const READY: PipelineState = {
+  state: 'ready',
+  backend: 'wasm',
+  detector: 'det',
+  classifier: 'cls',
+  labels: ['angry', 'happy', 'neutral', 'sad', 'surprise'],
+  cropSize: 96,
+  loadMs: 1,
+  memory: { tensors: 0, tensorBytes: 0 },
+};
+
+let controller: OverlayController | null = null;
+afterEach(() => controller?.stop());
+
+function harness(analyze: (req: FrameRequest) => Promise<FrameAnalysis>, overrides: Partial<ControllerDeps> = {}) {
+  const { win, clock } = pageWindow();
+  const reports: FrameReport[] = [];
+  const calls = { ensureOffscreen: 0, orphaned: 0, tabCapture: 0, tabRegions: 0 };
+  const deps: ControllerDeps = {
+    win,
+    doc: document,
+    adapter: genericAdapter,
+    analyze,
+    analyzeTabRegion: async (req) => (calls.tabRegions++, analysisOf(req)),
+    requestTabCapture: async () => (calls.tabCapture++, { ok: false, reason: 'no gesture' }),
+    ensureOffscreen: async () => void calls.ensureOffscreen++,
+    pipelineStatus: async () => READY,
+    reportFrame: (r) => reports.push(r),
+    reportOverlay: () => undefined,
+    orphaned: () => void calls.orphaned++,
+    grabber: () => fakeGrabber(),
+    ...overrides,
+  };
+  controller = new OverlayController(deps);
+  return { controller, clock, reports, calls };
+}
+const reportedTiles = (reports: FrameReport[]) => new Set(reports.map((r) => r.tileId));
+
+describe('OverlayController', () => {
+  it("labels every tile's face and reports it for the call summary", async () => {
+    tilesPage(2);
+    const { controller: c, clock, reports } = harness(async (req) => analysisOf(req));
+    c.start();
+    await clock.advance(2000);
+    expect(reportedTiles(reports).size).toBe(2);
+    const last = reports.at(-1)!;
+    expect(last.faces).toEqual([expect.objectContaining({ label: 'happy' })]);
+    expect(last.call).toEqual({ site: 'generic', callId: `${location.hostname}${location.pathname}`, title: '' });
+    // Between detections only the tracked faces travel (a face sheet).
+    expect(reports.some((r) => r.timings.source === 'sheet' || r.timings.source === 'unchanged')).toBe(true);
+  });
+
+  it('hung analyses hold their slots only until the deadline: the other tiles go on', async () => {
+    // Four tiles whose analyses never answer fill the scheduler's four in-flight slots.
+    tilesPage(5);
+    const hung = new Set<string>();
+    const { controller: c, clock, reports } = harness((req) => {
+      if (hung.size < 4) hung.add(req.tileId);
+      return hung.has(req.tileId) ? new Promise<never>(() => undefined) : Promise.resolve(analysisOf(req));
+    });
+    c.start();
+    await clock.advance(ANALYZE_TIMEOUT_MS - 100);
+    expect(reports).toEqual([]);
+    await clock.advance(2000);
+    expect(reports.length).toBeGreaterThan(0);
+    expect(hung.size).toBe(4);
+    expect(reportedTiles(reports).size).toBe(1);
+    expect(hung.has(reports[0]!.tileId)).toBe(false);
+  });
+
+  it('the ML host gone: one wait for it, however many tiles noticed', async () => {
+    tilesPage(3);
+    let gone = true;
+    let analyzed = 0;
+    const { controller: c, clock, calls, reports } = harness(async (req) => {
+      analyzed++;
+      if (gone) throw new Error('Could not establish connection. Receiving end does not exist.');
+      return analysisOf(req);
+    });
+    c.start();
+    // The first tick: three tiles sampled together, three failures, one new wait (after the first).
+    await clock.advance(0);
+    expect(analyzed).toBe(3);
+    expect(calls.ensureOffscreen).toBe(2);
+    gone = false;
+    await clock.advance(2000);
+    expect(reportedTiles(reports).size).toBe(3);
+  });
+
+  it('orphaned (the extension was reloaded): says so and reports nothing', async () => {
+    tilesPage(1);
+    const { controller: c, clock, calls, reports } = harness(async () => {
+      throw new Error('Extension context invalidated.');
+    });
+    c.start();
+    await clock.advance(500);
+    expect(calls.orphaned).toBeGreaterThan(0);
+    expect(reports).toEqual([]);
+  });
+
+  it('unreadable pixels: the tab capture is asked once per run; granted, the tile is read from it', async () => {
+    tilesPage(2);
+    const unreadable = { ...fakeGrabber(), capture: async () => ({ ok: false as const, reason: 'unreadable' as const, detail: 'SecurityError' }) };
+    const { controller: c, clock, calls, reports } = harness(async (req) => analysisOf(req), {
+      grabber: () => unreadable,
+      requestTabCapture: async () => (calls.tabCapture++, { ok: true }),
+    });
+    c.start();
+    await clock.advance(2000);
+    expect(calls.tabCapture).toBe(1);
+    expect(calls.tabRegions).toBeGreaterThan(0);
+    expect(reportedTiles(reports).size).toBe(2);
+    expect(reports.every((r) => r.timings.source === 'tab')).toBe(true);
+  });
+
+  it('stop() ends the run: no timer left, the overlay removed, nothing reported after', async () => {
+    tilesPage(2);
+    const { controller: c, clock, reports } = harness(async (req) => analysisOf(req));
+    c.start();
+    await clock.advance(1000);
+    expect(document.querySelector('emotion-overlay-root')).not.toBeNull();
+    c.stop();
+    const count = reports.length;
+    await clock.advance(5000);
+    expect(clock.pending).toBe(0);
+    expect(reports.length).toBe(count);
+    expect(document.querySelector('emotion-overlay-root')).toBeNull();
+  });
+});

@@ -1,0 +1,131 @@
+// @vitest-environment happy-dom
+// The content side's parts on their own, in happy-dom: TileWatcher, Painter, FrameSampler.
+import { describe, expect, it } from 'vitest';
+import { Overlay, type OverlayTile } from '../../src/content/overlay';
+import { DRAW_TICK_MS, Painter } from '../../src/content/painter';
+import { FrameSampler, type SampledTile } from '../../src/content/sampler';
+import { SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/content/tile-watcher';
+import { newTile, stepTile } from '../../src/core/tile-step';
+import { DEFAULT_TRACKING } from '../../src/core/tracking';
+import type { FrameAnalysis, FrameRequest } from '../../src/messaging/offscreen';
+import { genericAdapter } from '../../src/sites/generic';
+import { analysisOf, fakeGrabber, pageWindow, place, tilesPage } from './page';
+
+describe('TileWatcher', () => {
+  function watch() {
+    const { win, clock } = pageWindow();
+    const abort = new AbortController();
+    const events = { added: [] as string[], removed: [] as string[], changed: 0 };
+    const watcher = new TileWatcher({ win, doc: document, adapter: genericAdapter }, abort.signal, {
+      added: (t) => events.added.push(t.key.id),
+      removed: (t) => events.removed.push(t.key.id),
+      changed: () => events.changed++,
+    });
+    return { watcher, abort, clock, events };
+  }
+
+  it('finds the tiles, then follows the page: one scan for a burst of changes', async () => {
+    const [first] = tilesPage(2);
+    const { watcher, clock, events, abort } = watch();
+    let scans = 0;
+    const scan = watcher.scan.bind(watcher);
+    watcher.scan = () => (scans++, scan());
+    watcher.scan();
+    expect(events.added).toEqual(['c0', 'c1']);
+    first!.remove();
+    await clock.advance(10);
+    const tiny = document.createElement('canvas');
+    tiny.id = 'tiny';
+    place(tiny, { x: 0, y: 300, width: 40, height: 40 }); // below MIN_TILE_SIDE: not a tile
+    document.body.append(tiny);
+    await clock.advance(SCAN_DELAY_MS - 11);
+    expect(events.removed).toEqual([]);
+    await clock.advance(1);
+    expect(events.removed).toEqual(['c0']);
+    await clock.advance(SCAN_DELAY_MS);
+    expect(scans).toBe(2);
+    expect([...watcher.all].map((t) => t.key.id)).toEqual(['c1']);
+    abort.abort();
+  });
+
+  it('stops with its signal: no scan, no event, no timer', async () => {
+    tilesPage(1);
+    const { watcher, clock, events, abort } = watch();
+    watcher.scan();
+    abort.abort();
+    tilesPage(3);
+    await clock.advance(1000);
+    expect(events.added).toEqual(['c0']);
+    expect(clock.pending).toBe(0);
+    expect([...watcher.all]).toEqual([]);
+  });
+});
+
+describe('Painter', () => {
+  const tile = (label: string): OverlayTile => ({ id: 't1', rect: { x: 0, y: 0, width: 320, height: 180 }, name: 'Ada', status: { kind: 'analyzing' }, faces: [{ trackId: 1, box: { x: 10, y: 10, width: 50, height: 50 }, label, confidence: 0.9 }] });
+
+  it('draws once per animation frame however many requests, and rewrites nothing unchanged', async () => {
+    const { win, clock } = pageWindow();
+    const overlay = new Overlay(document);
+    let views = 0;
+    let renders = 0;
+    const render = overlay.render.bind(overlay);
+    overlay.render = (t) => (renders++, render(t));
+    let label = 'happy';
+    const abort = new AbortController();
+    const painter = new Painter(win, overlay, abort.signal, () => (views++, [tile(label)]));
+    for (let i = 0; i < 5; i++) painter.request();
+    await clock.advance(20);
+    expect([views, renders]).toEqual([1, 1]);
+    expect(overlay.snapshot()).toEqual([{ tileId: 't1', status: 'analyzing', labels: ['happy'] }]);
+    await clock.advance(DRAW_TICK_MS); // the slow tick: looked again, nothing rewritten
+    expect(renders).toBe(1);
+    label = 'sad';
+    painter.request();
+    await clock.advance(20);
+    expect(overlay.snapshot()[0]!.labels).toEqual(['sad']);
+    abort.abort();
+    expect(overlay.mounted).toBe(false);
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('FrameSampler', () => {
+  function sampled(analyze: (req: FrameRequest) => Promise<FrameAnalysis>) {
+    const [canvas] = tilesPage(1);
+    const { win } = pageWindow();
+    const page: PageTile = { key: canvas!, media: canvas!, region: null, name: null, fit: 'fill', mirrored: false, visible: true };
+    const tile: SampledTile = { id: 'tile-1', page, state: newTile(3, { kind: 'analyzing' }), source: 'pixels', grabber: fakeGrabber() };
+    return { tile, sampler: new FrameSampler({ win, analyze, analyzeTabRegion: () => Promise.reject(new Error('no tab capture')) }) };
+  }
+  const opts = { frameTime: 1, minFaceSize: 20, cell: 96, models: { detector: null, classifier: null } };
+  const step = { detectEvery: 3, maxDetectEvery: 6, tracking: DEFAULT_TRACKING };
+
+  it('a whole frame first; then only the tracked faces, as a sheet; an unchanged sheet is not sent again', async () => {
+    const sent: FrameRequest[] = [];
+    const { tile, sampler } = sampled(async (req) => (sent.push(req), analysisOf(req)));
+    const first = await sampler.sample(tile, opts);
+    expect(first.kind === 'analyzed' && first.sampled.source).toBe('jpeg');
+    if (first.kind !== 'analyzed') return;
+    tile.state = stepTile(tile.state, first.sampled, 0, step).tile;
+    const second = await sampler.sample(tile, opts);
+    expect(second.kind === 'analyzed' && second.sampled.source).toBe('sheet');
+    expect(sent[1]!.sheet).toEqual({ cell: 96, frame: { width: 480, height: 270 } });
+    if (second.kind !== 'analyzed') return;
+    tile.state = stepTile(tile.state, second.sampled, 0, step).tile;
+    const third = await sampler.sample(tile, opts);
+    expect(third.kind === 'analyzed' && third.sampled.source).toBe('unchanged');
+    expect(sent).toHaveLength(2);
+  });
+
+  it('says why there is nothing to analyze: no frame yet, protected video, unreadable pixels', async () => {
+    const { tile, sampler } = sampled(async (req) => analysisOf(req));
+    const fails = (reason: 'no-frame' | 'protected' | 'unreadable') => ({ ...fakeGrabber(), capture: async () => ({ ok: false as const, reason, detail: 'SecurityError' }) });
+    tile.grabber = fails('no-frame');
+    expect(await sampler.sample(tile, opts)).toEqual({ kind: 'nothing' });
+    tile.grabber = fails('protected');
+    expect(await sampler.sample(tile, opts)).toEqual({ kind: 'protected' });
+    tile.grabber = fails('unreadable');
+    expect(await sampler.sample(tile, opts)).toEqual({ kind: 'unreadable', detail: 'SecurityError' });
+  });
+});
