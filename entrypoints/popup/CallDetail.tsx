@@ -1,7 +1,8 @@
 // Popup: one call's summary (shared by the live view and history) and the history detail around it.
 import { useState } from 'preact/hooks';
 import { callsToCsv, callsToJson } from '@/src/core/export';
-import { type CallSummary, durationMs } from '@/src/core/summary';
+import { type CallSummary } from '@/src/core/summary';
+import { durationMs } from '@/src/core/summary-read';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { Legend, ParticipantBars, TimelineChart } from './charts';
 import { CSV_TYPE, JSON_TYPE, tryDownload } from './download';

@@ -1,7 +1,8 @@
 // Popup: stored calls (newest first), export and delete, and the detail of one call.
 import { useEffect, useState } from 'preact/hooks';
 import { callsToCsv, callsToJson } from '@/src/core/export';
-import { type CallSummary, callShares, dominant, durationMs } from '@/src/core/summary';
+import { type CallSummary } from '@/src/core/summary';
+import { callShares, dominant, durationMs } from '@/src/core/summary-read';
 import { backgroundMessenger, type CallHistory } from '@/src/messaging/background';
 import { CallDetail } from './CallDetail';
 import { LabelName } from './charts';

@@ -1,5 +1,6 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
-import { type CallSummary, dominant, type ParticipantSummary, shares, timelineBars, timelineShares } from '@/src/core/summary';
+import { type CallSummary, type ParticipantSummary } from '@/src/core/summary';
+import { dominant, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
 import { formatDuration, formatPercent } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
 

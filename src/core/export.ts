@@ -1,5 +1,6 @@
 // Pure: call summaries as CSV (one row per call and participant) and JSON.
-import { type CallSummary, dominant, durationMs, type ParticipantSummary, shares } from './summary';
+import type { CallSummary, ParticipantSummary } from './summary';
+import { dominant, durationMs, shares } from './summary-read';
 import { truncateGraphemes } from './text';
 
 /** Excel reads a CSV file as UTF-8 (names in any script, emoji) only with a byte order mark. */

@@ -1,6 +1,6 @@
 // Pure: per-call emotion summaries (aggregates only, never images) and the rules for when a call ends.
 import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
-import { SITE_IDS, type SiteId } from './types';
+import type { SiteId } from './types';
 
 /** 'models-changed': Settings picked other models mid-call; the call goes on as a new part with them. */
 export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'models-changed';
@@ -148,7 +148,7 @@ function participantKey(frame: AnalyzedFrame, trackId: number): string {
   return frame.faces.length > 1 ? `${base}#${trackId}` : base;
 }
 
-const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) => [l, 0]));
+export const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) => [l, 0]));
 
 function sumInto(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
   for (const [l, v] of Object.entries(from)) into[l] = (into[l] ?? 0) + v;
@@ -242,36 +242,6 @@ export function endCall(summary: CallSummary, time: number, reason: EndReason): 
   return { ...summary, end, ended: true, endReason: reason };
 }
 
-export function durationMs(summary: CallSummary): number {
-  return Math.max(0, summary.end - summary.start);
-}
-
-/** Shares of time per label (falls back to frame counts before any time has accumulated). */
-export function shares(p: ParticipantSummary, labels: readonly string[]): Record<string, number> {
-  const ms = labels.reduce((a, l) => a + (p.msByLabel[l] ?? 0), 0);
-  const src = ms > 0 ? p.msByLabel : p.countByLabel;
-  const total = labels.reduce((a, l) => a + (src[l] ?? 0), 0);
-  return Object.fromEntries(labels.map((l) => [l, total > 0 ? (src[l] ?? 0) / total : 0]));
-}
-
-export function dominant(record: Readonly<Record<string, number>>): string | null {
-  let best: string | null = null;
-  let score = 0;
-  for (const [k, v] of Object.entries(record)) if (v > score) [best, score] = [k, v];
-  return best;
-}
-
-/** The call's overall label shares: all participants' time together. */
-export function callShares(summary: CallSummary): Record<string, number> {
-  const total = zeros(summary.labels);
-  for (const p of summary.participants) {
-    const sh = shares(p, summary.labels);
-    for (const l of summary.labels) total[l] = (total[l] ?? 0) + (sh[l] ?? 0) * p.frames;
-  }
-  const sum = Object.values(total).reduce((a, b) => a + b, 0);
-  return Object.fromEntries(summary.labels.map((l) => [l, sum > 0 ? (total[l] ?? 0) / sum : 0]));
-}
-
 /** Move the timeline to the first step that holds `elapsed` within MAX_TIMELINE_SLOTS, merging slots. */
 function coarsenTimeline(s: CallSummary, elapsed: number): void {
   const step = TIMELINE_STEPS_MS.find((t) => t > s.timelineStepMs && Math.floor(elapsed / t) < MAX_TIMELINE_SLOTS) ?? TIMELINE_STEPS_MS[TIMELINE_STEPS_MS.length - 1]!;
@@ -285,53 +255,6 @@ function coarsenTimeline(s: CallSummary, elapsed: number): void {
   }
   s.timeline = [...merged.values()].sort((a, b) => a.slot - b.slot);
   s.timelineStepMs = step;
-}
-
-/** A stretch of the call for the timeline chart: its offsets from the start and face-frames per label. */
-export interface TimelineBar {
-  fromMs: number;
-  toMs: number;
-  countByLabel: Record<string, number>;
-}
-
-/**
- * The call's timeline in at most `maxBars` bars of one step (the smallest of TIMELINE_STEPS_MS
- * that is a multiple of the stored step and fits), bars without faces left out.
- */
-export function timelineBars(call: CallSummary, maxBars = 30): { stepMs: number; bars: TimelineBar[]; spanMs: number } {
-  const last = call.timeline.reduce((n, m) => Math.max(n, m.slot + 1), 0) * call.timelineStepMs;
-  const spanMs = Math.max(last, call.end - call.start);
-  const stepMs =
-    TIMELINE_STEPS_MS.find((t) => t >= call.timelineStepMs && t % call.timelineStepMs === 0 && Math.ceil(spanMs / t) <= maxBars) ??
-    Math.max(call.timelineStepMs, Math.ceil(spanMs / maxBars / 3_600_000) * 3_600_000);
-  const byBar = new Map<number, TimelineBar>();
-  for (const m of call.timeline) {
-    const k = Math.floor((m.slot * call.timelineStepMs) / stepMs);
-    const bar = byBar.get(k) ?? { fromMs: k * stepMs, toMs: (k + 1) * stepMs, countByLabel: {} };
-    for (const [l, c] of Object.entries(m.countByLabel)) bar.countByLabel[l] = (bar.countByLabel[l] ?? 0) + c;
-    byBar.set(k, bar);
-  }
-  return { stepMs, bars: [...byBar.values()].sort((a, b) => a.fromMs - b.fromMs), spanMs: Math.ceil(spanMs / stepMs) * stepMs };
-}
-
-/**
- * A stored summary in today's shape: calls stored before the adaptive timeline had one slot per
- * minute (`minute`, no timelineStepMs). Anything else is returned as it is, for summaryProblem.
- */
-export function upgradeSummary(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null) return raw;
-  const c = raw as Record<string, unknown>;
-  if (c.timelineStepMs !== undefined || !Array.isArray(c.timeline)) return raw;
-  const timeline = c.timeline.map((m: unknown) => {
-    const e = m as { minute?: unknown; countByLabel?: unknown } | null;
-    return e && typeof e === 'object' && 'minute' in e ? { slot: e.minute, countByLabel: e.countByLabel } : m;
-  });
-  return { ...c, timeline, timelineStepMs: 60_000 };
-}
-
-export function timelineShares(m: { countByLabel: Record<string, number> }): Record<string, number> {
-  const sum = Object.values(m.countByLabel).reduce((a, b) => a + b, 0);
-  return Object.fromEntries(Object.entries(m.countByLabel).map(([l, c]) => [l, sum > 0 ? c / sum : 0]));
 }
 
 export type CallEvent =
@@ -359,28 +282,4 @@ export function endReasonFor(live: CallSummary, event: CallEvent): EndReason | n
     case 'tick':
       return event.time - live.end > IDLE_END_MS ? 'idle' : null;
   }
-}
-
-function isNumRecord(v: unknown): v is Record<string, number> {
-  return typeof v === 'object' && v !== null && Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x));
-}
-
-/** Validate a stored summary; returns the reason it is unusable, or null when it is fine. */
-export function summaryProblem(raw: unknown): string | null {
-  if (typeof raw !== 'object' || raw === null) return 'not an object';
-  const c = raw as Partial<CallSummary>;
-  if (typeof c.id !== 'string' || !c.id) return 'no id';
-  if (!(SITE_IDS as readonly unknown[]).includes(c.site)) return `unknown site ${String(c.site)}`;
-  for (const k of ['start', 'end', 'frames'] as const) if (typeof c[k] !== 'number' || !Number.isFinite(c[k])) return `${k} is not a number`;
-  if (typeof c.callId !== 'string' || typeof c.title !== 'string') return 'callId/title missing';
-  if (!Array.isArray(c.labels) || !c.labels.every((l) => typeof l === 'string')) return 'labels missing';
-  const momentsOk = (m: unknown) => m === undefined || (Array.isArray(m) && m.every((x: { time?: unknown; label?: unknown }) => typeof x?.time === 'number' && typeof x.label === 'string'));
-  if (!Array.isArray(c.participants) || !c.participants.every((p) => typeof p?.key === 'string' && isNumRecord(p.msByLabel) && isNumRecord(p.countByLabel) && momentsOk(p.moments))) {
-    return 'participants malformed';
-  }
-  if (!Array.isArray(c.timeline) || !c.timeline.every((m) => Number.isInteger(m?.slot) && m.slot >= 0 && isNumRecord(m.countByLabel))) return 'timeline malformed';
-  if (typeof c.timelineStepMs !== 'number' || !(c.timelineStepMs > 0)) return 'timeline step missing';
-  if (typeof c.ended !== 'boolean') return 'ended flag missing';
-  if (c.lastFrameByTile !== undefined && !isNumRecord(c.lastFrameByTile)) return 'lastFrameByTile malformed';
-  return null;
 }

@@ -2,7 +2,8 @@
 // Versioned; every record is validated on read.
 import { storage } from 'wxt/utils/storage';
 import { applyRetention, pruneOldest } from '../core/retention';
-import { type CallSummary, summaryProblem, upgradeSummary } from '../core/summary';
+import { type CallSummary } from '../core/summary';
+import { summaryProblem, upgradeSummary } from '../core/summary-stored';
 import { addNotice } from './notices';
 import { objectOrEmpty } from './shape';
 

@@ -2,7 +2,8 @@
 // text, participants per call, and a deadline on frame analysis.
 import { describe, expect, it } from 'vitest';
 import { largestTiles, MAX_TILES } from '../../src/core/tiles';
-import { addFrame, callShares, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/core/summary';
+import { addFrame, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/core/summary';
+import { callShares } from '../../src/core/summary-read';
 import { MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from '../../src/core/text';
 import { TimeoutError, withTimeout } from '../../src/core/timeout';
 import { ANALYZE_TIMEOUT_MS } from '../../src/content/sampler';

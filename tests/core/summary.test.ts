@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { callsToCsv, callsToJson } from '../../src/core/export';
 import { applyRetention, pruneOldest, storedSize } from '../../src/core/retention';
-import {
-  addFrame,
-  MAX_MOMENTS,
-  MOMENT_HOLD_MS,
-  callShares,
-  dominant,
-  durationMs,
-  endCall,
-  endReasonFor,
-  IDLE_END_MS,
-  MAX_REMEMBERED_TILES,
-  MAX_SAMPLE_GAP_MS,
-  shares,
-  startCall,
-  summaryProblem,
-  MAX_TIMELINE_SLOTS,
-  timelineBars,
-  timelineShares,
-  upgradeSummary,
-} from '../../src/core/summary';
+import { addFrame, MAX_MOMENTS, MOMENT_HOLD_MS, endCall, endReasonFor, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/core/summary';
+import { callShares, dominant, durationMs, shares, timelineBars, timelineShares } from '../../src/core/summary-read';
+import { summaryProblem, upgradeSummary } from '../../src/core/summary-stored';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 const T0 = 1_700_000_000_000;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
-import { dominant, durationMs, shares } from '../../src/core/summary';
+import { dominant, durationMs, shares } from '../../src/core/summary-read';
 import { REPO_ROOT } from '../../tools/lib/paths';
 import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, stopServiceWorker, waitForChipsOn, waitForVideos } from './harness';
 

@@ -2,7 +2,8 @@
 // retention and the storage budget, settings validation on read.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addFrame, type CallSummary, endCall, startCall, upgradeSummary } from '../../src/core/summary';
+import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
+import { upgradeSummary } from '../../src/core/summary-stored';
 import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, liveCallsItem, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';

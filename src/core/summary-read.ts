@@ -1,0 +1,65 @@
+// Pure: what the popup and the exports read off a call summary (shares of time per label, the
+// timeline in bars), never changing it.
+import { type CallSummary, type ParticipantSummary, TIMELINE_STEPS_MS, zeros } from './summary';
+
+export function durationMs(summary: CallSummary): number {
+  return Math.max(0, summary.end - summary.start);
+}
+
+/** Shares of time per label (falls back to frame counts before any time has accumulated). */
+export function shares(p: ParticipantSummary, labels: readonly string[]): Record<string, number> {
+  const ms = labels.reduce((a, l) => a + (p.msByLabel[l] ?? 0), 0);
+  const src = ms > 0 ? p.msByLabel : p.countByLabel;
+  const total = labels.reduce((a, l) => a + (src[l] ?? 0), 0);
+  return Object.fromEntries(labels.map((l) => [l, total > 0 ? (src[l] ?? 0) / total : 0]));
+}
+
+export function dominant(record: Readonly<Record<string, number>>): string | null {
+  let best: string | null = null;
+  let score = 0;
+  for (const [k, v] of Object.entries(record)) if (v > score) [best, score] = [k, v];
+  return best;
+}
+
+/** The call's overall label shares: all participants' time together. */
+export function callShares(summary: CallSummary): Record<string, number> {
+  const total = zeros(summary.labels);
+  for (const p of summary.participants) {
+    const sh = shares(p, summary.labels);
+    for (const l of summary.labels) total[l] = (total[l] ?? 0) + (sh[l] ?? 0) * p.frames;
+  }
+  const sum = Object.values(total).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(summary.labels.map((l) => [l, sum > 0 ? (total[l] ?? 0) / sum : 0]));
+}
+
+/** A stretch of the call for the timeline chart: its offsets from the start and face-frames per label. */
+export interface TimelineBar {
+  fromMs: number;
+  toMs: number;
+  countByLabel: Record<string, number>;
+}
+
+/**
+ * The call's timeline in at most `maxBars` bars of one step (the smallest of TIMELINE_STEPS_MS
+ * that is a multiple of the stored step and fits), bars without faces left out.
+ */
+export function timelineBars(call: CallSummary, maxBars = 30): { stepMs: number; bars: TimelineBar[]; spanMs: number } {
+  const last = call.timeline.reduce((n, m) => Math.max(n, m.slot + 1), 0) * call.timelineStepMs;
+  const spanMs = Math.max(last, call.end - call.start);
+  const stepMs =
+    TIMELINE_STEPS_MS.find((t) => t >= call.timelineStepMs && t % call.timelineStepMs === 0 && Math.ceil(spanMs / t) <= maxBars) ??
+    Math.max(call.timelineStepMs, Math.ceil(spanMs / maxBars / 3_600_000) * 3_600_000);
+  const byBar = new Map<number, TimelineBar>();
+  for (const m of call.timeline) {
+    const k = Math.floor((m.slot * call.timelineStepMs) / stepMs);
+    const bar = byBar.get(k) ?? { fromMs: k * stepMs, toMs: (k + 1) * stepMs, countByLabel: {} };
+    for (const [l, c] of Object.entries(m.countByLabel)) bar.countByLabel[l] = (bar.countByLabel[l] ?? 0) + c;
+    byBar.set(k, bar);
+  }
+  return { stepMs, bars: [...byBar.values()].sort((a, b) => a.fromMs - b.fromMs), spanMs: Math.ceil(spanMs / stepMs) * stepMs };
+}
+
+export function timelineShares(m: { countByLabel: Record<string, number> }): Record<string, number> {
+  const sum = Object.values(m.countByLabel).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(Object.entries(m.countByLabel).map(([l, c]) => [l, sum > 0 ? c / sum : 0]));
+}
