@@ -8,233 +8,241 @@ import { adapterFor } from '@/src/sites';
 import { deleteCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
-const live = new Map<number, CallSummary>();
-const lastCheckpoint = new Map<number, number>();
-/**
- * Calls an extension reload or a browser crash interrupted (storage.session was cleared): from the
- * local live checkpoint, else unfinished in history. A frame of the same call within the idle time
- * resumes one; the tick ends the rest.
- */
-const resumable = new Map<string, CallSummary>();
-
-/** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
-const restoreProblems: string[] = [];
-
-/** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
-const restored: Promise<void> = (async () => {
-  const session = await readLiveCalls(liveCallsItem);
-  restoreProblems.push(...session.problems);
-  for (const [tabId, call] of session.calls) live.set(tabId, call);
-  const liveIds = new Set([...live.values()].map((c) => c.id));
-  const { calls } = await readCalls();
-  for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
-  // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
-  const ended = new Set(calls.filter((c) => c.ended).map((c) => c.id));
-  const local = await readLiveCalls(liveCheckpointItem);
-  restoreProblems.push(...local.problems);
-  const fresher = [...local.calls.values()].filter(
-    (c) => !liveIds.has(c.id) && !ended.has(c.id) && c.frames >= (resumable.get(callKey(c.site, c.callId))?.frames ?? 0),
-  );
-  for (const c of fresher) resumable.set(callKey(c.site, c.callId), c);
-  if (fresher.length > 0) await checkpoint(fresher);
-})().catch((err: unknown) => {
-  // Never leave every later handler awaiting a rejected promise: start empty, say why.
-  restoreProblems.push(`live calls could not be restored: ${err instanceof Error ? err.message : String(err)}`);
-  console.error('[calls] restore failed', err);
-});
-
-/** What could not be restored at start (for the popup's list of problems). */
-export async function liveProblems(): Promise<string[]> {
-  await restored;
-  return [...restoreProblems];
-}
-
-const snapshotLive = () => Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
-
-let sessionWrite: Promise<void> = Promise.resolve();
-let localDue: ReturnType<typeof setTimeout> | null = null;
-let lastLocalWrite = 0;
-
-function writeLiveCheckpoint(): Promise<void> {
-  if (localDue) clearTimeout(localDue);
-  localDue = null;
-  lastLocalWrite = Date.now();
-  return liveCheckpointItem.setValue(snapshotLive()).catch((err: unknown) => console.error('[calls] live checkpoint failed', err));
-}
-
-/**
- * Mirror the live calls to storage.session (every change, writes chained so the last one wins) and
- * to storage.local (at most every LIVE_CHECKPOINT_MS with the latest state; at once when `now`, as
- * when a call ends or is deleted, so a reload cannot bring it back).
- */
-async function persistLive(now = false): Promise<void> {
-  const snapshot = snapshotLive();
-  sessionWrite = sessionWrite.then(() => liveCallsItem.setValue(snapshot)).catch((err: unknown) => console.error('[calls] session write failed', err));
-  if (now) await writeLiveCheckpoint();
-  else localDue ??= setTimeout(() => void writeLiveCheckpoint(), Math.max(0, lastLocalWrite + LIVE_CHECKPOINT_MS - Date.now()));
-  await sessionWrite;
-}
-
-async function checkpoint(calls: CallSummary[]): Promise<void> {
-  await saveCalls(calls, (await getSettings()).retentionDays);
-}
-
-async function finish(tabId: number, reason: EndReason, time: number): Promise<void> {
-  const call = live.get(tabId);
-  if (!call) return;
-  live.delete(tabId);
-  lastCheckpoint.delete(tabId);
-  await checkpoint([endCall(call, time, reason)]);
-  await persistLive(true);
-}
-
-// One frame at a time per worker: summaries are read-modify-write.
-let queue: Promise<void> = Promise.resolve();
-function serial(fn: () => Promise<void>): Promise<void> {
-  queue = queue.then(fn, fn);
-  return queue;
-}
-
-/**
- * Fold one report into its tab's call (inside the queue; the caller persists). False when it was a
- * duplicate (a retried send), ignored.
- */
-async function applyFrame(tabId: number, report: FrameReport): Promise<boolean> {
-  // Page-supplied: bounded here so that comparisons and stored copies agree.
-  const { site } = report.call;
-  const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
-  const title = boundTitle(report.call.title);
-  const time = report.frameTime;
-  let call = live.get(tabId);
-  if (call) {
-    const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models });
-    if (reason) {
-      await finish(tabId, reason, time);
-      call = undefined;
-    }
-  }
-  if (callId === null) return true;
-  if (!call) {
-    const key = callKey(site, callId);
-    const previous = resumable.get(key);
-    resumable.delete(key);
-    const resumes = previous && time - previous.end <= IDLE_END_MS && sameModels(previous.models, report.models);
-    call = resumes ? previous : { ...startCall({ site, callId, title, time, labels: report.labels }), backend: report.backend, models: report.models };
-    if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
-    lastCheckpoint.set(tabId, 0);
-  }
-  const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
-  if (isDuplicateFrame(call, frame)) {
-    live.set(tabId, call); // (a call resumed by this report stays live)
-    return false;
-  }
-  call = addFrame(call, frame);
-  if (title && call.title !== title) call = { ...call, title };
-  live.set(tabId, call);
-  return true;
-}
-
-/**
- * Fold a batch of a tab's frame reports into its call, in order, then persist once (not once per
- * frame: the content script sends a second of frames at a time). Per report: false for a duplicate.
- */
-export function onFrames(tabId: number, reports: readonly FrameReport[]): Promise<boolean[]> {
-  const counted: boolean[] = [];
-  return serial(async () => {
-    await restored;
-    for (const r of reports) counted.push(await applyFrame(tabId, r));
-    const call = live.get(tabId);
-    if (!call) return;
-    await persistLive();
-    if (Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
-      lastCheckpoint.set(tabId, Date.now());
-      await checkpoint([call]);
-    }
-  }).then(() => counted);
-}
-
-/** One report (as a batch of one). */
-export const onFrame = (tabId: number, report: FrameReport): Promise<boolean> => onFrames(tabId, [report]).then((c) => c[0] ?? false);
-
-export function onTabClosed(tabId: number): Promise<void> {
-  return serial(async () => {
-    await restored;
-    await finish(tabId, 'tab-closed', Date.now());
-  });
-}
-
-export function onNavigated(tabId: number, url: string): Promise<void> {
-  return serial(async () => {
-    await restored;
-    const call = live.get(tabId);
-    if (!call) return;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return;
-    }
-    const adapter = adapterFor(parsed);
-    const reason = endReasonFor(call, { type: 'navigated', time: Date.now(), site: adapter.id, callId: adapter.callId(parsed) });
-    if (reason) await finish(tabId, reason, Date.now());
-  });
-}
-
 /**
  * How often the tick applies the retention period on its own (a checkpoint applies it too, but
  * without a call nothing would: history older than the period stayed until the next call). The
  * first tick after a worker start always does.
  */
 export const RETENTION_EVERY_MS = 10 * 60_000;
-let lastRetention = Number.NEGATIVE_INFINITY;
 
-/** Periodic: end idle calls, checkpoint the rest, and drop calls past the retention period. */
-export function onTick(): Promise<void> {
-  return serial(async () => {
-    await restored;
-    const now = Date.now();
-    for (const [tabId, call] of [...live.entries()]) {
-      const reason = endReasonFor(call, { type: 'tick', time: now });
-      if (reason) await finish(tabId, reason, now);
-    }
-    const stale = [...resumable.entries()].filter(([, c]) => now - c.end > IDLE_END_MS);
-    for (const [key] of stale) resumable.delete(key);
-    if (stale.length > 0) await checkpoint(stale.map(([, c]) => endCall(c, now, 'interrupted')));
-    if (live.size > 0) await checkpoint([...live.values()]);
-    if (now - lastRetention >= RETENTION_EVERY_MS) {
-      lastRetention = now;
-      await pruneExpired((await getSettings()).retentionDays, now);
-    }
+/** The call sessions of one worker's life: built at its start (defineBackground), nothing at import. */
+export type Calls = ReturnType<typeof createCalls>;
+
+export function createCalls() {
+  const live = new Map<number, CallSummary>();
+  const lastCheckpoint = new Map<number, number>();
+  /**
+   * Calls an extension reload or a browser crash interrupted (storage.session was cleared): from the
+   * local live checkpoint, else unfinished in history. A frame of the same call within the idle time
+   * resumes one; the tick ends the rest.
+   */
+  const resumable = new Map<string, CallSummary>();
+
+  /** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
+  const restoreProblems: string[] = [];
+
+  /** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
+  const restored: Promise<void> = (async () => {
+    const session = await readLiveCalls(liveCallsItem);
+    restoreProblems.push(...session.problems);
+    for (const [tabId, call] of session.calls) live.set(tabId, call);
+    const liveIds = new Set([...live.values()].map((c) => c.id));
+    const { calls } = await readCalls();
+    for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
+    // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
+    const ended = new Set(calls.filter((c) => c.ended).map((c) => c.id));
+    const local = await readLiveCalls(liveCheckpointItem);
+    restoreProblems.push(...local.problems);
+    const fresher = [...local.calls.values()].filter(
+      (c) => !liveIds.has(c.id) && !ended.has(c.id) && c.frames >= (resumable.get(callKey(c.site, c.callId))?.frames ?? 0),
+    );
+    for (const c of fresher) resumable.set(callKey(c.site, c.callId), c);
+    if (fresher.length > 0) await checkpoint(fresher);
+  })().catch((err: unknown) => {
+    // Never leave every later handler awaiting a rejected promise: start empty, say why.
+    restoreProblems.push(`live calls could not be restored: ${err instanceof Error ? err.message : String(err)}`);
+    console.error('[calls] restore failed', err);
   });
-}
 
-export async function liveCall(tabId: number): Promise<CallSummary | null> {
-  await restored;
-  return live.get(tabId) ?? null;
-}
-
-export async function liveCalls(): Promise<CallSummary[]> {
-  await restored;
-  return [...live.values()];
-}
-
-/**
- * The popup's delete, in the same queue as every other history write (a checkpoint that read the
- * history before the delete would otherwise write the deleted calls back). Live calls lose their
- * data so far (the next frame starts a new call), and a call a reload interrupted is no longer
- * resumed or ended into history.
- */
-export function removeCalls(ids: string[] | 'all'): Promise<void> {
-  return serial(async () => {
+  /** What could not be restored at start (for the popup's list of problems). */
+  async function liveProblems(): Promise<string[]> {
     await restored;
-    const doomed = (c: CallSummary) => ids === 'all' || ids.includes(c.id);
-    for (const [tabId, call] of [...live.entries()]) {
-      if (!doomed(call)) continue;
-      live.delete(tabId);
-      lastCheckpoint.delete(tabId);
-    }
-    for (const [key, call] of [...resumable.entries()]) if (doomed(call)) resumable.delete(key);
-    await deleteCalls(ids);
+    return [...restoreProblems];
+  }
+
+  const snapshotLive = () => Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
+
+  let sessionWrite: Promise<void> = Promise.resolve();
+  let localDue: ReturnType<typeof setTimeout> | null = null;
+  let lastLocalWrite = 0;
+
+  function writeLiveCheckpoint(): Promise<void> {
+    if (localDue) clearTimeout(localDue);
+    localDue = null;
+    lastLocalWrite = Date.now();
+    return liveCheckpointItem.setValue(snapshotLive()).catch((err: unknown) => console.error('[calls] live checkpoint failed', err));
+  }
+
+  /**
+   * Mirror the live calls to storage.session (every change, writes chained so the last one wins) and
+   * to storage.local (at most every LIVE_CHECKPOINT_MS with the latest state; at once when `now`, as
+   * when a call ends or is deleted, so a reload cannot bring it back).
+   */
+  async function persistLive(now = false): Promise<void> {
+    const snapshot = snapshotLive();
+    sessionWrite = sessionWrite.then(() => liveCallsItem.setValue(snapshot)).catch((err: unknown) => console.error('[calls] session write failed', err));
+    if (now) await writeLiveCheckpoint();
+    else localDue ??= setTimeout(() => void writeLiveCheckpoint(), Math.max(0, lastLocalWrite + LIVE_CHECKPOINT_MS - Date.now()));
+    await sessionWrite;
+  }
+
+  async function checkpoint(calls: CallSummary[]): Promise<void> {
+    await saveCalls(calls, (await getSettings()).retentionDays);
+  }
+
+  async function finish(tabId: number, reason: EndReason, time: number): Promise<void> {
+    const call = live.get(tabId);
+    if (!call) return;
+    live.delete(tabId);
+    lastCheckpoint.delete(tabId);
+    await checkpoint([endCall(call, time, reason)]);
     await persistLive(true);
-  });
+  }
+
+  // One frame at a time per worker: summaries are read-modify-write.
+  let queue: Promise<void> = Promise.resolve();
+  function serial(fn: () => Promise<void>): Promise<void> {
+    queue = queue.then(fn, fn);
+    return queue;
+  }
+
+  /**
+   * Fold one report into its tab's call (inside the queue; the caller persists). False when it was a
+   * duplicate (a retried send), ignored.
+   */
+  async function applyFrame(tabId: number, report: FrameReport): Promise<boolean> {
+    // Page-supplied: bounded here so that comparisons and stored copies agree.
+    const { site } = report.call;
+    const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
+    const title = boundTitle(report.call.title);
+    const time = report.frameTime;
+    let call = live.get(tabId);
+    if (call) {
+      const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models });
+      if (reason) {
+        await finish(tabId, reason, time);
+        call = undefined;
+      }
+    }
+    if (callId === null) return true;
+    if (!call) {
+      const key = callKey(site, callId);
+      const previous = resumable.get(key);
+      resumable.delete(key);
+      const resumes = previous && time - previous.end <= IDLE_END_MS && sameModels(previous.models, report.models);
+      call = resumes ? previous : { ...startCall({ site, callId, title, time, labels: report.labels }), backend: report.backend, models: report.models };
+      if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
+      lastCheckpoint.set(tabId, 0);
+    }
+    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
+    if (isDuplicateFrame(call, frame)) {
+      live.set(tabId, call); // (a call resumed by this report stays live)
+      return false;
+    }
+    call = addFrame(call, frame);
+    if (title && call.title !== title) call = { ...call, title };
+    live.set(tabId, call);
+    return true;
+  }
+
+  /**
+   * Fold a batch of a tab's frame reports into its call, in order, then persist once (not once per
+   * frame: the content script sends a second of frames at a time). Per report: false for a duplicate.
+   */
+  function onFrames(tabId: number, reports: readonly FrameReport[]): Promise<boolean[]> {
+    const counted: boolean[] = [];
+    return serial(async () => {
+      await restored;
+      for (const r of reports) counted.push(await applyFrame(tabId, r));
+      const call = live.get(tabId);
+      if (!call) return;
+      await persistLive();
+      if (Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
+        lastCheckpoint.set(tabId, Date.now());
+        await checkpoint([call]);
+      }
+    }).then(() => counted);
+  }
+
+  /** One report (as a batch of one). */
+  const onFrame = (tabId: number, report: FrameReport): Promise<boolean> => onFrames(tabId, [report]).then((c) => c[0] ?? false);
+
+  function onTabClosed(tabId: number): Promise<void> {
+    return serial(async () => {
+      await restored;
+      await finish(tabId, 'tab-closed', Date.now());
+    });
+  }
+
+  function onNavigated(tabId: number, url: string): Promise<void> {
+    return serial(async () => {
+      await restored;
+      const call = live.get(tabId);
+      if (!call) return;
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return;
+      }
+      const adapter = adapterFor(parsed);
+      const reason = endReasonFor(call, { type: 'navigated', time: Date.now(), site: adapter.id, callId: adapter.callId(parsed) });
+      if (reason) await finish(tabId, reason, Date.now());
+    });
+  }
+
+  let lastRetention = Number.NEGATIVE_INFINITY;
+
+  /** Periodic: end idle calls, checkpoint the rest, and drop calls past the retention period. */
+  function onTick(): Promise<void> {
+    return serial(async () => {
+      await restored;
+      const now = Date.now();
+      for (const [tabId, call] of [...live.entries()]) {
+        const reason = endReasonFor(call, { type: 'tick', time: now });
+        if (reason) await finish(tabId, reason, now);
+      }
+      const stale = [...resumable.entries()].filter(([, c]) => now - c.end > IDLE_END_MS);
+      for (const [key] of stale) resumable.delete(key);
+      if (stale.length > 0) await checkpoint(stale.map(([, c]) => endCall(c, now, 'interrupted')));
+      if (live.size > 0) await checkpoint([...live.values()]);
+      if (now - lastRetention >= RETENTION_EVERY_MS) {
+        lastRetention = now;
+        await pruneExpired((await getSettings()).retentionDays, now);
+      }
+    });
+  }
+
+  async function liveCall(tabId: number): Promise<CallSummary | null> {
+    await restored;
+    return live.get(tabId) ?? null;
+  }
+
+  async function liveCalls(): Promise<CallSummary[]> {
+    await restored;
+    return [...live.values()];
+  }
+
+  /**
+   * The popup's delete, in the same queue as every other history write (a checkpoint that read the
+   * history before the delete would otherwise write the deleted calls back). Live calls lose their
+   * data so far (the next frame starts a new call), and a call a reload interrupted is no longer
+   * resumed or ended into history.
+   */
+  function removeCalls(ids: string[] | 'all'): Promise<void> {
+    return serial(async () => {
+      await restored;
+      const doomed = (c: CallSummary) => ids === 'all' || ids.includes(c.id);
+      for (const [tabId, call] of [...live.entries()]) {
+        if (!doomed(call)) continue;
+        live.delete(tabId);
+        lastCheckpoint.delete(tabId);
+      }
+      for (const [key, call] of [...resumable.entries()]) if (doomed(call)) resumable.delete(key);
+      await deleteCalls(ids);
+      await persistLive(true);
+    });
+  }
+
+  return { liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, removeCalls };
 }

@@ -1,16 +1,21 @@
 // Background service worker: wiring only. Messages (messages.ts), call sessions (calls.ts), overlay
 // state and badge (overlay-state.ts), tab capture (tab-capture.ts), the ML host (offscreen-host.ts);
 // here, the browser's events.
-import { onTabClosed, onNavigated, onTick } from './calls';
+import { createCalls } from './calls';
 import { registerMessages } from './messages';
-import { forgetAllTabs, forgetTab, isOverlayOn, toggleOverlay } from './overlay-state';
+import { createOverlayState } from './overlay-state';
 import { stopTabCapture } from './tab-capture';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 
 const TICK_ALARM = 'calls-tick';
 
 export default defineBackground(() => {
-  registerMessages();
+  // Every service is built here, at the worker's start: nothing holds state from import.
+  const calls = createCalls();
+  const overlay = createOverlayState();
+  const { onTabClosed, onNavigated, onTick } = calls;
+  const { forgetAllTabs, forgetTab, isOverlayOn, toggleOverlay } = overlay;
+  registerMessages({ calls, overlay });
   browser.commands.onCommand.addListener(async (command, tab) => {
     if (command !== 'toggle-overlay') return;
     const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;

@@ -8,9 +8,9 @@ import { readCalls } from '@/src/storage/calls';
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
 import { getSettings, updateSettings } from '@/src/storage/settings';
-import { liveCall, liveCalls, liveProblems, onFrames, removeCalls } from './calls';
+import type { Calls } from './calls';
 import { ensureOffscreen } from './offscreen-host';
-import { analyzedFps, recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } from './overlay-state';
+import type { OverlayState } from './overlay-state';
 import { startTabCapture } from './tab-capture';
 
 let labels: Promise<string[]> | null = null;
@@ -41,7 +41,9 @@ const onMessage: typeof backgroundMessenger.onMessage = (type, onReceived) =>
     return onReceived(message);
   });
 
-export function registerMessages(): void {
+export function registerMessages({ calls, overlay }: { calls: Calls; overlay: OverlayState }): void {
+  const { liveCall, liveCalls, liveProblems, onFrames, removeCalls } = calls;
+  const { analyzedFps, recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } = overlay;
   onMessage('ensureOffscreen', () => ensureOffscreen());
   onMessage('setOverlay', async ({ data }) => ({ on: await toggleOverlay(data.tabId, data.on) }));
   onMessage('getOverlay', ({ data, sender }) => tabStats(targetTab(sender, data.tabId)));

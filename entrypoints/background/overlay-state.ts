@@ -5,94 +5,101 @@ import { contentMessenger } from '@/src/messaging/content';
 import { clearOverlayTabs, readOverlayTabs, writeOverlayTab } from '@/src/storage/tabs';
 import { stopTabCapture } from './tab-capture';
 
-/** Tab ids are per browser session: forget them all when the browser starts. */
-export function forgetAllTabs(): Promise<void> {
-  return clearOverlayTabs();
-}
-const stats = new Map<number, Omit<TabStats, 'on'>>();
-/** The latest frames' timings per tab (bounded: a long call never grows it). */
-const timings = new Map<number, TimingSample[]>();
-const MAX_TIMINGS = 2000;
-/** Arrival times of the latest frames per tab, for the analyzed-frames-per-second figure. */
-const arrivals = new Map<number, number[]>();
-const FPS_WINDOW_MS = 5000;
+/** The overlay's per-tab state for one worker's life: built at its start (defineBackground). */
+export type OverlayState = ReturnType<typeof createOverlayState>;
 
-function statsFor(tabId: number): Omit<TabStats, 'on'> {
-  let s = stats.get(tabId);
-  if (!s) {
-    s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null, slowdown: 1 };
-    stats.set(tabId, s);
+export function createOverlayState() {
+  /** Tab ids are per browser session: forget them all when the browser starts. */
+  function forgetAllTabs(): Promise<void> {
+    return clearOverlayTabs();
   }
-  return s;
-}
+  const stats = new Map<number, Omit<TabStats, 'on'>>();
+  /** The latest frames' timings per tab (bounded: a long call never grows it). */
+  const timings = new Map<number, TimingSample[]>();
+  const MAX_TIMINGS = 2000;
+  /** Arrival times of the latest frames per tab, for the analyzed-frames-per-second figure. */
+  const arrivals = new Map<number, number[]>();
+  const FPS_WINDOW_MS = 5000;
 
-export async function isOverlayOn(tabId: number): Promise<boolean> {
-  return (await readOverlayTabs()).tabs.has(tabId);
-}
-
-export async function tabStats(tabId: number): Promise<TabStats> {
-  return { on: await isOverlayOn(tabId), ...statsFor(tabId) };
-}
-
-export async function setOverlay(tabId: number, on: boolean): Promise<boolean> {
-  await writeOverlayTab(tabId, on);
-  await showBadge(tabId, { on, faces: 0, tiles: 0 });
-  try {
-    await contentMessenger.sendMessage('setOverlay', { on }, tabId);
-  } catch (err) {
-    // No content script in this tab (not a supported site, or still loading): it asks on load.
-    console.warn('[background] setOverlay: tab has no content script', tabId, err);
+  function statsFor(tabId: number): Omit<TabStats, 'on'> {
+    let s = stats.get(tabId);
+    if (!s) {
+      s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null, slowdown: 1 };
+      stats.set(tabId, s);
+    }
+    return s;
   }
-  return on;
-}
 
-/** The toggles (popup, shortcut): turning off also stops the tab's capture. */
-export async function toggleOverlay(tabId: number, on: boolean): Promise<boolean> {
-  if (!on) await stopTabCapture(tabId);
-  return setOverlay(tabId, on);
-}
+  async function isOverlayOn(tabId: number): Promise<boolean> {
+    return (await readOverlayTabs()).tabs.has(tabId);
+  }
 
-export function recordFrame(tabId: number, report: FrameReport): void {
-  const s = statsFor(tabId);
-  // When the result reached the content script (reports travel in batches, up to a second later).
-  const now = Math.min(Date.now(), report.frameTime + report.latencyMs);
-  s.framesAnalyzed++;
-  s.lastFrameAt = now;
-  const times = (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS);
-  times.push(now);
-  arrivals.set(tabId, times);
-  const list = timings.get(tabId) ?? [];
-  list.push({ ...report.timings, tileId: report.tileId, at: now });
-  if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
-  timings.set(tabId, list);
-}
+  async function tabStats(tabId: number): Promise<TabStats> {
+    return { on: await isOverlayOn(tabId), ...statsFor(tabId) };
+  }
 
-export function analyzedFps(tabId: number): number {
-  const now = Date.now();
-  return (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS).length / (FPS_WINDOW_MS / 1000);
-}
+  async function setOverlay(tabId: number, on: boolean): Promise<boolean> {
+    await writeOverlayTab(tabId, on);
+    await showBadge(tabId, { on, faces: 0, tiles: 0 });
+    try {
+      await contentMessenger.sendMessage('setOverlay', { on }, tabId);
+    } catch (err) {
+      // No content script in this tab (not a supported site, or still loading): it asks on load.
+      console.warn('[background] setOverlay: tab has no content script', tabId, err);
+    }
+    return on;
+  }
 
-export function recentTimings(tabId: number, last = MAX_TIMINGS): TimingSample[] {
-  return (timings.get(tabId) ?? []).slice(-last);
-}
+  /** The toggles (popup, shortcut): turning off also stops the tab's capture. */
+  async function toggleOverlay(tabId: number, on: boolean): Promise<boolean> {
+    if (!on) await stopTabCapture(tabId);
+    return setOverlay(tabId, on);
+  }
 
-export async function forgetTab(tabId: number): Promise<void> {
-  stats.delete(tabId);
-  timings.delete(tabId);
-  arrivals.delete(tabId);
-  await writeOverlayTab(tabId, false);
-}
+  function recordFrame(tabId: number, report: FrameReport): void {
+    const s = statsFor(tabId);
+    // When the result reached the content script (reports travel in batches, up to a second later).
+    const now = Math.min(Date.now(), report.frameTime + report.latencyMs);
+    s.framesAnalyzed++;
+    s.lastFrameAt = now;
+    const times = (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS);
+    times.push(now);
+    arrivals.set(tabId, times);
+    const list = timings.get(tabId) ?? [];
+    list.push({ ...report.timings, tileId: report.tileId, at: now });
+    if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
+    timings.set(tabId, list);
+  }
 
-export async function showBadge(tabId: number, report: OverlayReport): Promise<void> {
-  const s = statsFor(tabId);
-  s.faces = report.faces;
-  s.tiles = report.tiles;
-  s.slowdown = report.slowdown ?? 1;
-  const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
-  await chrome.action.setBadgeText({ tabId, text });
-  await chrome.action.setBadgeBackgroundColor({ tabId, color: report.faces > 0 ? '#1a73e8' : '#5f6368' });
-  await chrome.action.setTitle({
-    tabId,
-    title: report.on ? `Emotion Overlay: on, ${report.faces} face(s) in ${report.tiles} tile(s)` : 'Emotion Overlay: off',
-  });
+  function analyzedFps(tabId: number): number {
+    const now = Date.now();
+    return (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS).length / (FPS_WINDOW_MS / 1000);
+  }
+
+  function recentTimings(tabId: number, last = MAX_TIMINGS): TimingSample[] {
+    return (timings.get(tabId) ?? []).slice(-last);
+  }
+
+  async function forgetTab(tabId: number): Promise<void> {
+    stats.delete(tabId);
+    timings.delete(tabId);
+    arrivals.delete(tabId);
+    await writeOverlayTab(tabId, false);
+  }
+
+  async function showBadge(tabId: number, report: OverlayReport): Promise<void> {
+    const s = statsFor(tabId);
+    s.faces = report.faces;
+    s.tiles = report.tiles;
+    s.slowdown = report.slowdown ?? 1;
+    const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
+    await chrome.action.setBadgeText({ tabId, text });
+    await chrome.action.setBadgeBackgroundColor({ tabId, color: report.faces > 0 ? '#1a73e8' : '#5f6368' });
+    await chrome.action.setTitle({
+      tabId,
+      title: report.on ? `Emotion Overlay: on, ${report.faces} face(s) in ${report.tiles} tile(s)` : 'Emotion Overlay: off',
+    });
+  }
+
+  return { forgetAllTabs, isOverlayOn, tabStats, setOverlay, toggleOverlay, recordFrame, analyzedFps, recentTimings, forgetTab, showBadge };
 }

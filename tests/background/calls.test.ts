@@ -9,15 +9,14 @@ import { DEFAULT_SETTINGS } from '../../src/core/settings';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
-type CallsModule = typeof import('../../entrypoints/background/calls');
+import { type Calls, createCalls, RETENTION_EVERY_MS } from '../../entrypoints/background/calls';
 
 /** Stored history as the background writes it (v2 records keyed by id, with the version meta). */
 const storeHistory = (...calls: CallSummary[]) => fakeBrowser.storage.local.set({ calls: Object.fromEntries(calls.map((c) => [c.id, c])), calls$: { v: 2 } });
 
-/** A fresh background (module state and all), as after a worker start, over the current storage. */
-async function startWorker(): Promise<CallsModule> {
-  vi.resetModules();
-  return import('../../entrypoints/background/calls');
+/** A fresh background's call sessions, as after a worker start, over the current storage. */
+async function startWorker(): Promise<Calls> {
+  return createCalls();
 }
 
 function storedCall(callId: string, start: number, ended: boolean): CallSummary {
@@ -167,7 +166,7 @@ describe('retention', () => {
     const bg = await startWorker();
     await bg.onTick();
     await fakeBrowser.storage.local.set({ settings: { ...DEFAULT_SETTINGS, retentionDays: 7 }, settings$: { v: 1 } });
-    vi.setSystemTime(now + bg.RETENTION_EVERY_MS);
+    vi.setSystemTime(now + RETENTION_EVERY_MS);
     await bg.onTick();
     expect((await readCalls()).calls).toEqual([]);
   });
@@ -175,7 +174,7 @@ describe('retention', () => {
 
 describe('the call state machine', () => {
   /** Frames of one call every 200 ms from `from` on; the clock follows them. */
-  async function frames(bg: CallsModule, tabId: number, callId: string, from: number, n: number): Promise<number> {
+  async function frames(bg: Calls, tabId: number, callId: string, from: number, n: number): Promise<number> {
     let t = from;
     for (let i = 0; i < n; i++, t += 200) {
       vi.setSystemTime(t);
