@@ -3,7 +3,7 @@
 // extension reload or a browser crash: they lose at most that much), and into the call history at
 // least every CHECKPOINT_MS.
 import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, sameModels, startCall } from '@/src/core/summary';
-import type { FrameReport } from '@/src/messaging/background';
+import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
 import { deleteCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
@@ -110,7 +110,7 @@ export function createCalls() {
    * Fold one report into its tab's call (inside the queue; the caller persists). False when it was a
    * duplicate (a retried send), ignored.
    */
-  async function applyFrame(tabId: number, report: FrameReport): Promise<boolean> {
+  async function applyFrame(tabId: number, report: AnalyzedReport): Promise<boolean> {
     // Page-supplied: bounded here so that comparisons and stored copies agree.
     const { site } = report.call;
     const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
@@ -149,7 +149,7 @@ export function createCalls() {
    * Fold a batch of a tab's frame reports into its call, in order, then persist once (not once per
    * frame: the content script sends a second of frames at a time). Per report: false for a duplicate.
    */
-  function onFrames(tabId: number, reports: readonly FrameReport[]): Promise<boolean[]> {
+  function onFrames(tabId: number, reports: readonly AnalyzedReport[]): Promise<boolean[]> {
     const counted: boolean[] = [];
     return serial(async () => {
       await restored;
@@ -165,7 +165,7 @@ export function createCalls() {
   }
 
   /** One report (as a batch of one). */
-  const onFrame = (tabId: number, report: FrameReport): Promise<boolean> => onFrames(tabId, [report]).then((c) => c[0] ?? false);
+  const onFrame = (tabId: number, report: AnalyzedReport): Promise<boolean> => onFrames(tabId, [report]).then((c) => c[0] ?? false);
 
   function onTabClosed(tabId: number): Promise<void> {
     return serial(async () => {

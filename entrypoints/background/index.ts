@@ -3,26 +3,33 @@
 // here, the browser's events.
 import { createCalls } from './calls';
 import { registerMessages } from './messages';
+import { createMlHost } from './offscreen-host';
 import { createOverlayState } from './overlay-state';
 import { stopTabCapture } from './tab-capture';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
+import { watchSettings } from '@/src/storage/settings';
 
 const TICK_ALARM = 'calls-tick';
 
 export default defineBackground(() => {
   // Every service is built here, at the worker's start: nothing holds state from import.
+  const host = createMlHost();
   const calls = createCalls();
-  const overlay = createOverlayState();
+  const overlay = createOverlayState(host);
   const { onTabClosed, onNavigated, onTick } = calls;
   const { forgetAllTabs, forgetTab, isOverlayOn, toggleOverlay } = overlay;
-  registerMessages({ calls, overlay });
+  registerMessages({ calls, overlay, host });
+  // The background owns the model choice: a running ML host switches when Settings change it.
+  watchSettings((s, old) => {
+    if (s.detector !== old?.detector || s.classifier !== old.classifier) void host.useModels({ detector: s.detector, classifier: s.classifier });
+  });
   browser.commands.onCommand.addListener(async (command, tab) => {
     if (command !== 'toggle-overlay') return;
     const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
     if (tabId !== undefined) await toggleOverlay(tabId, !(await isOverlayOn(tabId)));
   });
   browser.tabs.onRemoved.addListener((tabId) => {
-    void stopTabCapture(tabId);
+    void stopTabCapture(host, tabId);
     void forgetTab(tabId);
     void onTabClosed(tabId);
   });

@@ -1,14 +1,15 @@
 // Background service worker: which tabs have the overlay on (src/storage/tabs), live per-tab
 // stats, and the action badge.
-import type { FrameReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
+import type { AnalyzedReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 import { clearOverlayTabs, readOverlayTabs, writeOverlayTab } from '@/src/storage/tabs';
+import type { MlHost } from './offscreen-host';
 import { stopTabCapture } from './tab-capture';
 
 /** The overlay's per-tab state for one worker's life: built at its start (defineBackground). */
 export type OverlayState = ReturnType<typeof createOverlayState>;
 
-export function createOverlayState() {
+export function createOverlayState(host: MlHost) {
   /** Tab ids are per browser session: forget them all when the browser starts. */
   function forgetAllTabs(): Promise<void> {
     return clearOverlayTabs();
@@ -52,11 +53,11 @@ export function createOverlayState() {
 
   /** The toggles (popup, shortcut): turning off also stops the tab's capture. */
   async function toggleOverlay(tabId: number, on: boolean): Promise<boolean> {
-    if (!on) await stopTabCapture(tabId);
+    if (!on) await stopTabCapture(host, tabId);
     return setOverlay(tabId, on);
   }
 
-  function recordFrame(tabId: number, report: FrameReport): void {
+  function recordFrame(tabId: number, report: AnalyzedReport): void {
     const s = statsFor(tabId);
     // When the result reached the content script (reports travel in batches, up to a second later).
     const now = Math.min(Date.now(), report.frameTime + report.latencyMs);

@@ -3,11 +3,11 @@
 // Stateless: the offscreen document holds the streams and says which tabs it captures, so a worker
 // restart (which clears this module) cannot leave a capture running that nothing would stop.
 import { offscreenMessenger } from '@/src/messaging/offscreen';
-import { ensureOffscreen, hasOffscreen } from './offscreen-host';
+import type { MlHost } from './offscreen-host';
 
-export async function startTabCapture(tabId: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function startTabCapture(host: MlHost, tabId: number): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    await ensureOffscreen();
+    await host.ensure();
     if ((await offscreenMessenger.sendMessage('capturingTabs', undefined)).includes(tabId)) return { ok: true };
     // Needs the user to have invoked the extension on this tab (popup or shortcut): that is the
     // gesture that turned the overlay on.
@@ -19,8 +19,8 @@ export async function startTabCapture(tabId: number): Promise<{ ok: true } | { o
   }
 }
 
-export async function stopTabCapture(tabId: number): Promise<void> {
+export async function stopTabCapture(host: MlHost, tabId: number): Promise<void> {
   // No ML host, no capture (its streams went with it).
-  if (!(await hasOffscreen())) return;
+  if (!(await host.exists())) return;
   await offscreenMessenger.sendMessage('stopTabCapture', { tabId }).catch((err: unknown) => console.warn('[background] stopTabCapture', err));
 }

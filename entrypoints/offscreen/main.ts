@@ -5,7 +5,8 @@ import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
 import { createPipelineHost, type PipelineHost } from '@/src/ml/host';
 import { analyzeBatch } from '@/src/ml/frame-batch';
 import type { BatchAnswer } from '@/src/core/coalesce';
-import { type FrameAnalysis, type FramePayload, type FrameRequest, type ModelChoice, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState, type ResultModels } from '@/src/messaging/offscreen';
+import { backgroundMessenger } from '@/src/messaging/background';
+import { type FrameAnalysis, type FramePayload, type FrameRequest, type ModelChoice, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
 import { assertSender } from '@/src/messaging/guard';
 import type { PixelData } from '@/src/ml/preprocess';
 import { capturingTabs, cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
@@ -28,8 +29,18 @@ function resolveChoice(m: ModelsManifest, choice: ModelChoice | undefined): Mode
   return { detector: known(choice?.detector, 'face-detection') ?? m.defaults.detector, classifier: known(choice?.classifier, 'emotion') ?? m.defaults.classifier };
 }
 
+/** The models Settings picked, asked of the background (which owns the choice) when this document starts. */
+async function startingChoice(): Promise<ModelChoice | undefined> {
+  try {
+    return await backgroundMessenger.sendMessage('modelChoice', undefined);
+  } catch (err) {
+    console.warn('[ml host] model choice unknown at start; the defaults load until the background says', err);
+    return undefined;
+  }
+}
+
 // Created once models.json is read, so that every choice it compares is resolved to ids.
-const host: Promise<PipelineHost> = manifest.then((m) =>
+const host: Promise<PipelineHost> = Promise.all([manifest, startingChoice()]).then(([m, choice]) =>
   createPipelineHost(
     (order, choice) =>
       createPipeline({
@@ -39,26 +50,27 @@ const host: Promise<PipelineHost> = manifest.then((m) =>
         classifier: choice.classifier ?? undefined,
         backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
       }),
-    resolveChoice(m, undefined),
+    resolveChoice(m, choice),
   ),
 );
 
-/** Run `work` on the pipeline for the choice a request carries (see PipelineHost.run). */
-async function withPipeline<T>(choice: ModelChoice | undefined, work: (p: Pipeline) => Promise<T>): Promise<T> {
-  const [m, h] = await Promise.all([manifest, host]);
-  return h.run(choice && resolveChoice(m, choice), work);
-}
-
-/** What a result says of the pipeline that produced it. */
-const modelsOf = (p: Pipeline): ResultModels => ({ detector: p.detectorId ?? '', classifier: p.classifierId, labels: [...p.labels], cropSize: p.cropSize });
-
-onMessage('pipelineStatus', async (): Promise<PipelineState> => {
+/** The pipeline's state for whoever asks (content scripts, the popup through the background). */
+async function status(): Promise<PipelineState> {
   try {
     return (await host).status();
   } catch (err) {
     return { state: 'error', error: `models.json cannot be read: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+onMessage('useModels', async ({ data }) => {
+  const [m, h] = await Promise.all([manifest, host]);
+  await h.use(resolveChoice(m, data));
+  return status();
 });
+onMessage('modelsOf', async ({ data }) => (await host).modelsOf(data.generation));
+
+onMessage('pipelineStatus', () => status());
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -87,7 +99,7 @@ onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnal
   const t0 = performance.now();
   const decoded = await Promise.all(data.frames.map((f) => tryDecode(f.frame)));
   try {
-    return await withPipeline(data.frames[0]?.models, async (pipeline) => {
+    return await (await host).run(async (pipeline, generation) => {
       const usable = data.frames.map((f, i) => ({ f, d: decoded[i]! })).filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => 'input' in x.d);
       const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet } })));
       const total = performance.now() - t0;
@@ -99,7 +111,7 @@ onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnal
         if (done.r instanceof Error) return { ok: false, error: done.r.message };
         const { callFaces, ...result } = done.r;
         const offscreenMs = { receivedAt, decode: done.d.ms, total };
-        return { ok: true, value: { ...result, tileId: f.tileId, frameTime: f.frameTime, offscreenMs, batch: { frames: data.frames.length, faces: callFaces }, models: modelsOf(pipeline) } };
+        return { ok: true, value: { ...result, tileId: f.tileId, frameTime: f.frameTime, offscreenMs, batch: { frames: data.frames.length, faces: callFaces }, generation } };
       });
     });
   } finally {
@@ -112,12 +124,12 @@ onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> =
   const t0 = performance.now();
   if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
   const tabId = sender.tab.id;
-  return withPipeline(data.models, async (pipeline) => {
+  return (await host).run(async (pipeline, generation) => {
     const crop = cropTabRegion(tabId, data.rect, data.viewport);
     const t1 = performance.now();
     const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces });
     const offscreenMs = { receivedAt, decode: t1 - t0, total: performance.now() - t0 };
-    return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs, batch: { frames: 1, faces: result.faces.length }, models: modelsOf(pipeline) };
+    return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs, batch: { frames: 1, faces: result.faces.length }, generation };
   });
 });
 

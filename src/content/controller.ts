@@ -8,7 +8,7 @@ import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/sett
 import { newTile, type StepOptions, stepTile, withOptions } from '../core/tile-step';
 import { DEFAULT_TRACKING } from '../core/tracking';
 import type { FrameReport, OverlayReport } from '../messaging/background';
-import type { FrameAnalysis, FrameRequest, ModelChoice, PipelineState, TabRegionRequest } from '../messaging/offscreen';
+import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import type { SiteAdapter } from '../sites';
 import { isVideo } from '../sites/types';
 import { FrameGrabber } from './capture';
@@ -46,6 +46,7 @@ interface Run {
   timer: number | null;
   /** One wait for the ML host at a time, whichever tile noticed it gone. */
   booting: Promise<void> | null;
+  refreshing: Promise<unknown> | null;
   /** Asked once per run: a refused tab capture may be granted next time (the toolbar click turns it on). */
   tabCapture: Promise<{ ok: true } | { ok: false; reason: string }> | null;
 }
@@ -119,7 +120,7 @@ export class OverlayController {
       },
       changed: () => painter.request(),
     });
-    const run: Run = { abort, signal, watcher, painter, tiles, byId, timer: null, booting: null, tabCapture: null };
+    const run: Run = { abort, signal, watcher, painter, tiles, byId, timer: null, booting: null, refreshing: null, tabCapture: null };
     this.run = run;
     signal.addEventListener('abort', () => {
       if (run.timer !== null) win.clearTimeout(run.timer);
@@ -187,19 +188,15 @@ export class OverlayController {
     run.timer = win.setTimeout(() => this.kick(), Math.max(16, Math.min(wait ?? 250, 250)));
   }
 
-  /** The models Settings picked (null: models.json's default); the ML host switches to them. */
-  private models(): ModelChoice {
-    return { detector: this.settings.detector, classifier: this.settings.classifier };
-  }
-
   private async sample(run: Run, tile: SampledTile): Promise<void> {
     const { win } = this.deps;
+    if (this.pipeline.state !== 'ready') return;
+    const { cropSize: cell, generation } = this.pipeline;
     const t0 = win.performance.now();
     this.scheduler.started(tile.id, t0);
     try {
-      const cell = this.pipeline.state === 'ready' ? this.pipeline.cropSize : 96;
       const frameTime = win.performance.timeOrigin + t0;
-      const outcome = await this.sampler.sample(tile, { frameTime, minFaceSize: this.settings.minFaceSize, cell, models: this.models() });
+      const outcome = await this.sampler.sample(tile, { frameTime, minFaceSize: this.settings.minFaceSize, cell, generation });
       const now = win.performance.now();
       this.scheduler.finished(tile.id, now, outcome.kind === 'analyzed' ? now - t0 : 0);
       if (outcome.kind !== 'analyzed') {
@@ -216,7 +213,12 @@ export class OverlayController {
       this.slowdown = this.budget.slowdown(now);
       this.scheduler.setSlowdown(this.slowdown);
       if (run.signal.aborted || run.byId.get(tile.id) !== tile) return; // turned off or tile removed meanwhile
-      this.followModels(result);
+      if (this.pipeline.state !== 'ready' || result.generation !== this.pipeline.generation) {
+        // Another pipeline answered (the background switched models, or WebGPU was lost): learn its
+        // models (labels, cell size) first; this frame is dropped, the next ones are labelled.
+        this.refreshPipeline(run);
+        return;
+      }
       const step = stepTile(tile.state, outcome.sampled, now, this.stepOptions());
       tile.state = step.tile;
       const { adapter, doc } = this.deps;
@@ -256,13 +258,15 @@ export class OverlayController {
     }
   }
 
-  /** The host's cell size follows the models that answered (Settings changed mid-call). */
-  private followModels(result: FrameAnalysis): void {
-    const p = this.pipeline;
-    const m = result.models;
-    if (p.state === 'ready' && (p.classifier !== m.classifier || p.detector !== m.detector)) {
-      this.pipeline = { ...p, detector: m.detector, classifier: m.classifier, labels: m.labels, cropSize: m.cropSize };
-    }
+  /** Ask the ML host what runs now (one question at a time). */
+  private refreshPipeline(run: Run): void {
+    run.refreshing ??= this.deps
+      .pipelineStatus()
+      .then((state) => {
+        if (!run.signal.aborted && state.state !== 'loading') this.pipeline = state;
+      })
+      .catch((err: unknown) => console.warn('[emotion-overlay] pipeline status', err))
+      .finally(() => (run.refreshing = null));
   }
 
   /** Pixels this page cannot read: switch the tile to tab capture if the user's gesture allows it. */

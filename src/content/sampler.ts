@@ -7,7 +7,7 @@ import { cellSignature } from '../core/face-change';
 import { frameToSource, regionOfFrame } from '../core/geometry';
 import { facesToClassify, type Sampled, type TileState, unchangedResult } from '../core/tile-step';
 import { withTimeout } from '../core/timeout';
-import type { FrameAnalysis, FrameRequest, ModelChoice, TabRegionRequest } from '../messaging/offscreen';
+import type { FrameAnalysis, FrameRequest, TabRegionRequest } from '../messaging/offscreen';
 import type { PixelBox } from '../core/types';
 import type { TileMedia } from '../sites/types';
 import { type CaptureResult, frameSizeOf, frameSource, sourceSize } from './capture';
@@ -59,10 +59,10 @@ export class FrameSampler {
     return withTimeout(work, ANALYZE_TIMEOUT_MS, { setTimeout: (fn, ms) => win.setTimeout(fn, ms), clearTimeout: (id) => win.clearTimeout(id as number) }, 'frame analysis');
   }
 
-  /** Sample the tile now; `frameTime` is the wall-clock ms it stands for, `cell` the classifier's input side. */
-  async sample(tile: SampledTile, opts: { frameTime: number; minFaceSize: number; cell: number; models: ModelChoice }): Promise<SampleOutcome> {
+  /** Sample the tile now; `frameTime` is the wall-clock ms it stands for; `cell` and `generation` are the running pipeline's. */
+  async sample(tile: SampledTile, opts: { frameTime: number; minFaceSize: number; cell: number; generation: number }): Promise<SampleOutcome> {
     const { win } = this.deps;
-    const { frameTime, minFaceSize, cell, models } = opts;
+    const { frameTime, minFaceSize, cell } = opts;
     const t0 = win.performance.now();
     const { page, state } = tile;
     if (tile.source === 'tab') {
@@ -72,7 +72,7 @@ export class FrameSampler {
       const mainThreadMs = win.performance.now() - t0;
       const viewport = { width: win.innerWidth, height: win.innerHeight };
       const faces = state.frame ? facesToClassify(state, state.frame, t0) : undefined;
-      const analysis = await this.deadline(this.deps.analyzeTabRegion({ tileId: tile.id, frameTime, rect, viewport, minFaceSize, faces, models }));
+      const analysis = await this.deadline(this.deps.analyzeTabRegion({ tileId: tile.id, frameTime, rect, viewport, minFaceSize, faces }));
       return { kind: 'analyzed', sampled: { analysis, source: 'tab' }, captureMs: mainThreadMs, mainThreadMs };
     }
     const crop = page.region ? regionCrop(page) : undefined;
@@ -99,14 +99,14 @@ export class FrameSampler {
       mainThreadMs += win.performance.now() - t;
     }
     const captureMs = win.performance.now() - t0;
-    const last = signatures ? unchangedResult(state, signatures, win.performance.now()) : null;
+    const last = signatures ? unchangedResult(state, signatures, win.performance.now(), opts.generation) : null;
     if (last) {
       const receivedAt = win.performance.timeOrigin + win.performance.now();
       const analysis: FrameAnalysis = { ...last, frameTime, ms: { detect: 0, classify: 0 }, offscreenMs: { receivedAt, decode: 0, total: 0 }, detected: false, batch: { frames: 0, faces: 0 } };
       return { kind: 'analyzed', sampled: { analysis, source: 'unchanged' }, captureMs, mainThreadMs };
     }
     const sheet = faces ? { cell, frame } : undefined;
-    const analysis = await this.deadline(this.deps.analyze({ tileId: tile.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet, models }));
+    const analysis = await this.deadline(this.deps.analyze({ tileId: tile.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet }));
     return { kind: 'analyzed', sampled: { analysis, source: sheet ? 'sheet' : shot.frame.kind, ...(signatures ? { signatures } : {}) }, captureMs, mainThreadMs };
   }
 }

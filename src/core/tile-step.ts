@@ -24,7 +24,8 @@ export type FrameSource = 'jpeg' | 'raw' | 'sheet' | 'tab' | 'unchanged';
 /** A frame's analysis as the step needs it (the ML host's FrameAnalysis has these and more). */
 export interface TileAnalysis extends AnalyzeResult {
   frameTime: number;
-  models: { detector: string; classifier: string; labels: string[] };
+  /** The ML host's pipeline that produced it (another generation: other models, or a reload). */
+  generation: number;
 }
 
 /** The last classification of a tile's tracked faces from a face sheet, with the sheet's signatures (see face-change). */
@@ -46,8 +47,8 @@ export interface TileState<A extends TileAnalysis = TileAnalysis> {
   sinceDetect: number;
   detectEvery: number;
   classified: Classified<A> | null;
-  /** The classifier of the last result (the tracks hold that model's labels). */
-  classifier: string | null;
+  /** The pipeline generation of the last result (the tracks hold its model's labels). */
+  generation: number | null;
 }
 
 /** How often to detect (the performance mode's) and how faces are tracked. */
@@ -71,7 +72,7 @@ export const UNCHANGED_LUMA = 3;
 export const UNCHANGED_FOR_MS = 1000;
 
 export function newTile<A extends TileAnalysis>(detectEvery: number, status: TileStatus): TileState<A> {
-  return { tracks: NO_TRACKS, faces: [], frame: null, lastResultAt: 0, status, sinceDetect: 0, detectEvery, classified: null, classifier: null };
+  return { tracks: NO_TRACKS, faces: [], frame: null, lastResultAt: 0, status, sinceDetect: 0, detectEvery, classified: null, generation: null };
 }
 
 /** The tile's faces are recent enough to draw and to track from. */
@@ -94,10 +95,13 @@ export function facesToClassify(tile: TileState<TileAnalysis>, size: { width: nu
   return tile.faces.map((f) => ({ box: f.box, score: f.score, ...(f.roll === undefined ? {} : { roll: f.roll }) }));
 }
 
-/** The tile's last classification again, when the same tracked faces look unchanged since (by their sheet's signatures) and it is recent. */
-export function unchangedResult<A extends TileAnalysis>(tile: TileState<A>, signatures: readonly Float32Array[], now: number): A | null {
+/**
+ * The tile's last classification again, when the same tracked faces look unchanged since (by their
+ * sheet's signatures), it is recent, and the pipeline that made it (`generation`) still runs.
+ */
+export function unchangedResult<A extends TileAnalysis>(tile: TileState<A>, signatures: readonly Float32Array[], now: number, generation: number): A | null {
   const last = tile.classified;
-  if (!last || now - last.at > UNCHANGED_FOR_MS || last.trackIds.join() !== tile.faces.map((f) => f.trackId).join()) return null;
+  if (!last || last.result.generation !== generation || now - last.at > UNCHANGED_FOR_MS || last.trackIds.join() !== tile.faces.map((f) => f.trackId).join()) return null;
   if (signatures.some((s, i) => maxBlockChange(s, last.signatures[i] ?? new Float32Array()) > UNCHANGED_LUMA)) return null;
   return last.result;
 }
@@ -106,8 +110,8 @@ export function unchangedResult<A extends TileAnalysis>(tile: TileState<A>, sign
 export interface TileReport {
   frameTime: number;
   faces: Array<{ trackId: number; label: string; confidence: number }>;
-  models: { detector: string; classifier: string };
-  labels: string[];
+  /** Which pipeline (and so which models and label set) produced the labels. */
+  generation: number;
   backend: string;
 }
 
@@ -121,9 +125,9 @@ export interface Sampled<A extends TileAnalysis = TileAnalysis> {
 /** Fold one analyzed frame into the tile: the next state and the report for the call summary. */
 export function stepTile<A extends TileAnalysis>(tile: TileState<A>, sampled: Sampled<A>, now: number, opts: StepOptions): { tile: TileState<A>; report: TileReport } {
   const { analysis: result, source, signatures } = sampled;
-  // A result from another classifier than the last one (Settings changed mid-call): its tracks start
+  // A result from another pipeline than the last one (Settings changed mid-call): its tracks start
   // over, so a face's smoothed label never averages two models (or two label sets).
-  const switched = tile.classifier !== null && tile.classifier !== result.models.classifier;
+  const switched = tile.generation !== null && tile.generation !== result.generation;
   const prior = switched ? { ...tile, tracks: { list: [], nextId: tile.tracks.nextId }, faces: [], classified: null } : tile;
   const detectEvery = result.detected
     ? nextDetectInterval(prior.detectEvery, isFresh(prior, now) ? prior.faces.map((f) => f.box) : [], result.faces.map((f) => f.box), { base: opts.detectEvery, max: opts.maxDetectEvery })
@@ -140,13 +144,12 @@ export function stepTile<A extends TileAnalysis>(tile: TileState<A>, sampled: Sa
     sinceDetect: result.detected ? 0 : prior.sinceDetect + 1,
     detectEvery,
     classified,
-    classifier: result.models.classifier,
+    generation: result.generation,
   };
   const report: TileReport = {
     frameTime: result.frameTime,
     faces: tracked.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence })),
-    models: { detector: result.models.detector, classifier: result.models.classifier },
-    labels: result.models.labels,
+    generation: result.generation,
     backend: result.backend,
   };
   return { tile: next, report };

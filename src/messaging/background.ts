@@ -3,8 +3,9 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { SenderPolicy } from '../core/senders';
 import type { Settings } from '../core/settings';
 import type { CallSummary } from '../core/summary';
+import type { FrameSource } from '../core/tile-step';
 import type { SiteId } from '../core/types';
-import type { PipelineState } from './offscreen';
+import type { ModelChoice, PipelineState } from './offscreen';
 
 export interface OverlayReport {
   on: boolean;
@@ -22,14 +23,19 @@ export interface FrameReport {
   name: string | null;
   frameTime: number;
   faces: Array<{ trackId: number; label: string; confidence: number }>;
-  /** The models that produced the labels, their label set and backend: a call never mixes two (see calls.ts). */
-  models: { detector: string; classifier: string };
-  labels: string[];
+  /** The ML host's pipeline that produced the labels: the background asks the host which models it ran. */
+  generation: number;
   backend: string;
   /** Sample-to-result latency in the content script. */
   latencyMs: number;
   timings: FrameTimings;
 }
+
+/**
+ * A frame report with its generation resolved by the background (ML host's modelsOf): the models that
+ * produced its labels and their label set. A call never mixes two (see calls.ts).
+ */
+export type AnalyzedReport = Omit<FrameReport, 'generation'> & { models: { detector: string; classifier: string }; labels: string[] };
 
 /** Where a frame's time went, for benchmarks and the popup's live status. */
 export interface FrameTimings {
@@ -43,11 +49,7 @@ export interface FrameTimings {
   classifyMs: number;
   /** Whole round trip, sample to result back in the content script. */
   totalMs: number;
-  /**
-   * How the pixels came: a frame (JPEG or raw), a sheet of the tracked faces' crops only, the tab
-   * capture; or 'unchanged': the faces' sheet matched their last classification, which stands.
-   */
-  source: 'jpeg' | 'raw' | 'sheet' | 'tab' | 'unchanged';
+  source: FrameSource;
   /** False when detection was skipped and tracked boxes were classified. */
   detected: boolean;
   /** Frames in its message to the ML host, and faces classified in its model call (FrameAnalysis.batch). */
@@ -101,6 +103,8 @@ export interface BackgroundProtocol {
   deleteCalls(req: { ids: string[] | 'all' }): void;
   dismissNotices(): void;
   getSettings(): Settings;
+  /** ML host, when it starts: the models Settings picked (afterwards the background tells it of changes). */
+  modelChoice(): ModelChoice;
   updateSettings(req: Partial<Settings>): Settings;
   /** First-run notice: whether the user has read it, and recording that they have. */
   getFirstRun(): { acknowledged: boolean };
@@ -126,6 +130,7 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   deleteCalls: 'extension-page',
   dismissNotices: 'extension-page',
   getSettings: 'extension-page',
+  modelChoice: 'extension-page',
   updateSettings: 'extension-page',
   getFirstRun: 'extension-page',
   acknowledgeFirstRun: 'extension-page',

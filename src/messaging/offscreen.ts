@@ -8,6 +8,8 @@ export type PipelineState =
   | { state: 'loading' }
   | {
       state: 'ready';
+      /** The pipeline's generation: every result it produces carries it (FrameAnalysis.generation). */
+      generation: number;
       backend: BackendName;
       detector: string;
       classifier: string;
@@ -22,13 +24,13 @@ export type PipelineState =
     }
   | { state: 'error'; error: string };
 
-/** The models a request wants (models.json ids; null: models.json's default). */
+/** The models Settings picked (models.json ids; null: models.json's default). */
 export interface ModelChoice {
   detector: string | null;
   classifier: string | null;
 }
 
-/** Which models produced a result, with the classifier's label set and input side. */
+/** A generation's models, with the classifier's label set and input side. */
 export interface ResultModels {
   detector: string;
   classifier: string;
@@ -49,8 +51,6 @@ export interface FrameRequest {
   faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
   /** `frame` is a sheet of the faces' crops, not the frame (see AnalyzeOptions.sheet). */
   sheet?: { cell: number; frame: { width: number; height: number } };
-  /** The models Settings picked: the host switches to them (a message's frames all come from one page, with one choice). */
-  models?: ModelChoice;
 }
 
 /** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */
@@ -62,7 +62,6 @@ export interface TabRegionRequest {
   viewport: { width: number; height: number };
   minFaceSize?: number;
   faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
-  models?: ModelChoice;
 }
 
 export interface FrameAnalysis extends AnalyzeResult {
@@ -72,7 +71,8 @@ export interface FrameAnalysis extends AnalyzeResult {
   offscreenMs: { receivedAt: number; decode: number; total: number };
   /** Frames in the message this one came in, and faces classified in the same model call as its own. */
   batch: { frames: number; faces: number };
-  models: ResultModels;
+  /** The pipeline that produced it (PipelineState.generation; its models: modelsOf). */
+  generation: number;
 }
 
 export interface OffscreenProtocol {
@@ -85,6 +85,10 @@ export interface OffscreenProtocol {
   /** Background: the tabs being captured (this document owns that state; the worker may have restarted). */
   capturingTabs(): number[];
   pipelineStatus(): PipelineState;
+  /** Background: the models Settings picked (the host switches to them); answers once settled. */
+  useModels(req: ModelChoice): PipelineState;
+  /** Background: which models a generation ran (reports name only the generation), or null when unknown. */
+  modelsOf(req: { generation: number }): ResultModels | null;
 }
 
 /** Who may send each message to the ML host (see BACKGROUND_SENDERS). */
@@ -95,6 +99,8 @@ export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: Sende
   stopTabCapture: 'extension-page',
   capturingTabs: 'extension-page',
   pipelineStatus: 'any',
+  useModels: 'extension-page',
+  modelsOf: 'extension-page',
 };
 
 export const offscreenMessenger = defineExtensionMessaging<OffscreenProtocol>();

@@ -1,10 +1,11 @@
 // ML host (offscreen document): the one pipeline it serves and its state for the popup. WebGPU that
 // fails while loading falls back inside createPipeline; a WebGPU device lost later (driver reset,
-// GPU process crash) makes the host load the pipeline again on wasm and say so. A request for other
-// models (the user picked them in Settings) loads them beside the running pipeline and swaps: frames
-// in flight finish on the old one, which is freed after its last.
+// GPU process crash) makes the host load the pipeline again on wasm and say so. Other models (the
+// background says so when the user picks them in Settings) load beside the running pipeline and swap:
+// frames in flight finish on the old one, which is freed after its last. Each pipeline loaded is a new
+// generation, stamped on its results: what produced a result is told by its generation alone.
 import type { BackendName } from '../core/types';
-import type { ModelChoice, PipelineState } from '../messaging/offscreen';
+import type { ModelChoice, PipelineState, ResultModels } from '../messaging/offscreen';
 import { tensorMemory } from './backend';
 import type { Pipeline } from './pipeline';
 
@@ -17,12 +18,18 @@ export interface PipelineHost {
   /** The current pipeline (after a lost device, the one loading on wasm). */
   ready(): Promise<Pipeline>;
   /**
-   * Run `work` on a pipeline with `models` (omitted: whatever runs now), switching to them first when
-   * they differ from the ones wanted now (compared as given: callers pass resolved ids). The pipeline
-   * is not freed while `work` runs.
+   * Switch to `models` unless they are the ones wanted now (compared as given: callers pass resolved
+   * ids); resolves once the switch has settled (loaded, failed or superseded).
    */
-  run<T>(models: ModelChoice | undefined, work: (pipeline: Pipeline) => Promise<T>): Promise<T>;
+  use(models: ModelChoice): Promise<void>;
+  /** Run `work` on the current pipeline, with its generation; the pipeline is not freed while `work` runs. */
+  run<T>(work: (pipeline: Pipeline, generation: number) => Promise<T>): Promise<T>;
+  /** The models of a generation (one of the latest few), or null. */
+  modelsOf(generation: number): ResultModels | null;
 }
+
+/** Generations whose models stay known (results of older ones may still be in flight or in a report queue). */
+const KNOWN_GENERATIONS = 16;
 
 /** A load that a newer model choice replaced before it finished. */
 class Superseded extends Error {
@@ -53,6 +60,9 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
   const inFlight = new Map<Pipeline, number>();
   const retired = new Set<Pipeline>();
   let current: Pipeline | null = null;
+  let generation = 0;
+  const generations = new WeakMap<Pipeline, number>();
+  const known = new Map<number, ResultModels>();
 
   const free = (p: Pipeline) => {
     try {
@@ -78,9 +88,13 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
         throw new Superseded();
       }
       current = pipeline;
+      generations.set(pipeline, ++generation);
+      known.set(generation, { detector: pipeline.detectorId ?? '', classifier: pipeline.classifierId, labels: [...pipeline.labels], cropSize: pipeline.cropSize });
+      for (const g of known.keys()) if (g <= generation - KNOWN_GENERATIONS) known.delete(g);
       const why = fallback ?? (pipeline.fallback ? `WebGPU failed (${pipeline.fallback.reason}); running on ${pipeline.backend}` : undefined);
       state = {
         state: 'ready',
+        generation,
         backend: pipeline.backend,
         detector: pipeline.detectorId ?? '',
         classifier: pipeline.classifierId,
@@ -121,12 +135,15 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
   return {
     status: () => (state.state === 'ready' ? { ...state, memory: tensorMemory() } : state),
     ready: () => settle(() => ready),
-    async run(models, work) {
-      if (models && !sameChoice(models, wanted)) await switchTo(models);
+    async use(models) {
+      if (!sameChoice(models, wanted)) await switchTo(models);
+    },
+    modelsOf: (g) => known.get(g) ?? null,
+    async run(work) {
       const pipeline = await settle(() => ready);
       inFlight.set(pipeline, (inFlight.get(pipeline) ?? 0) + 1);
       try {
-        return await work(pipeline);
+        return await work(pipeline, generations.get(pipeline) ?? 0);
       } finally {
         const left = (inFlight.get(pipeline) ?? 1) - 1;
         if (left > 0) inFlight.set(pipeline, left);

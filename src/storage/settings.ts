@@ -28,6 +28,6 @@ export async function updateSettings(patch: Partial<Settings>): Promise<Settings
   return next;
 }
 
-export function watchSettings(cb: (s: Settings) => void): () => void {
-  return settingsItem.watch((v) => cb(validateSettings(v)));
+export function watchSettings(cb: (s: Settings, old: Settings | null) => void): () => void {
+  return settingsItem.watch((v, old) => cb(validateSettings(v), old === null || old === undefined ? null : validateSettings(old)));
 }

@@ -3,7 +3,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { addFrame, type CallSummary, endCall, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '../../src/core/summary';
-import type { FrameReport } from '../../src/messaging/background';
+import type { AnalyzedReport } from '../../src/messaging/background';
 import { readCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 
@@ -27,7 +27,7 @@ function storedCall(callId: string, start: number, ended: boolean): CallSummary 
 
 const MODELS = { detector: 'blazeface-f16', classifier: 'ours-emotion-u8' };
 
-function frame(callId: string, time: number, tileId = 'tile-1', models: { classifier: string; labels: string[] } = { classifier: MODELS.classifier, labels: LABELS }): FrameReport {
+function frame(callId: string, time: number, tileId = 'tile-1', models: { classifier: string; labels: string[] } = { classifier: MODELS.classifier, labels: LABELS }): AnalyzedReport {
   return {
     call: { site: 'meet', callId, title: callId },
     tileId,

@@ -116,6 +116,6 @@ export function analysisOf(req: { tileId: string; frameTime: number; faces?: Arr
     detected: !req.faces,
     offscreenMs: { receivedAt: 0, decode: 1, total: 9 },
     batch: { frames: 1, faces: boxes.length },
-    models: { detector: 'det', classifier: 'cls', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise'], cropSize: 96 },
+    generation: 1,
   };
 }

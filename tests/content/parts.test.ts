@@ -98,7 +98,7 @@ describe('FrameSampler', () => {
     const tile: SampledTile = { id: 'tile-1', page, state: newTile(3, { kind: 'analyzing' }), source: 'pixels', grabber: fakeGrabber() };
     return { tile, sampler: new FrameSampler({ win, analyze, analyzeTabRegion: () => Promise.reject(new Error('no tab capture')) }) };
   }
-  const opts = { frameTime: 1, minFaceSize: 20, cell: 96, models: { detector: null, classifier: null } };
+  const opts = { frameTime: 1, minFaceSize: 20, cell: 96, generation: 1 };
   const step = { detectEvery: 3, maxDetectEvery: 6, tracking: DEFAULT_TRACKING };
 
   it('a whole frame first; then only the tracked faces, as a sheet; an unchanged sheet is not sent again', async () => {

@@ -39,33 +39,40 @@ function setUp(fail: (c: ModelChoice) => boolean = () => false) {
 }
 
 describe('the ML host switching models', () => {
+  const classifier = async (p: Pipeline) => p.classifierId;
+
   it('keeps the running pipeline for the same choice, loads another for a new one and frees the old one after its last frame', async () => {
     const { host, opened, disposed } = setUp();
-    expect(await host.run(A, async (p) => p.classifierId)).toBe('five');
-    expect(await host.run(undefined, async (p) => p.classifierId)).toBe('five');
+    expect(await host.run(classifier)).toBe('five');
+    await host.use(A);
+    expect(await host.run(classifier)).toBe('five');
     expect(opened).toEqual(['five']);
 
     // A frame still running on the old pipeline when the switch comes.
     let finishOld!: () => void;
-    const oldFrame = host.run(A, (p) => new Promise<string>((resolve) => (finishOld = () => resolve(p.classifierId))));
+    const oldFrame = host.run((p, generation) => new Promise<string>((resolve) => (finishOld = () => resolve(`${p.classifierId}@${generation}`))));
     await vi.waitFor(() => expect(finishOld).toBeTypeOf('function'));
-    const next = await host.run(B, async (p) => ({ id: p.classifierId, labels: p.labels }));
-    expect(next).toEqual({ id: 'six', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'] });
-    expect(host.status()).toMatchObject({ state: 'ready', classifier: 'six', labels: next.labels });
+    await host.use(B);
+    const next = await host.run(async (p, generation) => ({ id: p.classifierId, labels: p.labels, generation }));
+    expect(next).toEqual({ id: 'six', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'], generation: 2 });
+    expect(host.status()).toMatchObject({ state: 'ready', generation: 2, classifier: 'six', labels: next.labels });
     expect(disposed).toEqual([]); // the old frame still runs on it
     finishOld();
-    expect(await oldFrame).toBe('five');
+    expect(await oldFrame).toBe('five@1');
     expect(disposed).toEqual(['det+five']);
     expect(opened).toEqual(['five', 'six']);
+    // Each generation's models stay known (reports of frames in flight name only the generation).
+    expect(host.modelsOf(1)).toEqual({ detector: 'det', classifier: 'five', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise'], cropSize: 96 });
+    expect(host.modelsOf(2)?.classifier).toBe('six');
+    expect(host.modelsOf(3)).toBeNull();
   });
 
   it('a choice made while another is loading wins; the superseded pipeline is freed, never served', async () => {
     const { host, opened, disposed } = setUp();
     await host.ready();
-    const [first, second] = await Promise.all([host.run(B, async (p) => p.classifierId), host.run(A, async (p) => p.classifierId)]);
+    await Promise.all([host.use(B), host.use(A)]);
+    expect(await host.run(classifier)).toBe('five');
     expect(opened).toEqual(['five', 'six', 'five']);
-    expect(first).toBe('five'); // it waited for the newer load
-    expect(second).toBe('five');
     expect(disposed.sort()).toEqual(['det+five', 'det+six']);
     expect(host.status()).toMatchObject({ state: 'ready', classifier: 'five' });
   });
@@ -73,10 +80,12 @@ describe('the ML host switching models', () => {
   it('a model that fails to load is an error state naming it, and frames fail with it (no silent fallback)', async () => {
     const { host } = setUp((c) => c.classifier === 'six');
     await host.ready();
-    await expect(host.run(B, async (p) => p.classifierId)).rejects.toThrow('model file six/model.json is corrupt');
+    await host.use(B);
+    await expect(host.run(classifier)).rejects.toThrow('model file six/model.json is corrupt');
     expect(host.status()).toEqual({ state: 'error', error: 'model file six/model.json is corrupt' });
     // Picking a working model again recovers.
-    expect(await host.run(A, async (p) => p.classifierId)).toBe('five');
+    await host.use(A);
+    expect(await host.run(classifier)).toBe('five');
     expect(host.status()).toMatchObject({ state: 'ready', classifier: 'five' });
   });
 });
