@@ -1,25 +1,21 @@
 // Node CLI (`npm run analyze -- <images or folders>`): one JSON line per image with faces, labels and timings.
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findModel } from '../src/core/models';
 import type { AnalyzeResult, BackendName } from '../src/core/types';
 import { createPipeline, type Pipeline } from '../src/ml/pipeline';
 import { exitWithError, isMain } from './lib/cli';
+import { collectImageFiles } from './lib/image-files';
 import { decodeImageFile } from './lib/images';
-import { fsReader, readManifest } from './lib/node-models';
+import { fsReader, NODE_BACKEND_ORDER, readManifest } from './lib/node-models';
 
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 const BACKENDS: readonly BackendName[] = ['wasm', 'cpu', 'webgpu'];
-/** Node has no WebGPU adapter, so by default try wasm and fall back to plain JS. */
-export const NODE_BACKEND_ORDER: BackendName[] = ['wasm', 'cpu'];
 
 const USAGE = `usage: npm run analyze -- [--detector <id>] [--classifier <id>] [--faces detect|whole] [--backend wasm|cpu|webgpu] <image files or folders>...`;
 
 /** A bad invocation: printed as one line, without a stack trace. */
 class UsageError extends Error {}
 
-export interface AnalyzeOptions {
+interface AnalyzeOptions {
   inputs: string[];
   detector?: string;
   classifier?: string;
@@ -42,7 +38,7 @@ function parseOrExplain(argv: string[]) {
   }
 }
 
-export function parseAnalyzeArgs(argv: string[]): AnalyzeOptions {
+function parseAnalyzeArgs(argv: string[]): AnalyzeOptions {
   const { values, positionals } = parseOrExplain(argv);
   if (positionals.length === 0) throw new UsageError(`no image files or folders given\n${USAGE}`);
   const faces = values.faces ?? 'detect';
@@ -54,45 +50,13 @@ export function parseAnalyzeArgs(argv: string[]): AnalyzeOptions {
   return { inputs: positionals, detector: values.detector, classifier: values.classifier, faces, backend: backend as BackendName | undefined };
 }
 
-/**
- * Image files named by `inputs`: folders are walked recursively and keep only image extensions,
- * sorted by path so output order is stable; files named explicitly are kept whatever they are
- * called, so a bad one is reported rather than silently skipped.
- */
-export function collectImageFiles(inputs: readonly string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string, found: string[]): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path, found);
-      else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) found.push(path);
-    }
-  };
-  for (const input of inputs) {
-    let isDir = false;
-    try {
-      isDir = statSync(input).isDirectory();
-    } catch {
-      // a missing path becomes that file's error line
-    }
-    if (!isDir) {
-      files.push(input);
-      continue;
-    }
-    const found: string[] = [];
-    walk(input, found);
-    files.push(...found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-  }
-  return files;
-}
-
 const round = (v: number, digits: number): number => {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 };
 
 /** The exact output line shape (key order matters to readers diffing runs). */
-export function formatResult(file: string, result: AnalyzeResult): string {
+function formatResult(file: string, result: AnalyzeResult): string {
   return JSON.stringify({
     file,
     faces: result.faces.map((f) => ({
@@ -106,7 +70,7 @@ export function formatResult(file: string, result: AnalyzeResult): string {
   });
 }
 
-export async function analyzeFile(pipeline: Pipeline, file: string): Promise<AnalyzeResult> {
+async function analyzeFile(pipeline: Pipeline, file: string): Promise<AnalyzeResult> {
   return pipeline.analyze(await decodeImageFile(file));
 }
 

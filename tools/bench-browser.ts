@@ -7,14 +7,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labelAges, mean, median, percentile } from './lib/metrics';
+import { mean, median, percentile } from './lib/metrics';
 import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
-import { benchPeers, decodeFixtureFrames, markdownTables } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
+import { sampleLabelAges } from './lib/label-age';
 import { FAKE_CAMERA_ARGS, extensionPage, launchExtension, openFixturePage, readOverlay, retainedHeap, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { readManifest } from './lib/node-models';
 import { REPO_ROOT } from './lib/paths';
+import { decodeFixtureFrames } from './lib/peer-pages';
+import { peerTables } from './lib/peer-tables';
+import { benchPeers } from './lib/peers';
 
 interface MemorySample {
   t: number;
@@ -25,10 +28,7 @@ interface MemorySample {
 
 const stats = (xs: number[]) => ({ median: median(xs), p90: percentile(xs, 90), mean: mean(xs), n: xs.length });
 
-/** Label ages of the background's timing samples (`at` is arrival; the frame was sampled totalMs before). */
-export const sampleLabelAges = (samples: readonly TimingSample[]) => labelAges(samples.map((s) => ({ tile: s.tileId, sampledAt: s.at - s.totalMs, doneAt: s.at })));
-
-export async function benchExtension(opts: { seconds: number; memoryMinutes: number; oneFaceSeconds: number; gpu: boolean }) {
+async function benchExtension(opts: { seconds: number; memoryMinutes: number; oneFaceSeconds: number; gpu: boolean }) {
   const args = [...FAKE_CAMERA_ARGS];
   if (opts.gpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--ignore-gpu-blocklist');
   const session = await launchExtension({ args });
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
     // The peers on the same clips, decoded to the same 480x270 tile frames, in the same kind of page, on wasm.
     const peers = (await benchPeers({ frames: await decodeFixtureFrames(), seconds: Math.min(30, Number(values.seconds)) })).results;
     result.peers = peers;
-    console.log(`\n${markdownTables(peers)}`);
+    console.log(`\n${peerTables(peers)}`);
     console.log('\n| ours vs peer | analyzed faces/s (ours, 4 tiles) | peer faces/s | ratio | 1-face latency ours / peer (median) |');
     console.log('|---|---:|---:|---:|---|');
     for (const p of peers) {

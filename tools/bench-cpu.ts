@@ -13,18 +13,19 @@ import { parseArgs } from 'node:util';
 import { labelAges, median, percentile } from './lib/metrics';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type PerformanceMode } from '../src/core/settings';
 import type { TimingSample } from '../src/messaging/background';
-import { sampleLabelAges } from './bench-browser';
-import { benchPeerLive, type PeerName, PEERS, TALKING_CLIPS } from './bench-peers';
 import { exitWithError, isMain } from './lib/cli';
 import { type ExtensionSession, extensionPage, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { profileTargets } from './lib/cdp-profile';
+import { sampleLabelAges } from './lib/label-age';
 import { REPO_ROOT } from './lib/paths';
+import { TALKING_CLIPS } from './lib/peer-pages';
+import { benchPeerLive, type PeerName, PEERS } from './lib/peers';
 import { cpuBetween, type CpuByKind, findBrowserPid, PROCESS_KINDS, sampleTree, totalCpu } from './lib/proc-cpu';
 
 /** Overlay on -> models loaded and every tile analyzed a while before the window opens. */
 const WARM_MS = 8000;
 
-export interface CpuRow {
+interface CpuRow {
   system: string;
   tiles: number;
   seconds: number;
@@ -69,7 +70,7 @@ function row(system: string, tiles: number, seconds: number, frames: number, age
   };
 }
 
-export async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode = DEFAULT_SETTINGS.performanceMode, profileMs = 0): Promise<CpuRow> {
+async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode = DEFAULT_SETTINGS.performanceMode, profileMs = 0): Promise<CpuRow> {
   const tag = `--bench-tag=ours-${process.pid}-${Date.now()}`;
   const session = await launchExtension({ args: [tag] });
   try {
@@ -120,7 +121,7 @@ async function printProfile(session: ExtensionSession, ms: number): Promise<void
   }
 }
 
-export async function benchPeer(peer: PeerName, tiles: number, seconds: number, fpsPerTile: number): Promise<CpuRow> {
+async function benchPeer(peer: PeerName, tiles: number, seconds: number, fpsPerTile: number): Promise<CpuRow> {
   const clips = Array.from({ length: tiles }, (_, i) => TALKING_CLIPS[i % TALKING_CLIPS.length]!);
   // human keeps per-instance caches (one instance per tile, as an app would); face-api has none.
   const r = await benchPeerLive(peer, { clips, fps: fpsPerTile, seconds, idleSeconds: seconds, perTile: peer === 'human' });
@@ -130,7 +131,7 @@ export async function benchPeer(peer: PeerName, tiles: number, seconds: number, 
 
 const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
-export function cpuTable(rows: readonly CpuRow[]): string {
+function cpuTable(rows: readonly CpuRow[]): string {
   const lines = [
     '| system | tiles | analyzed frames/s | label age median / p90 ms | added cores | **added CPU ms / analyzed frame** | x ours | added by process: extension / page / browser / GPU / other ms/s |',
     '|---|---:|---:|---:|---:|---:|---:|---|',

@@ -3,17 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { iou } from '../src/core/boxes';
-import { accuracy, confusionMatrix, macroF1, median, percentile, perClassMetrics } from './lib/metrics';
+import { median, percentile, perClassMetrics } from './lib/metrics';
 import type { ModelEntry, ModelsManifest } from '../src/core/models';
-import type { AnalyzeResult, PixelBox } from '../src/core/types';
+import type { AnalyzeResult } from '../src/core/types';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../src/ml/pipeline';
 import type { PixelData } from '../src/ml/preprocess';
-import { collectImageFiles, NODE_BACKEND_ORDER } from './analyze';
+import { type AgreementPair, agreementPairs, type FacesByImage } from './lib/box-agreement';
 import { exitWithError, isMain } from './lib/cli';
-import { FER_SIZE, readFerPlus } from './lib/ferplus';
-import { decodeImageFile, greyToPixels } from './lib/images';
-import { fsReader, readManifest } from './lib/node-models';
+import { collectImageFiles } from './lib/image-files';
+import { ferPlusFaces, scoreFerPlus } from './lib/ferplus';
+import { decodeImageFile } from './lib/images';
+import { fsReader, NODE_BACKEND_ORDER, readManifest } from './lib/node-models';
 import { REPO_ROOT, sharedPath } from './lib/paths';
 import { tf } from './lib/tf-node';
 
@@ -110,35 +110,22 @@ interface FerRow {
 }
 
 async function benchFerPlus(manifest: ModelsManifest, limit: number | undefined): Promise<FerRow[]> {
-  const rows = readFerPlus('test', { limit });
-  const truths = rows.map((r) => r.label);
-  // Decode once: every classifier sees the same RGBA buffers.
-  const faces = rows.map((r) => greyToPixels(r.pixels(), FER_SIZE, FER_SIZE));
+  const faces = ferPlusFaces('test', { limit });
   const out: FerRow[] = [];
   for (const entry of modelsOf(manifest, 'emotion')) {
     console.error(`FER+ test: ${entry.id} on ${faces.length} faces`);
-    const { predictions, perFace, seconds } = await withPipeline(manifest, { faces: 'whole', classifier: entry.id }, async (p) => {
-      const predictions: string[] = [];
-      const perFace: number[] = [];
-      const start = performance.now();
-      for (const face of faces) {
-        const t0 = performance.now();
-        const result = await p.analyze(face);
-        perFace.push(performance.now() - t0);
-        predictions.push(result.faces[0]?.label ?? '');
-      }
-      return { predictions, perFace, seconds: (performance.now() - start) / 1000 };
-    });
-    const cm = confusionMatrix(truths, predictions, manifest.labels);
+    const score = await withPipeline(manifest, { faces: 'whole', classifier: entry.id }, (p) =>
+      scoreFerPlus(faces, async (face) => (await p.analyze(face)).faces[0]?.label ?? '', manifest.labels),
+    );
     out.push({
       id: entry.id,
       quantization: entry.quantization,
       faces: faces.length,
-      accuracy: accuracy(cm),
-      macroF1: macroF1(cm),
-      recall: Object.fromEntries(perClassMetrics(cm).map((c) => [c.label, c.recall])),
-      seconds,
-      msPerFace: summarize(perFace),
+      accuracy: score.accuracy,
+      macroF1: score.macroF1,
+      recall: Object.fromEntries(perClassMetrics(score.cm).map((c) => [c.label, c.recall])),
+      seconds: score.seconds,
+      msPerFace: summarize(score.msPerFace),
     });
   }
   return out;
@@ -146,41 +133,15 @@ async function benchFerPlus(manifest: ModelsManifest, limit: number | undefined)
 
 // ---- c) detector agreement ------------------------------------------------------------------
 
-interface DetectedFace {
-  box: PixelBox;
-  score: number;
-}
-
 interface AgreementResult {
   /** image (relative to fixtures/images) -> detector id -> faces found. */
-  faces: Record<string, Record<string, DetectedFace[]>>;
-  pairs: Array<{ a: string; b: string; facesA: number; facesB: number; matched: number; meanIoU: number; minIoU: number; meanScoreDiff: number }>;
+  faces: FacesByImage;
+  pairs: AgreementPair[];
 }
-
-const corners = (b: PixelBox) => ({ xmin: b.x, ymin: b.y, xmax: b.x + b.width, ymax: b.y + b.height });
-
-/** Greedy one-to-one matching by IoU (highest first); any overlap counts as a match. */
-function matchBoxes(a: readonly DetectedFace[], b: readonly DetectedFace[]): Array<{ iou: number; scoreDiff: number }> {
-  const pairs = a.flatMap((fa, i) => b.map((fb, j) => ({ i, j, iou: iou(corners(fa.box), corners(fb.box)), scoreDiff: Math.abs(fa.score - fb.score) })));
-  pairs.sort((x, y) => y.iou - x.iou);
-  const usedA = new Set<number>();
-  const usedB = new Set<number>();
-  const matches: Array<{ iou: number; scoreDiff: number }> = [];
-  for (const p of pairs) {
-    if (p.iou <= 0 || usedA.has(p.i) || usedB.has(p.j)) continue;
-    usedA.add(p.i);
-    usedB.add(p.j);
-    matches.push({ iou: p.iou, scoreDiff: p.scoreDiff });
-  }
-  return matches;
-}
-
-/** Variants of one base model share an id up to the quantization suffix (tools/models.ts names them so). */
-const baseId = (id: string): string => id.replace(/-(f32|f16|u8)$/, '');
 
 async function benchAgreement(manifest: ModelsManifest, files: readonly string[], decoded: ReadonlyMap<string, PixelData>, imagesDir: string): Promise<AgreementResult> {
   const detectors = modelsOf(manifest, 'face-detection');
-  const faces: AgreementResult['faces'] = {};
+  const faces: FacesByImage = {};
   for (const entry of detectors) {
     console.error(`agreement: ${entry.id} on ${files.length} images`);
     await withPipeline(manifest, { detector: entry.id }, async (p) => {
@@ -193,26 +154,7 @@ async function benchAgreement(manifest: ModelsManifest, files: readonly string[]
       }
     });
   }
-  const pairs: AgreementResult['pairs'] = [];
-  detectors.forEach((a, i) => {
-    for (const b of detectors.slice(i + 1)) {
-      if (baseId(a.id) !== baseId(b.id)) continue;
-      const perImage = Object.values(faces).map((byDetector) => ({ fa: byDetector[a.id] ?? [], fb: byDetector[b.id] ?? [] }));
-      const matches = perImage.flatMap(({ fa, fb }) => matchBoxes(fa, fb));
-      const ious = matches.map((m) => m.iou);
-      pairs.push({
-        a: a.id,
-        b: b.id,
-        facesA: perImage.reduce((n, x) => n + x.fa.length, 0),
-        facesB: perImage.reduce((n, x) => n + x.fb.length, 0),
-        matched: matches.length,
-        meanIoU: ious.length ? ious.reduce((s, v) => s + v, 0) / ious.length : NaN,
-        minIoU: ious.length ? Math.min(...ious) : NaN,
-        meanScoreDiff: matches.length ? matches.reduce((s, m) => s + m.scoreDiff, 0) / matches.length : NaN,
-      });
-    }
-  });
-  return { faces, pairs };
+  return { faces, pairs: agreementPairs(faces, detectors.map((d) => d.id)) };
 }
 
 // ---- output ---------------------------------------------------------------------------------

@@ -10,13 +10,13 @@ import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { REPO_ROOT } from './lib/paths';
 
-export const ICON_SIZES = [16, 32, 48, 128] as const;
-export const ICON_DIR = join(REPO_ROOT, 'public', 'icon');
+const ICON_SIZES = [16, 32, 48, 128] as const;
+const ICON_DIR = join(REPO_ROOT, 'public', 'icon');
 
 const BLUE = '#1a73e8';
 
 /** The mark on a 128-unit grid; `small` is the 16 px variant. */
-export function iconSvg(size: number): string {
+function iconSvg(size: number): string {
   const small = size <= 16;
   const face = small
     ? // One 16 px pixel is 8 units: the eyes are 2x2 px squares on whole pixels, the smile 2 px thick.
@@ -33,7 +33,7 @@ export function iconSvg(size: number): string {
   </svg>`;
 }
 
-export async function makeIcons(outDir = ICON_DIR): Promise<string[]> {
+async function makeIcons(outDir = ICON_DIR): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   for (const size of ICON_SIZES) {

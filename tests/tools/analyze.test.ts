@@ -1,24 +1,14 @@
 // Node (vitest): the analyze CLI end to end as a child process, on a shared fixture and a corrupt file.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, sharedPath } from '../../tools/lib/paths';
+import { sharedPath } from '../../tools/lib/paths';
+import { runTool } from './run-tool';
 
 const CLI_TIMEOUT_MS = 60_000;
 
-function runAnalyze(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'tools/analyze.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runAnalyze = (args: string[]) => runTool('tools/analyze.ts', args);
 
 function parseLines(stdout: string): Array<Record<string, unknown>> {
   return stdout

@@ -1,5 +1,5 @@
 // Page (https://bench.local/decode.html): turns fixture videos into the JPEG frames the extension
-// analyzes and tiles frames into 2x2 mosaics. Driven from tools/bench-peers.ts via page.evaluate.
+// analyzes and tiles frames into 2x2 mosaics. Driven from tools/lib/peer-pages.ts via page.evaluate.
 // The fixture clips are 360x360; in a call page (tests/e2e/fixtures/meet.html) each one fills a
 // 480x270 tile with `object-fit: cover`, and the extension crops that tile rectangle, fitted to
 // 480 px (entrypoints/offscreen/tab-capture.ts) and JPEG-encoded at quality 0.85

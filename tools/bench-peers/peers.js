@@ -3,7 +3,7 @@
 // on JPEG frames handed over from Node. Everything is timed here with performance.now():
 //   libMs   = the library call only (canvas in, faces out)
 //   totalMs = blob -> createImageBitmap -> drawImage to canvas -> library call
-// Driven from tools/bench-peers.ts through page.evaluate.
+// Driven from tools/lib/peers.ts through page.evaluate.
 
 const ORIGIN = location.origin;
 const WASM_PATH = `${ORIGIN}/wasm/`;

@@ -1,6 +1,10 @@
-// Node context: FER+ faces from ../shared/datasets/ferplus, labelled with the product's five labels.
+// Node context: FER+ faces from ../shared/datasets/ferplus, labelled with the product's five labels,
+// and the one FER+ scorer every evaluation uses.
 import { BASIC_LABELS } from '../../src/core/label-set';
 import { readFileSync } from 'node:fs';
+import type { PixelData } from '../../src/ml/preprocess';
+import { greyToPixels } from './images';
+import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1 } from './metrics';
 import { sharedPath } from './paths';
 
 export type FerPlusSplit = 'train' | 'valid' | 'test';
@@ -116,4 +120,49 @@ export function readFerPlus(split: FerPlusSplit, options: FerPlusOptions = {}): 
     return stratifiedSubset(rows, options.limit);
   }
   return rows;
+}
+
+/** A face and its true label, as a classifier is scored on it. */
+export interface LabelledFace {
+  image: PixelData;
+  truth: string;
+}
+
+/** One FER+ split as RGBA faces: decode once, so every classifier sees the same buffers. */
+export function ferPlusFaces(split: FerPlusSplit, options: FerPlusOptions = {}): LabelledFace[] {
+  return readFerPlus(split, options).map((r) => ({ image: greyToPixels(r.pixels(), FER_SIZE, FER_SIZE), truth: r.label }));
+}
+
+export interface FerPlusScore {
+  cm: ConfusionMatrix;
+  accuracy: number;
+  macroF1: number;
+  predictions: string[];
+  /** Wall ms of each predict call. */
+  msPerFace: number[];
+  /** Wall seconds of the whole pass. */
+  seconds: number;
+}
+
+/**
+ * Score a classifier on FER+ faces (ferPlusFaces; other labelled faces are scored the same way):
+ * `predict` gives each face one label, faces in turn, and the predictions are counted over `labels`
+ * (a prediction outside them throws, see confusionMatrix).
+ */
+export async function scoreFerPlus(
+  faces: readonly LabelledFace[],
+  predict: (image: PixelData) => Promise<string>,
+  labels: readonly string[] = FERPLUS_LABELS,
+): Promise<FerPlusScore> {
+  const predictions: string[] = [];
+  const msPerFace: number[] = [];
+  const start = performance.now();
+  for (const face of faces) {
+    const t0 = performance.now();
+    predictions.push(await predict(face.image));
+    msPerFace.push(performance.now() - t0);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const cm = confusionMatrix(faces.map((f) => f.truth), predictions, labels);
+  return { cm, accuracy: accuracy(cm), macroF1: macroF1(cm), predictions, msPerFace, seconds };
 }

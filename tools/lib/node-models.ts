@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ModelsManifest, parseModelsManifest } from '../../src/core/models';
+import type { BackendName } from '../../src/core/types';
 import type { ModelFileReader } from '../../src/ml/loader';
 import { MODELS_DIR } from './paths';
 
@@ -16,3 +17,6 @@ export function fsReader(dir = MODELS_DIR): ModelFileReader {
     return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   };
 }
+
+/** Node has no WebGPU adapter, so by default try wasm and fall back to plain JS. */
+export const NODE_BACKEND_ORDER: BackendName[] = ['wasm', 'cpu'];

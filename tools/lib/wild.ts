@@ -54,6 +54,11 @@ export function readWild(split: WildSplit): WildRow[] {
   return rows;
 }
 
+/** Every n-th of `rows` so that about `limit` remain, spread over them (all rows without a limit): for quick runs. */
+export function spreadSubset<T>(rows: readonly T[], limit?: number): T[] {
+  return limit === undefined ? [...rows] : rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / limit)) === 0);
+}
+
 /** The label among `allowed` with the highest probability (a source's classes only). */
 export function restrictedTop(probs: Readonly<Record<string, number>>, allowed: readonly string[]): string {
   let best = allowed[0] ?? '';

@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../lib/paths';
 import { initNodeTf } from '../lib/tf-node';
 import { SELECTION_SOURCES, WILD_SOURCES } from '../lib/wild';
 import { exportInitialWeights, runFinetune } from './finetune';
-import { DEFAULTS } from './index';
+import { DEFAULTS } from './recipe';
 import { exportTeacherProbs } from './teachers';
 import { exportTensors, type TensorIndex } from './tensors';
 

@@ -7,6 +7,7 @@ import { softmax } from '../../src/core/labels';
 import { type ModelEntry, type ModelsManifest, findModel, type Quantization } from '../../src/core/models';
 import { createPipeline } from '../../src/ml/pipeline';
 import type { PixelData } from '../../src/ml/preprocess';
+import type { LabelledFace } from '../lib/ferplus';
 import { encodeWeights, QUANT_SUFFIX, writeModelDir } from '../lib/model-files';
 import { fsReader } from '../lib/node-models';
 import { MODELS_DIR } from '../lib/paths';
@@ -47,16 +48,14 @@ export function writeFinetunedModel(manifest: ModelsManifest, id: string, out: F
   };
 }
 
-export interface LabelledImage {
-  image: PixelData;
-  truth: string;
+export interface LabelledImage extends LabelledFace {
   /** 'ferplus' or a wild source. */
   source: string;
 }
 
 export interface ValidScore {
   perSource: Record<string, number>;
-  /** eval:classifiers' combined score: mean of FER+ and the SELECTION_SOURCES macro-F1s. */
+  /** `npm run eval -- classifiers`' combined score: mean of FER+ and the SELECTION_SOURCES macro-F1s. */
   combined: number;
 }
 

@@ -10,25 +10,10 @@ import { exitWithError, isMain } from '../lib/cli';
 import { REPO_ROOT } from '../lib/paths';
 import { initNodeTf } from '../lib/tf-node';
 import { exportInitialWeights, readFinetuneOutput, runFinetune } from './finetune';
+import { DEFAULTS } from './recipe';
 import { shipModel } from './ship';
 import { exportTeacherProbs } from './teachers';
 import { exportTensors } from './tensors';
-
-export const DEFAULTS = {
-  trials: 1,
-  rungs: '',
-  epochs: 1.5,
-  patience: 2,
-  size: 112,
-  batch: 64,
-  ferRatio: 1,
-  distill: 1,
-  temperature: 4,
-  teachers: 'human-emotion-f16',
-  holdOut: '',
-  seed: 7,
-  id: 'ours-emotion',
-} as const;
 
 const LOG_DIR = join(REPO_ROOT, 'artifacts', 'train');
 
@@ -74,7 +59,7 @@ function parseCli() {
   };
 }
 
-export async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
+async function train(opts: ReturnType<typeof parseCli>): Promise<void> {
   await initNodeTf();
   const t0 = performance.now();
   const runDir = join(LOG_DIR, 'run');

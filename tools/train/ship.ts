@@ -4,8 +4,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelEntry, Quantization } from '../../src/core/models';
-import { FERPLUS_LABELS, readFerPlus } from '../lib/ferplus';
-import { decodeImageFile, greyToPixels } from '../lib/images';
+import { FERPLUS_LABELS, ferPlusFaces } from '../lib/ferplus';
+import { decodeImageFile } from '../lib/images';
 import { readManifestFile, writeManifest } from '../lib/model-files';
 import { MODELS_DIR } from '../lib/paths';
 import { tf } from '../lib/tf-node';
@@ -18,7 +18,7 @@ const QUANT_TOLERANCE = 0.005;
 
 /** FER+ valid and the wild valid photos of the scored sources, as the pipeline takes them. */
 async function validImages(): Promise<LabelledImage[]> {
-  const fer = readFerPlus('valid').map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label, source: 'ferplus' }));
+  const fer = ferPlusFaces('valid').map((f) => ({ ...f, source: 'ferplus' }));
   const rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
   const wild = await Promise.all(rows.map(async (r) => ({ image: await decodeImageFile(r.path), truth: r.label, source: r.source })));
   return [...fer, ...wild];

@@ -1,23 +1,23 @@
-// Node CLI (`npm run eval:detectors -- [--limit n] [--crop-scales 1.1,1.25]`): every shipped face detector with the default
-// classifier on the wild valid photos, each centred on a 480 x 270 frame as a call tile would show
-// it: the share of photos where a face was found, macro-F1 within each source on the largest face
-// found (a miss counts as wrong), and the median detection ms per frame (Node, tfjs wasm; the
-// detectors interleaved photo by photo). --crop-scales runs each detector at other classifier crop
-// scales too (how much the square crop grows around the box). Without --limit the figures at the
-// pipeline's own crop scale go into models.json (`measured`), which the Settings picker shows.
+// Node (`npm run eval -- detectors [--limit n] [--crop-scales 1.1,1.25]`, tools/eval.ts): every
+// shipped face detector with the default classifier on the wild valid photos, each centred on a
+// 480 x 270 frame as a call tile would show it: the share of photos where a face was found, macro-F1
+// within each source on the largest face found (a miss counts as wrong), and the median detection
+// ms per frame (Node, tfjs wasm; the detectors interleaved photo by photo). --crop-scales runs each
+// detector at other classifier crop scales too (how much the square crop grows around the box).
+// Without --limit the figures at the pipeline's own crop scale go into models.json (`measured`),
+// which the Settings picker shows.
 import { parseArgs } from 'node:util';
-import { median } from './lib/metrics';
-import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
-import { exitWithError, isMain } from './lib/cli';
-import { recordMeasurements } from './lib/model-files';
-import { fsReader, readManifest } from './lib/node-models';
-import { initNodeTf } from './lib/tf-node';
-import { largestFace, readWild, scoreWithinSources, WILD_FRAME, wildOnFrame, WILD_SOURCES } from './lib/wild';
+import { median } from '../lib/metrics';
+import { createPipeline, PIPELINE_DEFAULTS } from '../../src/ml/pipeline';
+import { recordMeasurements } from '../lib/model-files';
+import { fsReader, readManifest } from '../lib/node-models';
+import { initNodeTf } from '../lib/tf-node';
+import { largestFace, readWild, scoreWithinSources, spreadSubset, WILD_FRAME, wildOnFrame, WILD_SOURCES } from '../lib/wild';
 
 const SOURCES = ['oahega', 'webcam-colour'] as const;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { limit: { type: 'string' }, 'crop-scales': { type: 'string' } } });
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { limit: { type: 'string' }, 'crop-scales': { type: 'string' } } });
   await initNodeTf();
   const manifest = readManifest();
   const scales = values['crop-scales'] ? values['crop-scales'].split(',').map(Number) : [PIPELINE_DEFAULTS.cropScale];
@@ -26,8 +26,8 @@ async function main(): Promise<void> {
     .filter((m) => m.task === 'face-detection')
     .flatMap((m) => scales.map((cropScale) => ({ ...m, cropScale })));
   const pipelines = await Promise.all(detectors.map((d) => createPipeline({ manifest, read: fsReader(), detector: d.id, cropScale: d.cropScale, backend: { order: ['wasm'] } })));
-  let rows = readWild('valid').filter((r) => (SOURCES as readonly string[]).includes(r.source) && WILD_SOURCES[r.source]?.includes(r.label));
-  if (values.limit) rows = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / Number(values.limit))) === 0);
+  const all = readWild('valid').filter((r) => (SOURCES as readonly string[]).includes(r.source) && WILD_SOURCES[r.source]?.includes(r.label));
+  const rows = spreadSubset(all, values.limit ? Number(values.limit) : undefined);
 
   const runs = detectors.map(() => ({ found: 0, ms: [] as number[], boxes: [] as number[], scored: [] as Array<{ source: string; truth: string; probs: Record<string, number> }> }));
   for (const r of rows) {
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         shipped.map(({ d, k }) => {
           const run = runs[k]!;
           const wildMacroF1 = Object.fromEntries(SOURCES.map((s) => [s, f1(k, s)]));
-          return [d.id, { wildMacroF1, facesFound: run.found / rows.length, ms: median(run.ms), by: 'npm run eval:detectors', date }];
+          return [d.id, { wildMacroF1, facesFound: run.found / rows.length, ms: median(run.ms), by: 'npm run eval -- detectors', date }];
         }),
       ),
     );
@@ -74,4 +74,3 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMain(import.meta.url)) main().catch(exitWithError);

@@ -1,36 +1,31 @@
-// Node CLI (`npm run eval:classifiers`): every shipped emotion classifier side by side on the same
-// crops: ours, face-api's face_expression, human's emotion, and the paper authors' six-class model.
-// FER+ test split (five classes), the in-the-wild colour photos' valid split scored within each
-// source (../shared/datasets/wild: class and source are confounded there), and the expression
-// fixture photos; accuracy, macro-F1, per-class precision/recall, confusion matrices, bytes and
-// median latency per face (Node, tfjs wasm). With the test split and no --limit, the wild macro-F1s,
-// FER+ macro-F1 and ms per face go into models.json (`measured`), which the Settings picker shows.
+// Node (`npm run eval -- classifiers [--limit n] [--split test|valid] [--models a,b]`, tools/eval.ts):
+// every shipped emotion classifier side by side on the same crops: ours, face-api's face_expression,
+// human's emotion, and the paper authors' six-class model. FER+ test split (five classes), the
+// in-the-wild colour photos' valid split scored within each source (../shared/datasets/wild: class
+// and source are confounded there), and the expression fixture photos; accuracy, macro-F1, per-class
+// precision/recall, confusion matrices, bytes and median latency per face (Node, tfjs wasm). With
+// the test split and no --limit, the wild macro-F1s, FER+ macro-F1 and ms per face go into
+// models.json (`measured`), which the Settings picker shows.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { squareCrop } from '../src/core/boxes';
-import { topLabel } from '../src/core/labels';
-import { accuracy, type ConfusionMatrix, confusionMatrix, macroF1, median, perClassMetrics } from './lib/metrics';
-import type { PixelBox } from '../src/core/types';
-import { createPipeline, PIPELINE_DEFAULTS } from '../src/ml/pipeline';
-import type { PixelData } from '../src/ml/preprocess';
-import { recordMeasurements } from './lib/model-files';
-import { exitWithError, isMain } from './lib/cli';
-import { FERPLUS_LABELS, readFerPlus } from './lib/ferplus';
-import { decodeImageFile, greyToPixels } from './lib/images';
-import { fsReader, readManifest } from './lib/node-models';
-import { REPO_ROOT, sharedPath } from './lib/paths';
-import { initNodeTf } from './lib/tf-node';
-import { combinedScore, readWild, SELECTION_SOURCES, scoreWithinSources, type SourceScore, WILD_SOURCES } from './lib/wild';
+import { squareCrop } from '../../src/core/boxes';
+import { topLabel } from '../../src/core/labels';
+import { type ConfusionMatrix, median, perClassMetrics } from '../lib/metrics';
+import type { PixelBox } from '../../src/core/types';
+import { createPipeline, PIPELINE_DEFAULTS } from '../../src/ml/pipeline';
+import type { PixelData } from '../../src/ml/preprocess';
+import { recordMeasurements } from '../lib/model-files';
+import { FERPLUS_LABELS, ferPlusFaces, type LabelledFace, scoreFerPlus } from '../lib/ferplus';
+import { decodeImageFile } from '../lib/images';
+import { fsReader, readManifest } from '../lib/node-models';
+import { REPO_ROOT, sharedPath } from '../lib/paths';
+import { initNodeTf } from '../lib/tf-node';
+import { combinedScore, readWild, SELECTION_SOURCES, scoreWithinSources, type SourceScore, spreadSubset, WILD_SOURCES } from '../lib/wild';
 
 const LABELS: string[] = [...FERPLUS_LABELS];
 /** Fixture photos with a label in the five-class set (disgusted and fearful have none). */
 const FIXTURES: Record<string, string> = { angry: 'angry', happy: 'happy', neutral: 'neutral', sad: 'sad', surprised: 'surprise' };
-
-interface Sample {
-  image: PixelData;
-  truth: string;
-}
 
 interface Classifier {
   name: string;
@@ -73,10 +68,10 @@ function cropPixels(img: PixelData, box: PixelBox): PixelData {
 }
 
 /** Fixture faces, cropped once with the default detector so every classifier sees the same crop. */
-async function fixtureSamples(): Promise<Sample[]> {
+async function fixtureSamples(): Promise<LabelledFace[]> {
   const manifest = readManifest();
   const det = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] } });
-  const out: Sample[] = [];
+  const out: LabelledFace[] = [];
   for (const [file, truth] of Object.entries(FIXTURES)) {
     const img = await decodeImageFile(sharedPath('fixtures', 'images', 'expressions', `${file}.jpg`));
     const face = (await det.analyze(img)).faces[0];
@@ -100,25 +95,23 @@ interface Result {
   medianMsPerFace: number;
 }
 
-async function evaluateOn(c: Classifier, samples: readonly Sample[]): Promise<{ cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] }> {
-  const predictions: string[] = [];
-  for (const s of samples) {
-    // The five classes scored: a six-class model's "ahegao" has no place in FER+ or the fixtures.
-    const { probs } = await c.classify(s.image);
-    predictions.push(topLabel(Object.fromEntries(LABELS.map((l) => [l, probs[l] ?? 0]))).label || 'neutral');
-  }
-  const cm = confusionMatrix(samples.map((s) => s.truth), predictions, LABELS);
-  return { cm, accuracy: accuracy(cm), macroF1: macroF1(cm), predictions };
+async function evaluateOn(c: Classifier, samples: readonly LabelledFace[]): Promise<{ cm: ConfusionMatrix; accuracy: number; macroF1: number; predictions: string[] }> {
+  // The five classes scored: a six-class model's "ahegao" has no place in FER+ or the fixtures.
+  const five = async (image: PixelData) => {
+    const { probs } = await c.classify(image);
+    return topLabel(Object.fromEntries(LABELS.map((l) => [l, probs[l] ?? 0]))).label || 'neutral';
+  };
+  const { cm, accuracy, macroF1, predictions } = await scoreFerPlus(samples, five, LABELS);
+  return { cm, accuracy, macroF1, predictions };
 }
 
-interface WildSample extends Sample {
+interface WildSample extends LabelledFace {
   source: string;
 }
 
 async function wildSamples(limit?: number): Promise<WildSample[]> {
   const rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
-  const picked = limit ? rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / limit)) === 0) : rows;
-  return Promise.all(picked.map(async (r) => ({ image: await decodeImageFile(r.path), truth: r.label, source: r.source })));
+  return Promise.all(spreadSubset(rows, limit).map(async (r) => ({ image: await decodeImageFile(r.path), truth: r.label, source: r.source })));
 }
 
 async function evaluateWild(c: Classifier, samples: readonly WildSample[]): Promise<Record<string, SourceScore>> {
@@ -131,7 +124,7 @@ async function evaluateWild(c: Classifier, samples: readonly WildSample[]): Prom
  * Median ms per face with every classifier loaded and run in interleaved rounds (40 faces each, the
  * first 5 of a round dropped), so a busy or throttled moment of the machine costs them all alike.
  */
-async function interleavedLatency(cs: readonly Classifier[], faces: readonly Sample[], rounds = 15): Promise<number[]> {
+async function interleavedLatency(cs: readonly Classifier[], faces: readonly LabelledFace[], rounds = 15): Promise<number[]> {
   const times: number[][] = cs.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (const [k, c] of cs.entries()) {
@@ -188,15 +181,15 @@ function printTables(results: Result[], ferN: number, split: string): void {
   }
 }
 
-async function main(): Promise<void> {
+export async function run(argv: string[]): Promise<void> {
   // --split valid: the same table on the split the trainer selects and calibrates on (the report is test).
-  // --models a,b: only these models.json ids (and `paper` for the TFLite model).
-  const { values } = parseArgs({ options: { limit: { type: 'string' }, split: { type: 'string', default: 'test' }, models: { type: 'string' } } });
+  // --models a,b: only these models.json ids.
+  const { values } = parseArgs({ args: argv, options: { limit: { type: 'string' }, split: { type: 'string', default: 'test' }, models: { type: 'string' } } });
   const split = values.split;
   if (split !== 'test' && split !== 'valid') throw new Error(`--split must be test or valid, got ${split}`);
   await initNodeTf();
   const manifest = readManifest();
-  const fer = readFerPlus(split, { limit: values.limit ? Number(values.limit) : undefined }).map((r) => ({ image: greyToPixels(r.pixels(), 48, 48), truth: r.label }));
+  const fer = ferPlusFaces(split, { limit: values.limit ? Number(values.limit) : undefined });
   const wild = await wildSamples(values.limit ? Number(values.limit) : undefined);
   const fixtures = await fixtureSamples();
   const names: Record<string, string> = { ours: 'ours', faceapi: 'face-api face_expression', human: 'human emotion', oahega: 'OAHEGA paper' };
@@ -230,11 +223,10 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   writeFileSync(join(out, `eval-classifiers${split === 'test' ? '' : `-${split}`}.json`), JSON.stringify({ date, split, labels: LABELS, results }, null, 1));
   if (split === 'test' && !values.limit) {
-    const by = 'npm run eval:classifiers';
+    const by = 'npm run eval -- classifiers';
     const wildF1 = (r: Result) => Object.fromEntries(Object.keys(WILD_SOURCES).map((src) => [src, r.wild[src]?.macroF1 ?? 0]));
     recordMeasurements(new Map(results.map((r) => [r.id, { wildMacroF1: wildF1(r), ferplusMacroF1: r.ferplus.macroF1, ms: r.medianMsPerFace, by, date }])));
     console.log(`\nmeasurements of ${results.map((r) => r.id).join(', ')} written to public/models/models.json`);
   }
 }
 
-if (isMain(import.meta.url)) main().catch(exitWithError);

@@ -1,0 +1,36 @@
+// Node CLI (`npm run eval -- <subcommand> [flags]`): the evaluations still in use, one subcommand
+// each (tools/eval/<name>.ts); no or an unknown subcommand prints the list and exits 2, --help prints it.
+import { exitWithError, isMain } from './lib/cli';
+import { run as classifiers } from './eval/classifiers';
+import { run as detectors } from './eval/detectors';
+
+const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
+  classifiers: {
+    run: classifiers,
+    usage: 'classifiers [--limit n] [--split test|valid] [--models a,b]   every shipped classifier on FER+, wild valid within source and the fixture photos',
+  },
+  detectors: {
+    run: detectors,
+    usage: 'detectors [--limit n] [--crop-scales 1.1,1.25]   every shipped detector with the default classifier on wild valid photos on a 480x270 frame',
+  },
+};
+
+const USAGE = `usage: npm run eval -- <subcommand> [flags]\n\nsubcommands:\n${Object.values(SUBCOMMANDS)
+  .map((s) => `  ${s.usage}`)
+  .join('\n')}\n\nWithout --limit (classifiers: on the test split) the figures go into public/models/models.json (\`measured\`).`;
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  const sub = name !== undefined && Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
+  if (!sub) {
+    console.error(name === undefined ? USAGE : `unknown subcommand "${name}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  await sub.run(rest);
+}
+
+if (isMain(import.meta.url)) main(process.argv.slice(2)).catch(exitWithError);
