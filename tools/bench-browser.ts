@@ -39,6 +39,7 @@ async function benchExtension(opts: { seconds: number; memoryMinutes: number; on
     await waitForVideos(page, 30_000);
 
     // Cold start: the ML host does not exist yet; overlay on -> first chip drawn.
+    await ext.send('setTelemetry', { on: true }); // per-frame timings (off for users)
     const t0 = Date.now();
     await ext.send('setOverlay', { tabId, on: true });
     await waitUntil(async () => ((await readOverlay(page)) ?? []).some((t) => t.chips.length > 0), 30_000, 'first label');

@@ -90,6 +90,8 @@ async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode =
     await page.waitForTimeout(seconds * 1000);
     const off = perSecond(cpuBetween(o0, sampleTree(root)), seconds);
     await ext.send('updateSettings', { performanceMode: mode, fps: PERFORMANCE_MODES[mode].fps });
+    // Per-frame timings for the label ages (off for users; their few fields add little to a frame's cost).
+    await ext.send('setTelemetry', { on: true });
     await ext.send('setOverlay', { tabId, on: true });
     await waitUntil(async () => (await ext.send<TimingSample[]>('getTimings', { tabId, last: 1 })).length > 0, 30_000, 'first analyzed frame');
     await page.waitForTimeout(WARM_MS);

@@ -1,7 +1,8 @@
 // Background service worker: wiring only. Messages (messages.ts), call sessions (calls.ts), overlay
-// state and badge (overlay-state.ts), tab capture (tab-capture.ts), the ML host (offscreen-host.ts);
-// here, the browser's events.
+// state and badge (overlay-state.ts), tab capture (tab-capture.ts), the ML host (offscreen-host.ts),
+// the popup's live status (live-status.ts); here, the browser's events.
 import { createCalls } from './calls';
+import { createLiveStatus } from './live-status';
 import { registerMessages } from './messages';
 import { createMlHost } from './offscreen-host';
 import { createOverlayState } from './overlay-state';
@@ -13,12 +14,19 @@ const TICK_ALARM = 'calls-tick';
 
 export default defineBackground(() => {
   // Every service is built here, at the worker's start: nothing holds state from import.
-  const host = createMlHost();
+  // The ML host is needed while a tab has the overlay on or a popup watches; else it is closed.
+  const host = createMlHost(async () => (await overlay.overlayTabs()).size > 0 || live.watching());
   const calls = createCalls();
   const overlay = createOverlayState(host);
+  const live = createLiveStatus({ calls, overlay, host });
   const { onTabClosed, onNavigated, onTick } = calls;
   const { forgetAllTabs, forgetTab, isOverlayOn, toggleOverlay } = overlay;
-  registerMessages({ calls, overlay, host });
+  registerMessages({ calls, overlay, host, live });
+  // The host's state goes to the tabs that use it and to the popups that show it (nobody polls).
+  host.onChange((state) => {
+    void overlay.tellTabs(state);
+    live.changed();
+  });
   // The background owns the model choice: a running ML host switches when Settings change it.
   watchSettings((s, old) => {
     if (s.detector !== old?.detector || s.classifier !== old.classifier) void host.useModels({ detector: s.detector, classifier: s.classifier });
@@ -26,12 +34,15 @@ export default defineBackground(() => {
   browser.commands.onCommand.addListener(async (command, tab) => {
     if (command !== 'toggle-overlay') return;
     const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-    if (tabId !== undefined) await toggleOverlay(tabId, !(await isOverlayOn(tabId)));
+    if (tabId === undefined) return;
+    await toggleOverlay(tabId, !(await isOverlayOn(tabId)));
+    live.changed(tabId);
   });
   browser.tabs.onRemoved.addListener((tabId) => {
     void stopTabCapture(host, tabId);
     void forgetTab(tabId);
     void onTabClosed(tabId);
+    void host.closeWhenUnused();
   });
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.url) void onNavigated(tabId, change.url);
@@ -49,6 +60,8 @@ export default defineBackground(() => {
   });
   void chrome.alarms.create(TICK_ALARM, { periodInMinutes: 0.5 });
   chrome.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === TICK_ALARM) void onTick();
+    if (alarm.name !== TICK_ALARM) return;
+    void onTick();
+    void host.closeWhenUnused();
   });
 });

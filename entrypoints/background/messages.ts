@@ -6,7 +6,9 @@ import { readCalls } from '@/src/storage/calls';
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
 import { getSettings, updateSettings } from '@/src/storage/settings';
+import { telemetryItem } from '@/src/storage/tabs';
 import type { Calls } from './calls';
+import type { LiveStatusService } from './live-status';
 import type { MlHost } from './offscreen-host';
 import type { OverlayState } from './overlay-state';
 import { startTabCapture } from './tab-capture';
@@ -29,18 +31,26 @@ async function resolve(host: MlHost, r: FrameReport): Promise<AnalyzedReport | n
   return { ...rest, models: { detector: models.detector, classifier: models.classifier }, labels: models.labels };
 }
 
-export function registerMessages({ calls, overlay, host }: { calls: Calls; overlay: OverlayState; host: MlHost }): void {
-  const { liveCall, liveCalls, liveProblems, onFrames, removeCalls } = calls;
-  const { analyzedFps, recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } = overlay;
-  onMessage('ensureOffscreen', () => host.ensure());
-  onMessage('setOverlay', async ({ data }) => ({ on: await toggleOverlay(data.tabId, data.on) }));
+export function registerMessages({ calls, overlay, host, live }: { calls: Calls; overlay: OverlayState; host: MlHost; live: LiveStatusService }): void {
+  const { liveCalls, liveProblems, onFrames, removeCalls } = calls;
+  const { recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } = overlay;
+  onMessage('ensureOffscreen', () => host.status());
+  onMessage('pipelineChanged', ({ data }) => host.announced(data));
+  onMessage('setOverlay', async ({ data }) => {
+    const on = await toggleOverlay(data.tabId, data.on);
+    live.changed(data.tabId);
+    if (!on) void host.closeWhenUnused();
+    return { on };
+  });
   onMessage('getOverlay', ({ data, sender }) => tabStats(targetTab(sender, data.tabId)));
   onMessage('requestTabCapture', ({ sender }) => {
     if (sender.tab?.id === undefined) return { ok: false, reason: 'not sent from a tab' };
     return startTabCapture(host, sender.tab.id);
   });
   onMessage('reportOverlay', async ({ data, sender }) => {
-    if (sender.tab?.id !== undefined) await showBadge(sender.tab.id, data);
+    if (sender.tab?.id === undefined) return;
+    await showBadge(sender.tab.id, data);
+    live.changed(sender.tab.id);
   });
   onMessage('framesAnalyzed', async ({ data, sender }) => {
     const tabId = sender.tab?.id;
@@ -52,14 +62,11 @@ export function registerMessages({ calls, overlay, host }: { calls: Calls; overl
     const counted = await onFrames(tabId, reports);
     // A retried report (its first reply was lost) is counted in neither the stats nor the summary.
     reports.forEach((r, i) => counted[i] && recordFrame(tabId, r));
+    live.changed(tabId);
   });
+  onMessage('setTelemetry', ({ data }) => telemetryItem.setValue(data.on === true));
   onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
-  onMessage('getLiveStatus', async ({ data }) => ({
-    tab: await tabStats(data.tabId),
-    pipeline: await host.status(),
-    fps: analyzedFps(data.tabId),
-    call: await liveCall(data.tabId),
-  }));
+  onMessage('getLiveStatus', ({ data }) => live.snapshot(data.tabId));
   onMessage('listCalls', async () => {
     const { calls, problems } = await readCalls();
     const current = await liveCalls();
@@ -71,7 +78,10 @@ export function registerMessages({ calls, overlay, host }: { calls: Calls; overl
       notices: notices.notices,
     };
   });
-  onMessage('deleteCalls', ({ data }) => removeCalls(data.ids));
+  onMessage('deleteCalls', async ({ data }) => {
+    await removeCalls(data.ids);
+    live.changed();
+  });
   onMessage('dismissNotices', () => clearNotices());
   onMessage('getSettings', () => getSettings());
   onMessage('modelChoice', async () => {

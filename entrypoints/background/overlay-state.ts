@@ -2,7 +2,8 @@
 // stats, and the action badge.
 import type { AnalyzedReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
-import { clearOverlayTabs, readOverlayTabs, writeOverlayTab } from '@/src/storage/tabs';
+import { clearOverlayTabs, readOverlayTabs, readTelemetry, writeOverlayTab } from '@/src/storage/tabs';
+import type { PipelineState } from '@/src/messaging/offscreen';
 import type { MlHost } from './offscreen-host';
 import { stopTabCapture } from './tab-capture';
 
@@ -14,7 +15,7 @@ export function createOverlayState(host: MlHost) {
   function forgetAllTabs(): Promise<void> {
     return clearOverlayTabs();
   }
-  const stats = new Map<number, Omit<TabStats, 'on'>>();
+  const stats = new Map<number, Omit<TabStats, 'on' | 'telemetry'>>();
   /** The latest frames' timings per tab (bounded: a long call never grows it). */
   const timings = new Map<number, TimingSample[]>();
   const MAX_TIMINGS = 2000;
@@ -22,7 +23,7 @@ export function createOverlayState(host: MlHost) {
   const arrivals = new Map<number, number[]>();
   const FPS_WINDOW_MS = 5000;
 
-  function statsFor(tabId: number): Omit<TabStats, 'on'> {
+  function statsFor(tabId: number): Omit<TabStats, 'on' | 'telemetry'> {
     let s = stats.get(tabId);
     if (!s) {
       s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null, slowdown: 1 };
@@ -31,19 +32,31 @@ export function createOverlayState(host: MlHost) {
     return s;
   }
 
+  async function overlayTabs(): Promise<Set<number>> {
+    return (await readOverlayTabs()).tabs;
+  }
+
+  /** The ML host's new state, to every tab with the overlay on (its content script follows it). */
+  async function tellTabs(state: PipelineState): Promise<void> {
+    for (const tabId of await overlayTabs()) {
+      // A tab without a content script now (navigating, not a call page) asks again when it starts.
+      await contentMessenger.sendMessage('pipelineChanged', state, tabId).catch(() => undefined);
+    }
+  }
+
   async function isOverlayOn(tabId: number): Promise<boolean> {
     return (await readOverlayTabs()).tabs.has(tabId);
   }
 
   async function tabStats(tabId: number): Promise<TabStats> {
-    return { on: await isOverlayOn(tabId), ...statsFor(tabId) };
+    return { on: await isOverlayOn(tabId), ...statsFor(tabId), telemetry: await readTelemetry() };
   }
 
   async function setOverlay(tabId: number, on: boolean): Promise<boolean> {
     await writeOverlayTab(tabId, on);
     await showBadge(tabId, { on, faces: 0, tiles: 0 });
     try {
-      await contentMessenger.sendMessage('setOverlay', { on }, tabId);
+      await contentMessenger.sendMessage('setOverlay', { on, telemetry: await readTelemetry() }, tabId);
     } catch (err) {
       // No content script in this tab (not a supported site, or still loading): it asks on load.
       console.warn('[background] setOverlay: tab has no content script', tabId, err);
@@ -66,6 +79,7 @@ export function createOverlayState(host: MlHost) {
     const times = (arrivals.get(tabId) ?? []).filter((t) => now - t <= FPS_WINDOW_MS);
     times.push(now);
     arrivals.set(tabId, times);
+    if (!report.timings) return;
     const list = timings.get(tabId) ?? [];
     list.push({ ...report.timings, tileId: report.tileId, at: now });
     if (list.length > MAX_TIMINGS) list.splice(0, list.length - MAX_TIMINGS);
@@ -102,5 +116,5 @@ export function createOverlayState(host: MlHost) {
     });
   }
 
-  return { forgetAllTabs, isOverlayOn, tabStats, setOverlay, toggleOverlay, recordFrame, analyzedFps, recentTimings, forgetTab, showBadge };
+  return { overlayTabs, tellTabs, forgetAllTabs, isOverlayOn, tabStats, setOverlay, toggleOverlay, recordFrame, analyzedFps, recentTimings, forgetTab, showBadge };
 }

@@ -54,8 +54,9 @@ export default defineUnlistedScript(() => {
   });
   void getSettings().then((s) => controller.updateSettings(s), warn('settings'));
   const unwatch = watchSettings((s) => controller.updateSettings(s));
+  const offPipeline = contentMessenger.onMessage('pipelineChanged', ({ data }) => controller.pipelineChanged(data));
   const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
-    if (data.on) controller.start();
+    if (data.on) controller.start(data.telemetry === true);
     else {
       controller.stop();
       batches.flush();
@@ -66,7 +67,7 @@ export default defineUnlistedScript(() => {
     // The overlay first: in an orphaned script the extension APIs below may throw.
     controller.stop();
     batches.flush();
-    for (const release of [off, unwatch]) {
+    for (const release of [off, offPipeline, unwatch]) {
       try {
         release();
       } catch (err) {
@@ -77,6 +78,6 @@ export default defineUnlistedScript(() => {
   // The overlay stays on across reloads of a tab where the user turned it on.
   void backgroundMessenger
     .sendMessage('getOverlay', {})
-    .then((s) => s.on && !life.signal.aborted && controller.start())
+    .then((s) => s.on && !life.signal.aborted && controller.start(s.telemetry === true))
     .catch(warn('getOverlay'));
 });

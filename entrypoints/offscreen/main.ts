@@ -39,6 +39,11 @@ async function startingChoice(): Promise<ModelChoice | undefined> {
   }
 }
 
+/** Every state change goes to the background (which tells the tabs and the popup); the first says this document listens. */
+function announce(state: PipelineState): void {
+  backgroundMessenger.sendMessage('pipelineChanged', state).catch((err: unknown) => console.warn('[ml host] pipelineChanged not delivered', err));
+}
+
 // Created once models.json is read, so that every choice it compares is resolved to ids.
 const host: Promise<PipelineHost> = Promise.all([manifest, startingChoice()]).then(([m, choice]) =>
   createPipelineHost(
@@ -51,8 +56,10 @@ const host: Promise<PipelineHost> = Promise.all([manifest, startingChoice()]).th
         backend: { wasmPath: chrome.runtime.getURL('wasm/'), order },
       }),
     resolveChoice(m, choice),
+    announce,
   ),
 );
+host.catch((err: unknown) => announce({ state: 'error', error: `models.json cannot be read: ${err instanceof Error ? err.message : String(err)}` }));
 
 /** The pipeline's state for whoever asks (content scripts, the popup through the background). */
 async function status(): Promise<PipelineState> {

@@ -1,53 +1,56 @@
 // Popup: the overlay toggle for the target tab, the ML host's live status and the current call.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { backgroundMessenger, type LiveStatus } from '@/src/messaging/background';
+import { backgroundMessenger, LIVE_STATUS_PORT, type LiveStatus } from '@/src/messaging/background';
 import { CallSummaryPanel } from './CallDetail';
 import { errorMessage, isSupportedUrl, pipelineText } from './format';
 import type { TargetTab } from './target';
 import { ErrorAlert } from './ui';
 
-const POLL_MS = 1000;
+/** After the worker restarts (its ports close), the popup reconnects this soon. */
+const RECONNECT_MS = 500;
 
 export function NowView({ target }: { target: TargetTab | null }) {
   const [status, setStatus] = useState<LiveStatus | null>(null);
   const [on, setOn] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [pollError, setPollError] = useState<string | null>(null);
+  const [linkError, setLinkError] = useState<string | null>(null);
   const [toggleError, setToggleError] = useState<string | null>(null);
-  // Bumped by each toggle: a poll that started before it must not overwrite the new state.
-  const toggles = useRef(0);
+  // While a toggle is under way, a pushed status must not overwrite the state it is setting.
+  const toggling = useRef(false);
   const tabId = target?.id ?? null;
 
+  // The background pushes this tab's status when it changes (no polling); reconnects after a worker restart.
   useEffect(() => {
     if (tabId === null) return;
     let stopped = false;
+    let port: chrome.runtime.Port | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      const seen = toggles.current;
-      try {
-        // Idempotent: (re)creates the ML host if it is not there, so its status can be read.
-        await backgroundMessenger.sendMessage('ensureOffscreen', undefined);
-        const s = await backgroundMessenger.sendMessage('getLiveStatus', { tabId });
-        if (stopped) return;
+    const connect = () => {
+      port = chrome.runtime.connect({ name: LIVE_STATUS_PORT });
+      port.onMessage.addListener((s: LiveStatus) => {
         setStatus(s);
-        if (seen === toggles.current) setOn(s.tab.on);
-        setPollError(null);
-      } catch (e) {
-        if (!stopped) setPollError(`Live status unavailable: ${errorMessage(e)}`);
-      }
-      if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
+        if (!toggling.current) setOn(s.tab.on);
+        setLinkError(null);
+      });
+      port.onDisconnect.addListener(() => {
+        if (stopped) return;
+        setLinkError(`Live status unavailable: ${chrome.runtime.lastError?.message ?? 'the extension restarted'}; reconnecting`);
+        timer = setTimeout(connect, RECONNECT_MS);
+      });
+      port.postMessage({ tabId });
     };
-    void poll();
+    connect();
     return () => {
       stopped = true;
       clearTimeout(timer);
+      port?.disconnect();
     };
   }, [tabId]);
 
   const supported = target !== null && isSupportedUrl(target.url);
   const toggle = async () => {
     if (tabId === null) return;
-    toggles.current++;
+    toggling.current = true;
     setBusy(true);
     try {
       const res = await backgroundMessenger.sendMessage('setOverlay', { tabId, on: !on });
@@ -56,7 +59,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
     } catch (e) {
       setToggleError(`Could not turn the overlay ${on ? 'off' : 'on'}: ${errorMessage(e)}`);
     } finally {
-      toggles.current++;
+      toggling.current = false;
       setBusy(false);
     }
   };
@@ -78,7 +81,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
         </p>
       )}
       <ErrorAlert error={toggleError} />
-      <ErrorAlert error={pollError} />
+      <ErrorAlert error={linkError} />
       <dl class="facts" aria-label="Live status">
         <dt>Models</dt>
         <dd data-testid="pipeline-state">{pipelineText(pipeline)}</dd>

@@ -14,8 +14,8 @@ import { isVideo } from '../sites/types';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile } from './overlay';
 import { Painter, tileToDraw } from './painter';
-import { linkError, waitForPipeline } from './pipeline-link';
-import { FrameSampler, type Grabber, type SampledTile } from './sampler';
+import { connectToHost, linkError } from './pipeline-link';
+import { FrameSampler, frameTimings, type Grabber, type SampledTile } from './sampler';
 import { type PageTile, TileWatcher } from './tile-watcher';
 
 export interface ControllerDeps {
@@ -25,7 +25,9 @@ export interface ControllerDeps {
   analyze(req: FrameRequest): Promise<FrameAnalysis>;
   analyzeTabRegion(req: TabRegionRequest): Promise<FrameAnalysis>;
   requestTabCapture(): Promise<{ ok: true } | { ok: false; reason: string }>;
-  ensureOffscreen(): Promise<void>;
+  /** The background makes sure the ML host exists and answers with its state (later changes: pipelineChanged). */
+  ensureOffscreen(): Promise<PipelineState>;
+  /** The ML host's state now (asked when a result comes from a pipeline this script does not know yet). */
   pipelineStatus(): Promise<PipelineState>;
   reportFrame(report: FrameReport): void;
   reportOverlay(report: OverlayReport): void;
@@ -46,7 +48,11 @@ interface Run {
   timer: number | null;
   /** One wait for the ML host at a time, whichever tile noticed it gone. */
   booting: Promise<void> | null;
+  /** Pipeline states pushed in this run (a boot's answer older than a push is dropped). */
+  pushes: number;
   refreshing: Promise<unknown> | null;
+  /** A benchmark asked for per-frame timings in the reports (off for users). */
+  telemetry: boolean;
   /** Asked once per run: a refused tab capture may be granted next time (the toolbar click turns it on). */
   tabCapture: Promise<{ ok: true } | { ok: false; reason: string }> | null;
 }
@@ -94,7 +100,8 @@ export class OverlayController {
     run.painter.invalidate();
   }
 
-  start(): void {
+  /** Turn the overlay on; `telemetry`: per-frame timings in the reports (benchmarks only). */
+  start(telemetry = false): void {
     if (this.run) return;
     const { win, doc, adapter } = this.deps;
     const abort = new AbortController();
@@ -120,7 +127,7 @@ export class OverlayController {
       },
       changed: () => painter.request(),
     });
-    const run: Run = { abort, signal, watcher, painter, tiles, byId, timer: null, booting: null, refreshing: null, tabCapture: null };
+    const run: Run = { abort, signal, watcher, painter, tiles, byId, timer: null, booting: null, pushes: 0, refreshing: null, telemetry, tabCapture: null };
     this.run = run;
     signal.addEventListener('abort', () => {
       if (run.timer !== null) win.clearTimeout(run.timer);
@@ -141,23 +148,38 @@ export class OverlayController {
     this.report(null);
   }
 
-  /** Wait for the ML host (creating it if needed) unless a wait is under way, then let the tiles go. */
+  /** Ask for the ML host (the background creates it if needed) unless a question is under way; what it answers lets the tiles go. */
   private boot(run: Run): void {
     this.pipeline = { state: 'loading' };
+    const pushes = run.pushes;
     run.booting ??= (async () => {
       const { win } = this.deps;
       const sleep = (ms: number) => new Promise<void>((r) => win.setTimeout(r, ms));
-      const state = await waitForPipeline({ ensureOffscreen: this.deps.ensureOffscreen, pipelineStatus: this.deps.pipelineStatus, now: () => win.performance.now(), sleep }, run.signal);
+      const state = await connectToHost({ ensureOffscreen: this.deps.ensureOffscreen, now: () => win.performance.now(), sleep }, run.signal);
       run.booting = null;
-      if (run.signal.aborted) return;
-      this.pipeline = state;
-      for (const tile of run.tiles.values()) {
-        if (state.state === 'error') tile.state = { ...tile.state, status: { kind: 'error', message: state.error } };
-        else if (tile.state.status.kind === 'loading') tile.state = { ...tile.state, status: { kind: 'analyzing' } };
-      }
-      this.kick();
-      run.painter.request();
+      // A state pushed meanwhile is newer than this answer.
+      if (!run.signal.aborted && run.pushes === pushes) this.applyPipeline(run, state);
     })();
+  }
+
+  /** The ML host's state changed (pushed by the background to tabs with the overlay on). */
+  pipelineChanged(state: PipelineState): void {
+    const run = this.run;
+    if (!run) return;
+    run.pushes++;
+    // Other models loading: frames go on running on the current ones until the new ones are ready.
+    if (state.state === 'loading' && this.pipeline.state === 'ready') return;
+    this.applyPipeline(run, state);
+  }
+
+  private applyPipeline(run: Run, state: PipelineState): void {
+    this.pipeline = state;
+    for (const tile of run.tiles.values()) {
+      if (state.state === 'error') tile.state = { ...tile.state, status: { kind: 'error', message: state.error } };
+      else if (tile.state.status.kind === 'loading' || tile.state.status.kind === 'error') tile.state = { ...tile.state, status: { kind: state.state === 'ready' ? 'analyzing' : 'loading' } };
+    }
+    this.kick();
+    run.painter.request();
   }
 
   private eligible(tile: SampledTile): boolean {
@@ -228,18 +250,7 @@ export class OverlayController {
         tileId: tile.id,
         name: tile.page.name,
         latencyMs: now - t0,
-        timings: {
-          captureMs: outcome.captureMs,
-          mainThreadMs: outcome.mainThreadMs,
-          transitMs: result.offscreenMs.receivedAt - (result.frameTime + outcome.captureMs),
-          decodeMs: result.offscreenMs.decode,
-          detectMs: result.ms.detect,
-          classifyMs: result.ms.classify,
-          totalMs: now - t0,
-          source: outcome.sampled.source,
-          detected: result.detected,
-          ...(result.batch ? { batch: result.batch } : {}),
-        },
+        ...(run.telemetry ? { timings: frameTimings(outcome, now - t0) } : {}),
       });
       this.report(run);
     } catch (err) {

@@ -7,6 +7,7 @@ import { cellSignature } from '../core/face-change';
 import { frameToSource, regionOfFrame } from '../core/geometry';
 import { facesToClassify, type Sampled, type TileState, unchangedResult } from '../core/tile-step';
 import { withTimeout } from '../core/timeout';
+import type { FrameTimings } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, TabRegionRequest } from '../messaging/offscreen';
 import type { PixelBox } from '../core/types';
 import type { TileMedia } from '../sites/types';
@@ -109,6 +110,23 @@ export class FrameSampler {
     const analysis = await this.deadline(this.deps.analyze({ tileId: tile.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet }));
     return { kind: 'analyzed', sampled: { analysis, source: sheet ? 'sheet' : shot.frame.kind, ...(signatures ? { signatures } : {}) }, captureMs, mainThreadMs };
   }
+}
+
+/** Where an analyzed frame's time went (benchmarks only: see setTelemetry); `totalMs` is sample to result. */
+export function frameTimings(outcome: Extract<SampleOutcome, { kind: 'analyzed' }>, totalMs: number): FrameTimings {
+  const result = outcome.sampled.analysis;
+  return {
+    captureMs: outcome.captureMs,
+    mainThreadMs: outcome.mainThreadMs,
+    transitMs: result.offscreenMs.receivedAt - (result.frameTime + outcome.captureMs),
+    decodeMs: result.offscreenMs.decode,
+    detectMs: result.ms.detect,
+    classifyMs: result.ms.classify,
+    totalMs,
+    source: outcome.sampled.source,
+    detected: result.detected,
+    batch: result.batch,
+  };
 }
 
 /** A region tile's part of its media: the media's pixels to crop and the element rectangle they cover. */

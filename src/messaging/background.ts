@@ -28,7 +28,8 @@ export interface FrameReport {
   backend: string;
   /** Sample-to-result latency in the content script. */
   latencyMs: number;
-  timings: FrameTimings;
+  /** Only while a benchmark asked for them (setTelemetry). */
+  timings?: FrameTimings;
 }
 
 /**
@@ -64,6 +65,8 @@ export interface TabStats {
   lastFrameAt: number | null;
   /** See OverlayReport.slowdown. */
   slowdown: number;
+  /** A benchmark asked for per-frame timings (setTelemetry): the content script sends them. */
+  telemetry: boolean;
 }
 
 /** One frame's timings as the background keeps them: which tile, when it arrived (epoch ms), whether it was detected. */
@@ -77,6 +80,9 @@ export interface CallHistory {
   notices: string[];
 }
 
+/** The port the popup opens for a tab's live status (it posts `{ tabId }`; the background pushes LiveStatus). */
+export const LIVE_STATUS_PORT = 'live-status';
+
 export interface LiveStatus {
   tab: TabStats;
   pipeline: PipelineState;
@@ -86,8 +92,8 @@ export interface LiveStatus {
 }
 
 export interface BackgroundProtocol {
-  /** Make sure the offscreen ML host exists (created on demand, recreated if it went away). */
-  ensureOffscreen(): void;
+  /** Make sure the offscreen ML host exists (created on demand, recreated if it went away); its state now (changes are pushed: ContentProtocol.pipelineChanged). */
+  ensureOffscreen(): PipelineState;
   /** Popup: turn the overlay on or off in a tab. */
   setOverlay(req: { tabId: number; on: boolean }): { on: boolean };
   /** Popup passes a tabId; a content script gets its own tab's state (any tabId it passes is ignored). */
@@ -103,13 +109,17 @@ export interface BackgroundProtocol {
   deleteCalls(req: { ids: string[] | 'all' }): void;
   dismissNotices(): void;
   getSettings(): Settings;
+  /** ML host: its state changed (the first one: it is up and listening). The background tells the tabs and the popup. */
+  pipelineChanged(req: PipelineState): void;
   /** ML host, when it starts: the models Settings picked (afterwards the background tells it of changes). */
   modelChoice(): ModelChoice;
   updateSettings(req: Partial<Settings>): Settings;
   /** First-run notice: whether the user has read it, and recording that they have. */
   getFirstRun(): { acknowledged: boolean };
   acknowledgeFirstRun(): void;
-  /** Benchmarks and the popup: the latest frames' timings for a tab (newest last). */
+  /** Benchmarks: per-frame timings from tabs whose overlay is turned on from now (off for users). */
+  setTelemetry(req: { on: boolean }): void;
+  /** Benchmarks: the latest frames' timings for a tab (newest last; none without setTelemetry). */
   getTimings(req: { tabId: number; last?: number }): TimingSample[];
   /** Content script: what the overlay shows now, for the action badge. */
   reportOverlay(req: OverlayReport): void;
@@ -131,9 +141,11 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   dismissNotices: 'extension-page',
   getSettings: 'extension-page',
   modelChoice: 'extension-page',
+  pipelineChanged: 'extension-page',
   updateSettings: 'extension-page',
   getFirstRun: 'extension-page',
   acknowledgeFirstRun: 'extension-page',
+  setTelemetry: 'extension-page',
   getTimings: 'extension-page',
   reportOverlay: 'content-script',
 };

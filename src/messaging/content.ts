@@ -1,8 +1,12 @@
 // Any extension context: the typed protocol a tab's content script receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { PipelineState } from './offscreen';
 
 export interface ContentProtocol {
-  setOverlay(req: { on: boolean }): { on: boolean };
+  /** `telemetry`: per-frame timings in the reports (benchmarks only, see setTelemetry). */
+  setOverlay(req: { on: boolean; telemetry: boolean }): { on: boolean };
+  /** The ML host's state changed (sent to tabs with the overlay on). */
+  pipelineChanged(req: PipelineState): void;
 }
 
 export const contentMessenger = defineExtensionMessaging<ContentProtocol>();

@@ -91,6 +91,9 @@ export interface OffscreenProtocol {
   modelsOf(req: { generation: number }): ResultModels | null;
 }
 
+/** An unused ML host is closed this long after it was last needed (a quick toggle does not reload the models). */
+export const IDLE_CLOSE_MS = 30_000;
+
 /** Who may send each message to the ML host (see BACKGROUND_SENDERS). */
 export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: SenderPolicy } = {
   analyzeFrames: 'content-script',

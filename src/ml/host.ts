@@ -53,8 +53,16 @@ async function settle(get: () => Promise<Pipeline>): Promise<Pipeline> {
 const DEFAULT_MODELS: ModelChoice = { detector: null, classifier: null };
 const sameChoice = (a: ModelChoice, b: ModelChoice) => a.detector === b.detector && a.classifier === b.classifier;
 
-export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DEFAULT_MODELS): PipelineHost {
+/**
+ * `changed` hears every state change (loading, ready with a new generation, error): the offscreen
+ * document pushes it to the background, which tells the tabs and the popup (nobody polls).
+ */
+export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DEFAULT_MODELS, changed: (state: PipelineState) => void = () => undefined): PipelineHost {
   let state: PipelineState = { state: 'loading' };
+  const set = (next: PipelineState) => {
+    state = next;
+    changed(next);
+  };
   let order: BackendName[] | undefined;
   let wanted = initial;
   const inFlight = new Map<Pipeline, number>();
@@ -79,7 +87,7 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
   };
 
   function load(models: ModelChoice, fallback?: string): Promise<Pipeline> {
-    state = { state: 'loading' };
+    set({ state: 'loading' });
     const t0 = performance.now();
     const loading: Promise<Pipeline> = open(order, models).then((pipeline) => {
       if (loading !== ready) {
@@ -92,7 +100,7 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
       known.set(generation, { detector: pipeline.detectorId ?? '', classifier: pipeline.classifierId, labels: [...pipeline.labels], cropSize: pipeline.cropSize });
       for (const g of known.keys()) if (g <= generation - KNOWN_GENERATIONS) known.delete(g);
       const why = fallback ?? (pipeline.fallback ? `WebGPU failed (${pipeline.fallback.reason}); running on ${pipeline.backend}` : undefined);
-      state = {
+      set({
         state: 'ready',
         generation,
         backend: pipeline.backend,
@@ -103,7 +111,7 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
         loadMs: performance.now() - t0,
         memory: tensorMemory(),
         ...(why ? { fallback: why } : {}),
-      };
+      });
       void pipeline.lost?.then((reason) => {
         if (pipeline !== current) return; // retired already: its replacement is unaffected
         console.error('[ml host] WebGPU device lost; reloading on wasm:', reason);
@@ -115,7 +123,7 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
     });
     loading.catch((err: unknown) => {
       if (loading !== ready) return;
-      state = { state: 'error', error: err instanceof Error ? err.message : String(err) };
+      set({ state: 'error', error: err instanceof Error ? err.message : String(err) });
       console.error('[ml host] pipeline failed to load', err);
     });
     return loading;

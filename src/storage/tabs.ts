@@ -40,3 +40,13 @@ export async function writeOverlayTab(tabId: number, on: boolean): Promise<void>
 export function clearOverlayTabs(): Promise<void> {
   return overlayTabsItem.setValue({});
 }
+
+/**
+ * Whether benchmarks asked for per-frame timings (setTelemetry): off for every user, so the hot path
+ * carries no telemetry. storage.session: a worker restart keeps it, a browser restart clears it.
+ */
+export const telemetryItem = storage.defineItem<boolean>('session:telemetry', { fallback: false, version: 1 });
+
+export async function readTelemetry(): Promise<boolean> {
+  return (await telemetryItem.getValue()) === true;
+}

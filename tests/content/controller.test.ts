@@ -35,7 +35,7 @@ function harness(analyze: (req: FrameRequest) => Promise<FrameAnalysis>, overrid
     analyze,
     analyzeTabRegion: async (req) => (calls.tabRegions++, analysisOf(req)),
     requestTabCapture: async () => (calls.tabCapture++, { ok: false, reason: 'no gesture' }),
-    ensureOffscreen: async () => void calls.ensureOffscreen++,
+    ensureOffscreen: async () => (calls.ensureOffscreen++, deps.pipelineStatus()),
     pipelineStatus: async () => READY,
     reportFrame: (r) => reports.push(r),
     reportOverlay: () => undefined,
@@ -52,14 +52,23 @@ describe('OverlayController', () => {
   it("labels every tile's face and reports it for the call summary", async () => {
     tilesPage(2);
     const { controller: c, clock, reports } = harness(async (req) => analysisOf(req));
-    c.start();
+    c.start(true);
     await clock.advance(2000);
     expect(reportedTiles(reports).size).toBe(2);
     const last = reports.at(-1)!;
     expect(last.faces).toEqual([expect.objectContaining({ label: 'happy' })]);
     expect(last.call).toEqual({ site: 'generic', callId: `${location.hostname}${location.pathname}`, title: '' });
     // Between detections only the tracked faces travel (a face sheet).
-    expect(reports.some((r) => r.timings.source === 'sheet' || r.timings.source === 'unchanged')).toBe(true);
+    expect(reports.some((r) => r.timings?.source === 'sheet' || r.timings?.source === 'unchanged')).toBe(true);
+  });
+
+  it("a user's reports carry no timings: telemetry only when a benchmark turns the overlay on with it", async () => {
+    tilesPage(1);
+    const { controller: c, clock, reports } = harness(async (req) => analysisOf(req));
+    c.start();
+    await clock.advance(1000);
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.every((r) => r.timings === undefined)).toBe(true);
   });
 
   it('hung analyses hold their slots only until the deadline: the other tiles go on', async () => {
@@ -137,12 +146,12 @@ describe('OverlayController', () => {
       grabber: () => unreadable,
       requestTabCapture: async () => (calls.tabCapture++, { ok: true }),
     });
-    c.start();
+    c.start(true);
     await clock.advance(2000);
     expect(calls.tabCapture).toBe(1);
     expect(calls.tabRegions).toBeGreaterThan(0);
     expect(reportedTiles(reports).size).toBe(2);
-    expect(reports.every((r) => r.timings.source === 'tab')).toBe(true);
+    expect(reports.every((r) => r.timings?.source === 'tab')).toBe(true);
   });
 
   it('stop() ends the run: no timer left, the overlay removed, nothing reported after', async () => {

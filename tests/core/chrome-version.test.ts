@@ -33,6 +33,7 @@ const SINCE: Record<string, number> = {
   'commands.onCommand': 88,
   'offscreen.createDocument': 109,
   'offscreen.Reason': 109,
+  'offscreen.closeDocument': 109,
   'runtime.getContexts': 116,
   'runtime.ContextType': 116,
   'runtime.getURL': 88,
@@ -42,6 +43,9 @@ const SINCE: Record<string, number> = {
   'runtime.sendMessage': 88,
   'runtime.onMessage': 88,
   'runtime.lastError': 88,
+  'runtime.connect': 88,
+  'runtime.onConnect': 88,
+  'runtime.Port': 88,
   /** From the service worker, handed to an offscreen document's getUserMedia. */
   'tabCapture.getMediaStreamId': 116,
   'tabCapture.getCapturedTabs': 88,

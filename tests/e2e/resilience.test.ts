@@ -16,6 +16,7 @@ beforeAll(async () => {
   session = await launchExtension();
   ({ blocked } = await serveFixtures(session));
   ext = await extensionPage(session);
+  await ext.send('setTelemetry', { on: true }); // these tests read per-frame timings
 });
 afterAll(async () => session?.close());
 
