@@ -5,18 +5,17 @@
 import { CpuBudget } from '../core/budget';
 import { FrameScheduler } from '../core/scheduler';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
-import { newTile, type StepOptions, stepTile, withOptions } from '../core/tile-step';
+import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } from '../core/tile-step';
 import { DEFAULT_TRACKING } from '../core/tracking';
 import type { FrameReport, OverlayReport } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import type { SiteAdapter } from '../sites';
-import { isVideo } from '../sites/types';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile } from './overlay';
 import { Painter, tileToDraw } from './painter';
 import { connectToHost, linkError } from './pipeline-link';
 import { FrameSampler, frameTimings, type Grabber, type SampledTile } from './sampler';
-import { type PageTile, TileWatcher } from './tile-watcher';
+import { isSamplable, type PageTile, TileWatcher } from './tile-watcher';
 
 export interface ControllerDeps {
   win: Window;
@@ -174,18 +173,10 @@ export class OverlayController {
 
   private applyPipeline(run: Run, state: PipelineState): void {
     this.pipeline = state;
-    for (const tile of run.tiles.values()) {
-      if (state.state === 'error') tile.state = { ...tile.state, status: { kind: 'error', message: state.error } };
-      else if (tile.state.status.kind === 'loading' || tile.state.status.kind === 'error') tile.state = { ...tile.state, status: { kind: state.state === 'ready' ? 'analyzing' : 'loading' } };
-    }
+    const pipeline = state.state === 'error' ? { error: state.error } : state.state;
+    for (const tile of run.tiles.values()) tile.state = { ...tile.state, status: statusForPipeline(tile.state.status, pipeline) };
     this.kick();
     run.painter.request();
-  }
-
-  private eligible(tile: SampledTile): boolean {
-    const { page } = tile;
-    if (!page.visible || !page.media.isConnected || (page.region && !page.region.isConnected)) return false;
-    return !(isVideo(page.media) && (page.media.paused || page.media.ended));
   }
 
   /** Run the scheduler now and set the timer for the next due tile. */
@@ -197,11 +188,8 @@ export class OverlayController {
     run.timer = null;
     if (doc.visibilityState === 'hidden') return; // resumes on visibilitychange
     if (this.pipeline.state === 'ready') {
-      const due = this.scheduler.due(win.performance.now(), (id) => {
-        const tile = run.byId.get(id);
-        return tile ? this.eligible(tile) : false;
-      });
-      for (const id of due) {
+      const samplable = (id: string) => { const t = run.byId.get(id); return t !== undefined && isSamplable(t.page); };
+      for (const id of this.scheduler.due(win.performance.now(), samplable)) {
         const tile = run.byId.get(id);
         if (tile) void this.sample(run, tile);
       }

@@ -4,7 +4,7 @@
 import type { ObjectFit } from '../core/geometry';
 import type { SiteAdapter } from '../sites';
 import { isShadowRoot } from '../sites/dom';
-import type { TileMedia } from '../sites/types';
+import { isVideo, type TileMedia } from '../sites/types';
 import { discoverTiles, isMirroredOnPage } from './tiles';
 
 export interface PageTile {
@@ -26,6 +26,12 @@ export interface TileEvents {
   removed(tile: PageTile): void;
   /** After every scan, and on changes that may move tiles without adding or removing any. */
   changed(): void;
+}
+
+/** Worth sampling now: shown, still in the page, and (a video) playing. */
+export function isSamplable(page: PageTile): boolean {
+  if (!page.visible || !page.media.isConnected || (page.region && !page.region.isConnected)) return false;
+  return !(isVideo(page.media) && (page.media.paused || page.media.ended));
 }
 
 /** Mutations arriving together are answered by one scan this long after the first. */

@@ -76,6 +76,13 @@ export function newTile<A extends TileAnalysis>(detectEvery: number, status: Til
 }
 
 /** The tile's faces are recent enough to draw and to track from. */
+/** A tile's status once the ML host is `pipeline` (an error stops every tile; ready lets waiting tiles go). */
+export function statusForPipeline(status: TileStatus, pipeline: 'loading' | 'ready' | { error: string }): TileStatus {
+  if (typeof pipeline === 'object') return { kind: 'error', message: pipeline.error };
+  if (status.kind === 'loading' || status.kind === 'error') return { kind: pipeline === 'ready' ? 'analyzing' : 'loading' };
+  return status;
+}
+
 export const isFresh = (tile: { lastResultAt: number }, now: number): boolean => now - tile.lastResultAt < STALE_MS;
 
 /** New options (Settings changed): the smoothing window applies to the tracks at once, the detection interval from now. */

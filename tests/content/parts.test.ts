@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Overlay, type OverlayTile } from '../../src/content/overlay';
 import { DRAW_TICK_MS, Painter } from '../../src/content/painter';
 import { FrameSampler, type SampledTile } from '../../src/content/sampler';
-import { SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/content/tile-watcher';
+import { isSamplable, SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/content/tile-watcher';
 import { newTile, stepTile } from '../../src/core/tile-step';
 import { DEFAULT_TRACKING } from '../../src/core/tracking';
 import type { FrameAnalysis, FrameRequest } from '../../src/messaging/offscreen';
@@ -58,6 +58,27 @@ describe('TileWatcher', () => {
     expect(events.added).toEqual(['c0']);
     expect(clock.pending).toBe(0);
     expect([...watcher.all]).toEqual([]);
+  });
+});
+
+describe('isSamplable', () => {
+  it('samples a shown, attached, playing tile only', () => {
+    const video = document.createElement('video');
+    document.body.append(video);
+    const tile = (over: Partial<PageTile> = {}): PageTile => ({ key: video, media: video, region: null, name: null, fit: 'contain', mirrored: false, visible: true, ...over });
+    Object.defineProperty(video, 'paused', { value: false, configurable: true });
+    expect(isSamplable(tile())).toBe(true);
+    expect(isSamplable(tile({ visible: false }))).toBe(false);
+    const region = document.createElement('div'); // a region that left the page
+    expect(isSamplable(tile({ region }))).toBe(false);
+    Object.defineProperty(video, 'paused', { value: true, configurable: true });
+    expect(isSamplable(tile())).toBe(false);
+    Object.defineProperty(video, 'paused', { value: false, configurable: true });
+    Object.defineProperty(video, 'ended', { value: true, configurable: true });
+    expect(isSamplable(tile())).toBe(false);
+    video.remove();
+    Object.defineProperty(video, 'ended', { value: false, configurable: true });
+    expect(isSamplable(tile())).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facesToClassify, newTile, STALE_MS, type StepOptions, stepTile, type TileAnalysis, type TileState, UNCHANGED_FOR_MS, UNCHANGED_LUMA, unchangedResult, withOptions } from '../../src/core/tile-step';
+import { facesToClassify, newTile, STALE_MS, type StepOptions, statusForPipeline, stepTile, type TileAnalysis, type TileState, UNCHANGED_FOR_MS, UNCHANGED_LUMA, unchangedResult, withOptions } from '../../src/core/tile-step';
 import { DEFAULT_TRACKING } from '../../src/core/tracking';
 import type { PixelBox } from '../../src/core/types';
 
@@ -108,5 +108,16 @@ describe('unchangedResult', () => {
     const again = stepTile(classified, { analysis: sheet, source: 'unchanged' }, 200, OPTS).tile;
     expect(again.classified).toBe(classified.classified);
     expect(stepTile(classified, { analysis: analysis([box(100)]), source: 'jpeg' }, 200, OPTS).tile.classified).toBeNull();
+  });
+});
+
+describe('statusForPipeline', () => {
+  it('an error stops every tile; ready lets loading and failed tiles go; other states stand', () => {
+    expect(statusForPipeline({ kind: 'analyzing' }, { error: 'model file x: is corrupt' })).toEqual({ kind: 'error', message: 'model file x: is corrupt' });
+    expect(statusForPipeline({ kind: 'loading' }, 'ready')).toEqual({ kind: 'analyzing' });
+    expect(statusForPipeline({ kind: 'error', message: 'x' }, 'ready')).toEqual({ kind: 'analyzing' });
+    expect(statusForPipeline({ kind: 'error', message: 'x' }, 'loading')).toEqual({ kind: 'loading' });
+    expect(statusForPipeline({ kind: 'no-face' }, 'ready')).toEqual({ kind: 'no-face' });
+    expect(statusForPipeline({ kind: 'unreadable' }, 'loading')).toEqual({ kind: 'unreadable' });
   });
 });
