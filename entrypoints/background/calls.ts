@@ -186,7 +186,11 @@ export function createCalls() {
         return;
       }
       const adapter = adapterFor(parsed);
-      const reason = endReasonFor(call, { type: 'navigated', time: Date.now(), site: adapter.id, callId: adapter.callId(parsed) });
+      const callId = adapter.callId(parsed);
+      // A call in a frame (the Zoom Workplace app) is not named by the page's own URL: the shell
+      // moving around it does not end it (its frames stop, and it ends when idle).
+      if (callId === null && adapter.callFrames && adapter.id === call.site) return;
+      const reason = endReasonFor(call, { type: 'navigated', time: Date.now(), site: adapter.id, callId });
       if (reason) await finish(tabId, reason, Date.now());
     });
   }

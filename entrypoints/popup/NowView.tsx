@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { backgroundMessenger, LIVE_STATUS_PORT, type LiveStatus } from '@/src/messaging/background';
 import { CallSummaryPanel } from './CallDetail';
-import { errorMessage, isSupportedUrl, pipelineText } from './format';
+import { errorMessage, isSupportedUrl, pipelineText, siteHealthText } from './format';
 import type { TargetTab } from './target';
 import { ErrorAlert } from './ui';
 
@@ -66,6 +66,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
 
   const pipeline = status?.pipeline ?? null;
   const ready = pipeline?.state === 'ready' ? pipeline : null;
+  const health = siteHealthText(status?.tab.site ?? null);
   return (
     <div class="now" data-testid="now">
       <div class="row">
@@ -78,6 +79,11 @@ export function NowView({ target }: { target: TargetTab | null }) {
       {target !== null && !supported && (
         <p class="muted" data-testid="unsupported">
           Not a supported page. Open a call on Google Meet, Zoom (web) or YouTube.
+        </p>
+      )}
+      {on && health && (
+        <p class="note" role="status" data-testid="site-health">
+          {health}
         </p>
       )}
       <ErrorAlert error={toggleError} />

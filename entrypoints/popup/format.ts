@@ -1,4 +1,5 @@
 // Popup (pure): formatting of durations, dates, shares and file names, and which pages the overlay supports.
+import { type SiteHealth, siteHealthProblem } from '@/src/core/site-health';
 import type { SiteId } from '@/src/core/types';
 import type { PipelineState } from '@/src/messaging/offscreen';
 import { SITE_MATCHES } from '@/src/sites/matches';
@@ -40,10 +41,23 @@ export function fileStamp(ms: number): string {
   return `${fileDate(ms)}-${pad2(d.getHours())}${pad2(d.getMinutes())}`;
 }
 
-const SITE_NAMES: Record<SiteId, string> = { meet: 'Google Meet', zoom: 'Zoom', youtube: 'YouTube', generic: 'Other page' };
+const SITE_NAMES: Record<SiteId, string> = { meet: 'Google Meet', zoom: 'Zoom', teams: 'Microsoft Teams', youtube: 'YouTube', generic: 'Other page' };
 
 export function siteName(site: SiteId): string {
   return SITE_NAMES[site] ?? site;
+}
+
+const videos = (n: number) => (n === 1 ? '1 playing video' : `${n} playing videos`);
+
+/** The popup's site health line: said only when video plays and the site's adapter found no tile. */
+export function siteHealthText(health: SiteHealth | null): string | null {
+  const problem = health && siteHealthProblem(health);
+  if (!health || !problem) return null;
+  const site = siteName(health.site);
+  const found = problem.fallback
+    ? `the overlay uses the ${problem.tiles === 1 ? 'video' : `${problem.tiles} videos`} it found on the page (whole videos, no names)`
+    : 'none large and visible enough to label';
+  return `${site}: the page's layout was not recognised. ${videos(problem.playing)}, ${found}. If this is a call, please report it: the site may have changed.`;
 }
 
 /** Whether a tab URL is one the content script runs on (the manifest's match patterns, e.g. https://*.zoom.us/*). */

@@ -9,7 +9,7 @@ import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } f
 import { DEFAULT_TRACKING } from '../core/tracking';
 import type { FrameReport, OverlayReport } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
-import type { SiteAdapter } from '../sites';
+import { callIdOf, type SiteAdapter } from '../sites';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile } from './overlay';
 import { Painter, tileToDraw } from './painter';
@@ -234,7 +234,7 @@ export class OverlayController {
       const { adapter, doc } = this.deps;
       this.deps.reportFrame({
         ...step.report,
-        call: { site: adapter.id, callId: adapter.callId(new URL(win.location.href)), title: doc.title },
+        call: { site: adapter.id, callId: callIdOf(adapter, tile.page.media.ownerDocument, win.location.href), title: doc.title },
         tileId: tile.id,
         name: tile.page.name,
         latencyMs: now - t0,
@@ -283,7 +283,8 @@ export class OverlayController {
   private report(run: Run | null): void {
     let faces = 0;
     for (const tile of run?.tiles.values() ?? []) faces += tile.state.faces.length;
-    const report = { on: run !== null, faces, tiles: run?.tiles.size ?? 0, slowdown: Math.round(this.slowdown * 10) / 10 };
+    const site = run?.watcher.health ?? undefined;
+    const report = { on: run !== null, faces, tiles: run?.tiles.size ?? 0, slowdown: Math.round(this.slowdown * 10) / 10, ...(site ? { site } : {}) };
     const key = JSON.stringify(report);
     if (key === this.lastReport) return;
     this.lastReport = key;

@@ -1,9 +1,13 @@
 // Content script: which of the page's media are tiles now, where each is, and whether it is mirrored.
+// Tiles may sit in a same-origin frame of the page (the Zoom Workplace app): their rectangles are
+// given in the top window's viewport, where the overlay draws.
 import { intersectRects, isMirrored } from '../core/geometry';
+import type { SiteHealth } from '../core/site-health';
 import type { PixelBox } from '../core/types';
 import { largestTiles } from '../core/tiles';
 import { findTiles, type SiteAdapter } from '../sites';
-import { MIN_TILE_SIDE, type Tile, type TileMedia } from '../sites/types';
+import { deepQueryAll } from '../sites/dom';
+import { HAVE_CURRENT_DATA, MIN_TILE_SIDE, type Tile, type TileMedia } from '../sites/types';
 
 export interface FoundTile {
   media: TileMedia;
@@ -11,27 +15,53 @@ export interface FoundTile {
   name: string | null;
 }
 
-/** Where a tile is on the page (CSS px, viewport): its region's part of the media, or the whole media. */
+/** The element's window (a frame's, for media inside a same-origin frame). */
+export const viewOf = (el: Element): Window => el.ownerDocument.defaultView ?? window;
+
+/**
+ * Where an element's rectangle is in the top window's viewport: inside a same-origin frame, clipped to
+ * the frame's viewport and moved by the frame's content box (each frame up to the top); null when the
+ * frame shows none of it.
+ */
+export function toTopViewport(rect: PixelBox, el: Element): PixelBox | null {
+  let r: PixelBox | null = rect;
+  for (let w = viewOf(el); r && w.parent !== w; w = w.parent) {
+    const frame = w.frameElement;
+    if (!frame) break; // a cross-origin parent: nothing above is ours to read
+    r = intersectRects(r, { x: 0, y: 0, width: w.innerWidth, height: w.innerHeight });
+    const f = frame.getBoundingClientRect();
+    const style = viewOf(frame).getComputedStyle(frame);
+    if (r) r = { ...r, x: r.x + f.x + frame.clientLeft + (parseFloat(style.paddingLeft) || 0), y: r.y + f.y + frame.clientTop + (parseFloat(style.paddingTop) || 0) };
+  }
+  return r;
+}
+
+/** Where a tile is (CSS px, top viewport): its region's part of the media, or the whole media. */
 export function tileRect(media: TileMedia, region: Element | null): PixelBox | null {
   const m = media.getBoundingClientRect();
-  return region ? intersectRects(region.getBoundingClientRect(), m) : m;
+  const r = region ? intersectRects(region.getBoundingClientRect(), m) : m;
+  return r && toTopViewport(r, media);
 }
 
 /** The media is drawn flipped left to right: by its own transform or an ancestor's (a few levels up; two flips cancel). */
-export function isMirroredOnPage(win: Window, media: TileMedia): boolean {
+export function isMirroredOnPage(media: TileMedia): boolean {
+  const win = viewOf(media);
   let flips = 0;
   let el: Element | null = media;
   for (let depth = 0; el && depth < 5; depth++, el = el.parentElement) if (isMirrored(win.getComputedStyle(el).transform)) flips++;
   return flips % 2 === 1;
 }
 
+const isPlaying = (v: HTMLVideoElement) => !v.paused && !v.ended && v.readyState >= HAVE_CURRENT_DATA;
+
 /**
  * The page's tiles now, keyed by the element that stands for each (its region, else its media):
- * shown, at least MIN_TILE_SIDE on both sides, at most the largest MAX_TILES.
+ * shown, at least MIN_TILE_SIDE on both sides, at most the largest MAX_TILES; and how the site's
+ * adapter fared.
  */
-export function discoverTiles(adapter: SiteAdapter, doc: Document, win: Window): Map<Element, FoundTile> {
+export function discoverTiles(adapter: SiteAdapter, doc: Document): { tiles: Map<Element, FoundTile>; health: SiteHealth; docs: Document[] } {
   const shown = (el: Element) => {
-    const style = win.getComputedStyle(el);
+    const style = viewOf(el).getComputedStyle(el);
     return style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) > 0;
   };
   const areas = new Map<Tile, number>();
@@ -42,6 +72,10 @@ export function discoverTiles(adapter: SiteAdapter, doc: Document, win: Window):
     areas.set(t, r.width * r.height);
     return true;
   };
-  const candidates = findTiles(adapter, doc, usable).map((t) => ({ media: t.media, region: t.region ?? null, name: t.name, area: areas.get(t) ?? 0 }));
-  return new Map(largestTiles(candidates, (c) => c.area).map(({ media, region, name }) => [region ?? media, { media, region, name }] as const));
+  const found = findTiles(adapter, doc, usable);
+  const candidates = found.tiles.map((t) => ({ media: t.media, region: t.region ?? null, name: t.name, area: areas.get(t) ?? 0 }));
+  const tiles = new Map(largestTiles(candidates, (c) => c.area).map(({ media, region, name }) => [region ?? media, { media, region, name }] as const));
+  const siteFound = found.source === 'site' && tiles.size > 0;
+  const playing = siteFound ? 0 : found.docs.flatMap((d) => deepQueryAll<HTMLVideoElement>(d, 'video')).filter(isPlaying).length;
+  return { tiles, health: { site: adapter.id, source: found.source, tiles: tiles.size, playing }, docs: found.docs };
 }

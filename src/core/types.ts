@@ -1,8 +1,9 @@
 // Pure types shared by every context: coordinate spaces are in the type names.
 
 /** The sites the extension knows (src/sites has an adapter for each); 'generic' is any other page. */
-export const SITE_IDS = ['meet', 'zoom', 'youtube', 'generic'] as const;
+export const SITE_IDS = ['meet', 'zoom', 'teams', 'youtube', 'generic'] as const;
 export type SiteId = (typeof SITE_IDS)[number];
+
 
 /** A box in input-image pixels. */
 export interface PixelBox {

@@ -4,6 +4,7 @@ import type { SenderPolicy } from '../core/senders';
 import type { Settings } from '../core/settings';
 import type { CallSummary } from '../core/summary';
 import type { FrameSource } from '../core/tile-step';
+import type { SiteHealth } from '../core/site-health';
 import type { SiteId } from '../core/types';
 import type { ModelChoice, PipelineState } from './offscreen';
 
@@ -13,6 +14,8 @@ export interface OverlayReport {
   tiles: number;
   /** Sampling stretched by this factor to stay within the performance mode's CPU budget (1: not slowed). */
   slowdown?: number;
+  /** How the site's adapter fares on the page (the popup's site health line). */
+  site?: SiteHealth;
 }
 
 /** One analyzed frame of one tile, as the content script saw it (labels only, never pixels). */
@@ -65,6 +68,8 @@ export interface TabStats {
   lastFrameAt: number | null;
   /** See OverlayReport.slowdown. */
   slowdown: number;
+  /** See OverlayReport.site; null until the overlay scanned the page. */
+  site: SiteHealth | null;
   /** A benchmark asked for per-frame timings (setTelemetry): the content script sends them. */
   telemetry: boolean;
 }

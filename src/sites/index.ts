@@ -1,25 +1,45 @@
 // Content script: pick the adapter for a page. The generic adapter backs up every site adapter:
 // if a site's DOM changed and its adapter finds nothing usable, the generic scan still finds the videos.
+import type { SiteHealth } from '../core/site-health';
 import { genericAdapter } from './generic';
 import { meetAdapter } from './meet';
+import { teamsAdapter } from './teams';
 import type { SiteAdapter, Tile } from './types';
 import { youtubeAdapter } from './youtube';
 import { zoomAdapter } from './zoom';
 
-export const SITE_ADAPTERS: readonly SiteAdapter[] = [meetAdapter, zoomAdapter, youtubeAdapter];
+export const SITE_ADAPTERS: readonly SiteAdapter[] = [meetAdapter, zoomAdapter, teamsAdapter, youtubeAdapter];
 
 export function adapterFor(url: URL): SiteAdapter {
   return SITE_ADAPTERS.find((a) => a.matches(url)) ?? genericAdapter;
 }
 
 /**
- * The site adapter's tiles that the overlay can use (`usable`: shown, large enough); the generic
- * scan's when it has none, so a stale or hidden element the adapter still matches never blocks
- * the fallback.
+ * The documents the call is in: the page's own, then each loaded same-origin frame the adapter names
+ * as holding the call (a cross-origin frame's document is null to us and is skipped).
  */
-export function findTiles(adapter: SiteAdapter, doc: Document, usable: (t: Tile) => boolean = () => true): Tile[] {
-  const tiles = adapter.findTiles(doc).filter(usable);
-  return tiles.length > 0 || adapter === genericAdapter ? tiles : genericAdapter.findTiles(doc).filter(usable);
+export function callDocuments(adapter: SiteAdapter, doc: Document): Document[] {
+  if (!adapter.callFrames) return [doc];
+  const frames = [...doc.querySelectorAll<HTMLIFrameElement>(adapter.callFrames)].filter((f) => f.localName === 'iframe');
+  return [doc, ...frames.flatMap((f) => (f.contentDocument?.documentElement ? [f.contentDocument] : []))];
+}
+
+/**
+ * The site adapter's tiles that the overlay can use (`usable`: shown, large enough), in the page and
+ * its call frames; the generic scan's when it has none, so a stale or hidden element the adapter
+ * still matches never blocks the fallback.
+ */
+export function findTiles(adapter: SiteAdapter, doc: Document, usable: (t: Tile) => boolean = () => true): { tiles: Tile[]; source: SiteHealth['source']; docs: Document[] } {
+  const docs = callDocuments(adapter, doc);
+  const tiles = docs.flatMap((d) => adapter.findTiles(d)).filter(usable);
+  if (tiles.length > 0 || adapter === genericAdapter) return { tiles, source: adapter === genericAdapter ? 'generic' : 'site', docs };
+  const generic = docs.flatMap((d) => genericAdapter.findTiles(d)).filter((t) => !adapter.notFaces?.(t.media) && usable(t));
+  return { tiles: generic, source: 'generic', docs };
+}
+
+/** The call a tile belongs to: the id in its own document's URL (a call frame's), else the page's. */
+export function callIdOf(adapter: SiteAdapter, tileDoc: Document, pageUrl: string): string | null {
+  return adapter.callId(new URL(tileDoc.URL)) ?? adapter.callId(new URL(pageUrl));
 }
 
 export type { SiteAdapter, Tile } from './types';

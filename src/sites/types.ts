@@ -31,6 +31,13 @@ export interface SiteAdapter {
   findTiles(doc: Document): Tile[];
   /** The call (or video) this page is, for per-call summaries; null when not in one. */
   callId(url: URL): string | null;
+  /**
+   * Same-origin frames that hold the call (a CSS selector for their <iframe>s): the Zoom Workplace
+   * app runs the meeting client in one. Only these frames are read; every other frame is left alone.
+   */
+  callFrames?: string;
+  /** Media the site shows that are not people's faces (previews, screen shares): the generic scan skips them too. */
+  notFaces?(media: Element): boolean;
 }
 
 /** Minimum rendered side, in CSS pixels, for a media element to count as a tile. */

@@ -7,7 +7,8 @@ import { findTiles } from '../../src/sites';
 import { genericAdapter } from '../../src/sites/generic';
 import { cleanMeetName, meetAdapter } from '../../src/sites/meet';
 import { youtubeAdapter } from '../../src/sites/youtube';
-import { zoomAdapter } from '../../src/sites/zoom';
+import { cleanTeamsName, teamsAdapter } from '../../src/sites/teams';
+import { isNotAFace, videoCanvas, zoomAdapter } from '../../src/sites/zoom';
 
 const ids = (tiles: Array<{ media: Element; region?: Element }>) => tiles.map((t) => (t.region ?? t.media).id);
 
@@ -67,6 +68,114 @@ describe('Zoom web client', () => {
   });
 });
 
+describe('Zoom web client as its own code lays it out (../shared/notes/zoom-web-dom.md)', () => {
+  /** A 2026 gallery frame: the player and, beside it, its avatar box with the name. */
+  const frame = (player: string, avatar: string, cls = 'gallery-video-container__video-frame') => `<div class="${cls}">${player}<div class="video-avatar__avatar">${avatar}</div></div>`;
+  const footer = (name: string) => `<div class="video-avatar__avatar-footer"><span>${name}</span></div>`;
+  function container(id: string, canvases: string, inner: string, attrs = ''): HTMLElement {
+    const c = document.createElement('video-player-container');
+    c.id = id;
+    if (attrs) c.className = attrs;
+    c.attachShadow({ mode: 'open' }).innerHTML = `${canvases}<slot></slot>`;
+    c.innerHTML = inner;
+    document.body.append(c);
+    return c;
+  }
+
+  it('each player uses its own container\'s canvas, never the first container\'s', () => {
+    container('gallery', '<canvas id="video-player-canvas-1"></canvas>', frame('<video-player id="p0"></video-player>', footer('Ada Lovelace')));
+    container('floating', '<canvas id="video-player-canvas-2"></canvas>', frame('<video-player id="p1"></video-player>', footer('Grace Hopper'), 'speaker-active-container__video-frame'));
+    expect(zoomAdapter.findTiles(document).map((t) => [t.region?.id, t.media.id, t.name])).toEqual([
+      ['p0', 'video-player-canvas-1', 'Ada Lovelace'],
+      ['p1', 'video-player-canvas-2', 'Grace Hopper'],
+    ]);
+  });
+
+  it('the video canvas by its id: annotation and local-share canvases before it are passed over', () => {
+    container('g', '<canvas id="video-player-canvas-anno"></canvas><canvas id="video-player-canvas-anno-presenter"></canvas><canvas id="video-player-canvas-local-share"></canvas><canvas id="video-player-canvas-16778240"></canvas>', frame('<video-player id="p0"></video-player>', footer('Ada')));
+    expect(videoCanvas(document.getElementById('p0')!)!.id).toBe('video-player-canvas-16778240');
+  });
+
+  it('<video> render modes: <div><video> in light DOM, and a video in the player\'s own shadow root', () => {
+    container('g', '<canvas id="video-player-canvas-1"></canvas>', frame('<video-player id="p0"><div><video id="v0"></video></div></video-player>', footer('Ada')) + frame('<video-player id="p1"></video-player>', footer('Grace')));
+    document.getElementById('p1')!.attachShadow({ mode: 'open' }).innerHTML = '<video id="v1"></video>';
+    expect(zoomAdapter.findTiles(document).map((t) => [t.media.id, t.region, t.name])).toEqual([
+      ['v0', undefined, 'Ada'],
+      ['v1', undefined, 'Grace'],
+    ]);
+  });
+
+  it('previews (media-type="preview") and screen shares (media-type="share") are not faces, in the adapter and in the generic fallback', () => {
+    document.body.innerHTML = '<video-player media-type="preview" class="preview-canvas"><video id="preview"></video></video-player>';
+    const share = container('share', '<canvas id="share-canvas"></canvas>', '<video-player media-type="share" id="sp"></video-player>', 'sharee-container__canvas');
+    expect(zoomAdapter.findTiles(document)).toEqual([]);
+    // The generic scan sees the preview's video and the share's canvas, and leaves both.
+    expect(genericAdapter.findTiles(document).map((t) => t.media.id)).toEqual(['preview', 'share-canvas']);
+    expect(findTiles(zoomAdapter, document).tiles).toEqual([]);
+    expect(isNotAFace(share.shadowRoot!.getElementById('share-canvas')!)).toBe(true);
+  });
+
+  it('the speaker view\'s node-id="1" player is named from its frame', () => {
+    container('s', '<canvas id="video-player-canvas-1"></canvas>', `<div class="speaker-active-container__wrap">${frame('<video-player node-id="1" id="big"></video-player>', footer('Alan Turing'), 'speaker-active-container__video-frame')}</div>`);
+    expect(zoomAdapter.findTiles(document).map((t) => [t.region?.id, t.name])).toEqual([['big', 'Alan Turing']]);
+  });
+
+  it('names from the frame: footer span, then .video-avatar__avatar-name, then the avatar picture\'s alt', () => {
+    container(
+      'g',
+      '<canvas id="video-player-canvas-1"></canvas>',
+      frame('<video-player id="a"></video-player>', footer('Ada Lovelace (she/her)')) +
+        frame('<video-player id="b"></video-player>', '<div class="video-avatar__avatar-name">Grace Hopper</div>') +
+        frame('<video-player id="c"></video-player>', '<img class="video-avatar__avatar-img" alt="Katherine Johnson">') +
+        frame('<video-player id="d"></video-player>', ''),
+    );
+    expect(zoomAdapter.findTiles(document).map((t) => t.name)).toEqual(['Ada Lovelace (she/her)', 'Grace Hopper', 'Katherine Johnson', null]);
+  });
+});
+
+describe('Microsoft Teams (v2)', () => {
+  const tile = (attrs: string, inner = '<video></video>') => `<div ${attrs}>${inner}</div>`;
+
+  it('tiles are [data-stream-type="Video"] with their <video>, named by nametag, then data-tid, then aria-label', () => {
+    document.body.innerHTML =
+      tile('data-stream-type="Video" data-tid="Ada Lovelace"', '<video id="a"></video><span data-tid="participant-info-nametag">Ada Lovelace (Guest)</span>') +
+      tile('data-stream-type="Video" data-tid="Grace Hopper"', '<video id="g"></video>') +
+      tile('data-stream-type="Video" data-tid="alan@example.com" aria-label="Alan Turing External unfamiliar, video is on, Context menu is available"', '<video id="t"></video>') +
+      tile('data-stream-type="Video" data-tid="video-stream"', '<video id="x"></video>');
+    expect(teamsAdapter.findTiles(document).map((t) => [t.media.id, t.name])).toEqual([
+      ['a', 'Ada Lovelace'],
+      ['g', 'Grace Hopper'],
+      ['t', 'Alan Turing'],
+      ['x', null],
+    ]);
+  });
+
+  it('older and teams.live markers; a screen share is not a face; a tile without video (camera off) is not a tile', () => {
+    document.body.innerHTML =
+      tile('data-cid="calling-participant-stream" aria-label="Katherine Johnson, muted, video is on"', '<video id="k"></video>') +
+      tile('data-tid="menur1j" aria-label="Dorothy Vaughan (Unverified)"', '<video id="d"></video>') +
+      tile('data-stream-type="ScreenSharing"', '<video id="share"></video>') +
+      tile('data-stream-type="Video" data-tid="Mary Jackson"', '<img alt="">');
+    expect(teamsAdapter.findTiles(document).map((t) => [t.media.id, t.name])).toEqual([
+      ['k', 'Katherine Johnson'],
+      ['d', 'Dorothy Vaughan'],
+    ]);
+    expect(findTiles(teamsAdapter, document, (t) => t.media.id === 'share').tiles).toEqual([]);
+  });
+
+  it('meeting ids from join links, short links, the v2 hash route and the light-meetings launcher', () => {
+    const id = (u: string) => teamsAdapter.callId(new URL(u));
+    expect(id('https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%7d')).toBe('19:meeting_abc@thread.v2');
+    expect(id('https://teams.live.com/meet/9387167464734?p=qxJanYOcdjN4d6UlGa')).toBe('9387167464734');
+    expect(id('https://teams.microsoft.com/v2/?meetingjoin=true#/meet/1234567?p=abc&anon=true')).toBe('1234567');
+    const coords = btoa(encodeURIComponent(JSON.stringify({ conversationId: '19:meeting_xyz@thread.v2' })));
+    expect(id(`https://teams.microsoft.com/light-meetings/launch?coords=${coords}`)).toBe('19:meeting_xyz@thread.v2');
+    expect(id('https://teams.microsoft.com/light-meetings/launch?coords=%%%')).toBe('call');
+    expect(id('https://teams.microsoft.com/v2/')).toBe('call');
+    expect(cleanTeamsName('Ada (External) (Unverified)')).toBe('Ada');
+  });
+});
+
 describe('Google Meet', () => {
   const tile = (id: string, video: string, name: string, extra = '') =>
     `<div data-participant-id="${id}"><video id="${video}"></video><div><span class="notranslate"${extra}>${name}</span></div></div>`;
@@ -117,7 +226,7 @@ describe('YouTube', () => {
   it('a hidden stale player does not block the generic fallback', () => {
     document.body.innerHTML = '<div id="movie_player" hidden><video id="stale"></video></div><div class="new-player"><video id="live"></video></div>';
     const shown = (t: { media: Element }) => !t.media.closest('[hidden]');
-    expect(ids(findTiles(youtubeAdapter, document, shown))).toEqual(['live']);
+    expect(ids(findTiles(youtubeAdapter, document, shown).tiles)).toEqual(['live']);
   });
 
   it('watch pages on www and m.youtube.com, named by the channel', () => {

@@ -35,7 +35,7 @@ describe('the manifest matches every host an adapter accepts', () => {
       const pattern = new URL(m.replace('*.', 'wildcard.')).hostname;
       return pattern.startsWith('wildcard.') ? host.endsWith(pattern.slice('wildcard'.length)) || host === pattern.slice('wildcard.'.length) : host === pattern;
     });
-  it.each(['meet.google.com', 'app.zoom.us', 'us05web.zoom.us', 'zoom.us', 'www.youtube.com', 'm.youtube.com'])('%s', (host) => {
+  it.each(['meet.google.com', 'app.zoom.us', 'us05web.zoom.us', 'zoom.us', 'teams.microsoft.com', 'teams.live.com', 'teams.cloud.microsoft', 'www.youtube.com', 'm.youtube.com'])('%s', (host) => {
     expect(adapterFor(new URL(`https://${host}/`)).id).not.toBe('generic');
     expect(covered(host)).toBe(true);
   });

@@ -1,7 +1,8 @@
 // Node (Playwright): e2e helpers on top of tools/lib/extension-browser (which the benchmarks share).
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { type OverlaySnapshot, readOverlay } from '../../tools/lib/extension-browser';
+import type { LiveStatus } from '../../src/messaging/background';
+import { type ExtensionPage, inside, type OverlaySnapshot, readOverlay } from '../../tools/lib/extension-browser';
 
 export * from '../../tools/lib/extension-browser';
 
@@ -13,3 +14,14 @@ export async function waitForChipsOn(page: Page, tiles: number, timeoutMs: numbe
   return (await readOverlay(page))!;
 }
 
+
+export type Rect = { x: number; y: number; width: number; height: number };
+
+/** The overlay tile drawn over `rect` (its rectangle within 2 px). */
+export const tileOver = (tiles: OverlaySnapshot[], rect: Rect) => tiles.find((t) => inside(t.rect, rect) && inside(rect, t.rect));
+
+/** An element's rectangle in the page's viewport. */
+export const rectOf = (page: Page, selector: string) => page.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().toJSON() as Rect, selector);
+
+/** The names of the live call's participants in a tab, as the popup shows them. */
+export const liveNames = async (ext: ExtensionPage, tabId: number) => ((await ext.send<LiveStatus>('getLiveStatus', { tabId })).call?.participants ?? []).map((p) => p.name);

@@ -6,13 +6,10 @@
 // overlay's own arithmetic.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveStatus } from '../../src/messaging/background';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, inside, launchExtension, openFixturePage, type OverlaySnapshot, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
-
-type Rect = { x: number; y: number; width: number; height: number };
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, inside, launchExtension, liveNames, openFixturePage, type OverlaySnapshot, readOverlay, type Rect, rectOf, serveFixtures, tileOver, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -30,9 +27,6 @@ afterAll(async () => {
 });
 
 const setOverlay = (tabId: number, on: boolean) => ext.send('setOverlay', { tabId, on });
-const liveNames = async (tabId: number) => ((await ext.send<LiveStatus>('getLiveStatus', { tabId })).call?.participants ?? []).map((p) => p.name);
-const rectOf = (page: Page, selector: string) =>
-  page.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().toJSON() as Rect, selector);
 const centre = (r: Rect) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
 
 /** The face the detector finds in a screenshot of `clip` (the page as drawn, overlay hidden), in page coordinates. */
@@ -71,9 +65,6 @@ async function expectBoxOnFace(page: Page, tileId: string): Promise<Rect> {
   return truth!;
 }
 
-/** The overlay tile drawn over `rect` (its rectangle within 2 px). */
-const tileOver = (tiles: OverlaySnapshot[], rect: Rect) => tiles.find((t) => inside(t.rect, rect) && inside(rect, t.rect));
-
 describe('Zoom web client: the gallery in one canvas inside a shadow root', () => {
   it('4 participants over one canvas: 4 tiles, each labelled within its region and named from its footer', async () => {
     const { page, tabId } = await openFixturePage(session, ext, 'zoom');
@@ -88,7 +79,7 @@ describe('Zoom web client: the gallery in one canvas inside a shadow root', () =
       expect(tile!.chips).toHaveLength(1);
       expect(inside(tile!.chips[0]!.rect, region)).toBe(true);
     }
-    await expect.poll(async () => (await liveNames(tabId)).sort(), { timeout: 5000 }).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Katherine Johnson']);
+    await expect.poll(async () => (await liveNames(ext, tabId)).sort(), { timeout: 5000 }).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Katherine Johnson']);
     await expectBoxOnFace(page, tileOver(tiles, players[3]!)!.tileId);
     await setOverlay(tabId, false);
     await page.close();
@@ -102,7 +93,7 @@ describe('Zoom web client: the gallery in one canvas inside a shadow root', () =
     const videos = await page.evaluate(() => [...document.querySelectorAll('video-player video')].map((v) => v.getBoundingClientRect().toJSON() as Rect));
     expect(videos).toHaveLength(4);
     for (const v of videos) expect(tileOver(tiles, v)?.chips.length).toBe(1);
-    await expect.poll(async () => (await liveNames(tabId)).sort(), { timeout: 5000 }).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Katherine Johnson']);
+    await expect.poll(async () => (await liveNames(ext, tabId)).sort(), { timeout: 5000 }).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Katherine Johnson']);
     await setOverlay(tabId, false);
     await page.close();
   });
@@ -147,8 +138,8 @@ describe('Google Meet: square tiles, the mirrored self view, the effects preview
   });
 
   it('names: the self view by its real name, the junk device-id name dropped', async () => {
-    await expect.poll(async () => (await liveNames(tabId)).length, { timeout: 5000 }).toBe(4);
-    const names = await liveNames(tabId);
+    await expect.poll(async () => (await liveNames(ext, tabId)).length, { timeout: 5000 }).toBe(4);
+    const names = await liveNames(ext, tabId);
     expect(names).toEqual(expect.arrayContaining(['Ada Lovelace', 'Grace Hopper', 'Margaret Hamilton']));
     expect(names.filter((n) => n && /Google Participant|spaces\/|devices\//.test(n))).toEqual([]);
     expect(names).not.toContain('You');
@@ -167,7 +158,7 @@ describe('YouTube', () => {
     expect(now).toHaveLength(1);
     expect(tileOver(now, active)).toBeDefined();
     expect(tiles[0]!.chips).toHaveLength(1);
-    await expect.poll(() => liveNames(tabId), { timeout: 5000 }).toEqual(['Shorts Channel']);
+    await expect.poll(() => liveNames(ext, tabId), { timeout: 5000 }).toEqual(['Shorts Channel']);
     await setOverlay(tabId, false);
     await page.close();
   });
