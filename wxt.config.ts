@@ -11,7 +11,7 @@ export default defineConfig({
   manifestVersion: 3,
   manifest: {
     name: 'Emotion Overlay',
-    description: 'On-device emotion overlay for video calls on Meet, Zoom web and YouTube. Nothing leaves your machine.',
+    description: 'On-device emotion overlay for video calls on Meet, Zoom, Teams and YouTube. Nothing leaves your machine.',
     // 148: message_serialization (structured clone) ships there; tests/core/chrome-version.test.ts checks
     // that this covers every manifest key and extension API the code uses.
     minimum_chrome_version: '148',

@@ -1,4 +1,4 @@
-// Content script (Meet, Zoom web, YouTube): wiring only; the engine is src/content/controller.
+// Content script (Meet, Zoom web, Teams, YouTube): wiring only; the engine is src/content/controller.
 // An unlisted script registered in wxt.config.ts rather than defineContentScript: WXT's content script
 // context announces itself to the page (window.postMessage with the extension id) and stands down on
 // a DOM event any page script can replay, so this script owns its lifecycle (src/content/lifecycle).

@@ -78,7 +78,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
       {target === null && <p class="muted">No tab to control.</p>}
       {target !== null && !supported && (
         <p class="muted" data-testid="unsupported">
-          Not a supported page. Open a call on Google Meet, Zoom (web) or YouTube.
+          Not a supported page. Open a call on Google Meet, Zoom (web), Microsoft Teams (web) or YouTube.
         </p>
       )}
       {on && health && (

@@ -56,7 +56,15 @@ describe('manifest', () => {
 
   it('asks for exactly the permissions PRIVACY.md justifies', () => {
     expect(manifest.permissions).toEqual(['offscreen', 'storage', 'tabCapture', 'alarms', 'scripting']);
-    expect(manifest.host_permissions).toEqual(['https://meet.google.com/*', 'https://*.zoom.us/*', 'https://www.youtube.com/*', 'https://m.youtube.com/*']);
+    expect(manifest.host_permissions).toEqual([
+      'https://meet.google.com/*',
+      'https://*.zoom.us/*',
+      'https://teams.microsoft.com/*',
+      'https://teams.live.com/*',
+      'https://teams.cloud.microsoft/*',
+      'https://www.youtube.com/*',
+      'https://m.youtube.com/*',
+    ]);
     expect(manifest.host_permissions).toEqual(SITE_MATCHES);
     expect(manifest.optional_permissions ?? []).toEqual([]);
     expect(manifest.optional_host_permissions ?? []).toEqual([]);

@@ -14,9 +14,10 @@ import {
   stopServiceWorker,
   unpackedExtensionId,
   waitForChipsOn,
+  waitForVideos,
 } from './harness';
 
-describe('Zoom gallery whose shared canvas is tainted by cross-origin videos', () => {
+describe('tiles whose pixels the page cannot read: Zoom\'s tainted gallery canvas, Teams\' cross-origin videos', () => {
   let session: ExtensionSession;
   let ext: ExtensionPage;
   beforeAll(async () => {
@@ -46,6 +47,22 @@ describe('Zoom gallery whose shared canvas is tainted by cross-origin videos', (
     }
     await ext.send('setOverlay', { tabId, on: false });
     await expect.poll(() => readOverlay(page), { timeout: 2000 }).toBeNull();
+    await page.close();
+  });
+
+  it('Teams tiles whose <video> the page cannot read (cross-origin) are cropped from the tab capture: a chip on each', async () => {
+    const { page, tabId } = await openFixturePage(session, ext, 'teams', '?tainted=1');
+    await waitForVideos(page, 20_000, true);
+    await ext.send('setOverlay', { tabId, on: true });
+    const tiles = await waitForChipsOn(page, 3, 15_000);
+    const faces = await page.evaluate(() => [...document.querySelectorAll('[data-stream-type="Video"]')].map((t) => t.getBoundingClientRect().toJSON() as DOMRect));
+    for (const face of faces) {
+      const tile = tiles.find((t) => inside(t.rect, face) && inside(face, t.rect));
+      expect(tile?.chips).toHaveLength(1);
+    }
+    // Labelled through the tab capture: the page's own pixels were unreadable.
+    expect(await ext.page.evaluate(async (id) => (await chrome.tabCapture.getCapturedTabs()).filter((t) => t.tabId === id && t.status === 'active').length, tabId)).toBe(1);
+    await ext.send('setOverlay', { tabId, on: false });
     await page.close();
   });
 
