@@ -51,13 +51,17 @@ async function expectBoxOnFace(page: Page, tileId: string): Promise<Rect> {
   let truth: Rect | null = null;
   for (let i = 0; i < 3; i++) {
     if (i > 0) await page.waitForTimeout(300);
-    const tile = (await readOverlay(page))!.find((t) => t.tileId === tileId)!;
-    expect(tile.chips).toHaveLength(1);
-    const drawn = tile.chips[0]!.rect;
-    truth = await faceOnScreen(page, tile.rect);
+    // A reading needs a chip: the detector run here in Node on each screenshot shares the two cores
+    // with the browser, and a tile's chip lapses when its results are late (STALE_MS); wait for it.
+    let tile: OverlaySnapshot | undefined;
+    await expect
+      .poll(async () => (tile = (await readOverlay(page))?.find((t) => t.tileId === tileId))?.chips.length ?? 0, { timeout: 5000, interval: 100 })
+      .toBe(1);
+    const drawn = tile!.chips[0]!.rect;
+    truth = await faceOnScreen(page, tile!.rect);
     const [d, t] = [centre(drawn), centre(truth)];
-    dx.push(Math.abs(d.x - t.x) / tile.rect.width);
-    dy.push(Math.abs(d.y - t.y) / tile.rect.height);
+    dx.push(Math.abs(d.x - t.x) / tile!.rect.width);
+    dy.push(Math.abs(d.y - t.y) / tile!.rect.height);
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[1]!;
   expect(median(dx)).toBeLessThan(0.05);

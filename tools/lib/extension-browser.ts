@@ -190,8 +190,9 @@ export async function extensionPage(session: ExtensionSession) {
       if (r?.err) throw new Error(`${type}: ${JSON.stringify(r.err)}`);
       return r?.res as T;
     });
+  /** The newest tab at a URL (tab ids grow): a page a failed test left open at the same URL is never taken for the new one. */
   const tabIdOf = (urlPattern: string) =>
-    page.evaluate(async (u) => (await chrome.tabs.query({ url: u }))[0]?.id ?? null, urlPattern);
+    page.evaluate(async (u) => Math.max(...(await chrome.tabs.query({ url: u })).map((t) => t.id ?? -1), -1), urlPattern).then((id) => (id >= 0 ? id : null));
   return { page, send, tabIdOf };
 }
 
