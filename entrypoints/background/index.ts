@@ -8,11 +8,15 @@ import { createMlHost } from './offscreen-host';
 import { createOverlayState } from './overlay-state';
 import { stopTabCapture } from './tab-capture';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
+import { lockStorage } from '@/src/storage/access';
 import { watchSettings } from '@/src/storage/settings';
 
 const TICK_ALARM = 'calls-tick';
 
 export default defineBackground(() => {
+  // The call history and settings are for the extension's own pages and worker: a content script
+  // (what a compromised call page reaches) cannot read chrome.storage.local at all.
+  void lockStorage();
   // Every service is built here, at the worker's start: nothing holds state from import.
   // The ML host is needed while a tab has the overlay on or a popup watches; else it is closed.
   const host = createMlHost(async () => (await overlay.overlayTabs()).size > 0 || live.watching());
@@ -24,11 +28,13 @@ export default defineBackground(() => {
   registerMessages({ calls, overlay, host, live });
   // The host's state goes to the tabs that use it and to the popups that show it (nobody polls).
   host.onChange((state) => {
-    void overlay.tellTabs(state);
+    void overlay.tellTabs({ pipeline: state });
     live.changed();
   });
   // The background owns the model choice: a running ML host switches when Settings change it.
   watchSettings((s, old) => {
+    // Content scripts cannot read storage (lockStorage): the tabs that draw get Settings by message.
+    void overlay.tellTabs({ settings: s });
     if (s.detector !== old?.detector || s.classifier !== old.classifier) void host.useModels({ detector: s.detector, classifier: s.classifier });
   });
   browser.commands.onCommand.addListener(async (command, tab) => {

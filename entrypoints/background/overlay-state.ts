@@ -5,6 +5,7 @@ import { parseSiteHealth } from '@/src/core/site-health';
 import { contentMessenger } from '@/src/messaging/content';
 import { clearOverlayTabs, readOverlayTabs, readTelemetry, writeOverlayTab } from '@/src/storage/tabs';
 import type { PipelineState } from '@/src/messaging/offscreen';
+import type { Settings } from '@/src/core/settings';
 import type { MlHost } from './offscreen-host';
 import { stopTabCapture } from './tab-capture';
 
@@ -37,11 +38,12 @@ export function createOverlayState(host: MlHost) {
     return (await readOverlayTabs()).tabs;
   }
 
-  /** The ML host's new state, to every tab with the overlay on (its content script follows it). */
-  async function tellTabs(state: PipelineState): Promise<void> {
+  /** The ML host's new state, or new Settings, to every tab with the overlay on (its content script follows them). */
+  async function tellTabs(change: { pipeline: PipelineState } | { settings: Settings }): Promise<void> {
     for (const tabId of await overlayTabs()) {
       // A tab without a content script now (navigating, not a call page) asks again when it starts.
-      await contentMessenger.sendMessage('pipelineChanged', state, tabId).catch(() => undefined);
+      const sent = 'pipeline' in change ? contentMessenger.sendMessage('pipelineChanged', change.pipeline, tabId) : contentMessenger.sendMessage('settingsChanged', change.settings, tabId);
+      await sent.catch(() => undefined);
     }
   }
 

@@ -12,7 +12,7 @@ import { backgroundMessenger } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
 import { offscreenMessenger } from '@/src/messaging/offscreen';
 import { adapterFor } from '@/src/sites';
-import { getSettings, watchSettings } from '@/src/storage/settings';
+import { validateSettings } from '@/src/core/settings';
 
 /** How long an analyzed frame's report may wait to travel with the next ones. */
 const REPORT_EVERY_MS = 1000;
@@ -52,11 +52,17 @@ export default defineUnlistedScript(() => {
     reportOverlay: (r) => void backgroundMessenger.sendMessage('reportOverlay', r).catch(warn('reportOverlay')),
     orphaned: () => life.stop('orphaned'),
   });
-  void getSettings().then((s) => controller.updateSettings(s), warn('settings'));
-  const unwatch = watchSettings((s) => controller.updateSettings(s));
+  // Settings come by message: this script cannot read the extension's storage (src/storage/access).
+  const refreshSettings = () =>
+    void backgroundMessenger.sendMessage('getSettings', undefined).then((s) => controller.updateSettings(validateSettings(s)), warn('settings'));
+  refreshSettings();
+  const unwatch = contentMessenger.onMessage('settingsChanged', ({ data }) => controller.updateSettings(validateSettings(data)));
   const offPipeline = contentMessenger.onMessage('pipelineChanged', ({ data }) => controller.pipelineChanged(data));
   const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
-    if (data.on) controller.start(data.telemetry === true);
+    if (data.on) {
+      refreshSettings();
+      controller.start(data.telemetry === true);
+    }
     else {
       controller.stop();
       batches.flush();

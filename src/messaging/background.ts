@@ -144,7 +144,8 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   listCalls: 'extension-page',
   deleteCalls: 'extension-page',
   dismissNotices: 'extension-page',
-  getSettings: 'extension-page',
+  // The content script draws with them (it cannot read storage); preferences only, no history.
+  getSettings: 'any',
   modelChoice: 'extension-page',
   pipelineChanged: 'extension-page',
   updateSettings: 'extension-page',

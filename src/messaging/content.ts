@@ -1,5 +1,6 @@
 // Any extension context: the typed protocol a tab's content script receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { Settings } from '../core/settings';
 import type { PipelineState } from './offscreen';
 
 export interface ContentProtocol {
@@ -7,6 +8,8 @@ export interface ContentProtocol {
   setOverlay(req: { on: boolean; telemetry: boolean }): { on: boolean };
   /** The ML host's state changed (sent to tabs with the overlay on). */
   pipelineChanged(req: PipelineState): void;
+  /** The user changed Settings (sent to tabs with the overlay on; the content script cannot read storage). */
+  settingsChanged(req: Settings): void;
 }
 
 export const contentMessenger = defineExtensionMessaging<ContentProtocol>();

@@ -4,7 +4,7 @@
 // connect-src 'self', which this test checks is enforced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
-import { FAKE_CAMERA_ARGS, extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { evaluateInContentScript, FAKE_CAMERA_ARGS, extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -48,6 +48,14 @@ describe('privacy during a fixture call', () => {
     });
     expect(result.outcome).toMatch(/^blocked/);
     expect(result.violations).toEqual(['connect-src https://www.youtube.com/fixtures/talking-d3.webm']);
+  });
+
+  it("the content script's world (what a compromised call page reaches) cannot read the call history or any stored item", async () => {
+    const { page } = await openFixturePage(session, ext, 'meet');
+    const read = `chrome.storage.local.get(null).then((v) => 'read ' + JSON.stringify(v).length + ' bytes', (e) => 'refused: ' + e.message)`;
+    expect(await evaluateInContentScript(page, read)).toMatch(/^refused: Access to storage is not allowed from this context/);
+    expect(await evaluateInContentScript(page, read.replace('local', 'session'))).toMatch(/^refused/);
+    await page.close();
   });
 
   it('stores aggregates only: no frame, image or face crop anywhere in extension storage', async () => {

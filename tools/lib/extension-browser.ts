@@ -297,6 +297,26 @@ export async function readOverlay(page: Page): Promise<OverlaySnapshot[] | null>
 
 export type ExtensionPage = Awaited<ReturnType<typeof extensionPage>>;
 
+/**
+ * Run `expression` in the extension's content-script world of `page` (its isolated world: what code
+ * in a compromised call-page renderer reaches); resolves with its JSON-able value.
+ */
+export async function evaluateInContentScript(page: Page, expression: string): Promise<unknown> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const contexts: Array<{ id: number; name: string; auxData?: { type?: string } }> = [];
+    cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+    await cdp.send('Runtime.enable'); // reports every existing context first
+    const world = contexts.find((c) => c.auxData?.type === 'isolated' && c.name === 'Emotion Overlay');
+    if (!world) throw new Error('no content script world in this page');
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { contextId: world.id, expression, awaitPromise: true, returnByValue: true });
+    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+    return result.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Open a fixture page at its real URL and find its tab id. */
 export async function openFixturePage(
   session: ExtensionSession,
