@@ -2,7 +2,7 @@
 // survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
 // extension reload or a browser crash: they lose at most that much), and into the call history at
 // least every CHECKPOINT_MS.
-import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, sameModels, startCall } from '@/src/core/summary';
+import { addFrame, boundCallId, boundTitle, callKey, isBlip, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, MIN_CALL_MS, mayStartCall, sameModels, startCall } from '@/src/core/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
 import { deleteCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
@@ -21,6 +21,10 @@ export type Calls = ReturnType<typeof createCalls>;
 export function createCalls() {
   const live = new Map<number, CallSummary>();
   const lastCheckpoint = new Map<number, number>();
+  /** When each tab started its latest calls (the rate limit on new calls). */
+  const callStarts = new Map<number, number[]>();
+  /** Calls this worker wrote to history (a blip is deleted from it only if it was written). */
+  const stored = new Set<string>();
   /**
    * Calls an extension reload or a browser crash interrupted (storage.session was cleared): from the
    * local live checkpoint, else unfinished in history. A frame of the same call within the idle time
@@ -87,6 +91,7 @@ export function createCalls() {
   }
 
   async function checkpoint(calls: CallSummary[]): Promise<void> {
+    for (const c of calls) stored.add(c.id);
     await saveCalls(calls, (await getSettings()).retentionDays);
   }
 
@@ -95,7 +100,12 @@ export function createCalls() {
     if (!call) return;
     live.delete(tabId);
     lastCheckpoint.delete(tabId);
-    await checkpoint([endCall(call, time, reason)]);
+    const ended = endCall(call, time, reason);
+    // A URL blip is not a call: not stored (nor left behind by an earlier checkpoint).
+    if (isBlip(call, reason)) {
+      if (stored.delete(call.id)) await deleteCalls([call.id]);
+    }
+    else await checkpoint([ended]);
     await persistLive(true);
   }
 
@@ -127,6 +137,9 @@ export function createCalls() {
     if (callId === null) return true;
     if (!call) {
       const key = callKey(site, callId);
+      const starts = callStarts.get(tabId) ?? [];
+      if (!mayStartCall(starts, time)) return false;
+      callStarts.set(tabId, [...starts.filter((t) => time - t < 60_000), time]);
       const previous = resumable.get(key);
       resumable.delete(key);
       const resumes = previous && time - previous.end <= IDLE_END_MS && sameModels(previous.models, report.models);
@@ -157,7 +170,8 @@ export function createCalls() {
       const call = live.get(tabId);
       if (!call) return;
       await persistLive();
-      if (Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
+      // A call is stored once it outlived a URL blip (MIN_CALL_MS), then every CHECKPOINT_MS.
+      if (call.end - call.start >= MIN_CALL_MS && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
         lastCheckpoint.set(tabId, Date.now());
         await checkpoint([call]);
       }

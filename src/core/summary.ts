@@ -7,6 +7,21 @@ export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'm
 
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
 export const IDLE_END_MS = 2 * 60_000;
+
+/**
+ * A call is a meeting, not a URL: a page that changes its URL every few hundred ms (history.pushState)
+ * would otherwise store a call per URL and push the user's real calls out of the history. A call that
+ * the tab navigated away from before this long is a blip, never stored, and a tab starts at most
+ * MAX_NEW_CALLS_PER_MIN calls a minute (frames of more are dropped).
+ */
+export const MIN_CALL_MS = 5_000;
+export const MAX_NEW_CALLS_PER_MIN = 3;
+
+/** Whether a call ending for `reason` is worth keeping: not a URL blip. */
+export const isBlip = (call: { start: number; end: number }, reason: EndReason): boolean => reason === 'navigated' && call.end - call.start < MIN_CALL_MS;
+
+/** Whether a tab that started calls at `starts` (epoch ms) may start another at `now`. */
+export const mayStartCall = (starts: readonly number[], now: number): boolean => starts.filter((t) => now - t < 60_000).length < MAX_NEW_CALLS_PER_MIN;
 /** A live call reaches the call history at least this often (a crash of the browser loses at most this much). */
 export const CHECKPOINT_MS = 5_000;
 /** A live call's latest state reaches storage.local within this long (an extension reload loses at most this much). */

@@ -281,6 +281,30 @@ describe('the call state machine', () => {
   });
 });
 
+describe('URL churn (a call is a meeting, not a URL)', () => {
+  it('a page changing its meeting code every 400 ms for 20 s stores no call, and starts at most 3 a minute', async () => {
+    const calls = await startWorker();
+    const t0 = Date.now();
+    let counted = 0;
+    for (let i = 0; i < 50; i++) {
+      const time = t0 + i * 400;
+      await calls.onNavigated(1, `https://meet.google.com/chn-code-${String(i).padStart(3, '0')}`);
+      for (const dt of [0, 100, 200, 300]) if (await calls.onFrame(1, frame(`chn-code-${String(i).padStart(3, '0')}`, time + dt))) counted++;
+    }
+    await calls.onTabClosed(1);
+    expect((await readCalls()).calls).toEqual([]);
+    expect(counted).toBe(3 * 4); // the first three codes' frames; every later code was refused a call
+  });
+
+  it('a real call (longer than a blip) that the tab navigates away from is kept', async () => {
+    const calls = await startWorker();
+    const t0 = Date.now();
+    for (let i = 0; i < 7; i++) await calls.onFrame(1, frame('abc-defg-hij', t0 + i * 1000));
+    await calls.onNavigated(1, 'https://meet.google.com/landing');
+    expect((await readCalls()).calls.map((c) => [c.callId, c.endReason])).toEqual([['abc-defg-hij', 'navigated']]);
+  });
+});
+
 describe('batched frame reports', () => {
   it('a batch is folded in order and persisted once; duplicates inside a re-sent batch are not counted again', async () => {
     const t0 = Date.now();

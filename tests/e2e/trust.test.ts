@@ -130,3 +130,28 @@ describe('a page script replaying what the content script posted', () => {
     await ext.send('setOverlay', { tabId, on: false });
   });
 });
+
+describe('a page script changing the URL over and over (history.pushState)', () => {
+  it('a new meeting code every 400 ms for 20 s adds no call to the history (it used to add 64)', async () => {
+    const before = (await ext.send<{ calls: unknown[] }>('listCalls', undefined)).calls.length;
+    const { tabId } = await open();
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitForChipsOn(page!, 4, 15_000);
+    await page!.evaluate(async () => {
+      for (let i = 0; i < 50; i++) {
+        // Meeting codes are letters only (abc-defg-hij): chn-aaaa-xyz, chn-aaab-xyz, …
+        const code = [...String(i).padStart(4, '0')].map((d) => String.fromCharCode(97 + Number(d))).join('');
+        history.pushState({}, '', `/chn-${code}-xyz`);
+        await new Promise((r) => setTimeout(r, 400));
+      }
+    });
+    await ext.send('setOverlay', { tabId, on: false });
+    await page!.close();
+    page = null;
+    await new Promise((r) => setTimeout(r, 1500));
+    const { calls } = await ext.send<{ calls: Array<{ callId: string }> }>('listCalls', undefined);
+    // At most the meeting the page opened at (when it lasted past a blip): none of the churned codes.
+    expect(calls.length - before).toBeLessThanOrEqual(1);
+    expect(calls.filter((c) => c.callId.startsWith('chn-'))).toEqual([]);
+  });
+});
