@@ -1,7 +1,9 @@
 // Content script: draws the overlay in its own closed shadow root that never takes pointer events or
 // changes the page's layout. One positioned layer per tile, one box + label chip per face. The page
-// sees only an empty, attribute-free host element: labels, names and boxes live behind the closed
-// root, whose reference only this object holds.
+// sees only an empty host element with a random, meaningless name and a fixed inline style: labels,
+// names and boxes live behind the closed root, whose reference only this object holds. Its style is
+// inline and !important (no page style sheet rule can hide or move it), and a page script that
+// removes it or edits its style sees it put back at once.
 import { labelEmoji } from '../core/label-set';
 import type { TileStatus } from '../core/tile-step';
 import type { PixelBox } from '../core/types';
@@ -59,11 +61,41 @@ function setStyle(el: HTMLElement, prop: 'transform' | 'width' | 'height', value
   if (el.style[prop] !== value) el.style[prop] = value;
 }
 
+/**
+ * The host's whole style: inline and !important, so no page style sheet can hide, move or clip it
+ * (an inline !important declaration wins over every author rule, !important or not).
+ */
+export const HOST_STYLE = [
+  'all: initial',
+  'position: fixed',
+  'inset: 0px',
+  'width: 0px',
+  'height: 0px',
+  'display: block',
+  'visibility: visible',
+  'opacity: 1',
+  'pointer-events: none',
+  'z-index: 2147483647',
+  'transform: none',
+  'filter: none',
+  'clip-path: none',
+]
+  .map((d) => `${d} !important;`)
+  .join(' ');
+
+/** A custom-element name that says nothing (two random letter runs): a page cannot find the host by name. */
+export function neutralName(random: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))): string {
+  const letters = [...random(10)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
+  return `${letters.slice(0, 4)}-${letters.slice(4)}`;
+}
+
 /** Whole CSS pixels: sub-pixel moves of a tracked box are invisible but would lay the box out again. */
 const px = (v: number) => `${Math.round(v)}px`;
 
 export class Overlay {
   private host: HTMLElement | null = null;
+  /** Puts the host back when the page removes it or edits its style. */
+  private guard: MutationObserver | null = null;
   /** Inside the closed root (host.shadowRoot is null for every script): the only way in. */
   private layer: HTMLElement | null = null;
   private readonly tiles = new Map<string, { el: HTMLElement; status: HTMLElement; faces: Map<number, HTMLElement> }>();
@@ -79,8 +111,8 @@ export class Overlay {
 
   mount(): void {
     if (this.host) return;
-    const host = this.doc.createElement('emotion-overlay-root');
-    host.style.cssText = 'position:fixed;inset:0;pointer-events:none;z-index:2147483647;display:block;width:0;height:0;';
+    const host = this.doc.createElement(neutralName());
+    host.setAttribute('style', HOST_STYLE);
     // Closed: an open root would let any page script read every label, name and box drawn here.
     const root = host.attachShadow({ mode: 'closed' });
     const style = this.doc.createElement('style');
@@ -92,9 +124,25 @@ export class Overlay {
     this.doc.documentElement.append(host);
     this.host = host;
     this.layer = layer;
+    // The page's window's observer (not this script's globals: testable in a DOM of its own).
+    const { MutationObserver } = this.doc.defaultView as Window & typeof globalThis;
+    this.guard = new MutationObserver(() => this.restore());
+    this.guard.observe(this.doc.documentElement, { childList: true });
+    this.guard.observe(host, { attributes: true });
+  }
+
+  /** The page removed the host or changed its style: put it back as it was (its closed root and tiles kept). */
+  private restore(): void {
+    const host = this.host;
+    if (!host) return;
+    if (host.getAttribute('style') !== HOST_STYLE) host.setAttribute('style', HOST_STYLE);
+    if (host.parentNode !== this.doc.documentElement) this.doc.documentElement.append(host);
+    this.guard?.takeRecords(); // its own changes are not the page's
   }
 
   unmount(): void {
+    this.guard?.disconnect();
+    this.guard = null;
     this.host?.remove();
     this.host = null;
     this.layer = null;

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The content side's parts on their own, in happy-dom: TileWatcher, Painter, FrameSampler.
 import { describe, expect, it } from 'vitest';
-import { Overlay, type OverlayTile } from '../../src/content/overlay';
+import { HOST_STYLE, neutralName, Overlay, type OverlayTile } from '../../src/content/overlay';
 import { DRAW_TICK_MS, Painter } from '../../src/content/painter';
 import { FrameSampler, type SampledTile } from '../../src/content/sampler';
 import { isSamplable, SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/content/tile-watcher';
@@ -148,5 +148,31 @@ describe('FrameSampler', () => {
     expect(await sampler.sample(tile, opts)).toEqual({ kind: 'protected' });
     tile.grabber = fails('unreadable');
     expect(await sampler.sample(tile, opts)).toEqual({ kind: 'unreadable', detail: 'SecurityError' });
+  });
+});
+
+describe('Overlay host: what the page can do to it', () => {
+  const hosts = () => [...document.documentElement.children].filter((e) => e !== document.head && e !== document.body) as HTMLElement[];
+
+  it('a neutral random name, an inline !important style; removed or restyled by the page, it is put back', async () => {
+    const overlay = new Overlay(document);
+    overlay.mount();
+    const [host] = hosts();
+    expect(host!.localName).toMatch(/^[a-z]{4}-[a-z]{6}$/);
+    expect(host!.getAttribute('style')).toBe(HOST_STYLE);
+    expect(HOST_STYLE).toContain('display: block !important;');
+    host!.style.display = 'none';
+    await new Promise((r) => setTimeout(r, 0));
+    expect(host!.getAttribute('style')).toBe(HOST_STYLE);
+    host!.remove();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(hosts()).toEqual([host]);
+    overlay.unmount();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(hosts()).toEqual([]);
+  });
+
+  it('names from the random bytes, letters only', () => {
+    expect(neutralName(() => new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 25]))).toBe('abcd-efghiz');
   });
 });

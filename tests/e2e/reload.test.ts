@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_CHECKPOINT_MS } from '../../src/core/summary';
 import type { CallHistory } from '../../src/messaging/background';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlayRoots, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, OVERLAY_HOSTS, readOverlayRoots, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 /** Stated bound: extension reloaded -> labels on every tile again (measured 3-4 s here). */
 const RESUME_BOUND_MS = 15_000;
@@ -51,7 +51,7 @@ describe('extension reloaded mid-call', () => {
 
   it(`resumes analysis on every tile within ${RESUME_BOUND_MS / 1000} s, as the same call`, async () => {
     await page.waitForTimeout(LIVE_CHECKPOINT_MS + 500); // the checkpoint now holds at least framesBefore
-    await page.evaluate(() => document.querySelectorAll<HTMLElement>('emotion-overlay-root').forEach((r) => (r.dataset.generation = 'before-reload')));
+    await page.evaluate(`${OVERLAY_HOSTS}.forEach((r) => (r.dataset.generation = 'before-reload'))`);
     const t0 = Date.now();
     await reloadExtension(session);
     ext = await extensionPage(session); // the old control page died with the extension
@@ -64,7 +64,7 @@ describe('extension reloaded mid-call', () => {
       .toBe(true);
     const resumeMs = Date.now() - t0;
     console.log(`[reload] labels on 4 tiles again ${resumeMs} ms after the reload`);
-    expect(await page.evaluate(() => document.querySelectorAll('emotion-overlay-root').length)).toBe(1);
+    expect(await page.evaluate(`${OVERLAY_HOSTS}.length`)).toBe(1);
 
     const { calls, problems } = await history();
     expect(problems).toEqual([]);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, inside, launchExtension, liveNames, openFixturePage, type OverlaySnapshot, readOverlay, type Rect, rectOf, serveFixtures, tileOver, waitForChipsOn, waitForVideos } from './harness';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, inside, launchExtension, liveNames, openFixturePage, type OverlaySnapshot, readOverlay, type Rect, rectOf, serveFixtures, setOverlayShown, tileOver, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -31,9 +31,9 @@ const centre = (r: Rect) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
 
 /** The face the detector finds in a screenshot of `clip` (the page as drawn, overlay hidden), in page coordinates. */
 async function faceOnScreen(page: Page, clip: Rect): Promise<Rect> {
-  await page.evaluate(() => document.querySelector<HTMLElement>('emotion-overlay-root')!.style.setProperty('visibility', 'hidden'));
+  await setOverlayShown(page, false);
   const png = await page.screenshot({ clip });
-  await page.evaluate(() => document.querySelector<HTMLElement>('emotion-overlay-root')!.style.removeProperty('visibility'));
+  await setOverlayShown(page, true);
   const { faces } = await detector.analyze(await decodeImageFile(png));
   expect(faces.length).toBeGreaterThanOrEqual(1);
   const box = faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0]!.box;

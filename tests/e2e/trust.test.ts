@@ -2,7 +2,8 @@
 // the overlay draws (labels, names, boxes) and must not be able to make it stand down.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { HOST_STYLE } from '../../src/content/overlay';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, OVERLAY_HOSTS, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
@@ -45,7 +46,7 @@ interface PageInventory {
   elements: number;
   texts: string[];
   attributes: string[];
-  hosts: Array<{ hasShadowRoot: boolean; children: number; attributes: string[] }>;
+  hosts: Array<{ name: string; hasShadowRoot: boolean; children: number; attributes: string[] }>;
   found: Record<string, boolean>;
 }
 
@@ -65,7 +66,8 @@ function inventory(page: Page): Promise<PageInventory> {
       }
       stack.push(...node.childNodes);
     }
-    const hosts = [...document.querySelectorAll('emotion-overlay-root')].map((h) => ({
+    const hosts = [...document.documentElement.children].filter((e) => e !== document.head && e !== document.body).map((h) => ({
+      name: h.localName,
       hasShadowRoot: h.shadowRoot !== null,
       children: h.childNodes.length,
       attributes: [...h.attributes].map((a) => a.name),
@@ -97,10 +99,28 @@ describe('a page script walking the DOM and every shadow root', () => {
     expect(after.texts.filter((t) => t.trim() !== '').sort()).toEqual(before.texts.filter((t) => t.trim() !== '').sort());
     // Boxes: one new element in the whole page, an empty host with a fixed style and nothing else.
     expect(after.elements - before.elements).toBe(1);
-    expect(after.hosts).toEqual([{ hasShadowRoot: false, children: 0, attributes: ['style'] }]);
-    expect(after.attributes.filter((a) => !before.attributes.includes(a))).toEqual([
-      'style=position: fixed; inset: 0px; pointer-events: none; z-index: 2147483647; display: block; width: 0px; height: 0px;',
-    ]);
+    expect(after.hosts).toEqual([{ name: expect.stringMatching(/^[a-z]{4}-[a-z]{6}$/), hasShadowRoot: false, children: 0, attributes: ['style'] }]);
+    // A name that says nothing of what the extension does.
+    expect(after.hosts[0]!.name).not.toMatch(/emotion|overlay|affect|mood/);
+    expect(after.attributes.filter((a) => !before.attributes.includes(a))).toEqual([`style=${HOST_STYLE}`]);
+    await ext.send('setOverlay', { tabId, on: false });
+  });
+});
+
+describe('a page hiding or removing the overlay', () => {
+  const hostStyle = `(() => { const h = ${OVERLAY_HOSTS}[0]; if (!h) return 'gone'; const s = getComputedStyle(h); return [s.display, s.visibility, s.opacity].join(' '); })()`;
+
+  it('a style sheet rule cannot hide it; a host the page removes or restyles is back within a second, labels and all', async () => {
+    const { tabId } = await open();
+    await ext.send('setOverlay', { tabId, on: true });
+    await waitForChipsOn(page!, 4, 15_000);
+    await page!.addStyleTag({ content: 'html > :not(head):not(body) { display: none !important; visibility: hidden !important; opacity: 0 !important; }' });
+    expect(await page!.evaluate(hostStyle)).toBe('block visible 1');
+    await page!.evaluate(`${OVERLAY_HOSTS}[0].style.display = 'none'`);
+    await expect.poll(() => page!.evaluate(hostStyle), { timeout: 1000, interval: 50 }).toBe('block visible 1');
+    await page!.evaluate(`${OVERLAY_HOSTS}.forEach((h) => h.remove())`);
+    await expect.poll(() => page!.evaluate(hostStyle), { timeout: 1000, interval: 50 }).toBe('block visible 1');
+    expect((await readOverlay(page!))?.filter((t) => t.chips.length > 0).length).toBe(4);
     await ext.send('setOverlay', { tabId, on: false });
   });
 });

@@ -263,11 +263,17 @@ export async function readOverlayRoots(page: Page): Promise<OverlayRoot[]> {
   }
 }
 
+/**
+ * A page expression for the overlay's host elements: the children of <html> besides <head> and
+ * <body> (the overlay mounts its host there, under a random name no page can select by).
+ */
+export const OVERLAY_HOSTS = '[...document.documentElement.children].filter((e) => e !== document.head && e !== document.body)';
+
 async function readRoots(cdp: CDPSession): Promise<OverlayRoot[]> {
-  const { result: count } = await cdp.send('Runtime.evaluate', { expression: "document.querySelectorAll('emotion-overlay-root').length", returnByValue: true });
+  const { result: count } = await cdp.send('Runtime.evaluate', { expression: `${OVERLAY_HOSTS}.length`, returnByValue: true });
   const roots: OverlayRoot[] = [];
   for (let i = 0; i < (count.value as number); i++) {
-    const { result: host } = await cdp.send('Runtime.evaluate', { expression: `document.querySelectorAll('emotion-overlay-root')[${i}]` });
+    const { result: host } = await cdp.send('Runtime.evaluate', { expression: `${OVERLAY_HOSTS}[${i}]` });
     if (!host.objectId) continue;
     try {
       const { result: data } = await cdp.send('Runtime.callFunctionOn', { objectId: host.objectId, functionDeclaration: 'function () { return { ...this.dataset }; }', returnByValue: true });
@@ -288,6 +294,22 @@ async function readRoots(cdp: CDPSession): Promise<OverlayRoot[]> {
     }
   }
   return roots;
+}
+
+/** Show or hide what the overlay draws (its layer inside the closed root, which only CDP reaches), e.g. for a screenshot of the page alone. */
+export async function setOverlayShown(page: Page, shown: boolean): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result: host } = await cdp.send('Runtime.evaluate', { expression: `${OVERLAY_HOSTS}[0]` });
+    if (!host.objectId) throw new Error('no overlay in the page');
+    const { node } = await cdp.send('DOM.describeNode', { objectId: host.objectId, depth: 1, pierce: true });
+    const shadow = node.shadowRoots?.[0];
+    if (!shadow) throw new Error('the overlay host has no shadow root');
+    const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId });
+    await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId!, functionDeclaration: `function () { this.querySelector('.layer').style.visibility = '${shown ? '' : 'hidden'}'; }` });
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 /** What the (first) overlay draws now; null when there is no overlay in the page. */
