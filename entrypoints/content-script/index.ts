@@ -3,6 +3,7 @@
 // context announces itself to the page (window.postMessage with the extension id) and stands down on
 // a DOM event any page script can replay, so this script owns its lifecycle (src/content/lifecycle).
 import { OverlayController } from '@/src/content/controller';
+import { linkError } from '@/src/content/pipeline-link';
 import { claimTab } from '@/src/content/lifecycle';
 import { Batcher } from '@/src/core/batcher';
 import { coalesce } from '@/src/core/coalesce';
@@ -32,6 +33,9 @@ export default defineUnlistedScript(() => {
     maxItems: 120,
     retryMs: 500,
     setTimer: (fn, ms) => window.setTimeout(fn, ms),
+    // Only a message nobody received yet (the worker starting) can succeed later.
+    retryable: (err) => linkError(err) === 'no-host',
+    onRefused: warn('a batch of frame reports (dropped)'),
   });
   const batches = new Batcher<FrameReport>((batch) => reports.push(batch), {
     ms: REPORT_EVERY_MS,

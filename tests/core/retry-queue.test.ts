@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { linkError } from '../../src/content/pipeline-link';
 import { RetryQueue } from '../../src/core/retry-queue';
 import { validateSettings, DEFAULT_SETTINGS } from '../../src/core/settings';
 import { addFrame, type AnalyzedFrame, startCall } from '../../src/core/summary';
@@ -15,7 +16,7 @@ function harness(failFirst: number) {
       }
       delivered.push(n);
     },
-    { maxItems: 3, retryMs: 500, setTimer: (fn) => timers.push(fn) },
+    { maxItems: 3, retryMs: 500, setTimer: (fn) => timers.push(fn), retryable: (e) => /Receiving end does not exist/.test(String(e)) },
   );
   return { q, delivered, timers };
 }
@@ -45,6 +46,23 @@ describe('RetryQueue', () => {
     await tick();
     expect(delivered).toEqual([1, 2]);
     expect(q.pending).toBe(0);
+  });
+
+  it('a refusal that cannot succeed later (the handler threw: a full quota) drops that item, counts it, and the next ones go on', async () => {
+    const delivered: number[] = [];
+    const timers: Array<() => void> = [];
+    const q = new RetryQueue<number>(
+      async (n) => {
+        if (n === 2) throw new Error('QUOTA_BYTES quota exceeded');
+        delivered.push(n);
+      },
+      { maxItems: 10, retryMs: 500, setTimer: (fn) => timers.push(fn), retryable: (e) => linkError(e) === 'no-host' },
+    );
+    for (const n of [1, 2, 3]) q.push(n);
+    await tick();
+    expect(delivered).toEqual([1, 3]);
+    expect(timers).toEqual([]);
+    expect([q.pending, q.refused, String(q.lastRefusal)]).toEqual([0, 1, 'Error: QUOTA_BYTES quota exceeded']);
   });
 
   it('stays bounded: the oldest items go first and are counted', async () => {
@@ -81,7 +99,7 @@ describe('RetryQueue + call summary: a reply lost after the frame was counted', 
           throw new Error('The message port closed before a response was received.');
         }
       },
-      { maxItems: 10, retryMs: 500, setTimer: (fn) => timers.push(fn) },
+      { maxItems: 10, retryMs: 500, setTimer: (fn) => timers.push(fn), retryable: (e) => linkError(e) === 'no-host' },
     );
     q.push({ time: 100, tileId: 'tile-1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
     q.push({ time: 300, tileId: 'tile-1', name: 'Ada', faces: [{ trackId: 1, label: 'sad' }] });
