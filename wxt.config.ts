@@ -20,8 +20,10 @@ export default defineConfig({
     // Registered here, not by defineContentScript: see entrypoints/content-script/index.ts.
     content_scripts: [{ matches: SITE_MATCHES, js: [CONTENT_SCRIPT_FILE], run_at: 'document_idle' }],
     content_security_policy: {
-      // connect-src 'self': the extension's pages (ML host, popup) can fetch only their own files.
-      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'",
+      // default-src 'self': the extension's pages (ML host, popup) load nothing from anywhere else:
+      // no fetch, image, media, frame or font from the network; wasm-unsafe-eval compiles the packaged
+      // tfjs WebAssembly; images may be the extension's own blobs (a saved chart) or data: URLs.
+      extension_pages: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; connect-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; base-uri 'none'; form-action 'none'",
     },
     // Lets the content script send Blobs to the offscreen document (Chrome's structured-clone messaging).
     message_serialization: 'structured_clone',

@@ -58,6 +58,41 @@ describe('privacy during a fixture call', () => {
     await page.close();
   });
 
+  it("the extension's pages load nothing from elsewhere (CSP default-src 'self'): an image or a frame from the network is refused, and the popup's own views raise no violation", async () => {
+    const popup = await session.context.newPage();
+    await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    const result = await popup.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      const img = document.createElement('img');
+      img.src = 'https://www.youtube.com/fixtures/images/astronaut.png';
+      const frame = document.createElement('iframe');
+      frame.src = 'https://www.youtube.com/watch?v=fixture0001';
+      document.body.append(img, frame);
+      await new Promise((r) => setTimeout(r, 300));
+      img.remove();
+      frame.remove();
+      return violations;
+    });
+    // (a frame's blocked URI is reported as its origin only)
+    expect(result.sort()).toEqual(['frame-src https://www.youtube.com/', 'img-src https://www.youtube.com/fixtures/images/astronaut.png']);
+    // Every view of the popup, with the listener on from the start.
+    const views = await session.context.newPage();
+    await views.addInitScript(() => {
+      (window as unknown as { violations: string[] }).violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { violations: string[] }).violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+    });
+    await views.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    await views.locator('[data-testid="first-run-ok"], [data-testid="now"]').first().waitFor();
+    if (await views.getByTestId('first-run-ok').isVisible()) await views.getByTestId('first-run-ok').click();
+    for (const tab of ['tab-history', 'tab-settings']) {
+      await views.getByTestId(tab).click();
+      await views.waitForTimeout(300);
+    }
+    expect(await views.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+    await Promise.all([popup.close(), views.close()]);
+  });
+
   it('stores aggregates only: no frame, image or face crop anywhere in extension storage', async () => {
     const dump = await ext.page.evaluate(async () => ({ local: await chrome.storage.local.get(null), session: await chrome.storage.session.get(null) }));
     const keys = [...Object.keys(dump.local), ...Object.keys(dump.session)].sort();

@@ -71,7 +71,9 @@ describe('manifest', () => {
   });
 
   it('allows only its own scripts (and WebAssembly compilation) on extension pages', () => {
-    expect(manifest.content_security_policy?.extension_pages).toBe("script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self'");
+    expect(manifest.content_security_policy?.extension_pages).toBe(
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; connect-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; base-uri 'none'; form-action 'none'",
+    );
     expect(manifest.content_security_policy?.sandbox).toBeUndefined();
   });
 
