@@ -32,6 +32,9 @@ export function createCalls() {
    */
   const resumable = new Map<string, CallSummary>();
 
+  /** Told when a call is live (the tick's alarm must run). */
+  const activeListeners = new Set<() => void>();
+
   /** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
   const restoreProblems: string[] = [];
 
@@ -169,6 +172,7 @@ export function createCalls() {
       for (const r of reports) counted.push(await applyFrame(tabId, r));
       const call = live.get(tabId);
       if (!call) return;
+      for (const listener of activeListeners) listener();
       await persistLive();
       // A call is stored once it outlived a URL blip (MIN_CALL_MS), then every CHECKPOINT_MS.
       if (call.end - call.start >= MIN_CALL_MS && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
@@ -262,5 +266,13 @@ export function createCalls() {
     });
   }
 
-  return { liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, removeCalls };
+  /** Whether the tick has work: a live call, or one a reload interrupted that may resume or must be ended. */
+  async function hasWork(): Promise<boolean> {
+    await restored;
+    return live.size > 0 || resumable.size > 0;
+  }
+
+  const onActive = (listener: () => void) => void activeListeners.add(listener);
+
+  return { hasWork, onActive, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, removeCalls };
 }

@@ -7,11 +7,10 @@ import { registerMessages } from './messages';
 import { createMlHost } from './offscreen-host';
 import { createOverlayState } from './overlay-state';
 import { stopTabCapture } from './tab-capture';
+import { createTick } from './tick';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 import { lockStorage } from '@/src/storage/access';
 import { watchSettings } from '@/src/storage/settings';
-
-const TICK_ALARM = 'calls-tick';
 
 export default defineBackground(() => {
   // The call history and settings are for the extension's own pages and worker: a content script
@@ -26,10 +25,23 @@ export default defineBackground(() => {
   const { onTabClosed, onNavigated, onTick } = calls;
   const { forgetAllTabs, forgetTab, isOverlayOn, toggleOverlay } = overlay;
   registerMessages({ calls, overlay, host, live });
+  // The tick's alarm wakes the worker only while a call is live or resumable or the ML host is open.
+  const tick = createTick({
+    alarms: chrome.alarms,
+    fire: async () => {
+      await onTick();
+      await host.closeWhenUnused();
+    },
+    needed: async () => (await calls.hasWork()) || (await host.exists()),
+  });
+  // A tick at every worker start: the retention period applies even when no call ever runs again.
+  void tick.run();
+  calls.onActive(() => void tick.ensure());
   // The host's state goes to the tabs that use it and to the popups that show it (nobody polls).
   host.onChange((state) => {
     void overlay.tellTabs({ pipeline: state });
     live.changed();
+    void tick.ensure(); // an open host is closed by the tick once unused
   });
   // The background owns the model choice: a running ML host switches when Settings change it.
   watchSettings((s, old) => {
@@ -63,11 +75,5 @@ export default defineBackground(() => {
         .executeScript({ target: { tabId: tab.id }, files: [CONTENT_SCRIPT_FILE] })
         .catch((err: unknown) => console.warn('[background] re-inject failed', tab.id, err));
     }
-  });
-  void chrome.alarms.create(TICK_ALARM, { periodInMinutes: 0.5 });
-  chrome.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name !== TICK_ALARM) return;
-    void onTick();
-    void host.closeWhenUnused();
   });
 });
