@@ -2,6 +2,7 @@
 // BACKGROUND_SENDERS), wired to the module that owns each concern.
 import { type AnalyzedReport, BACKGROUND_SENDERS, backgroundMessenger, type FrameReport } from '@/src/messaging/background';
 import { assertSender, targetTab } from '@/src/messaging/guard';
+import { MAX_REPORTS_PER_MESSAGE, parseFrameReport, parseOverlayReport } from '@/src/messaging/parse';
 import { readCalls } from '@/src/storage/calls';
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
@@ -12,9 +13,6 @@ import type { LiveStatusService } from './live-status';
 import type { MlHost } from './offscreen-host';
 import type { OverlayState } from './overlay-state';
 import { startTabCapture } from './tab-capture';
-
-/** A content script batches a second of frames (a few dozen); more in one message is not ours to trust. */
-const MAX_REPORTS_PER_MESSAGE = 512;
 
 /** backgroundMessenger.onMessage, refusing senders BACKGROUND_SENDERS does not allow for the type. */
 const onMessage: typeof backgroundMessenger.onMessage = (type, onReceived) =>
@@ -27,6 +25,8 @@ const onMessage: typeof backgroundMessenger.onMessage = (type, onReceived) =>
 async function resolve(host: MlHost, r: FrameReport): Promise<AnalyzedReport | null> {
   const models = typeof r.generation === 'number' ? await host.modelsOf(r.generation) : null;
   if (!models) return null;
+  // Labels are the generation's own, never the page's words.
+  if (r.faces.some((f) => !models.labels.includes(f.label))) return null;
   const { generation: _, ...rest } = r;
   return { ...rest, models: { detector: models.detector, classifier: models.classifier }, labels: models.labels };
 }
@@ -49,14 +49,20 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
   });
   onMessage('reportOverlay', async ({ data, sender }) => {
     if (sender.tab?.id === undefined) return;
-    await showBadge(sender.tab.id, data);
+    const report = parseOverlayReport(data);
+    if (!report.ok) throw new Error(`reportOverlay refused: ${report.reason}`);
+    await showBadge(sender.tab.id, report.value);
     live.changed(sender.tab.id);
   });
   onMessage('framesAnalyzed', async ({ data, sender }) => {
     const tabId = sender.tab?.id;
     if (tabId === undefined || !Array.isArray(data.reports)) return;
     // Which models produced a report's labels is the ML host's word (by generation), never the page's.
-    const sent = data.reports.slice(0, MAX_REPORTS_PER_MESSAGE);
+    // Parsed at the boundary (a content script is driven by its page): finite times near now, bounded everything.
+    const parsed = data.reports.slice(0, MAX_REPORTS_PER_MESSAGE).map((r) => parseFrameReport(r, Date.now()));
+    const refused = parsed.flatMap((p) => (p.ok ? [] : [p.reason]));
+    if (refused.length > 0) console.warn(`[background] ${refused.length} frame reports from tab ${tabId} refused: ${refused[0]}`);
+    const sent = parsed.flatMap((p) => (p.ok ? [p.value] : []));
     const reports = (await Promise.all(sent.map((r) => resolve(host, r)))).filter((r): r is AnalyzedReport => r !== null);
     if (reports.length < sent.length) console.warn(`[background] ${sent.length - reports.length} frame reports from tab ${tabId} dropped: unknown pipeline generation`);
     const counted = await onFrames(tabId, reports);

@@ -1,7 +1,6 @@
 // Background service worker: which tabs have the overlay on (src/storage/tabs), live per-tab
 // stats, and the action badge.
 import type { AnalyzedReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
-import { parseSiteHealth } from '@/src/core/site-health';
 import { contentMessenger } from '@/src/messaging/content';
 import { clearOverlayTabs, readOverlayTabs, readTelemetry, writeOverlayTab } from '@/src/storage/tabs';
 import type { PipelineState } from '@/src/messaging/offscreen';
@@ -110,7 +109,7 @@ export function createOverlayState(host: MlHost) {
     s.faces = report.faces;
     s.tiles = report.tiles;
     s.slowdown = report.slowdown ?? 1;
-    s.site = parseSiteHealth(report.site);
+    s.site = report.site ?? null;
     const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
     await chrome.action.setBadgeText({ tabId, text });
     await chrome.action.setBadgeBackgroundColor({ tabId, color: report.faces > 0 ? '#1a73e8' : '#5f6368' });

@@ -8,6 +8,7 @@ import type { BatchAnswer } from '@/src/core/coalesce';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { type FrameAnalysis, type FramePayload, type FrameRequest, type ModelChoice, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
 import { assertSender } from '@/src/messaging/guard';
+import { parseFrameBatch, parseTabRegionRequest } from '@/src/messaging/parse';
 import type { PixelData } from '@/src/ml/preprocess';
 import { capturingTabs, cropTabRegion, startTabCapture, stopTabCapture } from './tab-capture';
 
@@ -104,21 +105,27 @@ async function tryDecode(frame: FramePayload): Promise<{ input: ImageBitmap | Pi
 onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnalysis>>> => {
   const receivedAt = now();
   const t0 = performance.now();
-  const decoded = await Promise.all(data.frames.map((f) => tryDecode(f.frame)));
+  // Parsed first: at most MAX_FRAMES_PER_REQUEST frames and MAX_REQUEST_BYTES, each frame checked.
+  const batch = parseFrameBatch(data, receivedAt);
+  if (!batch.ok) throw new Error(`analyzeFrames refused: ${batch.reason}`);
+  const frames = batch.value.map((p) => (p.ok ? p.value : null));
+  const decoded = await Promise.all(batch.value.map((p) => (p.ok ? tryDecode(p.value.frame) : { error: `frame refused: ${p.reason}` })));
   try {
     return await (await host).run(async (pipeline, generation) => {
-      const usable = data.frames.map((f, i) => ({ f, d: decoded[i]! })).filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => 'input' in x.d);
+      const usable = frames
+        .map((f, i) => ({ f, d: decoded[i]! }))
+        .filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => x.f !== null && 'input' in x.d);
       const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet } })));
       const total = performance.now() - t0;
       const byRequest = new Map(usable.map(({ f, d }, k) => [f, { d, r: results[k]! }]));
-      return data.frames.map((f, i): BatchAnswer<FrameAnalysis> => {
-        const done = byRequest.get(f);
+      return frames.map((f, i): BatchAnswer<FrameAnalysis> => {
+        const done = f && byRequest.get(f);
         const failed = decoded[i]!;
         if (!done) return { ok: false, error: 'error' in failed ? failed.error : 'not analyzed' };
         if (done.r instanceof Error) return { ok: false, error: done.r.message };
         const { callFaces, ...result } = done.r;
         const offscreenMs = { receivedAt, decode: done.d.ms, total };
-        return { ok: true, value: { ...result, tileId: f.tileId, frameTime: f.frameTime, offscreenMs, batch: { frames: data.frames.length, faces: callFaces }, generation } };
+        return { ok: true, value: { ...result, tileId: f!.tileId, frameTime: f!.frameTime, offscreenMs, batch: { frames: frames.length, faces: callFaces }, generation } };
       });
     });
   } finally {
@@ -126,10 +133,13 @@ onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnal
   }
 });
 
-onMessage('analyzeTabRegion', async ({ data, sender }): Promise<FrameAnalysis> => {
+onMessage('analyzeTabRegion', async ({ data: raw, sender }): Promise<FrameAnalysis> => {
   const receivedAt = now();
   const t0 = performance.now();
   if (sender.tab?.id === undefined) throw new Error('analyzeTabRegion must come from a tab');
+  const parsed = parseTabRegionRequest(raw, receivedAt);
+  if (!parsed.ok) throw new Error(`analyzeTabRegion refused: ${parsed.reason}`);
+  const data = parsed.value;
   const tabId = sender.tab.id;
   return (await host).run(async (pipeline, generation) => {
     const crop = cropTabRegion(tabId, data.rect, data.viewport);
