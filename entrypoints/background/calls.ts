@@ -5,7 +5,7 @@
 import { addFrame, boundCallId, boundTitle, callKey, isBlip, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, MIN_CALL_MS, mayStartCall, sameModels, startCall } from '@/src/core/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
-import { deleteCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
+import { deleteCalls, listCallIndex, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
 /**
@@ -44,10 +44,11 @@ export function createCalls() {
     restoreProblems.push(...session.problems);
     for (const [tabId, call] of session.calls) live.set(tabId, call);
     const liveIds = new Set([...live.values()].map((c) => c.id));
-    const { calls } = await readCalls();
+    // Only the unfinished calls' records are read (the index says which): never the whole history.
+    const { calls } = await readCalls((e) => !e.ended);
     for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
     // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
-    const ended = new Set(calls.filter((c) => c.ended).map((c) => c.id));
+    const ended = new Set((await listCallIndex()).calls.filter((c) => c.ended).map((c) => c.id));
     const local = await readLiveCalls(liveCheckpointItem);
     restoreProblems.push(...local.problems);
     const fresher = [...local.calls.values()].filter(

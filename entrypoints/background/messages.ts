@@ -3,7 +3,8 @@
 import { type AnalyzedReport, BACKGROUND_SENDERS, backgroundMessenger, type FrameReport } from '@/src/messaging/background';
 import { assertSender, targetTab } from '@/src/messaging/guard';
 import { MAX_REPORTS_PER_MESSAGE, parseFrameReport, parseOverlayReport } from '@/src/messaging/parse';
-import { readCalls } from '@/src/storage/calls';
+import { listingOf } from '@/src/core/summary-read';
+import { listCallIndex, readCall, readCalls } from '@/src/storage/calls';
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
 import { getSettings, updateSettings } from '@/src/storage/settings';
@@ -84,6 +85,17 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
       notices: notices.notices,
     };
   });
+  onMessage('listCallIndex', async () => {
+    const { calls, problems } = await listCallIndex();
+    const current = (await liveCalls()).map(listingOf);
+    const ids = new Set(current.map((c) => c.id));
+    return {
+      calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start),
+      problems: [...(await liveProblems()), ...problems, ...(await storageProblems())],
+      notices: (await readNotices()).notices,
+    };
+  });
+  onMessage('getCall', async ({ data }) => (await liveCalls()).find((c) => c.id === data.id) ?? (await readCall(String(data.id))));
   onMessage('deleteCalls', async ({ data }) => {
     await removeCalls(data.ids);
     live.changed();

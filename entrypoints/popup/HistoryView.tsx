@@ -1,16 +1,17 @@
-// Popup: stored calls (newest first), export and delete, and the detail of one call.
+// Popup: stored calls (newest first, from the history's index), export and delete, and the detail
+// of one call (its record, fetched when opened).
 import { useEffect, useState } from 'preact/hooks';
 import { callsToCsv, callsToJson } from '@/src/core/export';
 import { type CallSummary } from '@/src/core/summary';
-import { callShares, dominant, durationMs } from '@/src/core/summary-read';
-import { backgroundMessenger, type CallHistory } from '@/src/messaging/background';
+import type { CallListing } from '@/src/core/summary-read';
+import { backgroundMessenger, type CallList } from '@/src/messaging/background';
 import { CallDetail } from './CallDetail';
 import { LabelName } from './charts';
 import { CSV_TYPE, JSON_TYPE, tryDownload } from './download';
 import { errorMessage, fileDate, formatDateTime, formatDuration, siteName } from './format';
 import { ConfirmButton, ErrorAlert } from './ui';
 
-function HistoryNotes({ history, onDismiss }: { history: CallHistory; onDismiss: () => void }) {
+function HistoryNotes({ history, onDismiss }: { history: CallList; onDismiss: () => void }) {
   if (history.notices.length === 0 && history.problems.length === 0) return null;
   return (
     <div class="note" role="status" data-testid="history-notes">
@@ -29,8 +30,8 @@ function HistoryNotes({ history, onDismiss }: { history: CallHistory; onDismiss:
   );
 }
 
-function HistoryItem({ call, onOpen }: { call: CallSummary; onOpen: () => void }) {
-  const dom = dominant(callShares(call));
+function HistoryItem({ call, onOpen }: { call: CallListing; onOpen: () => void }) {
+  const dom = call.dominant;
   return (
     <li>
       <button type="button" class="history-item" data-testid="history-item" onClick={onOpen}>
@@ -40,7 +41,7 @@ function HistoryItem({ call, onOpen }: { call: CallSummary; onOpen: () => void }
         </span>
         <span class="history-meta">
           <span>{siteName(call.site)}</span>
-          <span>{formatDuration(durationMs(call))}</span>
+          <span>{formatDuration(Math.max(0, call.end - call.start))}</span>
           <span>{dom ? <LabelName label={dom} /> : 'no faces'}</span>
         </span>
         {call.title && <span class="history-title">{call.title}</span>}
@@ -50,15 +51,15 @@ function HistoryItem({ call, onOpen }: { call: CallSummary; onOpen: () => void }
 }
 
 export function HistoryView() {
-  const [history, setHistory] = useState<CallHistory | null>(null);
+  const [history, setHistory] = useState<CallList | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [open, setOpen] = useState<CallSummary | null>(null);
 
   const load = async () => {
     setLoading(true);
     try {
-      const h = await backgroundMessenger.sendMessage('listCalls', undefined);
+      const h = await backgroundMessenger.sendMessage('listCallIndex', undefined);
       setHistory({ ...h, calls: [...h.calls].sort((a, b) => b.start - a.start) });
       setError(null);
     } catch (e) {
@@ -80,14 +81,34 @@ export function HistoryView() {
     }
   };
 
-  const open = openId !== null ? history?.calls.find((c) => c.id === openId) : undefined;
+  const openCall = async (id: string) => {
+    try {
+      const call = await backgroundMessenger.sendMessage('getCall', { id });
+      if (call) setOpen(call);
+      else {
+        setError('That call is no longer stored.');
+        void load();
+      }
+    } catch (e) {
+      setError(`Could not open the call: ${errorMessage(e)}`);
+    }
+  };
+  /** Every call in full (the list holds only what it shows), for the exports. */
+  const exportAll = async (name: string, make: (calls: CallSummary[]) => string, type: string) => {
+    try {
+      const { calls: full } = await backgroundMessenger.sendMessage('listCalls', undefined);
+      setError(tryDownload(name, () => make(full), type));
+    } catch (e) {
+      setError(`Export failed: ${errorMessage(e)}`);
+    }
+  };
   if (open) {
     return (
       <CallDetail
         call={open}
-        onBack={() => setOpenId(null)}
+        onBack={() => setOpen(null)}
         onDeleted={() => {
-          setOpenId(null);
+          setOpen(null);
           void load();
         }}
       />
@@ -113,15 +134,15 @@ export function HistoryView() {
       {calls.length > 0 && (
         <ul class="history" data-testid="history-list" aria-label="Calls, newest first">
           {calls.map((c) => (
-            <HistoryItem key={c.id} call={c} onOpen={() => setOpenId(c.id)} />
+            <HistoryItem key={c.id} call={c} onOpen={() => void openCall(c.id)} />
           ))}
         </ul>
       )}
       <div class="actions">
-        <button type="button" data-testid="export-all-csv" disabled={calls.length === 0} onClick={() => setError(tryDownload(`emotion-calls-${stamp}.csv`, () => callsToCsv(calls), CSV_TYPE))}>
+        <button type="button" data-testid="export-all-csv" disabled={calls.length === 0} onClick={() => void exportAll(`emotion-calls-${stamp}.csv`, callsToCsv, CSV_TYPE)}>
           Export all CSV
         </button>
-        <button type="button" data-testid="export-all-json" disabled={calls.length === 0} onClick={() => setError(tryDownload(`emotion-calls-${stamp}.json`, () => callsToJson(calls), JSON_TYPE))}>
+        <button type="button" data-testid="export-all-json" disabled={calls.length === 0} onClick={() => void exportAll(`emotion-calls-${stamp}.json`, callsToJson, JSON_TYPE)}>
           Export all JSON
         </button>
         <ConfirmButton

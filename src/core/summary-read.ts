@@ -2,6 +2,24 @@
 // timeline in bars), never changing it.
 import { type CallSummary, type ParticipantSummary, TIMELINE_STEPS_MS, zeros } from './summary';
 
+/** What the history list shows of a call (kept in the history's index: the list reads no record). */
+export interface CallListing {
+  id: string;
+  site: CallSummary['site'];
+  callId: string;
+  title: string;
+  start: number;
+  end: number;
+  ended: boolean;
+  frames: number;
+  /** The label with the largest share of the call's time, or null without faces. */
+  dominant: string | null;
+}
+
+export function listingOf(c: CallSummary): CallListing {
+  return { id: c.id, site: c.site, callId: c.callId, title: c.title, start: c.start, end: c.end, ended: c.ended, frames: c.frames, dominant: dominant(callShares(c)) };
+}
+
 export function durationMs(summary: CallSummary): number {
   return Math.max(0, summary.end - summary.start);
 }

@@ -3,6 +3,7 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { SenderPolicy } from '../core/senders';
 import type { Settings } from '../core/settings';
 import type { CallSummary } from '../core/summary';
+import type { CallListing } from '../core/summary-read';
 import type { FrameSource } from '../core/tile-step';
 import type { SiteHealth } from '../core/site-health';
 import type { SiteId } from '../core/types';
@@ -77,6 +78,15 @@ export interface TabStats {
 /** One frame's timings as the background keeps them: which tile, when it arrived (epoch ms), whether it was detected. */
 export type TimingSample = FrameTimings & { tileId: string; at: number; detected: boolean };
 
+/** The history as the list shows it (the index: no call record read). */
+export interface CallList {
+  calls: CallListing[];
+  /** Stored records that could not be read (skipped, never shown half-broken). */
+  problems: string[];
+  /** Things the user should know, e.g. that old calls were pruned near the storage quota. */
+  notices: string[];
+}
+
 export interface CallHistory {
   calls: CallSummary[];
   /** Stored records that could not be read (skipped, never shown half-broken). */
@@ -109,8 +119,12 @@ export interface BackgroundProtocol {
   framesAnalyzed(req: { reports: FrameReport[] }): void;
   /** Popup: everything the "now" view shows for a tab. */
   getLiveStatus(req: { tabId: number }): LiveStatus;
-  /** Popup: stored calls, newest first (live ones included, marked ended: false). */
+  /** Popup (exports): every stored call in full, newest first (live ones included, marked ended: false). */
   listCalls(): CallHistory;
+  /** Popup (the history list): each call as listed, newest first, live ones included; reads only the index. */
+  listCallIndex(): CallList;
+  /** Popup (a call's detail): one call in full, live or stored; null when it is gone. */
+  getCall(req: { id: string }): CallSummary | null;
   deleteCalls(req: { ids: string[] | 'all' }): void;
   dismissNotices(): void;
   getSettings(): Settings;
@@ -143,6 +157,8 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   getLiveStatus: 'extension-page',
   listCalls: 'extension-page',
   deleteCalls: 'extension-page',
+  listCallIndex: 'extension-page',
+  getCall: 'extension-page',
   dismissNotices: 'extension-page',
   // The content script draws with them (it cannot read storage); preferences only, no history.
   getSettings: 'any',

@@ -1,8 +1,15 @@
 // Any extension context (written by the background only): stored call summaries and live calls.
 // Versioned; every record is validated on read.
+//
+// The history is one record per call (`call:<id>`) plus an index (`callIds`, and per call `callMeta:<id>`:
+// what the list shows and the record's size): a checkpoint writes one record and its entry, the list
+// reads only the index, opening a call reads one record, retention and the size budget are decided on the index and
+// removed in one call. Version 3 and older kept every call in one `calls` item, rewritten whole on
+// every write: it is moved into records once (migrateLegacyCalls), losing nothing.
 import { storage } from 'wxt/utils/storage';
-import { applyRetention, pruneOldest } from '../core/retention';
+import { applyRetention, pruneOldest, storedSize } from '../core/retention';
 import { type CallSummary } from '../core/summary';
+import { type CallListing, listingOf } from '../core/summary-read';
 import { summaryProblem, upgradeSummary } from '../core/summary-stored';
 import { addNotice } from './notices';
 import { objectOrEmpty } from './shape';
@@ -37,6 +44,7 @@ export function migrateCallsV2(old: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(objectOrEmpty(old)).map(([k, v]) => [k, upgradeSummary(v)]));
 }
 
+/** The history before records (v1-v3): read only to move it into records (migrateLegacyCalls). */
 export const callsItem = storage.defineItem<Record<string, unknown>>('local:calls', {
   fallback: {},
   version: 3,
@@ -74,52 +82,163 @@ export async function readLiveCalls(item: typeof liveCallsItem): Promise<{ calls
   return { calls, problems };
 }
 
-export async function readCalls(): Promise<{ calls: CallSummary[]; problems: string[] }> {
-  const raw = await callsItem.getValue();
+/** A call's index entry: its listing, its record's size, and why its record is unreadable if it is. */
+export interface IndexEntry extends CallListing {
+  bytes: number;
+  problem?: string;
+}
+
+/**
+ * The history's index: the ids of the stored calls (`callIds`, rewritten only when calls come or go)
+ * and one small entry per call (`callMeta:<id>`, written with its record). A checkpoint of a known
+ * call writes its record and its entry in one storage call, nothing else.
+ */
+export const callIdsItem = storage.defineItem<string[]>('local:callIds', { fallback: [], version: 1 });
+
+const recordKey = (id: string) => `local:call:${id}` as const;
+const metaKey = (id: string) => `local:callMeta:${id}` as const;
+
+/** An index entry for a record (a corrupt one is listed by its problem, oldest first for the budget). */
+function entryFor(id: string, rec: unknown): IndexEntry {
+  const bytes = storedSize(rec);
+  const problem = summaryProblem(rec);
+  if (!problem) return { ...listingOf(rec as CallSummary), bytes };
+  return { id, site: 'generic', callId: '', title: '', start: 0, end: 0, ended: true, frames: 0, dominant: null, bytes, problem };
+}
+
+/** Write records with their index entries (one storage call), and the id list when a call is new. */
+async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly [string, unknown]>): Promise<Record<string, IndexEntry>> {
+  const entries = Object.fromEntries(recs.map(([id, rec]) => [id, entryFor(id, rec)]));
+  await storage.setItems(recs.flatMap(([id, rec]) => [{ key: recordKey(id), value: rec }, { key: metaKey(id), value: entries[id] }]));
+  const known = new Set(ids);
+  const added = recs.map(([id]) => id).filter((id) => !known.has(id));
+  if (added.length > 0) await callIdsItem.setValue([...ids, ...new Set(added)]);
+  return entries;
+}
+
+/**
+ * Move a v1-v3 history (one `calls` item) into records and the index, once: records first, then the
+ * ids, then the old item, so an interruption at any point is redone at the next call, losing nothing.
+ */
+export async function migrateLegacyCalls(): Promise<void> {
+  if ((await storage.getItem('local:calls')) === null) return;
+  const legacy = await callsItem.getValue(); // its own migrations bring v1 and v2 to v3 first
+  await writeRecords(
+    await callIdsItem.getValue(),
+    Object.entries(legacy ?? {}).filter(([id]) => id !== ''),
+  );
+  await callsItem.removeValue({ removeMeta: true });
+}
+
+async function readIds(): Promise<string[]> {
+  await migrateLegacyCalls();
+  return callIdsItem.getValue();
+}
+
+/** Every index entry (one read of the id list, one of the entries). */
+async function readIndex(): Promise<{ ids: string[]; index: Record<string, IndexEntry> }> {
+  const ids = await readIds();
+  const metas = await storage.getItems(ids.map(metaKey));
+  const index: Record<string, IndexEntry> = {};
+  ids.forEach((id, i) => {
+    const meta = metas[i]?.value as IndexEntry | null | undefined;
+    index[id] = meta && typeof meta === 'object' && meta.id === id ? meta : { ...entryFor(id, null), problem: 'index entry missing' };
+  });
+  return { ids, index };
+}
+
+const problemsOf = (index: Record<string, IndexEntry>) => Object.values(index).flatMap((e) => (e.problem ? [`call ${e.id} skipped: ${e.problem}`] : []));
+
+/** The history as the list shows it, newest first (the index alone), and the records that cannot be read. */
+export async function listCallIndex(): Promise<{ calls: CallListing[]; problems: string[] }> {
+  const { index } = await readIndex();
+  const calls = Object.values(index)
+    .filter((e) => !e.problem)
+    .map(({ bytes: _, problem: __, ...listing }) => listing)
+    .sort((a, b) => b.start - a.start);
+  return { calls, problems: problemsOf(index) };
+}
+
+/** One stored call, validated; null when there is none or it cannot be read. */
+export async function readCall(id: string): Promise<CallSummary | null> {
+  const rec = await storage.getItem<unknown>(recordKey(id));
+  return rec !== null && summaryProblem(rec) === null ? (rec as CallSummary) : null;
+}
+
+/** Stored calls (all, or those the index says match `which`), validated, newest first; unreadable records reported. */
+export async function readCalls(which: (e: IndexEntry) => boolean = () => true): Promise<{ calls: CallSummary[]; problems: string[] }> {
+  const { index } = await readIndex();
+  const ids = Object.values(index).filter((e) => !e.problem && which(e)).map((e) => e.id);
+  const found = await storage.getItems(ids.map(recordKey));
   const calls: CallSummary[] = [];
-  const problems: string[] = [];
-  for (const [id, rec] of Object.entries(raw ?? {})) {
-    const problem = summaryProblem(rec);
-    if (problem) problems.push(`call ${id} skipped: ${problem}`);
-    else calls.push(rec as CallSummary);
-  }
+  const problems = problemsOf(index);
+  found.forEach(({ value }, i) => {
+    const problem = value === null ? 'record missing' : summaryProblem(value);
+    if (problem) problems.push(`call ${ids[i]} skipped: ${problem}`);
+    else calls.push(value as CallSummary);
+  });
   calls.sort((a, b) => b.start - a.start);
   return { calls, problems };
 }
 
-/** Insert or replace calls, then apply retention and the storage budget (telling the user what went). */
-export async function saveCalls(summaries: readonly CallSummary[], retentionDays: number, now = Date.now()): Promise<void> {
-  const raw = { ...(await callsItem.getValue()) };
-  for (const s of summaries) raw[s.id] = s;
-  // Corrupt records stay untouched (reported on read), valid ones go through retention and budget.
-  const valid = Object.values(raw).filter((r): r is CallSummary => summaryProblem(r) === null);
-  const expired = applyRetention(valid, now, retentionDays).removed;
-  const budget = pruneOldest(
-    valid.filter((c) => !expired.includes(c)),
-    CALLS_BUDGET_BYTES,
-  ).removed;
-  for (const c of [...expired, ...budget]) delete raw[c.id];
-  await callsItem.setValue(raw);
-  if (budget.length > 0) await addNotice(`Storage was nearly full: the ${budget.length} oldest call(s) were deleted.`);
+/** Remove records and their index entries (one storage call), and their ids. */
+async function removeFromHistory(ids: readonly string[], doomed: readonly string[]): Promise<void> {
+  if (doomed.length === 0) return;
+  const gone = new Set(doomed);
+  await storage.removeItems(doomed.flatMap((id) => [recordKey(id), metaKey(id)]));
+  await callIdsItem.setValue(ids.filter((id) => !gone.has(id)));
 }
 
-/** Apply the retention period alone (the periodic tick); writes only when a call expired. */
+/**
+ * Insert or replace calls (each its record and index entry), then, when a call is new or ended,
+ * apply retention and the storage budget on the index (telling the user what went). A checkpoint of
+ * a call already stored writes that call alone.
+ */
+export async function saveCalls(summaries: readonly CallSummary[], retentionDays: number, now = Date.now()): Promise<void> {
+  const ids = await readIds();
+  const known = new Set(ids);
+  await writeRecords(
+    ids,
+    summaries.map((s) => [s.id, s] as const),
+  );
+  if (summaries.every((s) => known.has(s.id) && !s.ended)) return;
+  const { ids: all, index } = await readIndex();
+  const entries = Object.values(index);
+  // An unreadable record has no date: the retention period cannot judge it; the budget drops it first.
+  const expired = applyRetention(
+    entries.filter((e) => !e.problem),
+    now,
+    retentionDays,
+  ).removed;
+  const gone = new Set(expired);
+  const budget = pruneOldest(
+    entries.filter((e) => !gone.has(e)),
+    CALLS_BUDGET_BYTES,
+  ).removed;
+  await removeFromHistory(
+    all,
+    [...expired, ...budget].map((e) => e.id),
+  );
+  const pruned = budget.filter((e) => !e.problem).length;
+  if (pruned > 0) await addNotice(`Storage was nearly full: the ${pruned} oldest call(s) were deleted.`);
+}
+
+/** Apply the retention period alone (the periodic tick): decided on the index, removed in one call. */
 export async function pruneExpired(retentionDays: number, now = Date.now()): Promise<number> {
-  const raw = { ...(await callsItem.getValue()) };
-  const valid = Object.values(raw).filter((r): r is CallSummary => summaryProblem(r) === null);
-  const { removed } = applyRetention(valid, now, retentionDays);
-  if (removed.length === 0) return 0;
-  for (const c of removed) delete raw[c.id];
-  await callsItem.setValue(raw);
+  const { ids, index } = await readIndex();
+  const { removed } = applyRetention(
+    Object.values(index).filter((e) => !e.problem),
+    now,
+    retentionDays,
+  );
+  await removeFromHistory(
+    ids,
+    removed.map((e) => e.id),
+  );
   return removed.length;
 }
 
-export async function deleteCalls(ids: string[] | 'all'): Promise<void> {
-  if (ids === 'all') {
-    await callsItem.setValue({});
-    return;
-  }
-  const raw = { ...(await callsItem.getValue()) };
-  for (const id of ids) delete raw[id];
-  await callsItem.setValue(raw);
+export async function deleteCalls(which: string[] | 'all'): Promise<void> {
+  const ids = await readIds();
+  await removeFromHistory(ids, which === 'all' ? ids : which.filter((id) => ids.includes(id)));
 }

@@ -245,8 +245,8 @@ describe('retention', () => {
   });
 
   it('prunes the oldest ended calls until the budget fits', () => {
-    const calls = [ended(3), ended(1), ended(2)];
-    const size = storedSize(calls);
+    const calls = [ended(3), ended(1), ended(2)].map((c) => ({ ...c, bytes: storedSize(c) }));
+    const size = calls.reduce((sum, c) => sum + c.bytes, 0);
     const { kept, removed } = pruneOldest(calls, size - 1);
     expect(removed.map((c) => c.start)).toEqual([1]);
     expect(kept.map((c) => c.start)).toEqual([2, 3]);

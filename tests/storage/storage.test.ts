@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
 import { upgradeSummary } from '../../src/core/summary-stored';
-import { CALLS_BUDGET_BYTES, callsItem, deleteCalls, liveCallsItem, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
+import { CALLS_BUDGET_BYTES, callIdsItem, callsItem, deleteCalls, listCallIndex, liveCallsItem, pruneExpired, readCall, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
 import { acknowledgeFirstRun, firstRunItem, noticesItem, readFirstRun, readNotices } from '../../src/storage/notices';
@@ -76,6 +76,40 @@ describe('calls item', () => {
     expect(calls[0]!.timelineStepMs).toBe(60_000);
     expect(calls[0]!.timeline).toEqual(before.timeline.map((m) => ({ slot: m.minute, countByLabel: m.countByLabel })));
     expect(migrateCallsV2(null)).toEqual({});
+  });
+
+  it('moves a v3 history (one item) into one record per call and an index, losing nothing (golden)', async () => {
+    const calls = [call(1000), call(5000), call(3000)];
+    const v3 = Object.fromEntries(calls.map((c) => [c.id, c]));
+    await fakeBrowser.storage.local.set({ calls: v3, calls$: { v: 3 } });
+    const listed = await listCallIndex();
+    const stored = await fakeBrowser.storage.local.get(null);
+    // The old item and its meta are gone; each call is its own record, exactly as it was.
+    expect(Object.keys(stored).sort()).toEqual(['callIds', ...calls.flatMap((c) => [`call:${c.id}`, `callMeta:${c.id}`])].sort());
+    for (const c of calls) expect(stored[`call:${c.id}`]).toEqual(c);
+    expect(listed.calls.map((c) => [c.start, c.dominant, c.frames])).toEqual([
+      [5000, 'happy', 2],
+      [3000, 'happy', 2],
+      [1000, 'happy', 2],
+    ]);
+    expect((await readCalls()).calls).toEqual([calls[1], calls[2], calls[0]]);
+    expect(await readCall(calls[0]!.id)).toEqual(calls[0]);
+    // Migrating again (an interrupted run) changes nothing.
+    await fakeBrowser.storage.local.set({ calls: v3, calls$: { v: 3 } });
+    expect((await listCallIndex()).calls).toEqual(listed.calls);
+  });
+
+  it('a checkpoint writes its call\'s record and index entry only; retention removes records and index entries together', async () => {
+    const day = 86_400_000;
+    await saveCalls([call(1000), call(2000)], 0);
+    const before = (await fakeBrowser.storage.local.get('call:meet:abc-defg-hij:1000'))['call:meet:abc-defg-hij:1000'] as CallSummary;
+    await fakeBrowser.storage.local.set({ 'call:meet:abc-defg-hij:1000': { ...before, title: 'marker' } });
+    await saveCalls([{ ...call(2000), frames: 3 }], 0);
+    // The other record was not rewritten (its marker stays).
+    expect(((await fakeBrowser.storage.local.get('call:meet:abc-defg-hij:1000'))['call:meet:abc-defg-hij:1000'] as CallSummary).title).toBe('marker');
+    expect(await pruneExpired(30, 2000 + 31 * day)).toBe(2);
+    expect(Object.keys(await fakeBrowser.storage.local.get(null)).filter((k) => k.startsWith('call'))).toEqual(['callIds']);
+    expect(await callIdsItem.getValue()).toEqual([]);
   });
 
   it('skips and reports corrupt or partial records without losing the good ones', async () => {
