@@ -5,7 +5,7 @@
 import { addFrame, boundCallId, boundTitle, callKey, isBlip, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, MIN_CALL_MS, mayStartCall, sameModels, startCall } from '@/src/core/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
-import { deleteCalls, listCallIndex, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
+import { deleteCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
 import { getSettings } from '@/src/storage/settings';
 
 /**
@@ -40,6 +40,7 @@ export function createCalls() {
 
   /** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
   const restored: Promise<void> = (async () => {
+    await migrateLegacyCalls();
     const session = await readLiveCalls(liveCallsItem);
     restoreProblems.push(...session.problems);
     for (const [tabId, call] of session.calls) live.set(tabId, call);

@@ -74,9 +74,10 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
   onMessage('setTelemetry', ({ data }) => telemetryItem.setValue(data.on === true));
   onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
   onMessage('getLiveStatus', ({ data }) => live.snapshot(data.tabId));
+  // Each history read waits for the worker's restore (liveCalls), which moves a legacy history first.
   onMessage('listCalls', async () => {
-    const { calls, problems } = await readCalls();
     const current = await liveCalls();
+    const { calls, problems } = await readCalls();
     const ids = new Set(current.map((c) => c.id));
     const notices = await readNotices();
     return {
@@ -86,8 +87,8 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     };
   });
   onMessage('listCallIndex', async () => {
-    const { calls, problems } = await listCallIndex();
     const current = (await liveCalls()).map(listingOf);
+    const { calls, problems } = await listCallIndex();
     const ids = new Set(current.map((c) => c.id));
     return {
       calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start),

@@ -130,10 +130,8 @@ export async function migrateLegacyCalls(): Promise<void> {
   await callsItem.removeValue({ removeMeta: true });
 }
 
-async function readIds(): Promise<string[]> {
-  await migrateLegacyCalls();
-  return callIdsItem.getValue();
-}
+/** The stored calls' ids. (The background moves a legacy history into records at its start, before any read: migrateLegacyCalls.) */
+const readIds = (): Promise<string[]> => callIdsItem.getValue();
 
 /** Every index entry (one read of the id list, one of the entries). */
 async function readIndex(): Promise<{ ids: string[]; index: Record<string, IndexEntry> }> {

@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
 import { upgradeSummary } from '../../src/core/summary-stored';
-import { CALLS_BUDGET_BYTES, callIdsItem, callsItem, deleteCalls, listCallIndex, liveCallsItem, pruneExpired, readCall, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
+import { CALLS_BUDGET_BYTES, callIdsItem, callsItem, migrateLegacyCalls, deleteCalls, listCallIndex, liveCallsItem, pruneExpired, readCall, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
 import { acknowledgeFirstRun, firstRunItem, noticesItem, readFirstRun, readNotices } from '../../src/storage/notices';
@@ -61,6 +61,7 @@ describe('calls item', () => {
   it('runs the migration when a v1 value is found in storage', async () => {
     await fakeBrowser.storage.local.set({ calls: V1_GOLDEN, calls$: { v: 1 } });
     await callsItem.migrate();
+    await migrateLegacyCalls();
     const { calls, problems } = await readCalls();
     expect(problems).toEqual([]);
     expect(calls.map((c) => c.title)).toEqual(['Weekly sync']);
@@ -70,6 +71,7 @@ describe('calls item', () => {
     const v2 = migrateCallsV1(V1_GOLDEN);
     await fakeBrowser.storage.local.set({ calls: v2, calls$: { v: 2 } });
     await callsItem.migrate();
+    await migrateLegacyCalls();
     const { calls, problems } = await readCalls();
     expect(problems).toEqual([]);
     const before = Object.values(v2)[0] as { timeline: Array<{ minute: number; countByLabel: Record<string, number> }> };
@@ -82,6 +84,7 @@ describe('calls item', () => {
     const calls = [call(1000), call(5000), call(3000)];
     const v3 = Object.fromEntries(calls.map((c) => [c.id, c]));
     await fakeBrowser.storage.local.set({ calls: v3, calls$: { v: 3 } });
+    await migrateLegacyCalls();
     const listed = await listCallIndex();
     const stored = await fakeBrowser.storage.local.get(null);
     // The old item and its meta are gone; each call is its own record, exactly as it was.
@@ -96,6 +99,7 @@ describe('calls item', () => {
     expect(await readCall(calls[0]!.id)).toEqual(calls[0]);
     // Migrating again (an interrupted run) changes nothing.
     await fakeBrowser.storage.local.set({ calls: v3, calls$: { v: 3 } });
+    await migrateLegacyCalls();
     expect((await listCallIndex()).calls).toEqual(listed.calls);
   });
 
@@ -115,6 +119,7 @@ describe('calls item', () => {
   it('skips and reports corrupt or partial records without losing the good ones', async () => {
     const good = call(1000);
     await callsItem.setValue({ [good.id]: good, broken: { id: 'broken', site: 'meet', start: 'yesterday' }, nothing: null });
+    await migrateLegacyCalls();
     const { calls, problems } = await readCalls();
     expect(calls.map((c) => c.id)).toEqual([good.id]);
     expect(problems).toHaveLength(2);
