@@ -4,6 +4,9 @@
 // background says so when the user picks them in Settings) load beside the running pipeline and swap:
 // frames in flight finish on the old one, which is freed after its last. Each pipeline loaded is a new
 // generation, stamped on its results: what produced a result is told by its generation alone.
+// The tfjs backend is global to the document: it is chosen once, by the first pipeline, and every
+// later one loads on it (a model switch never probes WebGPU again after it failed, nor moves the
+// backend under frames in flight); only a lost WebGPU device moves the host to wasm.
 import type { BackendName } from '../core/types';
 import type { ModelChoice, PipelineState, ResultModels } from '../messaging/offscreen';
 import { tensorMemory } from './backend';
@@ -96,6 +99,7 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
         throw new Superseded();
       }
       current = pipeline;
+      order = [pipeline.backend];
       generations.set(pipeline, ++generation);
       known.set(generation, { detector: pipeline.detectorId ?? '', classifier: pipeline.classifierId, labels: [...pipeline.labels], cropSize: pipeline.cropSize });
       for (const g of known.keys()) if (g <= generation - KNOWN_GENERATIONS) known.delete(g);

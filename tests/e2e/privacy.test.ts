@@ -97,7 +97,7 @@ describe('privacy during a fixture call', () => {
     const dump = await ext.page.evaluate(async () => ({ local: await chrome.storage.local.get(null), session: await chrome.storage.session.get(null) }));
     const keys = [...Object.keys(dump.local), ...Object.keys(dump.session)].sort();
     // Known items only (WXT keeps a `<key>$` metadata entry for versioned items; a `call:<id>` record and a `callMeta:<id>` index entry per call).
-    for (const k of keys) expect(k).toMatch(/^((callIds|settings|notices|firstRunAcknowledged|overlayTabs|liveCalls)\$?|call(Meta)?:[\w:-]+)$/);
+    for (const k of keys) expect(k).toMatch(/^((callIds|settings|notices|firstRunAcknowledged|overlayTabs|liveCalls)\$?|call(Meta)?:[\w:.-]+)$/);
     const text = JSON.stringify(dump);
     expect(text).not.toMatch(/data:image|blob:|;base64,/);
     expect(text).not.toMatch(/[A-Za-z0-9+/]{500,}/); // no encoded image data

@@ -89,3 +89,18 @@ describe('the ML host switching models', () => {
     expect(host.status()).toMatchObject({ state: 'ready', classifier: 'five' });
   });
 });
+
+describe('the backend is chosen once per host', () => {
+  it('a model switch loads on the backend the first pipeline settled on (WebGPU failed: never probed again)', async () => {
+    const orders: Array<string[] | undefined> = [];
+    const host = createPipelineHost(async (order, choice) => {
+      orders.push(order);
+      const p = fakePipeline(choice, () => undefined);
+      return { ...p, backend: 'wasm', fallback: { from: 'webgpu', reason: 'no WebGPU adapter' } } as Pipeline;
+    }, A);
+    await host.ready();
+    await host.use(B);
+    await host.use(A);
+    expect(orders).toEqual([undefined, ['wasm'], ['wasm']]);
+  });
+});
