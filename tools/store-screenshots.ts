@@ -1,8 +1,8 @@
 // Node (Playwright + Debian Chromium + the built extension): the Chrome Web Store screenshots
 // (1280x800 PNG) listed in store/listing.md, taken from the real extension on the e2e fixture pages.
 // Needs `npm run build` first. Writes store/screenshots/{1-overlay-meet,2-popup-live,
-// 3-popup-history,4-overlay-youtube}.png.
-import { mkdirSync } from 'node:fs';
+// 3-popup-history,4-overlay-youtube,5-call-summary}.png.
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -114,6 +114,11 @@ async function main(): Promise<void> {
     await history.getByTestId('call-detail').waitFor();
     await composePopup(await history.screenshot(), join(OUT_DIR, '3-popup-history.png'));
     console.log('wrote 3-popup-history.png');
+    // 5: the same call's "Save image" PNG, as the extension draws it (flattened: the store takes 24-bit PNGs).
+    const saved = history.waitForEvent('download');
+    await history.getByTestId('save-image').click();
+    await sharp(readFileSync((await (await saved).path())!)).flatten({ background: '#ffffff' }).png().toFile(join(OUT_DIR, '5-call-summary.png'));
+    console.log('wrote 5-call-summary.png');
     await history.close();
 
     // 4: the overlay on a YouTube watch page (last, so its call is not the newest in History above).

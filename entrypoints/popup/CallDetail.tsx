@@ -5,8 +5,9 @@ import { type CallSummary } from '@/src/core/summary';
 import { durationMs } from '@/src/core/summary-read';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { Legend, ParticipantBars, TimelineChart } from './charts';
-import { CSV_TYPE, JSON_TYPE, tryDownload } from './download';
-import { fileStamp, formatDateTime, formatDuration, siteName } from './format';
+import { CSV_TYPE, downloadBlob, JSON_TYPE, tryDownload } from './download';
+import { errorMessage, fileStamp, formatDateTime, formatDuration, siteName } from './format';
+import { renderPng, summaryImage } from './summary-image';
 import { ConfirmButton, ErrorAlert } from './ui';
 
 /** Title, facts (with the models that produced it), timeline and participants of a call. `live`: the call is in progress (elapsed time). */
@@ -56,6 +57,14 @@ export function CallDetail({ call, onBack, onDeleted }: { call: CallSummary; onB
     await backgroundMessenger.sendMessage('deleteCalls', { ids: [call.id] });
     onDeleted();
   };
+  const saveImage = async () => {
+    try {
+      downloadBlob(`${name}.png`, await renderPng(summaryImage(call)));
+      setError(null);
+    } catch (e) {
+      setError(`Could not save the image: ${errorMessage(e)}`);
+    }
+  };
   return (
     <div data-testid="call-detail">
       <button type="button" class="link" data-testid="back" onClick={onBack}>
@@ -68,6 +77,9 @@ export function CallDetail({ call, onBack, onDeleted }: { call: CallSummary; onB
         </button>
         <button type="button" data-testid="export-json" onClick={() => setError(tryDownload(`${name}.json`, () => callsToJson([call]), JSON_TYPE))}>
           Export JSON
+        </button>
+        <button type="button" data-testid="save-image" onClick={() => void saveImage()}>
+          Save image
         </button>
         <ConfirmButton testId="delete-call" prompt="Delete this call?" confirmLabel="Delete" onConfirm={remove} onError={(m) => setError(`Could not delete: ${m}`)}>
           Delete

@@ -1,6 +1,6 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
 import { type CallSummary, type ParticipantSummary } from '@/src/core/summary';
-import { dominant, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import { dominant, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
 import { formatDuration, formatPercent } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
 
@@ -122,10 +122,6 @@ function ColumnLabel({ label }: { label: string }) {
       <span class="sr-only">{label}</span>
     </>
   );
-}
-
-export function participantName(p: ParticipantSummary): string {
-  return p.name ?? p.key;
 }
 
 function StackedBar({ labels, sh, name }: { labels: readonly string[]; sh: Readonly<Record<string, number>>; name: string }) {

@@ -1,7 +1,11 @@
 // Popup: save text as a file through a Blob object URL and an <a download> (no downloads permission needed).
 
 export function downloadText(filename: string, text: string, type: string, doc: Document = document): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(filename, new Blob([text], { type }), doc);
+}
+
+export function downloadBlob(filename: string, blob: Blob, doc: Document = document): void {
+  const url = URL.createObjectURL(blob);
   const a = doc.createElement('a');
   a.href = url;
   a.download = filename;

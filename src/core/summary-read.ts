@@ -20,6 +20,11 @@ export function listingOf(c: CallSummary): CallListing {
   return { id: c.id, site: c.site, callId: c.callId, title: c.title, start: c.start, end: c.end, ended: c.ended, frames: c.frames, dominant: dominant(callShares(c)) };
 }
 
+/** How a participant is named: the name the site showed, else the tile's key. */
+export function participantName(p: ParticipantSummary): string {
+  return p.name ?? p.key;
+}
+
 export function durationMs(summary: CallSummary): number {
   return Math.max(0, summary.end - summary.start);
 }

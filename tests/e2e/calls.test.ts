@@ -1,10 +1,12 @@
 // Node (Playwright): a fake Meet call end to end: summaries survive a service-worker restart, the
 // call is listed after the tab closes, exports are right, and the popup renders it.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
+import { labelColor } from '../../src/core/label-set';
 import { dominant, durationMs, shares } from '../../src/core/summary-read';
 import { REPO_ROOT } from '../../tools/lib/paths';
 import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, stopServiceWorker, waitForChipsOn, waitForVideos } from './harness';
@@ -115,5 +117,24 @@ describe('a 20 s fake Meet call', () => {
     expect(json.calls[0]!.participants).toHaveLength(4);
     // Aggregates only: no image data of any kind in what is stored or exported.
     expect(JSON.stringify(json)).not.toMatch(/data:image|base64|blob:/);
+
+    // "Save image": a PNG the extension draws itself, the store screenshot's size, in the labels' colours.
+    const pngDownload = popup.waitForEvent('download');
+    await popup.getByTestId('save-image').click();
+    const download = await pngDownload;
+    expect(download.suggestedFilename()).toMatch(/^emotion-call-meet-\d{4}-\d{2}-\d{2}-\d{4}\.png$/);
+    const png = readFileSync((await download.path())!);
+    writeFileSync(join(ARTIFACTS, 'call-summary.png'), png);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([1280, 800]);
+    const pixelsOf = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      let n = 0;
+      for (let i = 0; i < data.length; i += info.channels) if (data[i] === r && data[i + 1] === g && data[i + 2] === b) n++;
+      return n;
+    };
+    // The timeline and the participants' bars: thousands of pixels of the call's dominant label's colour.
+    const dom = dominant(Object.fromEntries(json.calls[0]!.labels.map((l) => [l, json.calls[0]!.participants.reduce((a, p) => a + (shares(p, json.calls[0]!.labels)[l] ?? 0), 0)])))!;
+    expect(pixelsOf(labelColor(dom))).toBeGreaterThan(5000);
   });
 });

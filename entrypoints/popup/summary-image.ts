@@ -1,0 +1,102 @@
+// Popup: "Save image": a call's summary as a 1280×800 PNG (the Chrome Web Store's screenshot size),
+// drawn by the extension itself from the stored summary, no network. The layout is a pure list of
+// rectangles and texts (summaryImage, unit-tested); drawing it on a canvas is renderPng.
+import { labelColor } from '@/src/core/label-set';
+import type { CallSummary } from '@/src/core/summary';
+import { durationMs, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import { formatDateTime, formatDuration, siteName } from './format';
+
+export type DrawOp =
+  | { kind: 'rect'; x: number; y: number; w: number; h: number; color: string }
+  | { kind: 'text'; x: number; y: number; text: string; font: string; color: string; align?: 'left' | 'center' | 'right' };
+
+export const IMAGE_SIZE = { width: 1280, height: 800 } as const;
+const INK = '#202124';
+const MUTED = '#5f6368';
+const FONT = 'system-ui, sans-serif';
+const PLOT = { x: 80, y: 170, w: 1160, h: 230 };
+const MAX_ROWS = 5;
+const MAX_MOMENTS_SHOWN = 8;
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The drawing of a call's summary: title, site, date and models; the timeline; per-participant bars and moments. */
+export function summaryImage(call: CallSummary): { width: number; height: number; ops: DrawOp[] } {
+  const ops: DrawOp[] = [{ kind: 'rect', x: 0, y: 0, w: IMAGE_SIZE.width, h: IMAGE_SIZE.height, color: '#ffffff' }];
+  const text = (x: number, y: number, t: string, size: number, opts: { bold?: boolean; color?: string; align?: 'left' | 'center' | 'right' } = {}) =>
+    ops.push({ kind: 'text', x, y, text: t, font: `${opts.bold ? '600 ' : ''}${size}px ${FONT}`, color: opts.color ?? INK, ...(opts.align ? { align: opts.align } : {}) });
+
+  text(40, 58, clip(call.title || siteName(call.site), 70), 30, { bold: true });
+  const models = call.models ? `models: ${call.models.detector} + ${call.models.classifier}` : 'models: unknown';
+  text(40, 92, `${siteName(call.site)} · ${formatDateTime(call.start)} · ${formatDuration(durationMs(call))} · ${call.frames} frames analyzed · ${models}`, 16, { color: MUTED });
+
+  // Timeline: the share of each label in every bar, stacked.
+  text(40, 140, 'Emotions over time', 18, { bold: true });
+  const { bars, stepMs, spanMs } = timelineBars(call, 60);
+  ops.push({ kind: 'rect', x: PLOT.x, y: PLOT.y + PLOT.h, w: PLOT.w, h: 1, color: MUTED });
+  const scale = PLOT.w / Math.max(1, spanMs);
+  for (const bar of bars) {
+    const sh = timelineShares(bar);
+    const x = PLOT.x + bar.fromMs * scale + stepMs * scale * 0.08;
+    const w = Math.max(1, stepMs * scale * 0.84);
+    let y = PLOT.y + PLOT.h;
+    for (const l of call.labels) {
+      const h = (sh[l] ?? 0) * PLOT.h;
+      if (h <= 0) continue;
+      y -= h;
+      ops.push({ kind: 'rect', x, y, w, h, color: labelColor(l) });
+    }
+  }
+  if (bars.length === 0) text(PLOT.x + PLOT.w / 2, PLOT.y + PLOT.h / 2, 'No faces analyzed', 16, { color: MUTED, align: 'center' });
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) text(PLOT.x + t * PLOT.w, PLOT.y + PLOT.h + 22, formatDuration(t * spanMs), 13, { color: MUTED, align: 'center' });
+
+  // Legend.
+  let lx = 40;
+  for (const l of call.labels) {
+    ops.push({ kind: 'rect', x: lx, y: 440, w: 16, h: 16, color: labelColor(l) });
+    text(lx + 22, 453, l, 15);
+    lx += 30 + l.length * 9;
+  }
+
+  // Participants: their label shares, and their moments of change (time into the call).
+  text(40, 500, 'Participants', 18, { bold: true });
+  call.participants.slice(0, MAX_ROWS).forEach((p, i) => {
+    const y = 520 + i * 50;
+    text(40, y + 16, clip(participantName(p), 26), 15);
+    const sh = shares(p, call.labels);
+    let x = 280;
+    for (const l of call.labels) {
+      const w = (sh[l] ?? 0) * 960;
+      if (w <= 0) continue;
+      ops.push({ kind: 'rect', x, y, w, h: 20, color: labelColor(l) });
+      x += w;
+    }
+    const moments = (p.moments ?? []).slice(-MAX_MOMENTS_SHOWN).map((m) => `${formatDuration(Math.max(0, m.time - call.start))} ${m.label}`);
+    if (moments.length > 0) text(280, y + 38, clip(`moments: ${moments.join(' · ')}`, 140), 12, { color: MUTED });
+  });
+  if (call.participants.length > MAX_ROWS) text(40, 520 + MAX_ROWS * 50 + 4, `+ ${call.participants.length - MAX_ROWS} more`, 13, { color: MUTED });
+
+  text(40, 785, 'Emotion Overlay · analyzed on this device; labels are estimates of facial expression, not of feelings', 12, { color: MUTED });
+  return { ...IMAGE_SIZE, ops };
+}
+
+/** Draw a summary image on a canvas and encode it as PNG. */
+export async function renderPng(image: ReturnType<typeof summaryImage>, doc: Document = document): Promise<Blob> {
+  const canvas = doc.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas to draw the image on');
+  for (const op of image.ops) {
+    if (op.kind === 'rect') {
+      ctx.fillStyle = op.color;
+      ctx.fillRect(op.x, op.y, op.w, op.h);
+    } else {
+      ctx.fillStyle = op.color;
+      ctx.font = op.font;
+      ctx.textAlign = op.align ?? 'left';
+      ctx.fillText(op.text, op.x, op.y);
+    }
+  }
+  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the PNG could not be encoded'))), 'image/png'));
+}

@@ -1,0 +1,39 @@
+// The "Save image" layout (entrypoints/popup/summary-image): what a call's PNG shows, as draw
+// operations (the PNG itself is checked in tests/e2e/calls.test.ts).
+import { describe, expect, it } from 'vitest';
+import { labelColor } from '../../src/core/label-set';
+import { addFrame, endCall, startCall } from '../../src/core/summary';
+import { IMAGE_SIZE, summaryImage } from '../../entrypoints/popup/summary-image';
+
+const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+
+function call() {
+  let c = startCall({ site: 'zoom', callId: '123456789', title: 'Design review', time: 0, labels: LABELS });
+  for (let i = 0; i < 600; i++) {
+    c = addFrame(c, { time: i * 500, tileId: 't1', name: 'Ada Lovelace', faces: [{ trackId: 1, label: i < 300 ? 'neutral' : 'happy' }] });
+    c = addFrame(c, { time: i * 500 + 1, tileId: 't2', name: 'Grace Hopper', faces: [{ trackId: 2, label: 'sad' }] });
+  }
+  return { ...endCall(c, 300_000, 'tab-closed'), models: { detector: 'blazeface-f16', classifier: 'ours-emotion-u8' } };
+}
+
+describe('a call summary as an image', () => {
+  const image = summaryImage(call());
+  const texts = image.ops.flatMap((o) => (o.kind === 'text' ? [o.text] : []));
+  const colours = (y0: number, y1: number) => new Set(image.ops.flatMap((o) => (o.kind === 'rect' && o.y >= y0 && o.y < y1 && o.w < IMAGE_SIZE.width && o.h > 1 ? [o.color] : [])));
+
+  it('is the store screenshot size, with the title, site, date and models', () => {
+    expect([image.width, image.height]).toEqual([1280, 800]);
+    expect(texts[0]).toBe('Design review');
+    expect(texts[1]).toMatch(/^Zoom · .* · 5:00 · 1200 frames analyzed · models: blazeface-f16 \+ ours-emotion-u8$/);
+  });
+
+  it('the timeline is drawn in the colours of the labels seen, and the participants in theirs', () => {
+    expect(colours(150, 410)).toEqual(new Set(['neutral', 'happy', 'sad'].map(labelColor)));
+    expect(texts).toEqual(expect.arrayContaining(['Ada Lovelace', 'Grace Hopper']));
+    expect(colours(515, 800)).toEqual(new Set(['neutral', 'happy', 'sad'].map(labelColor)));
+  });
+
+  it('moments of change are stamped with the time into the call', () => {
+    expect(texts.find((t) => t.startsWith('moments:'))).toMatch(/2:30 happy/);
+  });
+});
