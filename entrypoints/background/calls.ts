@@ -2,7 +2,8 @@
 // survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
 // extension reload or a browser crash: they lose at most that much), and into the call history at
 // least every CHECKPOINT_MS.
-import { addFrame, boundCallId, boundTitle, callKey, isBlip, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, endReasonFor, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, MIN_CALL_MS, mayStartCall, sameModels, startCall } from '@/src/core/summary';
+import { endReasonFor, isBlip, MIN_CALL_MS, mayStartCall, sameModels } from '@/src/core/call-end';
+import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
 import { deleteCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
@@ -111,6 +112,8 @@ export function createCalls() {
       if (stored.delete(call.id)) await deleteCalls([call.id]);
     }
     else await checkpoint([ended]);
+    // A video paused past the idle time goes on in the same summary when it plays again (one per video).
+    if (reason === 'idle' && call.clock === 'media') resumable.set(callKey(call.site, call.callId), ended);
     await persistLive(true);
   }
 
@@ -147,12 +150,13 @@ export function createCalls() {
       callStarts.set(tabId, [...starts.filter((t) => time - t < 60_000), time]);
       const previous = resumable.get(key);
       resumable.delete(key);
-      const resumes = previous && time - previous.end <= IDLE_END_MS && sameModels(previous.models, report.models);
-      call = resumes ? previous : { ...startCall({ site, callId, title, time, labels: report.labels }), backend: report.backend, models: report.models };
+      const resumes = previous && (previous.clock === 'media' || time - previous.end <= IDLE_END_MS) && sameModels(previous.models, report.models);
+      const mediaDurationMs = report.media ? report.media.duration * 1000 : undefined;
+      call = resumes ? { ...previous, ended: false, endReason: null } : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs }), backend: report.backend, models: report.models };
       if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
       lastCheckpoint.set(tabId, 0);
     }
-    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces };
+    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces, ...(report.media ? { mediaMs: report.media.time * 1000 } : {}) };
     if (isDuplicateFrame(call, frame)) {
       live.set(tabId, call); // (a call resumed by this report stays live)
       return false;
@@ -226,7 +230,7 @@ export function createCalls() {
         const reason = endReasonFor(call, { type: 'tick', time: now });
         if (reason) await finish(tabId, reason, now);
       }
-      const stale = [...resumable.entries()].filter(([, c]) => now - c.end > IDLE_END_MS);
+      const stale = [...resumable.entries()].filter(([, c]) => !c.ended && now - c.end > IDLE_END_MS);
       for (const [key] of stale) resumable.delete(key);
       if (stale.length > 0) await checkpoint(stale.map(([, c]) => endCall(c, now, 'interrupted')));
       if (live.size > 0) await checkpoint([...live.values()]);
@@ -240,6 +244,13 @@ export function createCalls() {
   async function liveCall(tabId: number): Promise<CallSummary | null> {
     await restored;
     return live.get(tabId) ?? null;
+  }
+
+  /** The tab whose live call (or paused video) this summary is, if any. */
+  async function tabOfCall(id: string): Promise<number | null> {
+    await restored;
+    for (const [tabId, call] of live) if (call.id === id) return tabId;
+    return null;
   }
 
   async function liveCalls(): Promise<CallSummary[]> {
@@ -271,10 +282,11 @@ export function createCalls() {
   /** Whether the tick has work: a live call, or one a reload interrupted that may resume or must be ended. */
   async function hasWork(): Promise<boolean> {
     await restored;
-    return live.size > 0 || resumable.size > 0;
+    // (a paused video's summary waits to resume without a tick: it is stored, ended, already)
+    return live.size > 0 || [...resumable.values()].some((c) => !c.ended);
   }
 
   const onActive = (listener: () => void) => void activeListeners.add(listener);
 
-  return { hasWork, onActive, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, removeCalls };
+  return { hasWork, onActive, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, removeCalls };
 }

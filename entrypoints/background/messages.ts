@@ -1,6 +1,7 @@
 // Background service worker: the messages it answers (each sender checked against
 // BACKGROUND_SENDERS), wired to the module that owns each concern.
-import { type AnalyzedReport, BACKGROUND_SENDERS, backgroundMessenger, type FrameReport } from '@/src/messaging/background';
+import { type AnalyzedReport, BACKGROUND_SENDERS, backgroundMessenger, type FrameReport, type SeekResult } from '@/src/messaging/background';
+import { contentMessenger } from '@/src/messaging/content';
 import { assertSender, targetTab } from '@/src/messaging/guard';
 import { MAX_REPORTS_PER_MESSAGE, parseFrameReport, parseOverlayReport } from '@/src/messaging/parse';
 import { listingOf } from '@/src/core/summary-read';
@@ -97,6 +98,13 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     };
   });
   onMessage('getCall', async ({ data }) => (await liveCalls()).find((c) => c.id === data.id) ?? (await readCall(String(data.id))));
+  onMessage('seekMedia', async ({ data }): Promise<SeekResult> => {
+    const tabId = await calls.tabOfCall(String(data.id));
+    if (tabId === null) return { ok: false, reason: 'This video is not playing in any tab now: open it again to jump to a moment.' };
+    const seconds = Number(data.seconds);
+    if (!Number.isFinite(seconds) || seconds < 0) return { ok: false, reason: 'Not a time in the video.' };
+    return contentMessenger.sendMessage('seekMedia', { seconds }, tabId).catch((err: unknown) => ({ ok: false as const, reason: `The video's tab did not answer (${err instanceof Error ? err.message : String(err)}): reload it.` }));
+  });
   onMessage('deleteCalls', async ({ data }) => {
     await removeCalls(data.ids);
     live.changed();

@@ -3,6 +3,7 @@
 // context announces itself to the page (window.postMessage with the extension id) and stands down on
 // a DOM event any page script can replay, so this script owns its lifecycle (src/content/lifecycle).
 import { OverlayController } from '@/src/content/controller';
+import { seekVideo } from '@/src/content/tiles';
 import { linkError } from '@/src/content/pipeline-link';
 import { claimTab } from '@/src/content/lifecycle';
 import { Batcher } from '@/src/core/batcher';
@@ -43,10 +44,11 @@ export default defineUnlistedScript(() => {
     setTimer: (fn, ms) => window.setTimeout(fn, ms),
     clearTimer: (id) => window.clearTimeout(id as number),
   });
+  const adapter = adapterFor(new URL(location.href));
   const controller = new OverlayController({
     win: window,
     doc: document,
-    adapter: adapterFor(new URL(location.href)),
+    adapter,
     analyze: coalesce((frames) => offscreenMessenger.sendMessage('analyzeFrames', { frames }), (flush) => window.setTimeout(flush, 0)),
     analyzeTabRegion: (req) => offscreenMessenger.sendMessage('analyzeTabRegion', req),
     requestTabCapture: () => backgroundMessenger.sendMessage('requestTabCapture', undefined),
@@ -62,6 +64,7 @@ export default defineUnlistedScript(() => {
   refreshSettings();
   const unwatch = contentMessenger.onMessage('settingsChanged', ({ data }) => controller.updateSettings(validateSettings(data)));
   const offPipeline = contentMessenger.onMessage('pipelineChanged', ({ data }) => controller.pipelineChanged(data));
+  const offSeek = contentMessenger.onMessage('seekMedia', ({ data }) => seekVideo(adapter, document, data.seconds));
   const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
     if (data.on) {
       refreshSettings();
@@ -77,7 +80,7 @@ export default defineUnlistedScript(() => {
     // The overlay first: in an orphaned script the extension APIs below may throw.
     controller.stop();
     batches.flush();
-    for (const release of [off, offPipeline, unwatch]) {
+    for (const release of [off, offPipeline, offSeek, unwatch]) {
       try {
         release();
       } catch (err) {

@@ -14,6 +14,16 @@ import { ConfirmButton, ErrorAlert } from './ui';
 export function CallSummaryPanel({ call, live = false }: { call: CallSummary; live?: boolean }) {
   // A live call's last frame may be a moment ago; the elapsed time keeps counting meanwhile.
   const duration = live ? Math.max(durationMs(call), Date.now() - call.start) : durationMs(call);
+  const [seekError, setSeekError] = useState<string | null>(null);
+  // A video's moments and timeline bars play the video from there, in the tab where it runs.
+  const onSeek =
+    call.clock === 'media'
+      ? (ms: number) =>
+          void backgroundMessenger.sendMessage('seekMedia', { id: call.id, seconds: ms / 1000 }).then(
+            (r) => setSeekError(r.ok ? null : r.reason),
+            (e: unknown) => setSeekError(`Could not play the video from there: ${errorMessage(e)}`),
+          )
+      : undefined;
   return (
     <section class="call" aria-label={live ? 'Current call' : 'Call'} data-testid={live ? 'live-call' : undefined}>
       <h2 class="call-title">
@@ -25,6 +35,12 @@ export function CallSummaryPanel({ call, live = false }: { call: CallSummary; li
         <dd>{siteName(call.site)}</dd>
         <dt>Started</dt>
         <dd>{formatDateTime(call.start)}</dd>
+        {call.clock === 'media' && call.mediaDurationMs !== undefined && (
+          <>
+            <dt>Video</dt>
+            <dd data-testid="video-length">{formatDuration(call.mediaDurationMs)} long; summarized on its own clock</dd>
+          </>
+        )}
         <dt>{live ? 'Elapsed' : 'Duration'}</dt>
         <dd data-testid="call-duration">{formatDuration(duration)}</dd>
         <dt>Frames</dt>
@@ -43,9 +59,15 @@ export function CallSummaryPanel({ call, live = false }: { call: CallSummary; li
       )}
       <Legend labels={call.labels} />
       <h3>Timeline</h3>
-      <TimelineChart call={call} />
+      <TimelineChart call={call} onSeek={onSeek} />
+      {call.clock === 'media' && call.rewatched && (
+        <p class="muted" data-testid="rewatched">
+          Parts of the video were watched more than once: every viewing is counted at its place on the video's timeline.
+        </p>
+      )}
+      <ErrorAlert error={seekError} />
       <h3>Participants</h3>
-      <ParticipantBars call={call} />
+      <ParticipantBars call={call} onSeek={onSeek} />
     </section>
   );
 }

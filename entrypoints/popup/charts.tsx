@@ -1,6 +1,6 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
 import { type CallSummary, type ParticipantSummary } from '@/src/core/summary';
-import { dominant, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import { clockMs, dominant, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
 import { formatDuration, formatPercent } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
 
@@ -48,7 +48,7 @@ const H = 128;
 const PAD = { left: 32, right: 12, top: 6, bottom: 32 } as const;
 
 /** Stacked bars of label shares over the call, in steps that suit its length (src/core/summary timelineBars). */
-export function TimelineChart({ call }: { call: CallSummary }) {
+export function TimelineChart({ call, onSeek }: { call: CallSummary; onSeek?: Seek }) {
   const { bars, stepMs, spanMs } = timelineBars(call);
   if (bars.length === 0) return <p class="muted">No faces analyzed yet.</p>;
 
@@ -86,7 +86,7 @@ export function TimelineChart({ call }: { call: CallSummary }) {
         const width = Math.max(1, band * 0.8);
         let y = bottom;
         return (
-          <g key={bar.fromMs}>
+          <g key={bar.fromMs} {...(onSeek ? { role: 'button', tabIndex: 0, 'data-testid': 'timeline-bar', class: 'seekable', onClick: () => onSeek(bar.fromMs), onKeyDown: (e: KeyboardEvent) => e.key === 'Enter' && onSeek(bar.fromMs) } : {})}>
             <title>{`${formatDuration(bar.fromMs)}–${formatDuration(bar.toMs)}: ${describeShares(call.labels, sh)}`}</title>
             {call.labels.map((l) => {
               const h = (sh[l] ?? 0) * plotH;
@@ -105,7 +105,7 @@ export function TimelineChart({ call }: { call: CallSummary }) {
           </text>
         ))}
         <text x={PAD.left + plotW / 2} y={H - 4} text-anchor="middle">
-          time into the call
+          {call.clock === 'media' ? 'time in the video (click a bar to play from there)' : 'time into the call'}
         </text>
       </g>
     </svg>
@@ -137,24 +137,37 @@ function StackedBar({ labels, sh, name }: { labels: readonly string[]; sh: Reado
 }
 
 /** When the participant's label changed (and then held): "0:00 neutral → 0:42 happy". */
-function Moments({ call, p }: { call: CallSummary; p: ParticipantSummary }) {
+/** Seek the call's video to a time on its clock (ms); given only for a video. */
+export type Seek = (ms: number) => void;
+
+function Moments({ call, p, onSeek }: { call: CallSummary; p: ParticipantSummary; onSeek?: Seek }) {
   const moments = p.moments ?? [];
   if (moments.length === 0) return null;
   return (
     <p class="moments muted" data-testid="participant-moments">
       <span class="sr-only">Moments of change: </span>
-      {moments.map((m, i) => (
-        <span key={m.time}>
-          {i > 0 ? ' → ' : ''}
-          {formatDuration(Math.max(0, m.time - call.start))} <LabelName label={m.label} />
-        </span>
-      ))}
+      {moments.map((m, i) => {
+        const at = formatDuration(clockMs(call, m.time));
+        return (
+          <span key={m.time}>
+            {i > 0 ? ' → ' : ''}
+            {onSeek ? (
+              <button type="button" class="link" data-testid="moment" title={`Play the video from ${at}`} onClick={() => onSeek(m.time)}>
+                {at}
+              </button>
+            ) : (
+              at
+            )}{' '}
+            <LabelName label={m.label} />
+          </span>
+        );
+      })}
     </p>
   );
 }
 
 /** One horizontal stacked bar per participant (most seen first), and the numbers as a table. */
-export function ParticipantBars({ call }: { call: CallSummary }) {
+export function ParticipantBars({ call, onSeek }: { call: CallSummary; onSeek?: Seek }) {
   const rows = [...call.participants]
     .sort((a, b) => b.frames - a.frames)
     .map((p) => {
@@ -174,7 +187,7 @@ export function ParticipantBars({ call }: { call: CallSummary }) {
               <span class="participant-dominant">{dom ? <LabelName label={dom} /> : '—'}</span>
             </div>
             <StackedBar labels={call.labels} sh={sh} name={name} />
-            <Moments call={call} p={p} />
+            <Moments call={call} p={p} onSeek={onSeek} />
           </li>
         ))}
       </ul>

@@ -3,7 +3,7 @@
 // rectangles and texts (summaryImage, unit-tested); drawing it on a canvas is renderPng.
 import { labelColor } from '@/src/core/label-set';
 import type { CallSummary } from '@/src/core/summary';
-import { durationMs, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import { clockMs, durationMs, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
 import { formatDateTime, formatDuration, siteName } from './format';
 
 export type DrawOp =
@@ -71,7 +71,7 @@ export function summaryImage(call: CallSummary): { width: number; height: number
       ops.push({ kind: 'rect', x, y, w, h: 20, color: labelColor(l) });
       x += w;
     }
-    const moments = (p.moments ?? []).slice(-MAX_MOMENTS_SHOWN).map((m) => `${formatDuration(Math.max(0, m.time - call.start))} ${m.label}`);
+    const moments = (p.moments ?? []).slice(-MAX_MOMENTS_SHOWN).map((m) => `${formatDuration(clockMs(call, m.time))} ${m.label}`);
     if (moments.length > 0) text(280, y + 38, clip(`moments: ${moments.join(' · ')}`, 140), 12, { color: MUTED });
   });
   if (call.participants.length > MAX_ROWS) text(40, 520 + MAX_ROWS * 50 + 4, `+ ${call.participants.length - MAX_ROWS} more`, 13, { color: MUTED });

@@ -16,6 +16,7 @@ import { Painter, tileToDraw } from './painter';
 import { connectToHost, linkError } from './pipeline-link';
 import { FrameSampler, frameTimings, type Grabber, type SampledTile } from './sampler';
 import { isSamplable, type PageTile, TileWatcher } from './tile-watcher';
+import { mediaClock } from './tiles';
 
 export interface ControllerDeps {
   win: Window;
@@ -55,7 +56,6 @@ interface Run {
   /** Asked once per run: a refused tab capture may be granted next time (the toolbar click turns it on). */
   tabCapture: Promise<{ ok: true } | { ok: false; reason: string }> | null;
 }
-
 let tileSeq = 0;
 
 export class OverlayController {
@@ -205,7 +205,7 @@ export class OverlayController {
     const t0 = win.performance.now();
     this.scheduler.started(tile.id, t0);
     try {
-      const frameTime = win.performance.timeOrigin + t0;
+      const [frameTime, media] = [win.performance.timeOrigin + t0, this.deps.adapter.recorded ? mediaClock(tile.page.media) : {}];
       const outcome = await this.sampler.sample(tile, { frameTime, minFaceSize: this.settings.minFaceSize, cell, generation });
       const now = win.performance.now();
       this.scheduler.finished(tile.id, now, outcome.kind === 'analyzed' ? now - t0 : 0);
@@ -235,7 +235,7 @@ export class OverlayController {
       this.deps.reportFrame({
         ...step.report,
         call: { site: adapter.id, callId: callIdOf(adapter, tile.page.media.ownerDocument, win.location.href), title: doc.title },
-        tileId: tile.id,
+        tileId: tile.id, ...media,
         name: tile.page.name,
         latencyMs: now - t0,
         ...(run.telemetry ? { timings: frameTimings(outcome, now - t0) } : {}),

@@ -7,7 +7,7 @@ import type { PixelBox } from '../core/types';
 import { largestTiles } from '../core/tiles';
 import { findTiles, type SiteAdapter } from '../sites';
 import { deepQueryAll } from '../sites/dom';
-import { HAVE_CURRENT_DATA, MIN_TILE_SIDE, type Tile, type TileMedia } from '../sites/types';
+import { HAVE_CURRENT_DATA, isVideo, MIN_TILE_SIDE, type Tile, type TileMedia } from '../sites/types';
 
 export interface FoundTile {
   media: TileMedia;
@@ -41,6 +41,21 @@ export function tileRect(media: TileMedia, region: Element | null): PixelBox | n
   const m = media.getBoundingClientRect();
   const r = region ? intersectRects(region.getBoundingClientRect(), m) : m;
   return r && toTopViewport(r, media);
+}
+
+/** A video with its own clock (a finite duration: a recording, not a call's stream): where it is now, in seconds. */
+export function mediaClock(media: TileMedia): { media?: { time: number; duration: number } } {
+  return isVideo(media) && Number.isFinite(media.duration) && media.duration > 0 ? { media: { time: media.currentTime, duration: media.duration } } : {};
+}
+
+/** Play the page's video (the first tile with its own clock) from `seconds`; why not, when there is none. */
+export function seekVideo(adapter: SiteAdapter, doc: Document, seconds: number): { ok: true } | { ok: false; reason: string } {
+  for (const { media } of discoverTiles(adapter, doc).tiles.values()) {
+    if (!mediaClock(media).media || !isVideo(media)) continue;
+    media.currentTime = Math.min(seconds, media.duration);
+    return { ok: true };
+  }
+  return { ok: false, reason: 'The tab shows no video with a timeline now (it may have moved on to another page).' };
 }
 
 /** The media is drawn flipped left to right: by its own transform or an ancestor's (a few levels up; two flips cancel). */

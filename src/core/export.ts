@@ -1,6 +1,6 @@
 // Pure: call summaries as CSV (one row per call and participant) and JSON.
 import type { CallSummary, ParticipantSummary } from './summary';
-import { dominant, durationMs, shares } from './summary-read';
+import { clockMs, dominant, durationMs, shares } from './summary-read';
 import { truncateGraphemes } from './text';
 
 /** Excel reads a CSV file as UTF-8 (names in any script, emoji) only with a byte order mark. */
@@ -24,15 +24,19 @@ export function csvCell(v: string | number | null): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** "0.0s neutral; 12.4s happy": a participant's moments of change, seconds into the call. */
+/** The clock a call is summarized on: 'video' (a recorded video's own time) or 'wall' (a live call). */
+export const timeBase = (c: CallSummary): 'video' | 'wall' => (c.clock === 'media' ? 'video' : 'wall');
+
+
+/** "0.0s neutral; 12.4s happy": a participant's moments of change, in seconds on the call's clock. */
 export function momentsText(call: CallSummary, p: ParticipantSummary): string {
-  return (p.moments ?? []).map((m) => `${((m.time - call.start) / 1000).toFixed(1)}s ${m.label}`).join('; ');
+  return (p.moments ?? []).map((m) => `${(clockMs(call, m.time) / 1000).toFixed(1)}s ${m.label}`).join('; ');
 }
 
 export function callsToCsv(calls: readonly CallSummary[]): string {
   const labels = [...new Set(calls.flatMap((c) => c.labels))];
   // A share column a call's classifier cannot produce stays empty for it (not 0: it was never measured).
-  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`), 'moments'];
+  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`), 'moments', 'time_base'];
   const rows = [header.join(',')];
   for (const c of calls) {
     const base = [c.id, c.site, c.title, new Date(c.start).toISOString(), new Date(c.end).toISOString(), (durationMs(c) / 1000).toFixed(1), c.frames, c.backend, c.models?.detector ?? null, c.models?.classifier ?? null];
@@ -40,7 +44,7 @@ export function callsToCsv(calls: readonly CallSummary[]): string {
     for (const p of people) {
       const sh = p ? shares(p, c.labels) : {};
       rows.push(
-        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p && c.labels.includes(l) ? (sh[l] ?? 0).toFixed(4) : null)), p ? momentsText(c, p) : null]
+        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p && c.labels.includes(l) ? (sh[l] ?? 0).toFixed(4) : null)), p ? momentsText(c, p) : null, timeBase(c)]
           .map(csvCell)
           .join(','),
       );
@@ -49,6 +53,17 @@ export function callsToCsv(calls: readonly CallSummary[]): string {
   return `${CSV_BOM}${rows.join('\n')}\n`;
 }
 
+/** A call as exported: its time base, and each slot's and moment's `videoTime` (seconds) for a video. */
+function exported(c: CallSummary) {
+  if (c.clock !== 'media') return { ...c, timeBase: timeBase(c) };
+  return {
+    ...c,
+    timeBase: timeBase(c),
+    timeline: c.timeline.map((m) => ({ ...m, videoTime: (m.slot * c.timelineStepMs) / 1000 })),
+    participants: c.participants.map((p) => ({ ...p, ...(p.moments ? { moments: p.moments.map((m) => ({ ...m, videoTime: m.time / 1000 })) } : {}) })),
+  };
+}
+
 export function callsToJson(calls: readonly CallSummary[]): string {
-  return `${JSON.stringify({ format: 'emotion-overlay-calls', version: 1, exportedAt: new Date().toISOString(), calls }, null, 2)}\n`;
+  return `${JSON.stringify({ format: 'emotion-overlay-calls', version: 2, exportedAt: new Date().toISOString(), calls: calls.map(exported) }, null, 2)}\n`;
 }

@@ -25,6 +25,9 @@ export function participantName(p: ParticipantSummary): string {
   return p.name ?? p.key;
 }
 
+/** A time of the call (a moment's, say) on the call's clock, in ms: into the video for a video, since the start for a call. */
+export const clockMs = (call: CallSummary, t: number): number => (call.clock === 'media' ? t : Math.max(0, t - call.start));
+
 export function durationMs(summary: CallSummary): number {
   return Math.max(0, summary.end - summary.start);
 }
@@ -68,7 +71,8 @@ export interface TimelineBar {
  */
 export function timelineBars(call: CallSummary, maxBars = 30): { stepMs: number; bars: TimelineBar[]; spanMs: number } {
   const last = call.timeline.reduce((n, m) => Math.max(n, m.slot + 1), 0) * call.timelineStepMs;
-  const spanMs = Math.max(last, call.end - call.start);
+  // A video's timeline spans the whole video; a call's, the time it has lasted.
+  const spanMs = Math.max(last, call.clock === 'media' ? (call.mediaDurationMs ?? 0) : call.end - call.start);
   const stepMs =
     TIMELINE_STEPS_MS.find((t) => t >= call.timelineStepMs && t % call.timelineStepMs === 0 && Math.ceil(spanMs / t) <= maxBars) ??
     Math.max(call.timelineStepMs, Math.ceil(spanMs / maxBars / 3_600_000) * 3_600_000);

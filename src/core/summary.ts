@@ -1,4 +1,4 @@
-// Pure: per-call emotion summaries (aggregates only, never images) and the rules for when a call ends.
+// Pure: per-call emotion summaries (aggregates only, never images); when a call ends: call-end.ts.
 import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
 import type { SiteId } from './types';
 
@@ -8,24 +8,12 @@ export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'm
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
 export const IDLE_END_MS = 2 * 60_000;
 
-/**
- * A call is a meeting, not a URL: a page that changes its URL every few hundred ms (history.pushState)
- * would otherwise store a call per URL and push the user's real calls out of the history. A call that
- * the tab navigated away from before this long is a blip, never stored, and a tab starts at most
- * MAX_NEW_CALLS_PER_MIN calls a minute (frames of more are dropped).
- */
-export const MIN_CALL_MS = 5_000;
-export const MAX_NEW_CALLS_PER_MIN = 3;
-
-/** Whether a call ending for `reason` is worth keeping: not a URL blip. */
-export const isBlip = (call: { start: number; end: number }, reason: EndReason): boolean => reason === 'navigated' && call.end - call.start < MIN_CALL_MS;
-
-/** Whether a tab that started calls at `starts` (epoch ms) may start another at `now`. */
-export const mayStartCall = (starts: readonly number[], now: number): boolean => starts.filter((t) => now - t < 60_000).length < MAX_NEW_CALLS_PER_MIN;
 /** A live call reaches the call history at least this often (a crash of the browser loses at most this much). */
 export const CHECKPOINT_MS = 5_000;
 /** A live call's latest state reaches storage.local within this long (an extension reload loses at most this much). */
 export const LIVE_CHECKPOINT_MS = 1_000;
+/** A video's frame this far behind the previous one was watched again (less: sampling jitter). */
+export const REWATCH_MS = 1_500;
 /** A gap longer than this between two samples of a face counts as this long (a paused or hidden tile). */
 export const MAX_SAMPLE_GAP_MS = 2000;
 
@@ -116,10 +104,24 @@ export interface CallSummary {
    * counted: a send retried after its reply was lost (the worker stopped mid-answer).
    */
   lastFrameByTile?: Record<string, number>;
+  /**
+   * 'media': a recorded video (YouTube, any finite video), summarized on the video's own clock: the
+   * timeline is slots of the video's time over `mediaDurationMs`, moments are stamped with the video's
+   * time (ms), and stretches watched again are counted in the same slots (`rewatched`). Absent: a
+   * live call on the wall clock.
+   */
+  clock?: 'media';
+  mediaDurationMs?: number;
+  /** Some of the video was watched more than once (seeked back, or looped): its slots count every viewing. */
+  rewatched?: boolean;
+  /** The video's time at the latest frame (ms): a frame well before it means the viewer went back. */
+  mediaAtMs?: number;
 }
 
 export interface AnalyzedFrame {
   time: number;
+  /** The video's own time of this frame (ms), for a media-clock call. */
+  mediaMs?: number;
   tileId: string;
   name: string | null;
   faces: ReadonlyArray<{ trackId: number; label: string }>;
@@ -137,9 +139,12 @@ export function boundTitle(title: string): string {
   return truncateGraphemes(title, MAX_TITLE_GRAPHEMES);
 }
 
-export function startCall(init: { site: SiteId; callId: string; title: string; time: number; labels: readonly string[] }): CallSummary {
+export function startCall(init: { site: SiteId; callId: string; title: string; time: number; labels: readonly string[]; mediaDurationMs?: number }): CallSummary {
   const callId = boundCallId(init.callId);
+  const d = init.mediaDurationMs;
+  const media = d !== undefined && Number.isFinite(d) && d > 0;
   return {
+    ...(media ? { clock: 'media' as const, mediaDurationMs: d } : {}),
     id: `${callKey(init.site, callId)}:${init.time}`,
     site: init.site,
     callId,
@@ -150,7 +155,8 @@ export function startCall(init: { site: SiteId; callId: string; title: string; t
     labels: [...init.labels],
     participants: [],
     timeline: [],
-    timelineStepMs: TIMELINE_STEPS_MS[0],
+    // A video's timeline spans its duration from the start: the step that holds it.
+    timelineStepMs: media ? (TIMELINE_STEPS_MS.find((t) => Math.ceil(d / t) <= MAX_TIMELINE_SLOTS) ?? 3_600_000) : TIMELINE_STEPS_MS[0],
     backend: null,
     models: null,
     ended: false,
@@ -218,7 +224,15 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
   rememberFrame(s, frame);
   s.frames++;
   s.end = Math.max(s.end, frame.time);
-  const elapsed = Math.max(0, frame.time - s.start);
+  const onVideo = s.clock === 'media' && frame.mediaMs !== undefined;
+  // Where the frame falls on the call's clock: the video's time, or the time since the call started.
+  const at = onVideo ? Math.min(Math.max(0, frame.mediaMs!), s.mediaDurationMs ?? Infinity) : frame.time;
+  // A frame more than REWATCH_MS before the previous one on the video: the viewer went back (seeked, or it looped).
+  if (onVideo) {
+    if (s.mediaAtMs !== undefined && at < s.mediaAtMs - REWATCH_MS) s.rewatched = true;
+    s.mediaAtMs = at;
+  }
+  const elapsed = onVideo ? at : Math.max(0, frame.time - s.start);
   if (Math.floor(elapsed / s.timelineStepMs) >= MAX_TIMELINE_SLOTS) coarsenTimeline(s, elapsed);
   const index = Math.floor(elapsed / s.timelineStepMs);
   let slot = s.timeline.find((m) => m.slot === index);
@@ -241,7 +255,7 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
     p.msByLabel[face.label] = (p.msByLabel[face.label] ?? 0) + gap;
     p.countByLabel[face.label] = (p.countByLabel[face.label] ?? 0) + 1;
     p.lastSeen = Math.max(p.lastSeen, frame.time);
-    noteMoment(p, face.label, frame.time);
+    noteMoment(p, face.label, at);
     if (slot) slot.countByLabel[face.label] = (slot.countByLabel[face.label] ?? 0) + 1;
   }
   return s;
@@ -270,31 +284,4 @@ function coarsenTimeline(s: CallSummary, elapsed: number): void {
   }
   s.timeline = [...merged.values()].sort((a, b) => a.slot - b.slot);
   s.timelineStepMs = step;
-}
-
-export type CallEvent =
-  | { type: 'frame'; time: number; site: SiteId; callId: string | null; models?: { detector: string; classifier: string } }
-  | { type: 'tab-closed'; time: number }
-  | { type: 'navigated'; time: number; site: SiteId; callId: string | null }
-  | { type: 'tick'; time: number };
-
-/** Whether a call's recorded models are these (a call from before models were recorded: it takes them). */
-export function sameModels(recorded: CallSummary['models'], models: { detector: string; classifier: string }): boolean {
-  return recorded === null || (recorded.detector === models.detector && recorded.classifier === models.classifier);
-}
-
-/** Whether the live call ends on this event, and why (null: it goes on). */
-export function endReasonFor(live: CallSummary, event: CallEvent): EndReason | null {
-  switch (event.type) {
-    case 'tab-closed':
-      return 'tab-closed';
-    case 'navigated':
-    case 'frame':
-      if (event.callId === null || callKey(event.site, event.callId) !== callKey(live.site, live.callId)) return 'navigated';
-      if (event.type === 'frame' && event.time - live.end > IDLE_END_MS) return 'idle';
-      // One summary, one pair of models (and so one label set): other models start the next part.
-      return event.type === 'frame' && event.models && !sameModels(live.models, event.models) ? 'models-changed' : null;
-    case 'tick':
-      return event.time - live.end > IDLE_END_MS ? 'idle' : null;
-  }
 }

@@ -32,6 +32,8 @@ export interface FrameReport {
   backend: string;
   /** Sample-to-result latency in the content script. */
   latencyMs: number;
+  /** A video with its own clock (finite duration): where it was when the frame was sampled, and its length (seconds). */
+  media?: { time: number; duration: number };
   /** Only while a benchmark asked for them (setTelemetry). */
   timings?: FrameTimings;
 }
@@ -77,6 +79,8 @@ export interface TabStats {
 
 /** One frame's timings as the background keeps them: which tile, when it arrived (epoch ms), whether it was detected. */
 export type TimingSample = FrameTimings & { tileId: string; at: number; detected: boolean };
+
+export type SeekResult = { ok: true } | { ok: false; reason: string };
 
 /** The history as the list shows it (the index: no call record read). */
 export interface CallList {
@@ -125,6 +129,8 @@ export interface BackgroundProtocol {
   listCallIndex(): CallList;
   /** Popup (a call's detail): one call in full, live or stored; null when it is gone. */
   getCall(req: { id: string }): CallSummary | null;
+  /** Popup: play a video's summary from a time (seconds): the tab where that video runs now seeks its player. */
+  seekMedia(req: { id: string; seconds: number }): SeekResult;
   deleteCalls(req: { ids: string[] | 'all' }): void;
   dismissNotices(): void;
   getSettings(): Settings;
@@ -159,6 +165,7 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   deleteCalls: 'extension-page',
   listCallIndex: 'extension-page',
   getCall: 'extension-page',
+  seekMedia: 'extension-page',
   dismissNotices: 'extension-page',
   // The content script draws with them (it cannot read storage); preferences only, no history.
   getSettings: 'any',

@@ -1,6 +1,7 @@
 // Any extension context: the typed protocol a tab's content script receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { Settings } from '../core/settings';
+import type { SeekResult } from './background';
 import type { PipelineState } from './offscreen';
 
 export interface ContentProtocol {
@@ -10,6 +11,8 @@ export interface ContentProtocol {
   pipelineChanged(req: PipelineState): void;
   /** The user changed Settings (sent to tabs with the overlay on; the content script cannot read storage). */
   settingsChanged(req: Settings): void;
+  /** Play the tab's video from `seconds` (a summary's moment or slot was clicked in the popup). */
+  seekMedia(req: { seconds: number }): SeekResult;
 }
 
 export const contentMessenger = defineExtensionMessaging<ContentProtocol>();

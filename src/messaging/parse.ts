@@ -96,6 +96,11 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
       return { trackId: int(o.trackId, `faces[${i}].trackId`, 0, Number.MAX_SAFE_INTEGER), label: str(o.label, `faces[${i}].label`, 32), confidence: num(o.confidence, `faces[${i}].confidence`, 0, 1) };
     });
     const t = optional(r.timings, timings);
+    const media = optional(r.media, (v) => {
+      const m = obj(v, 'media');
+      const duration = num(m.duration, 'media.duration', 0.001, 1e7);
+      return { time: num(m.time, 'media.time', 0, duration + 1), duration };
+    });
     return {
       call: { site, callId: call.callId === null ? null : str(call.callId, 'call.callId', MAX_TEXT), title: str(call.title, 'call.title', MAX_TEXT) },
       tileId: str(r.tileId, 'tileId', MAX_ID),
@@ -106,6 +111,7 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
       backend: str(r.backend, 'backend', 32),
       latencyMs: num(r.latencyMs, 'latencyMs', 0, FRAME_TIME_PAST_MS),
       ...(t ? { timings: t } : {}),
+      ...(media ? { media } : {}),
     };
   });
 }

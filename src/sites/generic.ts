@@ -12,5 +12,6 @@ export const genericAdapter: SiteAdapter = {
   id: 'generic',
   matches: () => true,
   findTiles: (doc) => allMedia(doc),
+  recorded: true,
   callId: (url) => `${url.hostname}${url.pathname}`,
 };

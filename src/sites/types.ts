@@ -36,6 +36,11 @@ export interface SiteAdapter {
    * app runs the meeting client in one. Only these frames are read; every other frame is left alone.
    */
   callFrames?: string;
+  /**
+   * The site shows recorded videos (YouTube; any page the generic adapter serves): a video with a
+   * finite duration is summarized on its own clock. Call sites are live: always the wall clock.
+   */
+  recorded?: boolean;
   /** Media the site shows that are not people's faces (previews, screen shares): the generic scan skips them too. */
   notFaces?(media: Element): boolean;
 }

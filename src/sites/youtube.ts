@@ -42,5 +42,6 @@ export const youtubeAdapter: SiteAdapter = {
   id: 'youtube',
   matches: (url) => url.hostname === 'www.youtube.com' || url.hostname === 'm.youtube.com',
   findTiles: youtubeTiles,
+  recorded: true,
   callId: (url) => url.searchParams.get('v') ?? (/^\/(?:shorts|live)\/([\w-]+)/.exec(url.pathname)?.[1] ?? null),
 };

@@ -36,7 +36,7 @@ describe('senderKind', () => {
 });
 
 describe('the background refuses popup-only messages from content scripts', () => {
-  const popupOnly = ['setOverlay', 'listCalls', 'listCallIndex', 'getCall', 'deleteCalls', 'updateSettings', 'getLiveStatus', 'getTimings', 'dismissNotices', 'acknowledgeFirstRun', 'getFirstRun'] as const;
+  const popupOnly = ['setOverlay', 'listCalls', 'listCallIndex', 'getCall', 'seekMedia', 'deleteCalls', 'updateSettings', 'getLiveStatus', 'getTimings', 'dismissNotices', 'acknowledgeFirstRun', 'getFirstRun'] as const;
 
   it.each(popupOnly)('%s: only from an extension page', (type) => {
     expect(BACKGROUND_SENDERS[type]).toBe('extension-page');

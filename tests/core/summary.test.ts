@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { callsToCsv, callsToJson } from '../../src/core/export';
 import { applyRetention, pruneOldest, storedSize } from '../../src/core/retention';
-import { addFrame, MAX_MOMENTS, MOMENT_HOLD_MS, endCall, endReasonFor, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/core/summary';
+import { endReasonFor } from '../../src/core/call-end';
+import { addFrame, MAX_MOMENTS, MOMENT_HOLD_MS, endCall, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/core/summary';
 import { callShares, dominant, durationMs, shares, timelineBars, timelineShares } from '../../src/core/summary-read';
 import { summaryProblem, upgradeSummary } from '../../src/core/summary-stored';
 
@@ -203,10 +204,10 @@ describe('export', () => {
   it('CSV: a header, one row per participant, quoted and formula-safe cells', () => {
     const lines = callsToCsv([c]).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise,moments',
+      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise,moments,time_base',
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000,`);
+    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000,,wall`);
     expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
   });
 
@@ -215,20 +216,20 @@ describe('export', () => {
     let paper = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Later', time: T0, labels: six });
     for (let t = 0; t <= 8000; t += 500) paper = addFrame(paper, { time: T0 + t, tileId: 't', name: 'Bo', faces: [{ trackId: 1, label: t < 4000 ? 'neutral' : 'ahegao' }] });
     const lines = callsToCsv([c, paper]).trimEnd().split('\n');
-    expect(lines[0]).toContain('share_surprise,share_ahegao,moments');
-    expect(lines[1]).toMatch(/,0\.0000,,$/); // five-label call: share_ahegao empty, no moments
-    expect(lines[3]).toMatch(/,0\.5\d{3},"?0\.0s neutral; 4\.0s ahegao"?$/);
+    expect(lines[0]).toContain('share_surprise,share_ahegao,moments,time_base');
+    expect(lines[1]).toMatch(/,0\.0000,,,wall$/); // five-label call: share_ahegao empty, no moments
+    expect(lines[3]).toMatch(/,0\.5\d{3},"?0\.0s neutral; 4\.0s ahegao"?,wall$/);
   });
 
   it('CSV: a call without participants still gets a row', () => {
     expect(callsToCsv([begin()]).trimEnd().split('\n')).toHaveLength(2);
   });
 
-  it('JSON: a versioned envelope with the full summaries', () => {
+  it('JSON: a versioned envelope with the full summaries and their time base', () => {
     const parsed = JSON.parse(callsToJson([c])) as { format: string; version: number; calls: unknown[] };
     expect(parsed.format).toBe('emotion-overlay-calls');
-    expect(parsed.version).toBe(1);
-    expect(parsed.calls).toEqual([c]);
+    expect(parsed.version).toBe(2);
+    expect(parsed.calls).toEqual([{ ...c, timeBase: 'wall' }]);
   });
 });
 

@@ -151,6 +151,18 @@ export const FIXTURE_PAGES = {
 const FIXTURE_HOSTS = new Set(Object.values(FIXTURE_PAGES).map((p) => new URL(p.url).host));
 
 /**
+ * A file's response honouring an HTTP Range request (206 with the bytes asked for), as real servers
+ * do: without ranges Chromium cannot seek in a video (its seekable range is empty).
+ */
+function byteRange(body: Buffer, range: string | undefined, contentType: string): { status: number; contentType: string; headers: Record<string, string>; body: Buffer } {
+  const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return { status: 200, contentType, headers: { 'accept-ranges': 'bytes' }, body };
+  const start = m[1] === '' ? Math.max(0, body.length - Number(m[2])) : Number(m[1]);
+  const end = m[1] !== '' && m[2] !== '' ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
+  return { status: 206, contentType, headers: { 'accept-ranges': 'bytes', 'content-range': `bytes ${start}-${end}/${body.length}` }, body: body.subarray(start, end + 1) };
+}
+
+/**
  * Serve the fixture pages and ../shared videos and images at their hostnames; abort (and record) every other
  * request that would leave the browser.
  */
@@ -166,7 +178,7 @@ export async function serveFixtures(session: ExtensionSession): Promise<{ blocke
     const page = Object.values(FIXTURE_PAGES).find((p) => { const u = new URL(p.url); return u.host === url.host && u.pathname === url.pathname; });
     if (page) return route.fulfill({ contentType: 'text/html', body: readFileSync(join(FIXTURES_DIR, page.file)) });
     const video = /^\/fixtures\/(talking-[\w-]+\.webm)$/.exec(url.pathname)?.[1];
-    if (video) return route.fulfill({ contentType: 'video/webm', body: readFileSync(sharedPath('fixtures', 'video', video)) });
+    if (video) return route.fulfill(byteRange(readFileSync(sharedPath('fixtures', 'video', video)), route.request().headers().range, 'video/webm'));
     const image = /^\/fixtures\/images\/([\w-]+\/)?([\w-]+\.jpg)$/.exec(url.pathname);
     if (image) return route.fulfill({ contentType: 'image/jpeg', body: readFileSync(sharedPath('fixtures', 'images', ...[image[1]?.slice(0, -1), image[2]!].filter((x): x is string => !!x))) });
     blocked.push(url.href);
