@@ -15,6 +15,7 @@ import {
   launchExtension,
   liveNames,
   openFixturePage,
+  openPopupPast,
   type Rect,
   readOverlay,
   rectOf,
@@ -132,11 +133,7 @@ describe('Microsoft Teams (v2)', () => {
     await setOverlay(tabId, true);
     await waitForChipsOn(page, 3, 20_000);
     await expect.poll(async () => (await ext.send<TabStats>('getOverlay', { tabId })).site, { timeout: 5000 }).toMatchObject({ site: 'teams', source: 'generic', tiles: 4 });
-    const popup = await session.context.newPage();
-    await popup.goto(`chrome-extension://${session.extensionId}/popup.html?tabId=${tabId}`);
-    // The first-run notice comes first in a fresh profile.
-    await popup.locator('[data-testid="first-run-ok"], [data-testid="now"]').first().waitFor();
-    if (await popup.getByTestId('first-run-ok').isVisible()) await popup.getByTestId('first-run-ok').click();
+    const popup = await openPopupPast(session, `?tabId=${tabId}`);
     const line = popup.getByTestId('site-health');
     await line.waitFor();
     const text = await line.textContent();

@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { LiveStatus } from '../../src/messaging/background';
-import { type ExtensionPage, inside, type OverlaySnapshot, readOverlay } from '../../tools/lib/extension-browser';
+import { type ExtensionPage, type ExtensionSession, inside, type OverlaySnapshot, readOverlay } from '../../tools/lib/extension-browser';
 
 export * from '../../tools/lib/extension-browser';
 
@@ -25,3 +25,12 @@ export const rectOf = (page: Page, selector: string) => page.evaluate((s) => doc
 
 /** The names of the live call's participants in a tab, as the popup shows them. */
 export const liveNames = async (ext: ExtensionPage, tabId: number) => ((await ext.send<LiveStatus>('getLiveStatus', { tabId })).call?.participants ?? []).map((p) => p.name);
+
+/** The popup (aimed at a tab with `?tabId=`), past the first-run notice if a fresh profile shows it. */
+export async function openPopupPast(session: ExtensionSession, query = ''): Promise<Page> {
+  const popup = await session.context.newPage();
+  await popup.goto(`chrome-extension://${session.extensionId}/popup.html${query}`);
+  await popup.locator('[data-testid="first-run-ok"], [data-testid="now"]').first().waitFor();
+  if (await popup.getByTestId('first-run-ok').isVisible()) await popup.getByTestId('first-run-ok').click();
+  return popup;
+}

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary } from '../../src/core/summary';
 import type { LiveStatus } from '../../src/messaging/background';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, openPopupPast, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -38,10 +38,7 @@ describe('a YouTube video on its own clock', () => {
     // Every slot lies within the video; the first one was counted in both viewings.
     expect(Math.max(...call.timeline.map((m) => (m.slot + 1) * call.timelineStepMs))).toBeLessThanOrEqual(Math.ceil((duration * 1000) / call.timelineStepMs) * call.timelineStepMs);
 
-    const popup = await session.context.newPage();
-    await popup.goto(`chrome-extension://${session.extensionId}/popup.html?tabId=${tabId}`);
-    await popup.locator('[data-testid="first-run-ok"], [data-testid="now"]').first().waitFor();
-    if (await popup.getByTestId('first-run-ok').isVisible()) await popup.getByTestId('first-run-ok').click();
+    const popup = await openPopupPast(session, `?tabId=${tabId}`);
     await popup.getByTestId('live-call').waitFor();
     expect(await popup.getByTestId('rewatched').isVisible()).toBe(true);
     expect(await popup.getByTestId('video-length').textContent()).toMatch(/long; summarized on its own clock/);
