@@ -114,8 +114,8 @@ export interface CallSummary {
   mediaDurationMs?: number;
   /** Some of the video was watched more than once (seeked back, or looped): its slots count every viewing. */
   rewatched?: boolean;
-  /** The video's time at the latest frame (ms): a frame well before it means the viewer went back. */
-  mediaAtMs?: number;
+  /** Each tile's video time at its latest frame (ms): a frame well before it means the viewer went back. */
+  mediaAtByTile?: Record<string, number>;
 }
 
 export interface AnalyzedFrame {
@@ -229,8 +229,9 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
   const at = onVideo ? Math.min(Math.max(0, frame.mediaMs!), s.mediaDurationMs ?? Infinity) : frame.time;
   // A frame more than REWATCH_MS before the previous one on the video: the viewer went back (seeked, or it looped).
   if (onVideo) {
-    if (s.mediaAtMs !== undefined && at < s.mediaAtMs - REWATCH_MS) s.rewatched = true;
-    s.mediaAtMs = at;
+    const previous = s.mediaAtByTile?.[frame.tileId];
+    if (previous !== undefined && at < previous - REWATCH_MS) s.rewatched = true;
+    s.mediaAtByTile = { ...s.mediaAtByTile, [frame.tileId]: at };
   }
   const elapsed = onVideo ? at : Math.max(0, frame.time - s.start);
   if (Math.floor(elapsed / s.timelineStepMs) >= MAX_TIMELINE_SLOTS) coarsenTimeline(s, elapsed);

@@ -41,6 +41,15 @@ describe('the video clock', () => {
     expect(c.timeline.find((m) => m.slot === 2)!.countByLabel.neutral).toBe((before ?? 0) + 10);
   });
 
+  it('two videos playing at once on one page are two clocks: neither makes the other look re-watched', () => {
+    let c = start();
+    for (let s = 0; s < 20; s += 0.5) {
+      c = addFrame(c, { time: T0 + s * 1000, mediaMs: s * 1000, tileId: 'a', name: null, faces: [{ trackId: 1, label: 'happy' }] });
+      c = addFrame(c, { time: T0 + s * 1000 + 1, mediaMs: 300_000 + s * 1000, tileId: 'b', name: null, faces: [{ trackId: 1, label: 'sad' }] });
+    }
+    expect(c.rewatched).toBeUndefined();
+  });
+
   it('CSV and JSON carry the time base and video seconds; an old call (no clock) is a wall-clock call', () => {
     const c = watch(start(), 10, 30, T0, (s) => (s < 20 ? 'neutral' : 'happy'));
     const csv = callsToCsv([c]).trimEnd().split('\n');
