@@ -33,7 +33,7 @@ export function createCalls() {
    */
   const resumable = new Map<string, CallSummary>();
 
-  /** Told when a call is live (the tick's alarm must run). */
+  /** Told when a call starts or resumes (the tick's alarm must run while it is live). */
   const activeListeners = new Set<() => void>();
 
   /** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
@@ -46,11 +46,12 @@ export function createCalls() {
     restoreProblems.push(...session.problems);
     for (const [tabId, call] of session.calls) live.set(tabId, call);
     const liveIds = new Set([...live.values()].map((c) => c.id));
-    // Only the unfinished calls' records are read (the index says which): never the whole history.
-    const { calls } = await readCalls((e) => !e.ended);
+    // One read of the index; only the unfinished calls' records are read, never the whole history.
+    const { calls: listed } = await listCallIndex();
+    const { calls } = await readCalls(listed.filter((c) => !c.ended).map((c) => c.id));
     for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
     // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
-    const ended = new Set((await listCallIndex()).calls.filter((c) => c.ended).map((c) => c.id));
+    const ended = new Set(listed.filter((c) => c.ended).map((c) => c.id));
     const local = await readLiveCalls(liveCheckpointItem);
     restoreProblems.push(...local.problems);
     const fresher = [...local.calls.values()].filter(
@@ -155,6 +156,7 @@ export function createCalls() {
       call = resumes ? { ...previous, ended: false, endReason: null } : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs }), backend: report.backend, models: report.models };
       if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
       lastCheckpoint.set(tabId, 0);
+      for (const listener of activeListeners) listener();
     }
     const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces, ...(report.media ? { mediaMs: report.media.time * 1000 } : {}) };
     if (isDuplicateFrame(call, frame)) {
@@ -178,7 +180,6 @@ export function createCalls() {
       for (const r of reports) counted.push(await applyFrame(tabId, r));
       const call = live.get(tabId);
       if (!call) return;
-      for (const listener of activeListeners) listener();
       await persistLive();
       // A call is stored once it outlived a URL blip (MIN_CALL_MS), then every CHECKPOINT_MS.
       if (call.end - call.start >= MIN_CALL_MS && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {

@@ -66,7 +66,7 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     if (refused.length > 0) console.warn(`[background] ${refused.length} frame reports from tab ${tabId} refused: ${refused[0]}`);
     const sent = parsed.flatMap((p) => (p.ok ? [p.value] : []));
     const reports = (await Promise.all(sent.map((r) => resolve(host, r)))).filter((r): r is AnalyzedReport => r !== null);
-    if (reports.length < sent.length) console.warn(`[background] ${sent.length - reports.length} frame reports from tab ${tabId} dropped: unknown pipeline generation`);
+    if (reports.length < sent.length) console.warn(`[background] ${sent.length - reports.length} frame reports from tab ${tabId} dropped: unknown pipeline generation, or labels not its own`);
     const counted = await onFrames(tabId, reports);
     // A retried report (its first reply was lost) is counted in neither the stats nor the summary.
     reports.forEach((r, i) => counted[i] && recordFrame(tabId, r));
@@ -75,27 +75,23 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
   onMessage('setTelemetry', ({ data }) => telemetryItem.setValue(data.on === true));
   onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
   onMessage('getLiveStatus', ({ data }) => live.snapshot(data.tabId));
+  /** Live calls (fresher than their stored copies) and stored ones, newest first, with what the list tells the user. */
+  async function history<T extends { id: string; start: number }>(current: T[], stored: { calls: T[]; problems: string[] }) {
+    const ids = new Set(current.map((c) => c.id));
+    return {
+      calls: [...current, ...stored.calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start),
+      problems: [...(await liveProblems()), ...stored.problems, ...(await storageProblems())],
+      notices: (await readNotices()).notices,
+    };
+  }
   // Each history read waits for the worker's restore (liveCalls), which moves a legacy history first.
   onMessage('listCalls', async () => {
     const current = await liveCalls();
-    const { calls, problems } = await readCalls();
-    const ids = new Set(current.map((c) => c.id));
-    const notices = await readNotices();
-    return {
-      calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start),
-      problems: [...(await liveProblems()), ...problems, ...(await storageProblems())],
-      notices: notices.notices,
-    };
+    return history(current, await readCalls());
   });
   onMessage('listCallIndex', async () => {
     const current = (await liveCalls()).map(listingOf);
-    const { calls, problems } = await listCallIndex();
-    const ids = new Set(current.map((c) => c.id));
-    return {
-      calls: [...current, ...calls.filter((c) => !ids.has(c.id))].sort((a, b) => b.start - a.start),
-      problems: [...(await liveProblems()), ...problems, ...(await storageProblems())],
-      notices: (await readNotices()).notices,
-    };
+    return history(current, await listCallIndex());
   });
   onMessage('getCall', async ({ data }) => (await liveCalls()).find((c) => c.id === data.id) ?? (await readCall(String(data.id))));
   onMessage('seekMedia', async ({ data }): Promise<SeekResult> => {

@@ -54,10 +54,11 @@ export function siteHealthText(health: SiteHealth | null): string | null {
   const problem = health && siteHealthProblem(health);
   if (!health || !problem) return null;
   const site = siteName(health.site);
-  const found = problem.fallback
-    ? `the overlay uses the ${problem.tiles === 1 ? 'video' : `${problem.tiles} videos`} it found on the page (whole videos, no names)`
-    : 'none large and visible enough to label';
-  return `${site}: the page's layout was not recognised. ${videos(problem.playing)}, ${found}. If this is a call, please report it: the site may have changed.`;
+  const found =
+    problem === 'fallback'
+      ? `the overlay uses the ${health.tiles === 1 ? 'video' : `${health.tiles} videos`} it found on the page (whole videos, no names)`
+      : 'none large and visible enough to label';
+  return `${site}: the page's layout was not recognised. ${videos(health.playing)}, ${found}. If this is a call, please report it: the site may have changed.`;
 }
 
 /** Whether a tab URL is one the content script runs on (the manifest's match patterns, e.g. https://*.zoom.us/*). */

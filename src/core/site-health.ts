@@ -27,7 +27,7 @@ export function parseSiteHealth(raw: unknown): SiteHealth | null {
  * What the user should know when video plays but the site's adapter found no tile: the generic scan
  * took over (whole videos, no names), or nothing usable was found. Null when the adapter is fine.
  */
-export function siteHealthProblem(h: SiteHealth): { fallback: boolean; tiles: number; playing: number } | null {
+export function siteHealthProblem(h: SiteHealth): 'fallback' | 'nothing-usable' | null {
   if (h.playing === 0 || (h.source === 'site' && h.tiles > 0)) return null;
-  return { fallback: h.source === 'generic' && h.tiles > 0, tiles: h.tiles, playing: h.playing };
+  return h.source === 'generic' && h.tiles > 0 ? 'fallback' : 'nothing-usable';
 }

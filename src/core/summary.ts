@@ -231,7 +231,8 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
   if (onVideo) {
     const previous = s.mediaAtByTile?.[frame.tileId];
     if (previous !== undefined && at < previous - REWATCH_MS) s.rewatched = true;
-    s.mediaAtByTile = { ...s.mediaAtByTile, [frame.tileId]: at };
+    // Kept for the tiles lastFrameByTile remembers (bounded there), no others.
+    s.mediaAtByTile = Object.fromEntries(Object.entries({ ...s.mediaAtByTile, [frame.tileId]: at }).filter(([tile]) => tile in (s.lastFrameByTile ?? {})));
   }
   const elapsed = onVideo ? at : Math.max(0, frame.time - s.start);
   if (Math.floor(elapsed / s.timelineStepMs) >= MAX_TIMELINE_SLOTS) coarsenTimeline(s, elapsed);

@@ -107,13 +107,11 @@ function entryFor(id: string, rec: unknown): IndexEntry {
 }
 
 /** Write records with their index entries (one storage call), and the id list when a call is new. */
-async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly [string, unknown]>): Promise<Record<string, IndexEntry>> {
-  const entries = Object.fromEntries(recs.map(([id, rec]) => [id, entryFor(id, rec)]));
-  await storage.setItems(recs.flatMap(([id, rec]) => [{ key: recordKey(id), value: rec }, { key: metaKey(id), value: entries[id] }]));
+async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
+  await storage.setItems(recs.flatMap(([id, rec]) => [{ key: recordKey(id), value: rec }, { key: metaKey(id), value: entryFor(id, rec) }]));
   const known = new Set(ids);
   const added = recs.map(([id]) => id).filter((id) => !known.has(id));
   if (added.length > 0) await callIdsItem.setValue([...ids, ...new Set(added)]);
-  return entries;
 }
 
 /**
@@ -163,21 +161,32 @@ export async function readCall(id: string): Promise<CallSummary | null> {
   return rec !== null && summaryProblem(rec) === null ? (rec as CallSummary) : null;
 }
 
-/** Stored calls (all, or those the index says match `which`), validated, newest first; unreadable records reported. */
-export async function readCalls(which: (e: IndexEntry) => boolean = () => true): Promise<{ calls: CallSummary[]; problems: string[] }> {
-  const { index } = await readIndex();
-  const ids = Object.values(index).filter((e) => !e.problem && which(e)).map((e) => e.id);
-  const found = await storage.getItems(ids.map(recordKey));
+/**
+ * Stored calls in full, validated, newest first: every readable one (with the index's problems), or
+ * those with `ids` (no index read); unreadable records reported.
+ */
+export async function readCalls(ids?: readonly string[]): Promise<{ calls: CallSummary[]; problems: string[] }> {
+  const index = ids ? null : (await readIndex()).index;
+  const wanted = ids ?? Object.values(index ?? {}).flatMap((e) => (e.problem ? [] : [e.id]));
+  const found = await storage.getItems(wanted.map(recordKey));
   const calls: CallSummary[] = [];
-  const problems = problemsOf(index);
+  const problems = index ? problemsOf(index) : [];
   found.forEach(({ value }, i) => {
     const problem = value === null ? 'record missing' : summaryProblem(value);
-    if (problem) problems.push(`call ${ids[i]} skipped: ${problem}`);
+    if (problem) problems.push(`call ${wanted[i]} skipped: ${problem}`);
     else calls.push(value as CallSummary);
   });
   calls.sort((a, b) => b.start - a.start);
   return { calls, problems };
 }
+
+/** The readable calls past the retention period (an unreadable record has no date to judge). */
+const expiredOf = (index: Record<string, IndexEntry>, now: number, retentionDays: number): IndexEntry[] =>
+  applyRetention(
+    Object.values(index).filter((e) => !e.problem),
+    now,
+    retentionDays,
+  ).removed;
 
 /** Remove records and their index entries (one storage call), and their ids. */
 async function removeFromHistory(ids: readonly string[], doomed: readonly string[]): Promise<void> {
@@ -201,16 +210,11 @@ export async function saveCalls(summaries: readonly CallSummary[], retentionDays
   );
   if (summaries.every((s) => known.has(s.id) && !s.ended)) return;
   const { ids: all, index } = await readIndex();
-  const entries = Object.values(index);
-  // An unreadable record has no date: the retention period cannot judge it; the budget drops it first.
-  const expired = applyRetention(
-    entries.filter((e) => !e.problem),
-    now,
-    retentionDays,
-  ).removed;
+  // Unreadable records are left to the budget, which drops them first (they sort as the oldest).
+  const expired = expiredOf(index, now, retentionDays);
   const gone = new Set(expired);
   const budget = pruneOldest(
-    entries.filter((e) => !gone.has(e)),
+    Object.values(index).filter((e) => !gone.has(e)),
     CALLS_BUDGET_BYTES,
   ).removed;
   await removeFromHistory(
@@ -224,11 +228,7 @@ export async function saveCalls(summaries: readonly CallSummary[], retentionDays
 /** Apply the retention period alone (the periodic tick): decided on the index, removed in one call. */
 export async function pruneExpired(retentionDays: number, now = Date.now()): Promise<number> {
   const { ids, index } = await readIndex();
-  const { removed } = applyRetention(
-    Object.values(index).filter((e) => !e.problem),
-    now,
-    retentionDays,
-  );
+  const removed = expiredOf(index, now, retentionDays);
   await removeFromHistory(
     ids,
     removed.map((e) => e.id),

@@ -3,7 +3,7 @@
 // the time base and video seconds. Calls keep the wall clock.
 import { describe, expect, it } from 'vitest';
 import { callsToCsv, callsToJson } from '../../src/core/export';
-import { addFrame, startCall } from '../../src/core/summary';
+import { addFrame, MAX_REMEMBERED_TILES, startCall } from '../../src/core/summary';
 import { clockMs, timelineBars } from '../../src/core/summary-read';
 import { summaryProblem } from '../../src/core/summary-stored';
 
@@ -48,6 +48,13 @@ describe('the video clock', () => {
       c = addFrame(c, { time: T0 + s * 1000 + 1, mediaMs: 300_000 + s * 1000, tileId: 'b', name: null, faces: [{ trackId: 1, label: 'sad' }] });
     }
     expect(c.rewatched).toBeUndefined();
+  });
+
+  it('each tile\'s clock position is kept only for the tiles the summary remembers (bounded)', () => {
+    let c = start();
+    for (let i = 0; i < MAX_REMEMBERED_TILES + 10; i++) c = addFrame(c, { time: T0 + i, mediaMs: i, tileId: `t${i}`, name: null, faces: [] });
+    expect(Object.keys(c.mediaAtByTile!).sort()).toEqual(Object.keys(c.lastFrameByTile!).sort());
+    expect(Object.keys(c.mediaAtByTile!)).toHaveLength(MAX_REMEMBERED_TILES);
   });
 
   it('CSV and JSON carry the time base and video seconds; an old call (no clock) is a wall-clock call', () => {
