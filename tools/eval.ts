@@ -1,10 +1,15 @@
 // Node CLI (`npm run eval -- <subcommand> [flags]`): the evaluations still in use, one subcommand
 // each (tools/eval/<name>.ts); no or an unknown subcommand prints the list and exits 2, --help prints it.
 import { exitWithError, isMain } from './lib/cli';
+import { run as attention } from './eval/attention';
 import { run as classifiers } from './eval/classifiers';
 import { run as detectors } from './eval/detectors';
 
 const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
+  attention: {
+    run: attention,
+    usage: 'attention [--detectors a,b]   the head turn from detector keypoints against frames marked by eye (tests/fixtures/attention-check.csv)',
+  },
   classifiers: {
     run: classifiers,
     usage: 'classifiers [--limit n] [--split test|valid] [--models a,b]   every shipped classifier on FER+, wild valid within source and the fixture photos',

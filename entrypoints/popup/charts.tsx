@@ -1,5 +1,6 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
 import { type CallSummary, type ParticipantSummary } from '@/src/core/summary';
+import { type Attention, attentionOf } from '@/src/core/attention';
 import { clockMs, dominant, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
 import { formatDuration, formatPercent } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
@@ -166,19 +167,30 @@ function Moments({ call, p, onSeek }: { call: CallSummary; p: ParticipantSummary
   );
 }
 
+/** "Face visible 92% · facing the camera 81%": of the participant's analyzed frames (attention.ts). */
+function AttentionLine({ a }: { a: Attention | null }) {
+  if (!a) return null;
+  return (
+    <p class="attention muted" data-testid="participant-attention" title={`Of ${a.analyzed} analyzed frames of this tile`}>
+      Face visible {formatPercent(a.visible)}
+      {a.facing === null ? ' (this face detector cannot tell where a head turns)' : ` · facing the camera ${formatPercent(a.facing)}`}
+    </p>
+  );
+}
+
 /** One horizontal stacked bar per participant (most seen first), and the numbers as a table. */
 export function ParticipantBars({ call, onSeek }: { call: CallSummary; onSeek?: Seek }) {
   const rows = [...call.participants]
     .sort((a, b) => b.frames - a.frames)
     .map((p) => {
       const sh = shares(p, call.labels);
-      return { p, sh, dom: dominant(sh), name: participantName(p) };
+      return { p, sh, dom: dominant(sh), name: participantName(p), att: attentionOf(p) };
     });
   if (rows.length === 0) return <p class="muted">No participants seen yet.</p>;
   return (
     <>
       <ul class="participants">
-        {rows.map(({ p, sh, dom, name }) => (
+        {rows.map(({ p, sh, dom, name, att }) => (
           <li key={p.key} data-testid="participant-row">
             <div class="participant-head">
               <span class="participant-name" title={name}>
@@ -187,6 +199,7 @@ export function ParticipantBars({ call, onSeek }: { call: CallSummary; onSeek?: 
               <span class="participant-dominant">{dom ? <LabelName label={dom} /> : '—'}</span>
             </div>
             <StackedBar labels={call.labels} sh={sh} name={name} />
+            <AttentionLine a={att} />
             <Moments call={call} p={p} onSeek={onSeek} />
           </li>
         ))}
@@ -205,16 +218,20 @@ export function ParticipantBars({ call, onSeek }: { call: CallSummary; onSeek?: 
                     <ColumnLabel label={l} />
                   </th>
                 ))}
+                <th scope="col" title="Share of analyzed frames with the face found">Visible</th>
+                <th scope="col" title="Share of analyzed frames with the face found and facing the camera">Facing</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map(({ p, sh, name }) => (
+              {rows.map(({ p, sh, name, att }) => (
                 <tr key={p.key}>
                   <th scope="row">{name}</th>
                   <td>{p.frames}</td>
                   {call.labels.map((l) => (
                     <td key={l}>{formatPercent(sh[l] ?? 0)}</td>
                   ))}
+                  <td>{att ? formatPercent(att.visible) : '—'}</td>
+                  <td>{att?.facing != null ? formatPercent(att.facing) : '—'}</td>
                 </tr>
               ))}
             </tbody>

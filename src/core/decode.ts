@@ -1,5 +1,6 @@
 // Pure decoding of raw detector outputs against anchors into scored candidates.
 import type { PointAnchor } from './anchors';
+import { headTurn } from './head-turn';
 import type { Candidate, NormalizedCorners } from './types';
 
 export function sigmoid(x: number): number {
@@ -41,7 +42,8 @@ export function decodeSsd(
 /**
  * Decode BlazeFace outputs. `regressors` holds `stride` values per anchor: centre offset x, y and
  * width, height, in input pixels, then six keypoints (x, y offsets: the face's right eye, left eye,
- * nose, mouth, right ear, left ear) of which the eyes give the face's roll; `logits` one score per anchor.
+ * nose, mouth, right ear, left ear) of which the eyes give the face's roll and all six its turn
+ * (head-turn.ts); `logits` one score per anchor.
  */
 export function decodeBlazeFace(
   regressors: ArrayLike<number>,
@@ -62,7 +64,9 @@ export function decodeBlazeFace(
     const h = (regressors[o + 3] ?? 0) / input.height;
     // Both axes of the input have the image's pixel scale (letterboxed), so the eye line's angle here is its angle in the image.
     const roll = Math.atan2((regressors[o + 7] ?? 0) - (regressors[o + 5] ?? 0), (regressors[o + 6] ?? 0) - (regressors[o + 4] ?? 0));
-    out.push({ score, box: { ymin: cy - h / 2, xmin: cx - w / 2, ymax: cy + h / 2, xmax: cx + w / 2 }, roll });
+    const point = (j: number) => ({ x: regressors[o + 4 + j * 2] ?? 0, y: regressors[o + 5 + j * 2] ?? 0 });
+    const turn = headTurn({ rightEye: point(0), leftEye: point(1), nose: point(2), mouth: point(3), rightEar: point(4), leftEar: point(5) });
+    out.push({ score, box: { ymin: cy - h / 2, xmin: cx - w / 2, ymax: cy + h / 2, xmax: cx + w / 2 }, roll, ...(turn === null ? {} : { turn }) });
   });
   return out;
 }

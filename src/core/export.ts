@@ -1,4 +1,5 @@
 // Pure: call summaries as CSV (one row per call and participant) and JSON.
+import { attentionOf } from './attention';
 import type { CallSummary, ParticipantSummary } from './summary';
 import { clockMs, dominant, durationMs, shares } from './summary-read';
 import { truncateGraphemes } from './text';
@@ -36,15 +37,17 @@ export function momentsText(call: CallSummary, p: ParticipantSummary): string {
 export function callsToCsv(calls: readonly CallSummary[]): string {
   const labels = [...new Set(calls.flatMap((c) => c.labels))];
   // A share column a call's classifier cannot produce stays empty for it (not 0: it was never measured).
-  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`), 'moments', 'time_base'];
+  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`), 'moments', 'time_base', 'face_visible', 'facing_camera'];
   const rows = [header.join(',')];
   for (const c of calls) {
     const base = [c.id, c.site, c.title, new Date(c.start).toISOString(), new Date(c.end).toISOString(), (durationMs(c) / 1000).toFixed(1), c.frames, c.backend, c.models?.detector ?? null, c.models?.classifier ?? null];
     const people = c.participants.length > 0 ? c.participants : [null];
     for (const p of people) {
       const sh = p ? shares(p, c.labels) : {};
+      // Attention shares stay empty where they were not measured (a call stored before, a detector without keypoints).
+      const att = p ? attentionOf(p) : null;
       rows.push(
-        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p && c.labels.includes(l) ? (sh[l] ?? 0).toFixed(4) : null)), p ? momentsText(c, p) : null, timeBase(c)]
+        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p && c.labels.includes(l) ? (sh[l] ?? 0).toFixed(4) : null)), p ? momentsText(c, p) : null, timeBase(c), att?.visible.toFixed(4) ?? null, att?.facing?.toFixed(4) ?? null]
           .map(csvCell)
           .join(','),
       );

@@ -1,4 +1,5 @@
 // Pure: per-call emotion summaries (aggregates only, never images); when a call ends: call-end.ts.
+import { type AttentionCounts, countFound, countMissing, mergeAttention } from './attention';
 import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
 import type { SiteId } from './types';
 
@@ -17,7 +18,8 @@ export const REWATCH_MS = 1_500;
 /** A gap longer than this between two samples of a face counts as this long (a paused or hidden tile). */
 export const MAX_SAMPLE_GAP_MS = 2000;
 
-export interface ParticipantSummary {
+/** Attention (attention.ts): `analyzed` and `facing` beside `frames`. */
+export interface ParticipantSummary extends AttentionCounts {
   /** Stable within the call: the tile's name where the site shows one, else the tile (and face) id. */
   key: string;
   name: string | null;
@@ -124,7 +126,8 @@ export interface AnalyzedFrame {
   mediaMs?: number;
   tileId: string;
   name: string | null;
-  faces: ReadonlyArray<{ trackId: number; label: string }>;
+  /** `facing`: the head faced the camera (absent: the detector cannot tell). */
+  faces: ReadonlyArray<{ trackId: number; label: string; facing?: boolean }>;
 }
 
 export function callKey(site: SiteId, callId: string): string {
@@ -164,9 +167,11 @@ export function startCall(init: { site: SiteId; callId: string; title: string; t
   };
 }
 
+/** A tile's one participant's key; with several faces in the tile, each is `<key>#<track>`. */
+const tileKey = (frame: AnalyzedFrame) => (frame.name ? `name:${frame.name}` : `tile:${frame.tileId}`);
+
 function participantKey(frame: AnalyzedFrame, trackId: number): string {
-  const base = frame.name ? `name:${frame.name}` : `tile:${frame.tileId}`;
-  return frame.faces.length > 1 ? `${base}#${trackId}` : base;
+  return frame.faces.length > 1 ? `${tileKey(frame)}#${trackId}` : tileKey(frame);
 }
 
 export const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) => [l, 0]));
@@ -187,6 +192,7 @@ function makeRoom(s: CallSummary): void {
     s.participants.push(others);
   }
   for (const p of merged) {
+    mergeAttention(others, p); // (before the frames: a row without `analyzed` counts its frames)
     others.frames += p.frames;
     sumInto(others.msByLabel, p.msByLabel);
     sumInto(others.countByLabel, p.countByLabel);
@@ -249,17 +255,21 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
     let p = s.participants.find((x) => x.key === key);
     if (!p) {
       if (s.participants.length >= MAX_PARTICIPANTS) makeRoom(s);
-      p = { key, name: frame.name, frames: 0, msByLabel: zeros(s.labels), countByLabel: zeros(s.labels), lastSeen: frame.time };
+      p = { key, name: frame.name, frames: 0, analyzed: 0, msByLabel: zeros(s.labels), countByLabel: zeros(s.labels), lastSeen: frame.time };
       s.participants.push(p);
     }
     const gap = Math.min(MAX_SAMPLE_GAP_MS, Math.max(0, frame.time - p.lastSeen));
     p.frames++;
+    countFound(p, face.facing);
     p.msByLabel[face.label] = (p.msByLabel[face.label] ?? 0) + gap;
     p.countByLabel[face.label] = (p.countByLabel[face.label] ?? 0) + 1;
     p.lastSeen = Math.max(p.lastSeen, frame.time);
     noteMoment(p, face.label, at);
     if (slot) slot.countByLabel[face.label] = (slot.countByLabel[face.label] ?? 0) + 1;
   }
+  // No face found: the tile's one participant was not seen in this frame.
+  const alone = frame.faces.length === 0 ? s.participants.find((p) => p.key === tileKey(frame)) : undefined;
+  if (alone) countMissing(alone);
   return s;
 }
 

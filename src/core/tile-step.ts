@@ -3,6 +3,7 @@
 // tile and replaces it with each step's; nothing here touches the page or the ML host.
 import { nextDetectInterval } from './detect-interval';
 import { maxBlockChange } from './face-change';
+import { isFacing } from './head-turn';
 import { NO_TRACKS, trackFaces, type TrackedFace, type Tracks, type TrackingOptions, withWindow } from './tracking';
 import type { AnalyzeResult, PixelBox } from './types';
 
@@ -116,7 +117,8 @@ export function unchangedResult<A extends TileAnalysis>(tile: TileState<A>, sign
 /** What a tile's analyzed frame tells the call summary (labels only). */
 export interface TileReport {
   frameTime: number;
-  faces: Array<{ trackId: number; label: string; confidence: number }>;
+  /** `facing`: the head faces the camera (head-turn.ts); absent where the detector has no keypoints. */
+  faces: Array<{ trackId: number; label: string; confidence: number; facing?: boolean }>;
   /** Which pipeline (and so which models and label set) produced the labels. */
   generation: number;
   backend: string;
@@ -155,7 +157,7 @@ export function stepTile<A extends TileAnalysis>(tile: TileState<A>, sampled: Sa
   };
   const report: TileReport = {
     frameTime: result.frameTime,
-    faces: tracked.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence })),
+    faces: tracked.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence, ...(f.turn === undefined ? {} : { facing: isFacing(f.turn) }) })),
     generation: result.generation,
     backend: result.backend,
   };

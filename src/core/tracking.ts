@@ -21,6 +21,8 @@ export interface TrackedFace {
   score: number;
   /** The face's roll as last detected (FaceResult.roll): tracked crops keep it level too. */
   roll?: number;
+  /** How far the head is turned (FaceResult.turn) as last detected: frames that only track keep it. */
+  turn?: number;
   /** The smoothed label shown to the user, and its averaged probability. */
   label: string;
   confidence: number;
@@ -35,6 +37,7 @@ interface Track {
   lastSeen: number;
   history: ReadonlyArray<Record<string, number>>;
   label: string;
+  turn?: number;
 }
 
 /** A tile's tracks between frames: never mutated, each update returns the next one. */
@@ -95,10 +98,11 @@ export function trackFaces(tracks: Tracks, faces: readonly FaceResult[], now: nu
   let nextId = tracks.nextId;
   const shown = faces.map((face, f) => {
     const index = faceToTrack.get(f);
-    const old = index === undefined ? { id: nextId++, history: [], label: '' } : alive[index]!;
+    const old: Omit<Track, 'box' | 'lastSeen'> = index === undefined ? { id: nextId++, history: [], label: '' } : alive[index]!;
     const history = [...old.history, face.probabilities].slice(-opts.window);
     const avg = averageProbabilities(history);
-    const track: Track = { id: old.id, box: face.box, lastSeen: now, history, label: hysteresisLabel(avg, old.label || null, opts.hysteresis) };
+    const turn = face.turn ?? old.turn;
+    const track: Track = { id: old.id, box: face.box, lastSeen: now, history, label: hysteresisLabel(avg, old.label || null, opts.hysteresis), ...(turn === undefined ? {} : { turn }) };
     if (index === undefined) list.push(track);
     else list[index] = track;
     return {
@@ -106,6 +110,7 @@ export function trackFaces(tracks: Tracks, faces: readonly FaceResult[], now: nu
       box: face.box,
       score: face.score,
       ...(face.roll === undefined ? {} : { roll: face.roll }),
+      ...(turn === undefined ? {} : { turn }),
       label: track.label,
       confidence: avg[track.label] ?? 0,
       probabilities: avg,

@@ -27,6 +27,8 @@ export interface Candidate {
   score: number;
   /** In-plane rotation of the face where the detector has eye keypoints: see FaceResult.roll. */
   roll?: number;
+  /** How far the head is turned, where the detector has keypoints: see FaceResult.turn. */
+  turn?: number;
 }
 
 export interface FaceResult {
@@ -38,6 +40,8 @@ export interface FaceResult {
    * detectors with eye keypoints (BlazeFace) set it.
    */
   roll?: number;
+  /** How far the head is turned left or right, -1..1 (headTurn in head-turn.ts), from the same keypoints (BlazeFace). */
+  turn?: number;
   label: string;
   probabilities: Record<string, number>;
 }

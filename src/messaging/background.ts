@@ -26,7 +26,7 @@ export interface FrameReport {
   tileId: string;
   name: string | null;
   frameTime: number;
-  faces: Array<{ trackId: number; label: string; confidence: number }>;
+  faces: Array<{ trackId: number; label: string; confidence: number; facing?: boolean }>;
   /** The ML host's pipeline that produced the labels: the background asks the host which models it ran. */
   generation: number;
   backend: string;

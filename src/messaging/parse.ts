@@ -93,7 +93,8 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
     const site = SITE_IDS.find((s) => s === call.site) ?? refuse('call.site: unknown');
     const faces = list(r.faces, 'faces', MAX_FACES_PER_FRAME).map((f, i) => {
       const o = obj(f, `faces[${i}]`);
-      return { trackId: int(o.trackId, `faces[${i}].trackId`, 0, Number.MAX_SAFE_INTEGER), label: str(o.label, `faces[${i}].label`, 32), confidence: num(o.confidence, `faces[${i}].confidence`, 0, 1) };
+      const facing = optional(o.facing, (v) => bool(v, `faces[${i}].facing`));
+      return { trackId: int(o.trackId, `faces[${i}].trackId`, 0, Number.MAX_SAFE_INTEGER), label: str(o.label, `faces[${i}].label`, 32), confidence: num(o.confidence, `faces[${i}].confidence`, 0, 1), ...(facing === undefined ? {} : { facing }) };
     });
     const t = optional(r.timings, timings);
     const media = optional(r.media, (v) => {

@@ -155,6 +155,7 @@ async function createBlazeFaceDetector(entry: ModelEntry, read: ModelFileReader)
           score: c.score,
           box: unletterbox(c.box, box),
           roll: c.roll,
+          ...(c.turn === undefined ? {} : { turn: c.turn }),
         }));
       } finally {
         tf.dispose(outputs);

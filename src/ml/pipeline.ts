@@ -117,14 +117,14 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     const [height, width] = image.shape;
     const minFace = opts.minFaceSize ?? minFaceSize;
     const t0 = performance.now();
-    let boxes: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
+    let boxes: ReadonlyArray<{ box: PixelBox; score: number; roll?: number; turn?: number }>;
     if (opts.sheet && !opts.faces) throw new Error('a face sheet needs the faces it holds');
     if (opts.faces && (detector || opts.sheet)) {
       boxes = opts.faces;
     } else if (detector) {
       const candidates = await detector.detect(image, minScore);
       boxes = nonMaxSuppression(candidates, { maxResults: maxFaces, iouThreshold, minScore })
-        .map((c) => ({ box: cornersToPixels(c.box, width, height), score: c.score, roll: c.roll }))
+        .map((c) => ({ box: cornersToPixels(c.box, width, height), score: c.score, roll: c.roll, ...(c.turn === undefined ? {} : { turn: c.turn }) }))
         .filter((f) => Math.min(f.box.width, f.box.height) >= Math.min(minFace, width, height));
     } else {
       boxes = [{ box: { x: 0, y: 0, width, height }, score: 1 }];
@@ -136,7 +136,7 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     const t2 = performance.now();
     const faces: FaceResult[] = boxes.map((b, i) => {
       const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
-      return { box: b.box, score: b.score, ...(b.roll === undefined ? {} : { roll: b.roll }), label: topLabel(probabilities).label, probabilities };
+      return { box: b.box, score: b.score, ...(b.roll === undefined ? {} : { roll: b.roll }), ...(b.turn === undefined ? {} : { turn: b.turn }), label: topLabel(probabilities).label, probabilities };
     });
     return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: sheet?.frame ?? { width, height }, detected: !opts.faces };
   }

@@ -204,10 +204,10 @@ describe('export', () => {
   it('CSV: a header, one row per participant, quoted and formula-safe cells', () => {
     const lines = callsToCsv([c]).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise,moments,time_base',
+      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise,moments,time_base,face_visible,facing_camera',
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000,,wall`);
+    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000,,wall,1.0000,`); // face found in both analyzed frames; facing not measured
     expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
   });
 
@@ -217,8 +217,8 @@ describe('export', () => {
     for (let t = 0; t <= 8000; t += 500) paper = addFrame(paper, { time: T0 + t, tileId: 't', name: 'Bo', faces: [{ trackId: 1, label: t < 4000 ? 'neutral' : 'ahegao' }] });
     const lines = callsToCsv([c, paper]).trimEnd().split('\n');
     expect(lines[0]).toContain('share_surprise,share_ahegao,moments,time_base');
-    expect(lines[1]).toMatch(/,0\.0000,,,wall$/); // five-label call: share_ahegao empty, no moments
-    expect(lines[3]).toMatch(/,0\.5\d{3},"?0\.0s neutral; 4\.0s ahegao"?,wall$/);
+    expect(lines[1]).toMatch(/,0\.0000,,,wall,1\.0000,$/); // five-label call: share_ahegao empty, no moments
+    expect(lines[3]).toMatch(/,0\.5\d{3},"?0\.0s neutral; 4\.0s ahegao"?,wall,1\.0000,$/);
   });
 
   it('CSV: a call without participants still gets a row', () => {

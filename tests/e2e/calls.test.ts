@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
+import { attentionOf } from '../../src/core/attention';
 import { labelColor } from '../../src/core/label-set';
 import { dominant, durationMs, shares } from '../../src/core/summary-read';
 import { REPO_ROOT } from '../../tools/lib/paths';
@@ -83,6 +84,11 @@ describe('a 20 s fake Meet call', () => {
     expect(dominantOf('Margaret Hamilton')).toBe('neutral');
     expect(call.backend).toBe('wasm');
     expect(call.models?.classifier).toBeTruthy();
+    // Attention: d18 faces the camera throughout; d12 (Alan's clip) turns his head away at times.
+    const attention = (name: string) => attentionOf(call.participants.find((x) => x.name === name)!)!;
+    for (const name of ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Margaret Hamilton']) expect(attention(name).visible).toBeGreaterThan(0.9);
+    expect(attention('Ada Lovelace').facing).toBeGreaterThan(0.9);
+    expect(attention('Alan Turing').facing).toBeLessThan(attention('Ada Lovelace').facing! - 0.1);
   });
 
   it('the popup lists the call, shows its detail and exports it as CSV and JSON', async () => {
@@ -97,6 +103,7 @@ describe('a 20 s fake Meet call', () => {
     await popup.getByTestId('history-item').click();
     await popup.getByTestId('call-detail').waitFor();
     expect(await popup.getByTestId('participant-row').count()).toBe(4);
+    expect(await popup.getByTestId('participant-attention').allTextContents()).toEqual(Array(4).fill(expect.stringMatching(/^Face visible \d+% · facing the camera \d+%$/)));
     // A 20 s call's timeline is charted in 5 s bars (it was one per-minute bar).
     expect(await popup.getByTestId('timeline-chart').locator('g > title').count()).toBeGreaterThanOrEqual(3);
     await popup.screenshot({ path: join(ARTIFACTS, 'popup-call-detail.png'), fullPage: true });
@@ -108,6 +115,8 @@ describe('a 20 s fake Meet call', () => {
     expect(csv).toHaveLength(5); // header + one row per tile
     expect(csv.slice(1).every((row) => row.startsWith(`${callId},meet,`))).toBe(true);
     expect(csv.slice(1).map((row) => row.split(',')[10]).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Margaret Hamilton']);
+    expect(csv[0]).toMatch(/,time_base,face_visible,facing_camera$/);
+    expect(csv.slice(1).every((row) => /,wall,(0\.\d{4}|1\.0000),(0\.\d{4}|1\.0000)$/.test(row))).toBe(true);
 
     const jsonDownload = popup.waitForEvent('download');
     await popup.getByTestId('export-json').click();

@@ -49,6 +49,7 @@ describe('frame reports (background: framesAnalyzed)', () => {
     ['too many faces', { faces: Array.from({ length: MAX_FACES_PER_FRAME + 1 }, (_, i) => ({ trackId: i, label: 'happy', confidence: 0.5 })) }, /faces/],
     ['a confidence of 7', { faces: [{ trackId: 1, label: 'happy', confidence: 7 }] }, /confidence/],
     ['a label that is an object', { faces: [{ trackId: 1, label: { toString: 'x' }, confidence: 0.5 }] }, /label/],
+    ['a facing flag that is a string', { faces: [{ trackId: 1, label: 'happy', confidence: 0.5, facing: 'yes' }] }, /facing/],
     ['a negative latency', { latencyMs: -1 }, /latencyMs/],
     ['a fractional generation', { generation: 1.5 }, /generation/],
     ['a name that is a number', { name: 42 }, /name/],
