@@ -1,10 +1,11 @@
 // Popup: "Save image": a call's summary as a 1280×800 PNG (the Chrome Web Store's screenshot size),
 // drawn by the extension itself from the stored summary, no network. The layout is a pure list of
 // rectangles and texts (summaryImage, unit-tested); drawing it on a canvas is renderPng.
+import { attentionOf } from '@/src/core/attention';
 import { labelColor } from '@/src/core/label-set';
 import type { CallSummary } from '@/src/core/summary';
 import { clockMs, durationMs, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
-import { formatDateTime, formatDuration, siteName } from './format';
+import { formatDateTime, formatDuration, formatPercent, siteName } from './format';
 
 export type DrawOp =
   | { kind: 'rect'; x: number; y: number; w: number; h: number; color: string }
@@ -63,6 +64,8 @@ export function summaryImage(call: CallSummary): { width: number; height: number
   call.participants.slice(0, MAX_ROWS).forEach((p, i) => {
     const y = 520 + i * 50;
     text(40, y + 16, clip(participantName(p), 26), 15);
+    const att = attentionOf(p);
+    if (att) text(40, y + 38, `visible ${formatPercent(att.visible)}${att.facing === null ? '' : ` · facing ${formatPercent(att.facing)}`}`, 12, { color: MUTED });
     const sh = shares(p, call.labels);
     let x = 280;
     for (const l of call.labels) {
