@@ -27,7 +27,7 @@ export function createOverlayState(host: MlHost) {
   function statsFor(tabId: number): Omit<TabStats, 'on' | 'telemetry'> {
     let s = stats.get(tabId);
     if (!s) {
-      s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null, slowdown: 1, site: null };
+      s = { framesAnalyzed: 0, faces: 0, tiles: 0, lastFrameAt: null, slowdown: 1, cpu: 0, site: null };
       stats.set(tabId, s);
     }
     return s;
@@ -109,6 +109,7 @@ export function createOverlayState(host: MlHost) {
     s.faces = report.faces;
     s.tiles = report.tiles;
     s.slowdown = report.slowdown ?? 1;
+    s.cpu = report.cpu ?? 0;
     s.site = report.site ?? null;
     const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
     await chrome.action.setBadgeText({ tabId, text });

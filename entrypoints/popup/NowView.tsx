@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { backgroundMessenger, LIVE_STATUS_PORT, type LiveStatus } from '@/src/messaging/background';
 import { CallSummaryPanel } from './CallDetail';
-import { errorMessage, isSupportedUrl, pipelineText, siteHealthText } from './format';
+import { errorMessage, formatPercent, isSupportedUrl, pipelineText, siteHealthText } from './format';
 import type { TargetTab } from './target';
 import { ErrorAlert } from './ui';
 
@@ -100,6 +100,11 @@ export function NowView({ target }: { target: TargetTab | null }) {
         )}
         <dt>Analyzed</dt>
         <dd data-testid="fps">{status ? `${status.fps.toFixed(1)} frames/s` : '—'}</dd>
+        {status?.tab.on && (
+          <dd class="muted" data-testid="cpu-share" title="The ML host's own work on this tab's frames over the last 5 s (the page's copying and messages not included)">
+            {formatPercent(status.tab.cpu)} of one CPU core for the models
+          </dd>
+        )}
         {status && status.tab.slowdown > 1 && (
           <dd class="muted" data-testid="slowed-down">
             Sampling {status.tab.slowdown.toFixed(1)}x slower to stay within the performance mode's CPU budget (the machine is busy, or many tiles)

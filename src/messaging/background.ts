@@ -15,6 +15,8 @@ export interface OverlayReport {
   tiles: number;
   /** Sampling stretched by this factor to stay within the performance mode's CPU budget (1: not slowed). */
   slowdown?: number;
+  /** The ML host's share of one core spent on this tab's frames over the last 5 s (CpuBudget.usage), to 0.05. */
+  cpu?: number;
   /** How the site's adapter fares on the page (the popup's site health line). */
   site?: SiteHealth;
 }
@@ -71,6 +73,8 @@ export interface TabStats {
   lastFrameAt: number | null;
   /** See OverlayReport.slowdown. */
   slowdown: number;
+  /** See OverlayReport.cpu (0 until reported). */
+  cpu: number;
   /** See OverlayReport.site; null until the overlay scanned the page. */
   site: SiteHealth | null;
   /** A benchmark asked for per-frame timings (setTelemetry): the content script sends them. */

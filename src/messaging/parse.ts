@@ -122,12 +122,14 @@ export function parseOverlayReport(raw: unknown): Parsed<OverlayReport> {
   return parse(() => {
     const r = obj(raw, 'overlay report');
     const slowdown = optional(r.slowdown, (v) => num(v, 'slowdown', 1, 1000));
+    const cpu = optional(r.cpu, (v) => num(v, 'cpu', 0, 64));
     const site = parseSiteHealth(r.site);
     return {
       on: bool(r.on, 'on'),
       faces: int(r.faces, 'faces', 0, MAX_FACES_PER_FRAME * MAX_TILES),
       tiles: int(r.tiles, 'tiles', 0, MAX_TILES),
       ...(slowdown === undefined ? {} : { slowdown }),
+      ...(cpu === undefined ? {} : { cpu }),
       ...(site ? { site } : {}),
     };
   });

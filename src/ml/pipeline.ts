@@ -8,7 +8,7 @@ import { type BackendOptions, selectBackend, webgpuDeviceLost } from './backend'
 import { createClassifier } from './classifiers';
 import { createDetector } from './detectors';
 import type { ModelFileReader } from './loader';
-import { type ImageInput, toImageTensor } from './preprocess';
+import { type ImageInput, isPixelData, type PixelData, sheetBatch, toImageTensor } from './preprocess';
 import { tf } from './tf';
 
 export interface PipelineOptions {
@@ -133,12 +133,21 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     const sheet = opts.sheet;
     const crops = sheet ? boxes.map((_, i) => ({ x: i * sheet.cell, y: 0, width: sheet.cell, height: sheet.cell })) : boxes.map((b) => (detector ? squareCrop(b.box, cropScale) : b.box));
     const probs = await classifier.classify(image, crops);
-    const t2 = performance.now();
+    return result(boxes, probs, { detect: t1 - t0, classify: performance.now() - t1 }, sheet?.frame ?? { width, height }, !opts.faces);
+  }
+
+  function result(boxes: ReadonlyArray<{ box: PixelBox; score: number; roll?: number; turn?: number }>, probs: Float32Array[], ms: AnalyzeResult['ms'], input: AnalyzeResult['input'], detected: boolean): AnalyzeResult {
     const faces: FaceResult[] = boxes.map((b, i) => {
       const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
       return { box: b.box, score: b.score, ...(b.roll === undefined ? {} : { roll: b.roll }), ...(b.turn === undefined ? {} : { turn: b.turn }), label: topLabel(probabilities).label, probabilities };
     });
-    return { faces, backend, ms: { detect: t1 - t0, classify: t2 - t1 }, input: sheet?.frame ?? { width, height }, detected: !opts.faces };
+    return { faces, backend, ms, input, detected };
+  }
+
+  /** A face sheet of RGBA cells at the classifier's own input size: straight into the model's batch (sheetBatch). */
+  function isModelSheet(input: ImageInput, opts: AnalyzeOptions | undefined): input is PixelData {
+    const { sheet, faces } = opts ?? {};
+    return !!sheet && !!faces && isPixelData(input) && sheet.cell === classifierEntry.input.width && sheet.cell === classifierEntry.input.height && input.height === sheet.cell && input.width === sheet.cell * faces.length;
   }
 
   const pipeline: Pipeline = {
@@ -151,6 +160,11 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     cropSize: classifierEntry.input.width,
     async analyze(input, opts) {
       if (disposed) throw new Error('pipeline is disposed');
+      if (isModelSheet(input, opts)) {
+        const t0 = performance.now();
+        const probs = await classifier.classifyBatch(sheetBatch(input, opts!.faces!.length, classifierEntry.input));
+        return result(opts!.faces!, probs, { detect: 0, classify: performance.now() - t0 }, opts!.sheet!.frame, false);
+      }
       const { image, owned } = toImageTensor(input);
       try {
         return await analyzeTensor(image, opts);

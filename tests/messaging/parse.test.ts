@@ -64,9 +64,9 @@ describe('frame reports (background: framesAnalyzed)', () => {
 
 describe('overlay reports (background: reportOverlay, the badge)', () => {
   it('accepts the content script\'s report; leaves out a bad site health', () => {
-    expect(parseOverlayReport({ on: true, faces: 3, tiles: 2, slowdown: 1.5, site: { site: 'zoom', source: 'site', tiles: 2, playing: 0 } })).toEqual({
+    expect(parseOverlayReport({ on: true, faces: 3, tiles: 2, slowdown: 1.5, cpu: 0.35, site: { site: 'zoom', source: 'site', tiles: 2, playing: 0 } })).toEqual({
       ok: true,
-      value: { on: true, faces: 3, tiles: 2, slowdown: 1.5, site: { site: 'zoom', source: 'site', tiles: 2, playing: 0 } },
+      value: { on: true, faces: 3, tiles: 2, slowdown: 1.5, cpu: 0.35, site: { site: 'zoom', source: 'site', tiles: 2, playing: 0 } },
     });
     expect(parseOverlayReport({ on: true, faces: 0, tiles: 0, site: { site: 'evil' } })).toEqual({ ok: true, value: { on: true, faces: 0, tiles: 0 } });
   });
@@ -76,6 +76,7 @@ describe('overlay reports (background: reportOverlay, the badge)', () => {
     [{ on: true, faces: 1e9, tiles: 0 }, /faces/],
     [{ on: true, faces: 0, tiles: -1 }, /tiles/],
     [{ on: true, faces: 0, tiles: 0, slowdown: Number.POSITIVE_INFINITY }, /slowdown/],
+    [{ on: true, faces: 0, tiles: 0, cpu: -0.5 }, /cpu/],
   ])('refuses %j', (raw, why) => {
     expect(reason(parseOverlayReport(raw))).toMatch(why);
   });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeResult } from '../../src/core/types';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
-import { toGrey } from '../../src/ml/preprocess';
+import type { ModelInput } from '../../src/core/models';
+import { normalize, sheetBatch, toGrey } from '../../src/ml/preprocess';
 import { tf } from '../../src/ml/tf';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
@@ -242,6 +243,32 @@ describe('toGrey', () => {
       for (let c = 0; c < 3; c++) expect(g3[i * 3 + c]).toBeCloseTo(v, 3);
     });
     tf.dispose([rgb, one, three]);
+  });
+});
+
+describe('normalize and sheetBatch', () => {
+  const rgb = [255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30];
+  const expected = (mean: number[], std: number[]) => rgb.map((v, i) => (v - mean[i % 3]!) / std[i % 3]!);
+  const input = (mean: number[], std: number[], extra: Partial<ModelInput> = {}): ModelInput => ({ width: 2, height: 1, channels: 3, mean, std, ...extra });
+
+  it('is (x - mean) / std per channel, with one or several means', async () => {
+    for (const [mean, std] of [[[127.5, 127.5, 127.5], [127.5, 127.5, 127.5]], [[122.782, 117.001, 104.298], [255, 255, 255]], [[1, 2, 3], [2, 4, 8]]] as const) {
+      const out = normalize(tf.tensor4d(rgb, [1, 2, 2, 3]), input([...mean], [...std]));
+      expect(Array.from(await out.data()).map((v) => v.toFixed(4))).toEqual(expected([...mean], [...std]).map((v) => v.toFixed(4)));
+      out.dispose();
+    }
+  });
+
+  it('turns an RGBA sheet of two 2x1 cells into the normalized batch, in colour or grey', async () => {
+    // Cells side by side: row 0 holds cell 0's two pixels, then cell 1's.
+    const sheet = { data: new Uint8ClampedArray([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 10, 20, 30, 255]), width: 4, height: 1 };
+    const colour = sheetBatch(sheet, 2, input([1, 2, 3], [2, 4, 8]));
+    expect(colour.shape).toEqual([2, 1, 2, 3]);
+    expect(Array.from(await colour.data()).map((v) => v.toFixed(4))).toEqual(expected([1, 2, 3], [2, 4, 8]).map((v) => v.toFixed(4)));
+    const grey = sheetBatch(sheet, 2, input([127.5], [127.5], { channels: 1 }));
+    const luma = [0.2989 * 255, 0.587 * 255, 0.114 * 255, 0.2989 * 10 + 0.587 * 20 + 0.114 * 30];
+    expect(Array.from(await grey.data()).map((v) => v.toFixed(3))).toEqual(luma.map((v) => ((v - 127.5) / 127.5).toFixed(3)));
+    tf.dispose([colour, grey]);
   });
 });
 
