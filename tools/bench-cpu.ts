@@ -5,14 +5,18 @@
 // analyzed frames/s, label age, added cores and added CPU ms per analyzed frame. Then the peers
 // (@vladmandic/human, @vladmandic/face-api) in a page on the same clips as tiles, analyzing each
 // tile's <video> at the frame rate ours reached, same wasm backend, measured the same way.
-// `--modes battery,smooth` adds our other performance modes; `--profile 10000` prints where the time goes. Prints one table, writes artifacts/bench-cpu.json.
+// `--modes battery,smooth` adds our other performance modes; `--profile 10000` prints where the time goes;
+// `--backends wasm,webgpu` measures ours on each backend (`npm run bench:gpu`; `--adapter swiftshader`
+// for software WebGPU where there is no GPU). Prints one table, writes artifacts/bench-cpu.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { labelAges, median, percentile } from './lib/metrics';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type PerformanceMode } from '../src/core/settings';
+import type { BackendName } from '../src/core/types';
 import type { TimingSample } from '../src/messaging/background';
+import type { PipelineState } from '../src/messaging/offscreen';
 import { exitWithError, isMain } from './lib/cli';
 import { type ExtensionSession, extensionPage, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
 import { profileTargets } from './lib/cdp-profile';
@@ -70,9 +74,23 @@ function row(system: string, tiles: number, seconds: number, frames: number, age
   };
 }
 
-async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode = DEFAULT_SETTINGS.performanceMode, profileMs = 0): Promise<CpuRow> {
+/** Chromium flags per backend: WebGPU needs its adapter switched on (a real GPU, or SwiftShader's software Vulkan). */
+function backendArgs(backend: BackendName, adapter: 'hardware' | 'swiftshader'): string[] {
+  if (backend !== 'webgpu') return [];
+  return ['--enable-unsafe-webgpu', '--enable-features=Vulkan', ...(adapter === 'swiftshader' ? ['--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'] : [])];
+}
+
+interface OursRun {
+  mode?: PerformanceMode;
+  profileMs?: number;
+  backend?: BackendName;
+  adapter?: 'hardware' | 'swiftshader';
+}
+
+async function benchOurs(tiles: number, seconds: number, run: OursRun = {}): Promise<CpuRow> {
+  const { mode = DEFAULT_SETTINGS.performanceMode, profileMs = 0, backend = 'wasm', adapter = 'hardware' } = run;
   const tag = `--bench-tag=ours-${process.pid}-${Date.now()}`;
-  const session = await launchExtension({ args: [tag] });
+  const session = await launchExtension({ args: [tag, ...backendArgs(backend, adapter)] });
   try {
     const root = findBrowserPid(tag);
     await serveFixtures(session);
@@ -93,7 +111,9 @@ async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode =
     // Per-frame timings for the label ages (off for users; their few fields add little to a frame's cost).
     await ext.send('setTelemetry', { on: true });
     await ext.send('setOverlay', { tabId, on: true });
-    await waitUntil(async () => (await ext.send<TimingSample[]>('getTimings', { tabId, last: 1 })).length > 0, 30_000, 'first analyzed frame');
+    await waitUntil(async () => (await ext.send<TimingSample[]>('getTimings', { tabId, last: 1 })).length > 0, 90_000, 'first analyzed frame');
+    const state = await ext.send<PipelineState>('pipelineStatus', undefined);
+    if (state.state !== 'ready' || state.backend !== backend) throw new Error(`asked for the ${backend} backend, the ML host runs ${state.state === 'ready' ? state.backend : state.state} (${backend === 'webgpu' ? 'no WebGPU adapter: try --adapter swiftshader' : 'a WebGPU adapter was found'})`);
     await page.waitForTimeout(WARM_MS);
     const w0 = Date.now();
     const s0 = sampleTree(root);
@@ -103,7 +123,7 @@ async function benchOurs(tiles: number, seconds: number, mode: PerformanceMode =
     const samples = (await ext.send<TimingSample[]>('getTimings', { tabId })).filter((s) => s.at >= w0 && s.at < w1);
     if (profileMs > 0) await printProfile(session, profileMs);
     await ext.send('setOverlay', { tabId, on: false });
-    const name = mode === DEFAULT_SETTINGS.performanceMode ? 'ours' : `ours (${PERFORMANCE_MODES[mode].name})`;
+    const name = `ours${mode === DEFAULT_SETTINGS.performanceMode ? '' : ` (${PERFORMANCE_MODES[mode].name})`}${backend === 'wasm' ? '' : ` on ${backend}`}`;
     return { ...row(name, tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on), stages: stagesOf(samples) };
   } finally {
     await session.close();
@@ -129,6 +149,13 @@ async function benchPeer(peer: PeerName, tiles: number, seconds: number, fpsPerT
   const r = await benchPeerLive(peer, { clips, fps: fpsPerTile, seconds, idleSeconds: seconds, perTile: peer === 'human' });
   const results = r.results.flatMap((list, i) => list.map((x) => ({ tile: String(i), sampledAt: x.sampled, doneAt: x.done })));
   return row(`${peer} ${r.version}`, tiles, r.seconds, results.length, labelAges(results), perSecond(r.idle, seconds), perSecond(r.live, r.seconds));
+}
+
+/** Run the thunks one after another (two browsers at once would share the cores). */
+async function sequence<T>(thunks: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for (const t of thunks) out.push(await t());
+  return out;
 }
 
 const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -167,8 +194,15 @@ async function main(): Promise<void> {
       modes: { type: 'string', default: '' },
       /** Ms of V8 CPU profile (ML host, worker, page) after each default-mode window; 0: none. */
       profile: { type: 'string', default: '0' },
+      /** Measure ours on each of these backends (the first one's rows are the peers' reference). */
+      backends: { type: 'string', default: 'wasm' },
+      /** WebGPU adapter: the machine's GPU, or SwiftShader (software; for checking the script without a GPU). */
+      adapter: { type: 'string', default: 'hardware' },
     },
   });
+  const backends = values.backends.split(',').filter(Boolean) as BackendName[];
+  for (const b of backends) if (b !== 'wasm' && b !== 'webgpu') throw new Error(`--backends: ${b} is not wasm or webgpu`);
+  const adapter = values.adapter === 'swiftshader' ? 'swiftshader' : 'hardware';
   const modes = values.modes.split(',').filter(Boolean) as PerformanceMode[];
   for (const m of modes) if (!(m in PERFORMANCE_MODES)) throw new Error(`--modes: unknown mode ${m}`);
   const seconds = Number(values.seconds);
@@ -176,17 +210,18 @@ async function main(): Promise<void> {
   const peers = values.peers ? (values.peers.split(',').filter(Boolean) as PeerName[]) : [];
   const rows: CpuRow[] = [];
   for (const n of tileCounts) {
-    const ours = await benchOurs(n, seconds, DEFAULT_SETTINGS.performanceMode, Number(values.profile));
-    rows.push(ours);
-    console.error(`ours, ${n} tile(s): ${ours.addedMsPerFrame.toFixed(1)} ms/frame`);
-    for (const m of modes) rows.push(await benchOurs(n, seconds, m));
+    const [ours, ...others] = await sequence(backends.map((backend) => () => benchOurs(n, seconds, { profileMs: Number(values.profile), backend, adapter })));
+    if (!ours) throw new Error('--backends: none given');
+    rows.push(ours, ...others);
+    for (const r of [ours, ...others]) console.error(`${r.system}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
+    for (const m of modes) rows.push(await benchOurs(n, seconds, { mode: m }));
     for (const peer of peers) {
       const r = await benchPeer(peer, n, seconds, ours.fps / n);
       rows.push(r);
       console.error(`${peer}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
     }
   }
-  console.log(`\n## bench:cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, headless Chromium, wasm, ${seconds} s windows, ${new Date().toISOString()}\n`);
+  console.log(`\n## bench:cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, headless Chromium, ${backends.join(' and ')}, ${seconds} s windows, ${new Date().toISOString()}\n`);
   console.log(cpuTable(rows));
   console.log('\nAdded = overlay (or peer analysis) on minus off, the same call playing in both windows. Peers analyze at the frame rate ours reached (face-api cannot keep up: its row shows what it managed).');
   mkdirSync(join(REPO_ROOT, 'artifacts'), { recursive: true });
