@@ -1,5 +1,5 @@
 // Pure: how far a head is turned from the camera, from a face detector's keypoints (BlazeFace's
-// eyes, nose, mouth and ears), and whether it faces the camera. Checked against frames marked by eye:
+// eyes, nose and ears), and whether it faces the camera. Checked against frames marked by eye:
 // `npm run eval -- attention` (tests/fixtures/attention-check.csv).
 
 export interface Point {

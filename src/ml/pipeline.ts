@@ -144,10 +144,12 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     return { faces, backend, ms, input, detected };
   }
 
-  /** A face sheet of RGBA cells at the classifier's own input size: straight into the model's batch (sheetBatch). */
-  function isModelSheet(input: ImageInput, opts: AnalyzeOptions | undefined): input is PixelData {
-    const { sheet, faces } = opts ?? {};
-    return !!sheet && !!faces && isPixelData(input) && sheet.cell === classifierEntry.input.width && sheet.cell === classifierEntry.input.height && input.height === sheet.cell && input.width === sheet.cell * faces.length;
+  /** A face sheet of RGBA cells at the classifier's own input size (it goes straight into the model's batch: sheetBatch), else null. */
+  function modelSheet(input: ImageInput, opts: AnalyzeOptions = {}): { pixels: PixelData; faces: NonNullable<AnalyzeOptions['faces']>; frame: AnalyzeResult['input'] } | null {
+    const { sheet, faces } = opts;
+    const { width, height } = classifierEntry.input;
+    if (!sheet || !faces || !isPixelData(input) || sheet.cell !== width || sheet.cell !== height || input.height !== height || input.width !== width * faces.length) return null;
+    return { pixels: input, faces, frame: sheet.frame };
   }
 
   const pipeline: Pipeline = {
@@ -160,10 +162,11 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     cropSize: classifierEntry.input.width,
     async analyze(input, opts) {
       if (disposed) throw new Error('pipeline is disposed');
-      if (isModelSheet(input, opts)) {
+      const sheet = modelSheet(input, opts);
+      if (sheet) {
         const t0 = performance.now();
-        const probs = await classifier.classifyBatch(sheetBatch(input, opts!.faces!.length, classifierEntry.input));
-        return result(opts!.faces!, probs, { detect: 0, classify: performance.now() - t0 }, opts!.sheet!.frame, false);
+        const probs = await classifier.classifyBatch(sheetBatch(sheet.pixels, sheet.faces.length, classifierEntry.input));
+        return result(sheet.faces, probs, { detect: 0, classify: performance.now() - t0 }, sheet.frame, false);
       }
       const { image, owned } = toImageTensor(input);
       try {
