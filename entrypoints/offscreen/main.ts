@@ -92,11 +92,17 @@ async function decodeFrame(frame: FramePayload): Promise<{ input: ImageBitmap | 
   return { input: { data: new Uint8ClampedArray(frame.data), width: frame.width, height: frame.height }, release: () => undefined };
 }
 
-/** A frame decoded for the pipeline (with its decode ms), or why it could not be. */
+/**
+ * A frame decoded for the pipeline, or why it could not be. Its ms are this thread's own part (a raw
+ * copy; a JPEG decodes on another thread): waiting for it would also count the other messages'
+ * analyses that run meanwhile, twice over in the CPU budget and the popup's share of a core.
+ */
 async function tryDecode(frame: FramePayload): Promise<{ input: ImageBitmap | PixelData; release: () => void; ms: number } | { error: string }> {
   const t = performance.now();
   try {
-    return { ...(await decodeFrame(frame)), ms: performance.now() - t };
+    const decoding = decodeFrame(frame);
+    const ms = performance.now() - t;
+    return { ...(await decoding), ms };
   } catch (err) {
     return { error: `frame cannot be decoded: ${err instanceof Error ? err.message : String(err)}` };
   }
