@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelsManifest } from '../../src/core/models';
-import { EXTENSION_DIR, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForVideos } from './harness';
+import { EXTENSION_DIR, type ExtensionPage, type ExtensionSession, openFixturePage, openSession, readOverlay, waitForVideos } from './harness';
 
 const { defaults } = parseModelsManifest(JSON.parse(readFileSync(join(EXTENSION_DIR, 'models', 'models.json'), 'utf8')));
 
@@ -33,9 +33,7 @@ describe.each(CASES)('$name', ({ file, expected, breakIt }) => {
     dir = mkdtempSync(join(tmpdir(), 'emotion-overlay-broken-'));
     cpSync(EXTENSION_DIR, dir, { recursive: true });
     breakIt(join(dir, 'models', file));
-    session = await launchExtension({ extensionDir: dir });
-    await serveFixtures(session);
-    ext = await extensionPage(session);
+    ({ session, ext } = await openSession({ extensionDir: dir }));
   });
   afterAll(async () => {
     await session?.close();

@@ -7,19 +7,17 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStatus, TabStats } from '../../src/messaging/background';
 import {
-  FAKE_CAMERA_ARGS,
   type ExtensionPage,
-  extensionPage,
   type ExtensionSession,
+  FAKE_CAMERA_ARGS,
   inside,
-  launchExtension,
   liveNames,
   openFixturePage,
   openPopupPast,
-  type Rect,
+  openSession,
   readOverlay,
+  type Rect,
   rectOf,
-  serveFixtures,
   tileOver,
   waitForChipsOn,
   waitForVideos,
@@ -29,9 +27,7 @@ let session: ExtensionSession;
 let ext: ExtensionPage;
 
 beforeAll(async () => {
-  session = await launchExtension({ args: [...FAKE_CAMERA_ARGS] });
-  await serveFixtures(session);
-  ext = await extensionPage(session);
+  ({ session, ext } = await openSession({ args: [...FAKE_CAMERA_ARGS] }));
 });
 afterAll(async () => session?.close());
 

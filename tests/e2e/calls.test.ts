@@ -10,7 +10,7 @@ import { attentionOf } from '../../src/core/attention';
 import { labelColor } from '../../src/core/label-set';
 import { dominant, durationMs, shares } from '../../src/core/summary-read';
 import { REPO_ROOT } from '../../tools/lib/paths';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, stopServiceWorker, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, stopServiceWorker, waitForChipsOn, waitForVideos } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 const CALL_SECONDS = 20;
@@ -22,11 +22,9 @@ let ext: ExtensionPage;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  session = await launchExtension({
+  ({ session, ext } = await openSession({
     args: [...FAKE_CAMERA_ARGS],
-  });
-  await serveFixtures(session);
-  ext = await extensionPage(session);
+  }));
 });
 afterAll(async () => session?.close());
 

@@ -2,9 +2,24 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { LiveStatus } from '../../src/messaging/background';
-import { type ExtensionPage, type ExtensionSession, inside, type OverlaySnapshot, readOverlay } from '../../tools/lib/extension-browser';
+import { type ExtensionPage, extensionPage, type ExtensionSession, inside, launchExtension, type LaunchOptions, type OverlaySnapshot, readOverlay, serveFixtures } from '../../tools/lib/extension-browser';
 
 export * from '../../tools/lib/extension-browser';
+
+/**
+ * A suite's browser: the built extension launched with `opts`, the fixture sites served, and the
+ * extension page that sends its messages (`blocked`: requests the fixture route refused).
+ */
+export async function openSession(opts: LaunchOptions = {}): Promise<{ session: ExtensionSession; ext: ExtensionPage; blocked: string[] }> {
+  const session = await launchExtension(opts);
+  try {
+    const { blocked } = await serveFixtures(session);
+    return { session, ext: await extensionPage(session), blocked };
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
 
 /** Wait until at least `tiles` tiles show a chip; returns the overlay then. */
 export async function waitForChipsOn(page: Page, tiles: number, timeoutMs: number): Promise<OverlaySnapshot[]> {

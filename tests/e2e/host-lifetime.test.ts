@@ -3,14 +3,12 @@
 // with it); turned on again, the overlay brings it back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDLE_CLOSE_MS } from '../../src/messaging/offscreen';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn } from './harness';
+import { type ExtensionPage, extensionPage, type ExtensionSession, openFixturePage, openSession, waitForChipsOn } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
 beforeAll(async () => {
-  session = await launchExtension();
-  await serveFixtures(session);
-  ext = await extensionPage(session);
+  ({ session, ext } = await openSession());
 });
 afterAll(async () => session?.close());
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory, LiveStatus } from '../../src/messaging/background';
 import { parseModelsManifest } from '../../src/core/models';
 import { MODELS_DIR, REPO_ROOT } from '../../tools/lib/paths';
-import { type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, type ExtensionSession, openFixturePage, openSession, readOverlay, waitForChipsOn, waitForVideos } from './harness';
 
 const manifest = parseModelsManifest(JSON.parse(readFileSync(`${MODELS_DIR}/models.json`, 'utf8')));
 const PAPER = manifest.models.find((m) => m.task === 'emotion' && m.labels.includes('ahegao'))!.id;
@@ -23,9 +23,7 @@ let ext: ExtensionPage;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  session = await launchExtension();
-  await serveFixtures(session);
-  ext = await extensionPage(session);
+  ({ session, ext } = await openSession());
 });
 afterAll(async () => session?.close());
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../tools/lib/paths';
-import { FAKE_CAMERA_ARGS, extensionPage, type ExtensionSession, FIXTURE_PAGES, inside, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { extensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, FIXTURE_PAGES, inside, openFixturePage, openSession, readOverlay, waitForChipsOn, waitForVideos } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 /** A chip must appear over every face within this long after the overlay is turned on. */
@@ -17,11 +17,9 @@ let ext: Awaited<ReturnType<typeof extensionPage>>;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  session = await launchExtension({
+  ({ session, ext, blocked } = await openSession({
     args: [...FAKE_CAMERA_ARGS],
-  });
-  ({ blocked } = await serveFixtures(session));
-  ext = await extensionPage(session);
+  }));
 });
 afterAll(async () => {
   await session?.close();

@@ -4,18 +4,16 @@
 // connect-src 'self', which this test checks is enforced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
-import { evaluateInContentScript, FAKE_CAMERA_ARGS, extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { evaluateInContentScript, type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
 let blocked: string[];
 
 beforeAll(async () => {
-  session = await launchExtension({
+  ({ session, ext, blocked } = await openSession({
     args: [...FAKE_CAMERA_ARGS],
-  });
-  ({ blocked } = await serveFixtures(session));
-  ext = await extensionPage(session);
+  }));
 });
 afterAll(async () => {
   await session?.close();

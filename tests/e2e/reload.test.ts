@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_CHECKPOINT_MS } from '../../src/core/summary';
 import type { CallHistory } from '../../src/messaging/background';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, OVERLAY_HOSTS, readOverlayRoots, reloadExtension, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, extensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, OVERLAY_HOSTS, readOverlayRoots, reloadExtension, waitForChipsOn, waitForVideos } from './harness';
 
 /** Stated bound: extension reloaded -> labels on every tile again (measured 3-4 s here). */
 const RESUME_BOUND_MS = 15_000;
@@ -14,11 +14,9 @@ let session: ExtensionSession;
 let ext: ExtensionPage;
 
 beforeAll(async () => {
-  session = await launchExtension({
+  ({ session, ext } = await openSession({
     args: [...FAKE_CAMERA_ARGS],
-  });
-  await serveFixtures(session);
-  ext = await extensionPage(session);
+  }));
 });
 afterAll(async () => session?.close());
 

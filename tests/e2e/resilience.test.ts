@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory, TimingSample } from '../../src/messaging/background';
 import type { PipelineState } from '../../src/messaging/offscreen';
-import { extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, readOverlay, serveFixtures, waitForChipsOn } from './harness';
+import { type ExtensionPage, type ExtensionSession, openFixturePage, openSession, readOverlay, waitForChipsOn } from './harness';
 
 /** After the ML host or the extension goes away, labels must be back within this long. */
 const RESUME_MS = 10_000;
@@ -13,9 +13,7 @@ let ext: ExtensionPage;
 let blocked: string[];
 
 beforeAll(async () => {
-  session = await launchExtension();
-  ({ blocked } = await serveFixtures(session));
-  ext = await extensionPage(session);
+  ({ session, ext, blocked } = await openSession());
   await ext.send('setTelemetry', { on: true }); // these tests read per-frame timings
 });
 afterAll(async () => session?.close());

@@ -9,16 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, inside, launchExtension, liveNames, openFixturePage, type OverlaySnapshot, readOverlay, type Rect, rectOf, serveFixtures, setOverlayShown, tileOver, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, inside, liveNames, openFixturePage, openSession, type OverlaySnapshot, readOverlay, type Rect, rectOf, setOverlayShown, tileOver, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
 let detector: Pipeline;
 
 beforeAll(async () => {
-  session = await launchExtension({ args: [...FAKE_CAMERA_ARGS] });
-  await serveFixtures(session);
-  ext = await extensionPage(session);
+  ({ session, ext } = await openSession({ args: [...FAKE_CAMERA_ARGS] }));
   detector = await createPipeline({ manifest: readManifest(), read: fsReader(), backend: { order: ['wasm'] } });
 });
 afterAll(async () => {

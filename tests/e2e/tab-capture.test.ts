@@ -4,13 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   EXTENSION_DIR,
   type ExtensionPage,
-  extensionPage,
   type ExtensionSession,
   inside,
-  launchExtension,
   openFixturePage,
+  openSession,
   readOverlay,
-  serveFixtures,
   stopServiceWorker,
   unpackedExtensionId,
   waitForChipsOn,
@@ -21,12 +19,10 @@ describe('tiles whose pixels the page cannot read: Zoom\'s tainted gallery canva
   let session: ExtensionSession;
   let ext: ExtensionPage;
   beforeAll(async () => {
-    session = await launchExtension({
+    ({ session, ext } = await openSession({
       // Stand in for the toolbar click that tab capture needs (headless has no toolbar to click).
       args: [`--allowlisted-extension-id=${unpackedExtensionId(EXTENSION_DIR)}`, '--auto-accept-this-tab-capture'],
-    });
-    await serveFixtures(session);
-    ext = await extensionPage(session);
+    }));
   });
   afterAll(async () => session?.close());
 

@@ -5,15 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallSummary } from '../../src/core/summary';
 import type { LiveStatus } from '../../src/messaging/background';
-import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, openPopupPast, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openPopupPast, openSession, waitForChipsOn, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
 
 beforeAll(async () => {
-  session = await launchExtension({ args: [...FAKE_CAMERA_ARGS] });
-  await serveFixtures(session);
-  ext = await extensionPage(session);
+  ({ session, ext } = await openSession({ args: [...FAKE_CAMERA_ARGS] }));
 });
 afterAll(async () => session?.close());
 

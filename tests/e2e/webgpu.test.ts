@@ -2,17 +2,15 @@
 // user's machine) the ML host picks the webgpu backend and the overlay works on it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineState } from '../../src/messaging/offscreen';
-import { extensionPage, type ExtensionPage, type ExtensionSession, launchExtension, openFixturePage, serveFixtures, waitForChipsOn } from './harness';
+import { type ExtensionPage, type ExtensionSession, openFixturePage, openSession, waitForChipsOn } from './harness';
 
 describe('WebGPU backend', () => {
   let session: ExtensionSession;
   let ext: ExtensionPage;
   beforeAll(async () => {
-    session = await launchExtension({
+    ({ session, ext } = await openSession({
       args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'],
-    });
-    await serveFixtures(session);
-    ext = await extensionPage(session);
+    }));
   });
   afterAll(async () => session?.close());
 
