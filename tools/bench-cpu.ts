@@ -151,13 +151,6 @@ async function benchPeer(peer: PeerName, tiles: number, seconds: number, fpsPerT
   return row(`${peer} ${r.version}`, tiles, r.seconds, results.length, labelAges(results), perSecond(r.idle, seconds), perSecond(r.live, r.seconds));
 }
 
-/** Run the thunks one after another (two browsers at once would share the cores). */
-async function sequence<T>(thunks: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
-  const out: T[] = [];
-  for (const t of thunks) out.push(await t());
-  return out;
-}
-
 const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 function cpuTable(rows: readonly CpuRow[]): string {
@@ -210,10 +203,14 @@ async function main(): Promise<void> {
   const peers = values.peers ? (values.peers.split(',').filter(Boolean) as PeerName[]) : [];
   const rows: CpuRow[] = [];
   for (const n of tileCounts) {
-    const [ours, ...others] = await sequence(backends.map((backend) => () => benchOurs(n, seconds, { profileMs: Number(values.profile), backend, adapter })));
+    // One backend after another: two browsers at once would share the cores.
+    for (const backend of backends) {
+      const r = await benchOurs(n, seconds, { profileMs: Number(values.profile), backend, adapter });
+      rows.push(r);
+      console.error(`${r.system}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
+    }
+    const ours = rows.find((r) => r.tiles === n && r.stages);
     if (!ours) throw new Error('--backends: none given');
-    rows.push(ours, ...others);
-    for (const r of [ours, ...others]) console.error(`${r.system}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
     for (const m of modes) rows.push(await benchOurs(n, seconds, { mode: m }));
     for (const peer of peers) {
       const r = await benchPeer(peer, n, seconds, ours.fps / n);
