@@ -53,7 +53,7 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     if (sender.tab?.id === undefined) return;
     const report = parseOverlayReport(data);
     if (!report.ok) throw new Error(`reportOverlay refused: ${report.reason}`);
-    await showBadge(sender.tab.id, report.value);
+    await showBadge(sender.tab.id, report.value, sender.documentId);
     live.changed(sender.tab.id);
   });
   onMessage('framesAnalyzed', async ({ data, sender }) => {

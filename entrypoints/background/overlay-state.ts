@@ -23,6 +23,8 @@ export function createOverlayState(host: MlHost) {
   /** Arrival times of the latest frames per tab, for the analyzed-frames-per-second figure. */
   const arrivals = new Map<number, number[]>();
   const FPS_WINDOW_MS = 5000;
+  /** The badge text and title each tab was given last, and for which of its documents. */
+  const badges = new Map<number, string>();
 
   function statsFor(tabId: number): Omit<TabStats, 'on' | 'telemetry'> {
     let s = stats.get(tabId);
@@ -99,12 +101,13 @@ export function createOverlayState(host: MlHost) {
 
   async function forgetTab(tabId: number): Promise<void> {
     stats.delete(tabId);
+    badges.delete(tabId);
     timings.delete(tabId);
     arrivals.delete(tabId);
     await writeOverlayTab(tabId, false);
   }
 
-  async function showBadge(tabId: number, report: OverlayReport): Promise<void> {
+  async function showBadge(tabId: number, report: OverlayReport, documentId?: string): Promise<void> {
     const s = statsFor(tabId);
     s.faces = report.faces;
     s.tiles = report.tiles;
@@ -112,12 +115,16 @@ export function createOverlayState(host: MlHost) {
     s.cpu = report.cpu ?? 0;
     s.site = report.site ?? null;
     const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
+    const title = report.on ? `Emotion Overlay: on, ${report.faces} face(s) in ${report.tiles} tile(s)` : 'Emotion Overlay: off';
+    // Most reports change only what the popup shows (the CPU share, the site's health): the badge is
+    // set again (three browser calls) only when it would look different, or for a new document in the
+    // tab (Chrome clears a tab's badge when it navigates).
+    const key = JSON.stringify([documentId, text, title]);
+    if (badges.get(tabId) === key) return;
+    badges.set(tabId, key);
     await chrome.action.setBadgeText({ tabId, text });
     await chrome.action.setBadgeBackgroundColor({ tabId, color: report.faces > 0 ? '#1a73e8' : '#5f6368' });
-    await chrome.action.setTitle({
-      tabId,
-      title: report.on ? `Emotion Overlay: on, ${report.faces} face(s) in ${report.tiles} tile(s)` : 'Emotion Overlay: off',
-    });
+    await chrome.action.setTitle({ tabId, title });
   }
 
   return { overlayTabs, tellTabs, forgetAllTabs, isOverlayOn, tabStats, setOverlay, toggleOverlay, recordFrame, analyzedFps, recentTimings, forgetTab, showBadge };

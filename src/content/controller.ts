@@ -282,9 +282,9 @@ export class OverlayController {
   /** What the overlay shows now (sent to the background only when it changed, for the badge). */
   private report(run: Run | null): void {
     let faces = 0;
-    for (const tile of run?.tiles.values() ?? []) faces += tile.state.faces.length; // (below: the host's share of a core, to 0.05)
+    for (const tile of run?.tiles.values() ?? []) faces += tile.state.faces.length; // (below: the host's share of a core, once a second)
     const site = run?.watcher.health ?? undefined;
-    const report = { on: run !== null, faces, tiles: run?.tiles.size ?? 0, slowdown: Math.round(this.slowdown * 10) / 10, cpu: Math.round(this.budget.usage(this.deps.win.performance.now()) * 20) / 20, ...(site ? { site } : {}) };
+    const report = { on: run !== null, faces, tiles: run?.tiles.size ?? 0, slowdown: Math.round(this.slowdown * 10) / 10, cpu: this.budget.shownUsage, ...(site ? { site } : {}) };
     const key = JSON.stringify(report);
     if (key === this.lastReport) return;
     this.lastReport = key;

@@ -1,7 +1,10 @@
-// Content script: when the overlay is drawn. A draw happens at the next animation frame after a
-// request (several requests, one draw): on a new result, a state change, a scroll, a mutation or the
-// slow tick, never on every animation frame, so an idle overlay costs the page nothing per frame.
-// Nothing is rewritten when what would be drawn has not changed. Everything stops with its signal.
+// Content script: when the overlay is drawn. A draw happens DRAW_DELAY_MS after a request (several
+// requests, one draw): on a new result, a state change, a scroll, a mutation or the slow tick. A
+// timer, not requestAnimationFrame: an animation frame request makes the page's main thread run a
+// whole frame (style, layout, paint, commit) even when nothing changes, which a playing video alone
+// never does; a DOM write schedules its own frame. Nothing is rewritten when what would be drawn has
+// not changed, and a change of the faces' percentages alone waits for the slow tick (labels, boxes
+// and statuses show at once). Everything stops with its signal.
 import { facesInTile, type FaceToDraw } from '../core/overlay-faces';
 import { isFresh, type TileState, type TileStatus } from '../core/tile-step';
 import { HAVE_CURRENT_DATA, isVideo } from '../sites/types';
@@ -11,10 +14,16 @@ import { tileRect } from './tiles';
 
 /** Redraw at least this often (layout that moved without an event, paused videos, stale faces). */
 export const DRAW_TICK_MS = 250;
+/** A request is drawn this much later (about a display frame): the results of one message, or of a few close ones, draw once. */
+export const DRAW_DELAY_MS = 16;
 
 export class Painter {
-  private raf: number | null = null;
+  private timer: number | null = null;
   private lastDrawn = '';
+  /** lastDrawn without the percentages. */
+  private lastShape = '';
+  /** The next draw comes from the slow tick (percentages alone are drawn then). */
+  private tick = false;
 
   constructor(
     private readonly win: Window,
@@ -24,35 +33,40 @@ export class Painter {
     private readonly view: () => OverlayTile[],
   ) {
     overlay.mount();
-    const tick = win.setInterval(() => this.request(), DRAW_TICK_MS);
+    const tick = win.setInterval(() => this.request(true), DRAW_TICK_MS);
     signal.addEventListener('abort', () => {
       win.clearInterval(tick);
-      if (this.raf !== null) win.cancelAnimationFrame(this.raf);
+      if (this.timer !== null) win.clearTimeout(this.timer);
       overlay.unmount();
     });
   }
 
-  /** Draw at the next animation frame. */
-  request(): void {
-    if (this.signal.aborted || this.raf !== null) return;
-    this.raf = this.win.requestAnimationFrame(() => {
-      this.raf = null;
+  /** Draw in DRAW_DELAY_MS (`tick`: the slow tick asks, see draw). */
+  request(tick = false): void {
+    this.tick ||= tick;
+    if (this.signal.aborted || this.timer !== null) return;
+    this.timer = this.win.setTimeout(() => {
+      this.timer = null;
       if (!this.signal.aborted) this.draw();
-    });
+    }, DRAW_DELAY_MS);
   }
 
-  /** Draw now, unless nothing changed since the last draw. */
+  /** Draw now, unless nothing changed since the last draw, or only percentages did and this is not the tick. */
   draw(): void {
+    const tick = this.tick;
+    this.tick = false;
     const tiles = this.view();
     const key = JSON.stringify(tiles);
     if (key === this.lastDrawn) return;
-    this.lastDrawn = key;
+    const shape = JSON.stringify(tiles, (k, v: unknown) => (k === 'confidence' ? undefined : v));
+    if (shape === this.lastShape && !tick) return;
+    [this.lastDrawn, this.lastShape] = [key, shape];
     this.overlay.render(tiles);
   }
 
   /** Draw the next request even if it looks the same (the overlay's options changed). */
   invalidate(): void {
-    this.lastDrawn = '';
+    this.lastDrawn = this.lastShape = '';
     this.request();
   }
 }

@@ -15,6 +15,7 @@ export class CpuBudget {
   private readonly work: Array<{ at: number; ms: number }> = [];
   private factor = 1;
   private lastUpdate = Number.NEGATIVE_INFINITY;
+  private sampledUsage = 0;
   private opts: Required<CpuBudgetOptions>;
 
   constructor(opts: CpuBudgetOptions) {
@@ -39,6 +40,14 @@ export class CpuBudget {
   }
 
   /**
+   * The share as the popup shows it (to 0.05), sampled with the slowdown factor once a second: the
+   * exact share moves on every result, and each change would be a message and a badge update.
+   */
+  get shownUsage(): number {
+    return this.sampledUsage;
+  }
+
+  /**
    * How much to stretch sampling intervals now (1 = not at all). Once a second the factor moves by
    * the square root of usage / budget (each step at most x2 or /2): it settles where usage meets the
    * budget and returns to 1 when the machine is idle again.
@@ -46,7 +55,9 @@ export class CpuBudget {
   slowdown(now: number): number {
     if (now - this.lastUpdate >= this.opts.windowMs / 5) {
       this.lastUpdate = now;
-      const ratio = Math.min(2, Math.max(0.5, this.usage(now) / this.opts.share));
+      const usage = this.usage(now);
+      this.sampledUsage = Math.round(usage * 20) / 20;
+      const ratio = Math.min(2, Math.max(0.5, usage / this.opts.share));
       this.factor = Math.min(this.opts.maxSlowdown, Math.max(1, this.factor * Math.sqrt(ratio)));
       if (this.factor < 1.05) this.factor = 1;
     }

@@ -83,9 +83,9 @@ describe('isSamplable', () => {
 });
 
 describe('Painter', () => {
-  const tile = (label: string): OverlayTile => ({ id: 't1', rect: { x: 0, y: 0, width: 320, height: 180 }, name: 'Ada', status: { kind: 'analyzing' }, faces: [{ trackId: 1, box: { x: 10, y: 10, width: 50, height: 50 }, label, confidence: 0.9 }] });
+  const tile = (label: string, confidence = 0.9): OverlayTile => ({ id: 't1', rect: { x: 0, y: 0, width: 320, height: 180 }, name: 'Ada', status: { kind: 'analyzing' }, faces: [{ trackId: 1, box: { x: 10, y: 10, width: 50, height: 50 }, label, confidence }] });
 
-  it('draws once per animation frame however many requests, and rewrites nothing unchanged', async () => {
+  it('draws once for many requests close together, and rewrites nothing unchanged', async () => {
     const { win, clock } = pageWindow();
     const overlay = new Overlay(document);
     let views = 0;
@@ -108,6 +108,34 @@ describe('Painter', () => {
     abort.abort();
     expect(overlay.mounted).toBe(false);
     expect(clock.pending).toBe(0);
+  });
+
+  it('draws a new label at once, and a new percentage alone at most once a tick', async () => {
+    const { win, clock } = pageWindow();
+    const overlay = new Overlay(document);
+    const drawn: Array<readonly OverlayTile[]> = [];
+    const render = overlay.render.bind(overlay);
+    overlay.render = (t) => (drawn.push(t), render(t));
+    let now = tile('happy', 0.9);
+    const abort = new AbortController();
+    const painter = new Painter(win, overlay, abort.signal, () => [now]);
+    painter.request();
+    await clock.advance(20);
+    for (const confidence of [0.8, 0.7]) {
+      now = tile('happy', confidence);
+      painter.request();
+      await clock.advance(20);
+    }
+    expect(drawn.map((t) => t[0]!.faces[0]!.confidence)).toEqual([0.9]); // the percentages wait for the tick
+    now = tile('sad', 0.6);
+    painter.request();
+    await clock.advance(20);
+    expect(drawn.map((t) => t[0]!.faces[0]!.label)).toEqual(['happy', 'sad']);
+    now = tile('sad', 0.5);
+    painter.request();
+    await clock.advance(DRAW_TICK_MS); // the tick draws the percentage that waited (at most one tick)
+    expect(drawn.at(-1)![0]!.faces[0]!.confidence).toBe(0.5);
+    abort.abort();
   });
 });
 

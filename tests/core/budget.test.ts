@@ -32,6 +32,19 @@ describe('CpuBudget', () => {
     expect(idle.slowdown).toBe(1);
   });
 
+  it('the share it shows is to 0.05 and moves at most once a second, however often results come', () => {
+    const b = new CpuBudget({ share: 0.4 });
+    const shown: Array<[number, number]> = [];
+    for (let now = 0; now < 10_000; now += 45) {
+      b.record(now, 10 + (now % 7)); // a share near 0.29 that wobbles on every result
+      b.slowdown(now);
+      if (shown.at(-1)?.[1] !== b.shownUsage) shown.push([now, b.shownUsage]);
+    }
+    expect(shown.at(-1)![1]).toBeCloseTo(0.3, 2);
+    for (let i = 1; i < shown.length; i++) expect(shown[i]![0] - shown[i - 1]![0]).toBeGreaterThanOrEqual(1000);
+    expect(shown.every(([, v]) => Math.abs(v * 20 - Math.round(v * 20)) < 1e-9)).toBe(true);
+  });
+
   it('never slows down past its bound', () => {
     const b = new CpuBudget({ share: 0.1, maxSlowdown: 4 });
     expect(run(b, 0, 30, 22, 200).slowdown).toBe(4);

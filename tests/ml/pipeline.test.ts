@@ -1,6 +1,6 @@
 // Node (tfjs wasm): the real pipeline with the shipped default models on real images from ../shared.
 import { BASIC_LABELS } from '../../src/core/label-set';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,16 @@ beforeAll(async () => {
   pipeline = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] } });
 });
 afterAll(() => pipeline?.dispose());
+
+/** A copy of the shipped models to damage, removed after the file's tests. */
+const copies: string[] = [];
+function modelsCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'models-'));
+  copies.push(dir);
+  cpSync(MODELS_DIR, dir, { recursive: true });
+  return dir;
+}
+afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 describe('pipeline on real images (default models)', () => {
   it('runs on the wasm backend', () => {
@@ -159,8 +169,7 @@ describe('pipeline on bad input', () => {
   });
 
   it('fails to load a corrupt model file with an error naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'models-'));
-    cpSync(MODELS_DIR, dir, { recursive: true });
+    const dir = modelsCopy();
     const id = manifest.defaults.classifier;
     const file = join(dir, id, 'weights.bin');
     const bytes = readFileSync(file);
@@ -172,8 +181,7 @@ describe('pipeline on bad input', () => {
   });
 
   it('fails to load a truncated or missing model file with an error naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'models-'));
-    cpSync(MODELS_DIR, dir, { recursive: true });
+    const dir = modelsCopy();
     const id = manifest.defaults.detector;
     writeFileSync(join(dir, id, 'model.json'), '{"format": ');
     await expect(createPipeline({ manifest, read: fsReader(dir), backend: { order: ['wasm'] } })).rejects.toThrow(

@@ -1,6 +1,6 @@
 // Node (Playwright): launches Debian Chromium with the built extension, serves fixture pages at
 // their real hostnames and records every request. Shared by tests/e2e and the browser benchmarks.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,7 +126,8 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     extensionId,
     dir,
     requests,
-    close: () => context.close(),
+    // The profile is this session's alone: removed with it (a test run launches dozens).
+    close: () => context.close().finally(() => rmSync(userDataDir, { recursive: true, force: true })),
   };
 }
 
