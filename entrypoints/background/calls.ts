@@ -16,6 +16,9 @@ import { getSettings } from '@/src/storage/settings';
  */
 export const RETENTION_EVERY_MS = 10 * 60_000;
 
+/** Closed tabs remembered (their late reports end their call at once). */
+const MAX_CLOSED_TABS = 64;
+
 /** The call sessions of one worker's life: built at its start (defineBackground), nothing at import. */
 export type Calls = ReturnType<typeof createCalls>;
 
@@ -118,6 +121,9 @@ export function createCalls() {
     await persistLive(true);
   }
 
+  /** Tabs closed in this worker's life: when, and their live call then (ids are never reused in a browser session). */
+  const closedTabs = new Map<number, { at: number; call: CallSummary | null }>();
+
   // One frame at a time per worker: summaries are read-modify-write.
   let queue: Promise<void> = Promise.resolve();
   function serial(fn: () => Promise<void>): Promise<void> {
@@ -177,9 +183,17 @@ export function createCalls() {
     const counted: boolean[] = [];
     return serial(async () => {
       await restored;
+      // Reports a tab sent as it closed can arrive after the worker heard it close: they go into the
+      // call its closing ended (or one they resume), which then ends again as closed.
+      const closed = closedTabs.get(tabId);
+      if (closed?.call && !live.has(tabId)) live.set(tabId, closed.call);
       for (const r of reports) counted.push(await applyFrame(tabId, r));
       const call = live.get(tabId);
       if (!call) return;
+      if (closed) {
+        closedTabs.set(tabId, { at: closed.at, call });
+        return finish(tabId, 'tab-closed', closed.at);
+      }
       await persistLive();
       // A call is stored once it outlived a URL blip (MIN_CALL_MS), then every CHECKPOINT_MS.
       if (call.end - call.start >= MIN_CALL_MS && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
@@ -193,9 +207,12 @@ export function createCalls() {
   const onFrame = (tabId: number, report: AnalyzedReport): Promise<boolean> => onFrames(tabId, [report]).then((c) => c[0] ?? false);
 
   function onTabClosed(tabId: number): Promise<void> {
+    const at = Date.now();
     return serial(async () => {
       await restored;
-      await finish(tabId, 'tab-closed', Date.now());
+      closedTabs.set(tabId, { at, call: live.get(tabId) ?? null });
+      for (const id of [...closedTabs.keys()].slice(0, -MAX_CLOSED_TABS)) closedTabs.delete(id);
+      await finish(tabId, 'tab-closed', at);
     });
   }
 

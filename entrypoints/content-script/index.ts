@@ -65,6 +65,10 @@ export default defineUnlistedScript(() => {
   const unwatch = contentMessenger.onMessage('settingsChanged', ({ data }) => controller.updateSettings(validateSettings(data)));
   const offPipeline = contentMessenger.onMessage('pipelineChanged', ({ data }) => controller.pipelineChanged(data));
   const offSeek = contentMessenger.onMessage('seekMedia', ({ data }) => seekVideo(adapter, document, data.seconds));
+  // The tab closing or navigating away: the last second of frame reports goes now, before the
+  // worker hears that the tab is gone and ends its call (else that second, or a call resumed after an
+  // extension reload whose first batch had not gone yet, would be lost).
+  window.addEventListener('pagehide', () => batches.flush(), { signal: life.signal });
   const off = contentMessenger.onMessage('setOverlay', ({ data }) => {
     if (data.on) {
       refreshSettings();

@@ -210,6 +210,20 @@ describe('the call state machine', () => {
     expect(await restarted.liveCalls()).toMatchObject([{ id, frames: 10, ended: false }]);
   });
 
+  it('reports that arrive after their tab closed (sent as it closed) are counted, and the call ends as closed then', async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    const t = await frames(bg, 1, 'call-xyz', t0, 3);
+    const id = (await bg.liveCall(1))!.id;
+    vi.setSystemTime(t + 300);
+    await bg.onTabClosed(1);
+    expect(await bg.liveCall(1)).toBeNull();
+    vi.setSystemTime(t + 400);
+    await bg.onFrames(1, [frame('call-xyz', t + 100), frame('call-xyz', t + 200)]);
+    expect(await bg.liveCall(1)).toBeNull();
+    expect((await readCalls()).calls).toMatchObject([{ id, frames: 5, ended: true, endReason: 'tab-closed', end: t + 300 }]);
+  });
+
   it('idle end: a call without frames for the idle time is ended by the tick, as idle', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
