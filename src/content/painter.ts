@@ -3,8 +3,10 @@
 // timer, not requestAnimationFrame: an animation frame request makes the page's main thread run a
 // whole frame (style, layout, paint, commit) even when nothing changes, which a playing video alone
 // never does; a DOM write schedules its own frame. Nothing is rewritten when what would be drawn has
-// not changed, and a change of the faces' percentages alone waits for the slow tick (labels, boxes
-// and statuses show at once). Everything stops with its signal.
+// not changed, and a change of the faces' percentages alone is drawn at most every PERCENT_EVERY_MS,
+// on the slow tick (labels, boxes and statuses show at once): each draw costs the page and the GPU
+// process a frame, and a number that moved on every result redrew the page on every result (at 1
+// tile, 12 ms of CPU a second: docs/benchmarks.md). Everything stops with its signal.
 import { facesInTile, type FaceToDraw } from '../core/overlay-faces';
 import { isFresh, type TileState, type TileStatus } from '../core/tile-step';
 import { HAVE_CURRENT_DATA, isVideo } from '../sites/types';
@@ -14,14 +16,17 @@ import { tileRect } from './tiles';
 
 /** Redraw at least this often (layout that moved without an event, paused videos, stale faces). */
 export const DRAW_TICK_MS = 250;
+/** Percentages alone are redrawn at most this often. */
+export const PERCENT_EVERY_MS = 1000;
 /** A request is drawn this much later (about a display frame): the results of one message, or of a few close ones, draw once. */
 export const DRAW_DELAY_MS = 16;
 
 export class Painter {
   private timer: number | null = null;
   private lastDrawn = '';
-  /** lastDrawn without the percentages. */
+  /** lastDrawn without the percentages, and when it was drawn. */
   private lastShape = '';
+  private lastDrawAt = -Infinity;
   /** The next draw comes from the slow tick (percentages alone are drawn then). */
   private tick = false;
 
@@ -51,7 +56,7 @@ export class Painter {
     }, DRAW_DELAY_MS);
   }
 
-  /** Draw now, unless nothing changed since the last draw, or only percentages did and this is not the tick. */
+  /** Draw now, unless nothing changed since the last draw, or only percentages did (drawn on the tick, PERCENT_EVERY_MS apart). */
   draw(): void {
     const tick = this.tick;
     this.tick = false;
@@ -59,8 +64,9 @@ export class Painter {
     const key = JSON.stringify(tiles);
     if (key === this.lastDrawn) return;
     const shape = JSON.stringify(tiles, (k, v: unknown) => (k === 'confidence' ? undefined : v));
-    if (shape === this.lastShape && !tick) return;
-    [this.lastDrawn, this.lastShape] = [key, shape];
+    const now = this.win.performance.now();
+    if (shape === this.lastShape && !(tick && now - this.lastDrawAt >= PERCENT_EVERY_MS)) return;
+    [this.lastDrawn, this.lastShape, this.lastDrawAt] = [key, shape, now];
     this.overlay.render(tiles);
   }
 

@@ -2,7 +2,7 @@
 // The content side's parts on their own, in happy-dom: TileWatcher, Painter, FrameSampler.
 import { describe, expect, it } from 'vitest';
 import { HOST_STYLE, neutralName, Overlay, type OverlayTile } from '../../src/content/overlay';
-import { DRAW_TICK_MS, Painter } from '../../src/content/painter';
+import { DRAW_TICK_MS, Painter, PERCENT_EVERY_MS } from '../../src/content/painter';
 import { FrameSampler, type SampledTile } from '../../src/content/sampler';
 import { isSamplable, SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/content/tile-watcher';
 import { newTile, stepTile } from '../../src/core/tile-step';
@@ -110,7 +110,7 @@ describe('Painter', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('draws a new label at once, and a new percentage alone at most once a tick', async () => {
+  it('draws a new label at once, and a new percentage alone on the slow tick, PERCENT_EVERY_MS apart', async () => {
     const { win, clock } = pageWindow();
     const overlay = new Overlay(document);
     const drawn: Array<readonly OverlayTile[]> = [];
@@ -133,8 +133,11 @@ describe('Painter', () => {
     expect(drawn.map((t) => t[0]!.faces[0]!.label)).toEqual(['happy', 'sad']);
     now = tile('sad', 0.5);
     painter.request();
-    await clock.advance(DRAW_TICK_MS); // the tick draws the percentage that waited (at most one tick)
+    await clock.advance(PERCENT_EVERY_MS - 2 * DRAW_TICK_MS); // ticks within PERCENT_EVERY_MS of the last draw leave it
+    expect(drawn.at(-1)![0]!.faces[0]!.confidence).toBe(0.6);
+    await clock.advance(3 * DRAW_TICK_MS); // the first tick PERCENT_EVERY_MS after the last draw draws the percentage that waited
     expect(drawn.at(-1)![0]!.faces[0]!.confidence).toBe(0.5);
+    expect(drawn).toHaveLength(3);
     abort.abort();
   });
 });
