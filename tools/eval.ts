@@ -3,6 +3,7 @@
 import { exitWithError, isMain } from './lib/cli';
 import { run as attention } from './eval/attention';
 import { run as classifiers } from './eval/classifiers';
+import { run as detectInterval } from './eval/detect-interval';
 import { run as detectors } from './eval/detectors';
 
 const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
@@ -13,6 +14,10 @@ const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usag
   classifiers: {
     run: classifiers,
     usage: 'classifiers [--limit n] [--split test|valid] [--models a,b]   every shipped classifier on FER+, wild valid within source and the fixture photos',
+  },
+  'detect-interval': {
+    run: detectInterval,
+    usage: 'detect-interval [--max 9,12,15,18] [--fps 6] [--loops 2]   what detecting less often costs the label: the talking clips, tracked boxes against per-frame detection',
   },
   detectors: {
     run: detectors,
