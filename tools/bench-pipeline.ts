@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median, percentile, perClassMetrics } from './lib/metrics';
+import { perClassMetrics, type Stats, summarize } from './lib/metrics';
 import type { ModelEntry, ModelsManifest } from '../src/core/models';
 import type { AnalyzeResult } from '../src/core/types';
 import { createPipeline, type Pipeline, type PipelineOptions } from '../src/ml/pipeline';
@@ -24,16 +24,6 @@ interface BenchOptions {
   runs: number;
   /** Undefined = the whole FER+ test split. */
   ferLimit?: number;
-}
-
-interface Stats {
-  median: number;
-  p90: number;
-}
-
-/** The one summary every timing in this file gets: median and p90 (linear interpolation, see metrics.ts). */
-function summarize(values: readonly number[]): Stats {
-  return { median: median(values), p90: percentile(values, 90) };
 }
 
 /** Time `runs` calls of analyze() on one image after WARMUP_CALLS untimed ones; keeps the last result for face counts. */

@@ -8,12 +8,12 @@ import { createPipeline } from '../src/ml/pipeline';
 import { normalize, type PixelData, toImageTensor } from '../src/ml/preprocess';
 import { exitWithError, isMain } from './lib/cli';
 import { decodeImageFile } from './lib/images';
-import { median, percentile } from './lib/metrics';
+import { type Stats, summarize } from './lib/metrics';
 import { fsReader, readManifest } from './lib/node-models';
 import { sharedPath } from './lib/paths';
 import { initNodeTf, tf } from './lib/tf-node';
 
-async function time(runs: number, fn: () => Promise<unknown>): Promise<{ median: number; p90: number }> {
+async function time(runs: number, fn: () => Promise<unknown>): Promise<Stats> {
   for (let i = 0; i < 5; i++) await fn();
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -21,7 +21,7 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<{ median:
     await fn();
     ms.push(performance.now() - t);
   }
-  return { median: median(ms), p90: percentile(ms, 90) };
+  return summarize(ms);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
   const sheetOpts = (n: number) => ({ faces: found.slice(0, n), sheet: { cell, frame: { width: frame.width, height: frame.height } } });
   const classifier = manifest.models.find((m) => m.id === pipeline.classifierId)!;
   const batch = tf.randomUniform([4, cell, cell, 3], 0, 255) as tf.Tensor4D;
-  const rows: Array<[string, { median: number; p90: number }]> = [
+  const rows: Array<[string, Stats]> = [
     [`detect + classify 4 faces, ${pipeline.detectorId} on the 640x480 gallery`, await time(runs, () => pipeline.analyze(frame))],
     ['classify 1 tracked face from the frame (crop and resize)', await time(runs, () => pipeline.analyze(frame, { faces: found.slice(0, 1) }))],
     ['classify a 1-face sheet (cells straight into the batch)', await time(runs, () => pipeline.analyze(sheetOf(1), sheetOpts(1)))],

@@ -15,6 +15,17 @@ export function iou(a: NormalizedCorners, b: NormalizedCorners): number {
   return union <= 0 ? 0 : inter / union;
 }
 
+/** The same for boxes in pixels (x, y, width, height). */
+export function pixelIou(a: PixelBox, b: PixelBox): number {
+  const x0 = Math.max(a.x, b.x);
+  const y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width);
+  const y1 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
 export interface NmsOptions {
   maxResults: number;
   iouThreshold: number;

@@ -1,6 +1,6 @@
 // Pure: how often a tile's faces are detected again. Between detections the tracked boxes are only
 // classified, a fraction of a detection's cost; faces that stay put need detecting less often.
-import { iou } from './boxes';
+import { pixelIou } from './boxes';
 import type { PixelBox } from './types';
 
 export interface DetectIntervalLimits {
@@ -12,8 +12,6 @@ export interface DetectIntervalLimits {
   minIou?: number;
 }
 
-const corners = (b: PixelBox) => ({ xmin: b.x, ymin: b.y, xmax: b.x + b.width, ymax: b.y + b.height });
-
 /** Every found box matches a distinct tracked box (greedy by IoU), and there are as many of each. */
 export function sameFaces(tracked: readonly PixelBox[], found: readonly PixelBox[], minIou: number): boolean {
   if (tracked.length === 0 || tracked.length !== found.length) return false;
@@ -22,7 +20,7 @@ export function sameFaces(tracked: readonly PixelBox[], found: readonly PixelBox
     let best = -1;
     let bestIou = minIou;
     free.forEach((t, i) => {
-      const v = iou(corners(t), corners(f));
+      const v = pixelIou(t, f);
       if (v >= bestIou) [best, bestIou] = [i, v];
     });
     if (best < 0) return false;

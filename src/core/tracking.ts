@@ -1,4 +1,5 @@
 // Pure: stable face ids per tile (greedy IoU tracker) and smoothed labels with hysteresis.
+import { pixelIou } from './boxes';
 import { topLabel } from './labels';
 import type { FaceResult, PixelBox } from './types';
 
@@ -47,16 +48,6 @@ export interface Tracks {
 }
 
 export const NO_TRACKS: Tracks = { list: [], nextId: 1 };
-
-export function pixelIou(a: PixelBox, b: PixelBox): number {
-  const x0 = Math.max(a.x, b.x);
-  const y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.width, b.x + b.width);
-  const y1 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 export function averageProbabilities(history: ReadonlyArray<Record<string, number>>): Record<string, number> {
   const out: Record<string, number> = {};

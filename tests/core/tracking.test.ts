@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { averageProbabilities, DEFAULT_TRACKING, hysteresisLabel, NO_TRACKS, pixelIou, trackFaces, type TrackingOptions, withWindow } from '../../src/core/tracking';
+import { pixelIou } from '../../src/core/boxes';
+import { averageProbabilities, DEFAULT_TRACKING, hysteresisLabel, NO_TRACKS, trackFaces, type TrackingOptions, withWindow } from '../../src/core/tracking';
 import type { FaceResult } from '../../src/core/types';
 
 const face = (x: number, probs: Record<string, number>): FaceResult => {

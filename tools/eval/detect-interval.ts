@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { iou } from '../../src/core/boxes';
+import { pixelIou } from '../../src/core/boxes';
 import { nextDetectInterval } from '../../src/core/detect-interval';
 import type { FaceResult, PixelBox } from '../../src/core/types';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
@@ -16,13 +16,13 @@ import { PERFORMANCE_MODES } from '../../src/core/settings';
 import type { PixelData } from '../../src/ml/preprocess';
 import { fsReader, readManifest } from '../lib/node-models';
 import { sharedPath } from '../lib/paths';
+import { percentile } from '../lib/metrics';
 import { initNodeTf } from '../lib/tf-node';
 import { videoFrames } from '../lib/video-frames';
 
 /** The clips' length in seconds (../shared/README.md: five 8 s clips). */
 const CLIP_SECONDS = 8;
 
-const corners = (b: PixelBox) => ({ xmin: b.x, ymin: b.y, xmax: b.x + b.width, ymax: b.y + b.height });
 const largest = (faces: readonly FaceResult[]) => [...faces].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
 
 interface Replay {
@@ -57,7 +57,7 @@ async function replay(pipeline: Pipeline, frames: readonly PixelData[], own: Rea
     r.frames++;
     if (face.label !== ref.label) r.labelDiffers++;
     r.probChange += Object.keys(ref.probabilities).reduce((s, k) => s + Math.abs((face.probabilities[k] ?? 0) - (ref.probabilities[k] ?? 0)), 0) / 2;
-    r.boxIou.push(iou(corners(face.box), corners(ref.box)));
+    r.boxIou.push(pixelIou(face.box, ref.box));
   }
   return r;
 }
@@ -92,8 +92,7 @@ export async function run(argv: string[]): Promise<void> {
   console.log('| longest interval (frames) | frames detected | label differs from per-frame detection | mean probability change (total variation) | box IoU with the frame\'s own: median / 10th percentile |');
   console.log('|---:|---:|---:|---:|---:|');
   for (const [max, t] of totals) {
-    const ious = [...t.boxIou].sort((a, b) => a - b);
-    const q = (p: number) => (ious[Math.floor((ious.length - 1) * p)] ?? 0).toFixed(3);
-    console.log(`| ${max} | ${pct(t.detected, t.all)}% | ${pct(t.labelDiffers, t.frames)}% | ${(t.probChange / t.frames).toFixed(3)} | ${q(0.5)} / ${q(0.1)} |`);
+    const q = (p: number) => percentile(t.boxIou, p).toFixed(3);
+    console.log(`| ${max} | ${pct(t.detected, t.all)}% | ${pct(t.labelDiffers, t.frames)}% | ${(t.probChange / t.frames).toFixed(3)} | ${q(50)} / ${q(10)} |`);
   }
 }

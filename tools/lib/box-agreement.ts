@@ -1,6 +1,6 @@
 // Pure (any context): how far two face detectors agree on the same images: boxes matched one to one
 // by IoU, for every pair of variants of one base model (bench:pipeline's detector agreement).
-import { iou } from '../../src/core/boxes';
+import { pixelIou } from '../../src/core/boxes';
 import type { PixelBox } from '../../src/core/types';
 
 export interface DetectedFace {
@@ -22,11 +22,9 @@ export interface AgreementPair {
   meanScoreDiff: number;
 }
 
-const corners = (b: PixelBox) => ({ xmin: b.x, ymin: b.y, xmax: b.x + b.width, ymax: b.y + b.height });
-
 /** Greedy one-to-one matching by IoU (highest first); any overlap counts as a match. */
 export function matchBoxes(a: readonly DetectedFace[], b: readonly DetectedFace[]): Array<{ iou: number; scoreDiff: number }> {
-  const pairs = a.flatMap((fa, i) => b.map((fb, j) => ({ i, j, iou: iou(corners(fa.box), corners(fb.box)), scoreDiff: Math.abs(fa.score - fb.score) })));
+  const pairs = a.flatMap((fa, i) => b.map((fb, j) => ({ i, j, iou: pixelIou(fa.box, fb.box), scoreDiff: Math.abs(fa.score - fb.score) })));
   pairs.sort((x, y) => y.iou - x.iou);
   const usedA = new Set<number>();
   const usedB = new Set<number>();

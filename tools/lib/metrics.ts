@@ -104,6 +104,16 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
+/** The summary every timing table prints: median and 90th percentile. */
+export interface Stats {
+  median: number;
+  p90: number;
+}
+
+export function summarize(values: readonly number[]): Stats {
+  return { median: median(values), p90: percentile(values, 90) };
+}
+
 /**
  * How old the shown label gets, per result: for consecutive results of the same tile, when the next
  * one arrived minus when the previous one's frame was sampled (the previous label stays up until then).

@@ -1,6 +1,7 @@
 // Node: the peer benchmark's results (tools/lib/peers.ts) as markdown tables.
 import { BASIC_LABELS } from '../../src/core/label-set';
-import type { PeerResult, Stats } from './peers';
+import type { Stats } from './metrics';
+import type { PeerResult } from './peers';
 
 const f0 = (x: number | null | undefined) => (x == null || Number.isNaN(x) ? '-' : x.toFixed(0));
 const f1 = (x: number | null | undefined) => (x == null || Number.isNaN(x) ? '-' : x.toFixed(1));

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mapLabel } from '../../src/core/labels';
-import { mean, median, percentile } from './metrics';
+import { mean, type Stats, summarize } from './metrics';
 import { readManifest } from './node-models';
 import { launchBrowser } from './browser';
 import { retainedHeap } from './extension-browser';
@@ -29,11 +29,6 @@ function peerLabel(peer: PeerName, raw: string): string {
   manifest ??= readManifest();
   const entry = manifest.models.find((m) => m.id === PEER_MODEL[peer]);
   return (entry ? mapLabel(entry.labelMap, raw) : raw) ?? `${raw}*`;
-}
-
-export interface Stats {
-  median: number;
-  p90: number;
 }
 
 interface LatencySummary {
@@ -89,8 +84,6 @@ export interface BenchPeersOptions {
 
 // ---- one peer ------------------------------------------------------------------------------
 
-const stats = (xs: number[]): Stats => ({ median: median(xs), p90: percentile(xs, 90) });
-
 function topFace(peer: PeerName, f: PageFace): FaceOut {
   const [raw, confidence] = Object.entries(f.scores).reduce<[string, number]>((best, e) => (e[1] > best[1] ? e : best), ['', -1]);
   return { box: f.box.map((v) => Math.round(v * 10) / 10), score: f.score, label: raw ? peerLabel(peer, raw) : 'none', raw, confidence };
@@ -135,11 +128,11 @@ async function benchOne(peer: PeerName, prep: PreparedFrames, seconds: number, r
     console.error(`${peer}: latency (${runs} runs each)`);
     const one = await call('latency', oneIds, runs);
     const four = fourIds.length ? await call('latency', fourIds, runs) : [];
-    const summarize = (label: string, xs: typeof one): LatencySummary => ({
+    const latencyOf = (label: string, xs: typeof one): LatencySummary => ({
       frames: label,
       runs: xs.length,
-      libMs: stats(xs.map((x) => x.libMs)),
-      withDecodeMs: stats(xs.map((x) => x.totalMs)),
+      libMs: summarize(xs.map((x) => x.libMs)),
+      withDecodeMs: summarize(xs.map((x) => x.totalMs)),
       facesMean: mean(xs.map((x) => x.faces)),
     });
 
@@ -158,7 +151,7 @@ async function benchOne(peer: PeerName, prep: PreparedFrames, seconds: number, r
       wasm: { simd: s.wasmSimd, multithread: s.wasmMultithread, threads: s.threads },
       config: loaded.config,
       coldStart: { ...loaded.coldStart, firstFaces: loaded.firstFaces },
-      latency: { oneFace: summarize(`${tile0} 480x270 (${oneIds.length} frames cycled)`, one), fourFace: summarize(`2x2 960x540 (${fourIds.length} mosaics cycled)`, four) },
+      latency: { oneFace: latencyOf(`${tile0} 480x270 (${oneIds.length} frames cycled)`, one), fourFace: latencyOf(`2x2 960x540 (${fourIds.length} mosaics cycled)`, four) },
       throughput,
       facesPerFrame: {
         single: mean(singleFrames.map((f) => f.faces.length)),
