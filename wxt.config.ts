@@ -15,7 +15,9 @@ export default defineConfig({
     // 148: message_serialization (structured clone) ships there; tests/core/chrome-version.test.ts checks
     // that this covers every manifest key and extension API the code uses.
     minimum_chrome_version: '148',
-    permissions: ['offscreen', 'storage', 'tabCapture', 'alarms', 'scripting'],
+    // unlimitedStorage (no install warning): the call history is bounded by the user's own limit
+    // (Settings), not by chrome.storage.local's 10 MB.
+    permissions: ['offscreen', 'storage', 'unlimitedStorage', 'tabCapture', 'alarms', 'scripting'],
     host_permissions: SITE_MATCHES,
     // Registered here, not by defineContentScript: see entrypoints/content-script/index.ts.
     content_scripts: [{ matches: SITE_MATCHES, js: [CONTENT_SCRIPT_FILE], run_at: 'document_idle' }],

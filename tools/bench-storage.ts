@@ -3,6 +3,8 @@
 // extension). A history of N half-hour four-person calls; per operation the median and worst ms:
 // checkpointing a live call, listing the history, opening one call, pruning 300 calls; and, for
 // comparison, a checkpoint that rewrites the whole history as one item (the layout before records).
+// First, in Node: the bytes the background writes per call-hour (tools/lib/storage-writes), at 1, 4
+// and 9 people (`--writes-only` stops there; `--minutes` sets the call's length).
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { addFrame, type CallSummary, endCall, startCall } from '../src/core/summary';
@@ -10,6 +12,7 @@ import { exitWithError, isMain } from './lib/cli';
 import { extensionPage, launchExtension } from './lib/extension-browser';
 import { median } from './lib/metrics';
 import { REPO_ROOT } from './lib/paths';
+import { countCallWrites } from './lib/storage-writes';
 
 const TARGETS_MS: Record<string, number> = { checkpoint: 10, list: 100, open: 10, prune: 1000 };
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
@@ -27,8 +30,22 @@ function halfHourCall(t0: number): CallSummary {
   return { ...endCall(c, t0 + HALF_HOUR_MS, 'tab-closed'), backend: 'wasm', models: { detector: 'blazeface-f16', classifier: 'ours-emotion-u8' } };
 }
 
+/** Bytes written to chrome.storage per call-hour (a call of `minutes` scaled to an hour). */
+async function writesTable(minutes: number): Promise<void> {
+  console.log(`\nBytes the background writes per call-hour (a ${minutes}-minute call, scaled to an hour; Node, WXT's fake browser, the real call sessions)\n`);
+  console.log('| people | storage.local writes / h | storage.local MB / h | storage.session MB / h | the call\'s record at its end, KB |');
+  console.log('|---:|---:|---:|---:|---:|');
+  for (const people of [1, 4, 9]) {
+    const w = await countCallWrites(people, minutes);
+    const perHour = 60 / minutes;
+    console.log(`| ${people} | ${Math.round(w.local.calls * perHour)} | ${((w.local.bytes * perHour) / 1e6).toFixed(2)} | ${((w.session.bytes * perHour) / 1e6).toFixed(2)} | ${(w.recordBytes / 1e3).toFixed(1)} |`);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { calls: { type: 'string', default: '1000' }, runs: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({ options: { calls: { type: 'string', default: '1000' }, runs: { type: 'string', default: '20' }, minutes: { type: 'string', default: '60' }, 'writes-only': { type: 'boolean', default: false } } });
+  await writesTable(Number(values.minutes));
+  if (values['writes-only']) return;
   const n = Number(values.calls);
   const runs = Number(values.runs);
   const t0 = Date.UTC(2026, 0, 1);

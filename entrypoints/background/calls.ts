@@ -1,12 +1,15 @@
-// Background service worker: call sessions. Live state goes to storage.session on every frame (it
-// survives worker restarts), to storage.local at most every LIVE_CHECKPOINT_MS (it survives an
-// extension reload or a browser crash: they lose at most that much), and into the call history at
-// least every CHECKPOINT_MS.
-import { endReasonFor, isBlip, MIN_CALL_MS, mayStartCall, sameModels } from '@/src/core/call-end';
-import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '@/src/core/summary';
+// Background service worker: call sessions. Live state goes to storage.session on every frame batch
+// (memory: it survives worker restarts), and into the call history (the disk) every CHECKPOINT_MS
+// while it changes: an extension reload or a browser crash loses at most that much. A call the
+// history cannot take (the disk is full even after pruning) is kept pending, shown, and retried.
+import { endReasonFor, mayStartCall, sameModels, withStart, worthKeeping } from '@/src/core/call-end';
+import { historyRules } from '@/src/core/settings';
+import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, startCall } from '@/src/core/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
-import { deleteCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pruneExpired, readCalls, readLiveCalls, saveCalls } from '@/src/storage/calls';
+import type { ImportOutcome } from '@/src/core/retention';
+import { deleteCalls, importCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pendingCallsItem, pruneExpired, readCalls, readLiveCalls, readPendingCalls, saveCalls, setStoredStar } from '@/src/storage/calls';
+import { addNotice } from '@/src/storage/notices';
 import { getSettings } from '@/src/storage/settings';
 
 /**
@@ -25,35 +28,42 @@ export type Calls = ReturnType<typeof createCalls>;
 export function createCalls() {
   const live = new Map<number, CallSummary>();
   const lastCheckpoint = new Map<number, number>();
-  /** When each tab started its latest calls (the rate limit on new calls). */
+  /** Each call's frame count as last written to history (an unchanged call is not written again). */
+  const written = new Map<string, number>();
+  /** When each tab started its calls in the last hour (the rate limits on new calls, and `opened`). */
   const callStarts = new Map<number, number[]>();
-  /** Calls this worker wrote to history (a blip is deleted from it only if it was written). */
-  const stored = new Set<string>();
   /**
-   * Calls an extension reload or a browser crash interrupted (storage.session was cleared): from the
-   * local live checkpoint, else unfinished in history. A frame of the same call within the idle time
-   * resumes one; the tick ends the rest.
+   * Calls an extension reload or a browser crash interrupted (storage.session was cleared): unfinished
+   * in history. A frame of the same call within the idle time resumes one; the tick ends the rest.
    */
   const resumable = new Map<string, CallSummary>();
+  /** Calls the history could not take (mirrored to storage.session), by id: retried at every checkpoint. */
+  const pending = new Map<string, CallSummary>();
 
   /** Told when a call starts or resumes (the tick's alarm must run while it is live). */
   const activeListeners = new Set<() => void>();
+  /** Told when calls become pending or all pending ones are written (the badge warns meanwhile). */
+  const pendingListeners = new Set<(count: number) => void>();
 
   /** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
   const restoreProblems: string[] = [];
 
   /** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
   const restored: Promise<void> = (async () => {
-    await migrateLegacyCalls();
+    // Calls waiting for room first: whatever else fails below, they are not lost.
+    const waiting = await readPendingCalls();
+    restoreProblems.push(...waiting.problems);
+    for (const c of waiting.calls) pending.set(c.id, c);
     const session = await readLiveCalls(liveCallsItem);
     restoreProblems.push(...session.problems);
     for (const [tabId, call] of session.calls) live.set(tabId, call);
+    await migrateLegacyCalls();
     const liveIds = new Set([...live.values()].map((c) => c.id));
     // One read of the index; only the unfinished calls' records are read, never the whole history.
     const { calls: listed } = await listCallIndex();
     const { calls } = await readCalls(listed.filter((c) => !c.ended).map((c) => c.id));
     for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
-    // The local live checkpoint is fresher than history's copy (LIVE_CHECKPOINT_MS vs CHECKPOINT_MS).
+    // An older version's live checkpoint (storage.local, every second) may be fresher than history's copy: taken once, then removed.
     const ended = new Set(listed.filter((c) => c.ended).map((c) => c.id));
     const local = await readLiveCalls(liveCheckpointItem);
     restoreProblems.push(...local.problems);
@@ -62,6 +72,7 @@ export function createCalls() {
     );
     for (const c of fresher) resumable.set(callKey(c.site, c.callId), c);
     if (fresher.length > 0) await checkpoint(fresher);
+    if (local.calls.size > 0 || local.problems.length > 0) await liveCheckpointItem.removeValue({ removeMeta: true });
   })().catch((err: unknown) => {
     // Never leave every later handler awaiting a rejected promise: start empty, say why.
     restoreProblems.push(`live calls could not be restored: ${err instanceof Error ? err.message : String(err)}`);
@@ -74,35 +85,41 @@ export function createCalls() {
     return [...restoreProblems];
   }
 
-  const snapshotLive = () => Object.fromEntries([...live.entries()].map(([k, v]) => [String(k), v]));
+  const snapshot = (calls: Iterable<[number | string, CallSummary]>) => Object.fromEntries([...calls].map(([k, v]) => [String(k), v]));
 
   let sessionWrite: Promise<void> = Promise.resolve();
-  let localDue: ReturnType<typeof setTimeout> | null = null;
-  let lastLocalWrite = 0;
 
-  function writeLiveCheckpoint(): Promise<void> {
-    if (localDue) clearTimeout(localDue);
-    localDue = null;
-    lastLocalWrite = Date.now();
-    return liveCheckpointItem.setValue(snapshotLive()).catch((err: unknown) => console.error('[calls] live checkpoint failed', err));
+  /** Mirror the live calls to storage.session (every change, writes chained so the last one wins). */
+  function persistLive(): Promise<void> {
+    const value = snapshot(live.entries());
+    sessionWrite = sessionWrite.then(() => liveCallsItem.setValue(value)).catch((err: unknown) => console.error('[calls] session write failed', err));
+    return sessionWrite;
+  }
+
+  /** Mirror the pending calls to storage.session, and tell the badge. */
+  async function persistPending(): Promise<void> {
+    await pendingCallsItem.setValue(snapshot(pending.entries())).catch((err: unknown) => console.error('[calls] pending write failed', err));
+    for (const listener of pendingListeners) listener(pending.size);
   }
 
   /**
-   * Mirror the live calls to storage.session (every change, writes chained so the last one wins) and
-   * to storage.local (at most every LIVE_CHECKPOINT_MS with the latest state; at once when `now`, as
-   * when a call ends or is deleted, so a reload cannot bring it back).
+   * Write calls (and any still pending) to the history. What it cannot take stays pending, with a
+   * notice; never throws, so whatever follows (the live state's own write) still happens.
    */
-  async function persistLive(now = false): Promise<void> {
-    const snapshot = snapshotLive();
-    sessionWrite = sessionWrite.then(() => liveCallsItem.setValue(snapshot)).catch((err: unknown) => console.error('[calls] session write failed', err));
-    if (now) await writeLiveCheckpoint();
-    else localDue ??= setTimeout(() => void writeLiveCheckpoint(), Math.max(0, lastLocalWrite + LIVE_CHECKPOINT_MS - Date.now()));
-    await sessionWrite;
-  }
-
   async function checkpoint(calls: CallSummary[]): Promise<void> {
-    for (const c of calls) stored.add(c.id);
-    await saveCalls(calls, (await getSettings()).retentionDays);
+    const ids = new Set(calls.map((c) => c.id));
+    const batch = [...calls, ...[...pending.values()].filter((c) => !ids.has(c.id))];
+    const outcome = await saveCalls(batch, historyRules(await getSettings())).catch((err: unknown) => ({ saved: false, error: String(err) }));
+    const hadPending = pending.size;
+    if (outcome.saved) {
+      pending.clear();
+      for (const c of batch) written.set(c.id, c.frames);
+    } else {
+      // Live calls stay live (they are retried at their next checkpoint); ended ones wait here.
+      for (const c of batch) if (c.ended) pending.set(c.id, c);
+      if (hadPending === 0) await addNotice(`The call history could not be saved (${outcome.error ?? 'storage error'}): free disk space or lower the history's size limit (Settings); the calls are kept until then.`);
+    }
+    if (pending.size !== hadPending || (!outcome.saved && pending.size > 0)) await persistPending();
   }
 
   async function finish(tabId: number, reason: EndReason, time: number): Promise<void> {
@@ -111,14 +128,14 @@ export function createCalls() {
     live.delete(tabId);
     lastCheckpoint.delete(tabId);
     const ended = endCall(call, time, reason);
-    // A URL blip is not a call: not stored (nor left behind by an earlier checkpoint).
-    if (isBlip(call, reason)) {
-      if (stored.delete(call.id)) await deleteCalls([call.id]);
+    try {
+      // A call without a face held for a while (a URL blip, a page without faces) is not kept.
+      if (worthKeeping(call)) await checkpoint([ended]);
+      // A video paused past the idle time goes on in the same summary when it plays again (one per video).
+      if (reason === 'idle' && call.clock === 'media') resumable.set(callKey(call.site, call.callId), ended);
+    } finally {
+      await persistLive();
     }
-    else await checkpoint([ended]);
-    // A video paused past the idle time goes on in the same summary when it plays again (one per video).
-    if (reason === 'idle' && call.clock === 'media') resumable.set(callKey(call.site, call.callId), ended);
-    await persistLive(true);
   }
 
   /** Tabs closed in this worker's life: when, and their live call then (ids are never reused in a browser session). */
@@ -143,7 +160,7 @@ export function createCalls() {
     const time = report.frameTime;
     let call = live.get(tabId);
     if (call) {
-      const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models });
+      const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models, tileId: report.tileId, ...(report.media ? { mediaMs: report.media.time * 1000, mediaDurationMs: report.media.duration * 1000 } : {}) });
       if (reason) {
         await finish(tabId, reason, time);
         call = undefined;
@@ -154,12 +171,15 @@ export function createCalls() {
       const key = callKey(site, callId);
       const starts = callStarts.get(tabId) ?? [];
       if (!mayStartCall(starts, time)) return false;
-      callStarts.set(tabId, [...starts.filter((t) => time - t < 60_000), time]);
+      const opened = withStart(starts, time);
+      callStarts.set(tabId, opened);
       const previous = resumable.get(key);
       resumable.delete(key);
       const resumes = previous && (previous.clock === 'media' || time - previous.end <= IDLE_END_MS) && sameModels(previous.models, report.models);
       const mediaDurationMs = report.media ? report.media.duration * 1000 : undefined;
-      call = resumes ? { ...previous, ended: false, endReason: null } : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs }), backend: report.backend, models: report.models };
+      call = resumes
+        ? { ...previous, ended: false, endReason: null }
+        : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs }), backend: report.backend, models: report.models, opened: opened.length };
       if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
       lastCheckpoint.set(tabId, 0);
       for (const listener of activeListeners) listener();
@@ -195,8 +215,8 @@ export function createCalls() {
         return finish(tabId, 'tab-closed', closed.at);
       }
       await persistLive();
-      // A call is stored once it outlived a URL blip (MIN_CALL_MS), then every CHECKPOINT_MS.
-      if (call.end - call.start >= MIN_CALL_MS && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
+      // A call is stored once a face was in it for a while (worthKeeping), then every CHECKPOINT_MS.
+      if (worthKeeping(call) && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
         lastCheckpoint.set(tabId, Date.now());
         await checkpoint([call]);
       }
@@ -248,14 +268,17 @@ export function createCalls() {
         const reason = endReasonFor(call, { type: 'tick', time: now });
         if (reason) await finish(tabId, reason, now);
       }
-      const stale = [...resumable.entries()].filter(([, c]) => !c.ended && now - c.end > IDLE_END_MS);
-      for (const [key] of stale) resumable.delete(key);
-      if (stale.length > 0) await checkpoint(stale.map(([, c]) => endCall(c, now, 'interrupted')));
-      if (live.size > 0) await checkpoint([...live.values()]);
+      // Retention first: a checkpoint that fails must not keep expired calls.
       if (now - lastRetention >= RETENTION_EVERY_MS) {
         lastRetention = now;
-        await pruneExpired((await getSettings()).retentionDays, now);
+        await pruneExpired((await getSettings()).retentionDays, now).catch((err: unknown) => console.error('[calls] retention failed', err));
       }
+      const stale = [...resumable.entries()].filter(([, c]) => !c.ended && now - c.end > IDLE_END_MS);
+      for (const [key] of stale) resumable.delete(key);
+      // Calls changed since their last write, and any pending (checkpoint retries those).
+      const changed = [...live.values()].filter((c) => worthKeeping(c) && written.get(c.id) !== c.frames);
+      const due = [...stale.map(([, c]) => endCall(c, now, 'interrupted')), ...changed];
+      if (due.length > 0 || pending.size > 0) await checkpoint(due);
     });
   }
 
@@ -276,6 +299,41 @@ export function createCalls() {
     return [...live.values()];
   }
 
+  /** Ended calls the history could not take yet (listed with it). */
+  async function pendingCalls(): Promise<CallSummary[]> {
+    await restored;
+    return [...pending.values()];
+  }
+
+  /** Star or unstar a call, live, pending or stored (in the queue: a checkpoint must not undo it). */
+  function setStarred(id: string, starred: boolean): Promise<boolean> {
+    let found = false;
+    const mark = (c: CallSummary): CallSummary => {
+      found = true;
+      const { starred: _, ...rest } = c;
+      return starred ? { ...rest, starred: true } : rest;
+    };
+    return serial(async () => {
+      await restored;
+      for (const [tabId, c] of live) if (c.id === id) live.set(tabId, mark(c));
+      for (const [key, c] of resumable) if (c.id === id) resumable.set(key, mark(c));
+      const waiting = pending.get(id);
+      if (waiting) pending.set(id, mark(waiting));
+      if (await setStoredStar(id, starred)) found = true;
+      await persistLive();
+      if (waiting) await persistPending();
+    }).then(() => found);
+  }
+
+  /** Merge an exported history (the popup's import), in the same queue as every other history write. */
+  function importHistory(raw: readonly unknown[]): Promise<ImportOutcome> {
+    let outcome: ImportOutcome | null = null;
+    return serial(async () => {
+      await restored;
+      outcome = await importCalls(raw, historyRules(await getSettings()));
+    }).then(() => outcome!);
+  }
+
   /**
    * The popup's delete, in the same queue as every other history write (a checkpoint that read the
    * history before the delete would otherwise write the deleted calls back). Live calls lose their
@@ -292,19 +350,27 @@ export function createCalls() {
         lastCheckpoint.delete(tabId);
       }
       for (const [key, call] of [...resumable.entries()]) if (doomed(call)) resumable.delete(key);
+      const pendingBefore = pending.size;
+      for (const call of [...pending.values()]) if (doomed(call)) pending.delete(call.id);
+      if (pending.size !== pendingBefore) await persistPending();
       await deleteCalls(ids);
-      await persistLive(true);
+      await persistLive();
     });
   }
 
-  /** Whether the tick has work: a live call, or one a reload interrupted that may resume or must be ended. */
+  /** Whether the tick has work: a live call, one a reload interrupted that may resume or must be ended, or calls waiting for room. */
   async function hasWork(): Promise<boolean> {
     await restored;
     // (a paused video's summary waits to resume without a tick: it is stored, ended, already)
-    return live.size > 0 || [...resumable.values()].some((c) => !c.ended);
+    return live.size > 0 || pending.size > 0 || [...resumable.values()].some((c) => !c.ended);
   }
 
   const onActive = (listener: () => void) => void activeListeners.add(listener);
+  /** Told the number of pending calls whenever it changes (and once the restore has read them). */
+  const onPending = (listener: (count: number) => void) => {
+    pendingListeners.add(listener);
+    void restored.then(() => listener(pending.size));
+  };
 
-  return { hasWork, onActive, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, removeCalls };
+  return { hasWork, onActive, onPending, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, pendingCalls, setStarred, importHistory, removeCalls };
 }

@@ -6,7 +6,7 @@ import { createLiveStatus } from './live-status';
 import { registerMessages } from './messages';
 import { createMlHost } from './offscreen-host';
 import { createOverlayState } from './overlay-state';
-import { stopTabCapture } from './tab-capture';
+import { stopTabCapture, stopTabCaptureOnNavigation } from './tab-capture';
 import { createTick } from './tick';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 import { lockStorage } from '@/src/storage/access';
@@ -37,6 +37,12 @@ export default defineBackground(() => {
   // A tick at every worker start: the retention period applies even when no call ever runs again.
   void tick.run();
   calls.onActive(() => void tick.ensure());
+  // Calls the history could not take: the badge warns until they are written (the tick retries them).
+  calls.onPending((count) => {
+    void overlay.setUnsavedCalls(count).catch((err: unknown) => console.warn('[background] badge', err));
+    if (count > 0) void tick.ensure();
+    live.changed();
+  });
   // The host's state goes to the tabs that use it and to the popups that show it (nobody polls).
   host.onChange((state) => {
     void overlay.tellTabs({ pipeline: state });
@@ -63,7 +69,10 @@ export default defineBackground(() => {
     void host.closeWhenUnused();
   });
   browser.tabs.onUpdated.addListener((tabId, change) => {
-    if (change.url) void onNavigated(tabId, change.url);
+    if (!change.url) return;
+    void onNavigated(tabId, change.url);
+    // A capture is for its call only: leaving it (another call, another page) stops it.
+    void stopTabCaptureOnNavigation(host, tabId, change.url);
   });
   browser.runtime.onStartup.addListener(() => void forgetAllTabs());
   // After an update or reload, tabs already open keep orphaned content scripts: inject fresh ones

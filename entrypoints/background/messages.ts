@@ -4,8 +4,9 @@ import { type AnalyzedReport, BACKGROUND_SENDERS, backgroundMessenger, type Fram
 import { contentMessenger } from '@/src/messaging/content';
 import { assertSender, targetTab } from '@/src/messaging/guard';
 import { MAX_REPORTS_PER_MESSAGE, parseFrameReport, parseOverlayReport } from '@/src/messaging/parse';
+import { callFromSender } from '@/src/messaging/sender-call';
 import { listingOf } from '@/src/core/summary-read';
-import { listCallIndex, readCall, readCalls } from '@/src/storage/calls';
+import { historyUsage, listCallIndex, readCall, readCalls } from '@/src/storage/calls';
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
 import { getSettings, updateSettings } from '@/src/storage/settings';
@@ -25,7 +26,7 @@ const onMessage: typeof backgroundMessenger.onMessage = (type, onReceived) =>
 
 /** A report with its generation's models, or null when the ML host does not know the generation (not trusted: dropped). */
 async function resolve(host: MlHost, r: FrameReport): Promise<AnalyzedReport | null> {
-  const models = typeof r.generation === 'number' ? await host.modelsOf(r.generation) : null;
+  const models = typeof r.generation === 'string' ? await host.modelsOf(r.generation) : null;
   if (!models) return null;
   // Labels are the generation's own, never the page's words.
   if (r.faces.some((f) => !models.labels.includes(f.label))) return null;
@@ -34,7 +35,7 @@ async function resolve(host: MlHost, r: FrameReport): Promise<AnalyzedReport | n
 }
 
 export function registerMessages({ calls, overlay, host, live }: { calls: Calls; overlay: OverlayState; host: MlHost; live: LiveStatusService }): void {
-  const { liveCalls, liveProblems, onFrames, removeCalls } = calls;
+  const { liveCalls, liveProblems, onFrames, pendingCalls, removeCalls } = calls;
   const { recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } = overlay;
   onMessage('ensureOffscreen', () => host.status());
   onMessage('pipelineChanged', ({ data }) => host.announced(data));
@@ -47,7 +48,7 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
   onMessage('getOverlay', ({ data, sender }) => tabStats(targetTab(sender, data.tabId)));
   onMessage('requestTabCapture', ({ sender }) => {
     if (sender.tab?.id === undefined) return { ok: false, reason: 'not sent from a tab' };
-    return startTabCapture(host, sender.tab.id);
+    return startTabCapture(host, sender.tab.id, sender.tab.url ?? '');
   });
   onMessage('reportOverlay', async ({ data, sender }) => {
     if (sender.tab?.id === undefined) return;
@@ -60,8 +61,9 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     const tabId = sender.tab?.id;
     if (tabId === undefined || !Array.isArray(data.reports)) return;
     // Which models produced a report's labels is the ML host's word (by generation), never the page's.
-    // Parsed at the boundary (a content script is driven by its page): finite times near now, bounded everything.
-    const parsed = data.reports.slice(0, MAX_REPORTS_PER_MESSAGE).map((r) => parseFrameReport(r, Date.now()));
+    // Parsed at the boundary (a content script is driven by its page): finite times near now, bounded everything;
+    // the site and meeting id the ones the sender's URL names (the browser's word, not the page's).
+    const parsed = data.reports.slice(0, MAX_REPORTS_PER_MESSAGE).map((r) => parseFrameReport(r, Date.now())).map((p) => (p.ok ? callFromSender(p.value, sender) : p));
     const refused = parsed.flatMap((p) => (p.ok ? [] : [p.reason]));
     if (refused.length > 0) console.warn(`[background] ${refused.length} frame reports from tab ${tabId} refused: ${refused[0]}`);
     const sent = parsed.flatMap((p) => (p.ok ? [p.value] : []));
@@ -75,7 +77,7 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
   onMessage('setTelemetry', ({ data }) => telemetryItem.setValue(data.on === true));
   onMessage('getTimings', ({ data }) => recentTimings(data.tabId, data.last));
   onMessage('getLiveStatus', ({ data }) => live.snapshot(data.tabId));
-  /** Live calls (fresher than their stored copies) and stored ones, newest first, with what the list tells the user. */
+  /** Live and pending calls (fresher than their stored copies) and stored ones, newest first, with what the list tells the user. */
   async function history<T extends { id: string; start: number }>(current: T[], stored: { calls: T[]; problems: string[] }) {
     const ids = new Set(current.map((c) => c.id));
     return {
@@ -85,15 +87,12 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     };
   }
   // Each history read waits for the worker's restore (liveCalls), which moves a legacy history first.
-  onMessage('listCalls', async () => {
-    const current = await liveCalls();
-    return history(current, await readCalls());
-  });
-  onMessage('listCallIndex', async () => {
-    const current = (await liveCalls()).map(listingOf);
-    return history(current, await listCallIndex());
-  });
-  onMessage('getCall', async ({ data }) => (await liveCalls()).find((c) => c.id === data.id) ?? (await readCall(String(data.id))));
+  // A history that cannot be read (storage failing) still shows the live and pending calls, and why.
+  const unreadable = (err: unknown) => ({ calls: [], problems: [`the call history could not be read: ${err instanceof Error ? err.message : String(err)}`] });
+  const current = async () => [...(await liveCalls()), ...(await pendingCalls())];
+  onMessage('listCalls', async () => history(await current(), await readCalls().catch(unreadable)));
+  onMessage('listCallIndex', async () => history((await current()).map(listingOf), await listCallIndex().catch(unreadable)));
+  onMessage('getCall', async ({ data }) => (await current()).find((c) => c.id === data.id) ?? (await readCall(String(data.id))));
   onMessage('seekMedia', async ({ data }): Promise<SeekResult> => {
     const tabId = await calls.tabOfCall(String(data.id));
     if (tabId === null) return { ok: false, reason: 'This video is not playing in any tab now: open it again to jump to a moment.' };
@@ -105,6 +104,18 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     await removeCalls(data.ids);
     live.changed();
   });
+  onMessage('starCall', async ({ data }) => {
+    const found = await calls.setStarred(String(data.id), data.starred === true);
+    live.changed();
+    return found;
+  });
+  onMessage('importCalls', async ({ data }) => {
+    if (!Array.isArray(data.calls)) throw new Error('not an exported history: no list of calls');
+    const outcome = await calls.importHistory(data.calls);
+    live.changed();
+    return outcome;
+  });
+  onMessage('historyUsage', async () => ({ ...(await historyUsage()), pending: (await pendingCalls()).length }));
   onMessage('dismissNotices', () => clearNotices());
   onMessage('getSettings', () => getSettings());
   onMessage('modelChoice', async () => {

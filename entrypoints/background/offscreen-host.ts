@@ -1,5 +1,6 @@
 // Background service worker: owns the offscreen document (the ML host): its lifecycle, the models it
 // runs (the background owns the choice: Settings), and which models each pipeline generation ran.
+import type { Generation } from '@/src/core/types';
 import type { ModelChoice, PipelineState, ResultModels } from '@/src/messaging/offscreen';
 import { IDLE_CLOSE_MS, offscreenMessenger } from '@/src/messaging/offscreen';
 
@@ -18,8 +19,11 @@ export function createMlHost(inUse: () => Promise<boolean>) {
   let idle: ReturnType<typeof setTimeout> | null = null;
   /** Since when nothing has needed the host (null: something does, or not checked since). */
   let unusedSince: number | null = null;
-  /** Generations' models as the host told them (a generation's models never change). */
-  const generations = new Map<number, ResultModels>();
+  /**
+   * Generations' models as the host told them (a generation's models never change). Kept across
+   * host restarts: a generation names its host instance, so a new host's never meets an old one's.
+   */
+  const generations = new Map<Generation, ResultModels>();
 
   async function exists(): Promise<boolean> {
     const url = browser.runtime.getURL(OFFSCREEN_PATH);
@@ -102,10 +106,10 @@ export function createMlHost(inUse: () => Promise<boolean>) {
       await offscreenMessenger.sendMessage('useModels', choice).catch((err: unknown) => console.warn('[background] useModels', err));
     },
     /** The models a generation ran, or null when the host does not know it (a report from a host that is gone). */
-    async modelsOf(generation: number): Promise<ResultModels | null> {
+    async modelsOf(generation: Generation): Promise<ResultModels | null> {
       const known = generations.get(generation);
       if (known) return known;
-      if (!Number.isSafeInteger(generation) || !(await exists())) return null;
+      if (!(await exists())) return null;
       const models = await offscreenMessenger.sendMessage('modelsOf', { generation }).catch(() => null);
       if (models) generations.set(generation, models);
       return models;

@@ -107,6 +107,21 @@ export function createOverlayState(host: MlHost) {
     await writeOverlayTab(tabId, false);
   }
 
+  /** Calls the history could not take (calls.ts keeps them pending): every badge says so until they are written. */
+  let unsaved = 0;
+  const UNSAVED_COLOR = '#d93025';
+  const unsavedTitle = () => `${unsaved} call(s) not saved: the disk is full (open the popup)`;
+
+  async function setUnsavedCalls(count: number): Promise<void> {
+    if (count === unsaved) return;
+    unsaved = count;
+    // The default badge (tabs without an overlay); tabs with one get it at their next report.
+    badges.clear();
+    await chrome.action.setBadgeText({ text: count > 0 ? '!' : '' });
+    await chrome.action.setBadgeBackgroundColor({ color: UNSAVED_COLOR });
+    await chrome.action.setTitle({ title: count > 0 ? `Emotion Overlay: ${unsavedTitle()}` : 'Emotion Overlay' });
+  }
+
   async function showBadge(tabId: number, report: OverlayReport, documentId?: string): Promise<void> {
     const s = statsFor(tabId);
     s.faces = report.faces;
@@ -114,8 +129,9 @@ export function createOverlayState(host: MlHost) {
     s.slowdown = report.slowdown ?? 1;
     s.cpu = report.cpu ?? 0;
     s.site = report.site ?? null;
-    const text = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
-    const title = report.on ? `Emotion Overlay: on, ${report.faces} face(s) in ${report.tiles} tile(s)` : 'Emotion Overlay: off';
+    const shown = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
+    const text = unsaved > 0 ? `${shown}!` : shown;
+    const title = `${report.on ? `Emotion Overlay: on, ${report.faces} face(s) in ${report.tiles} tile(s)` : 'Emotion Overlay: off'}${unsaved > 0 ? `; ${unsavedTitle()}` : ''}`;
     // Most reports change only what the popup shows (the CPU share, the site's health): the badge is
     // set again (three browser calls) only when it would look different, or for a new document in the
     // tab (Chrome clears a tab's badge when it navigates).
@@ -123,9 +139,9 @@ export function createOverlayState(host: MlHost) {
     if (badges.get(tabId) === key) return;
     badges.set(tabId, key);
     await chrome.action.setBadgeText({ tabId, text });
-    await chrome.action.setBadgeBackgroundColor({ tabId, color: report.faces > 0 ? '#1a73e8' : '#5f6368' });
+    await chrome.action.setBadgeBackgroundColor({ tabId, color: unsaved > 0 ? UNSAVED_COLOR : report.faces > 0 ? '#1a73e8' : '#5f6368' });
     await chrome.action.setTitle({ tabId, title });
   }
 
-  return { overlayTabs, tellTabs, forgetAllTabs, isOverlayOn, tabStats, setOverlay, toggleOverlay, recordFrame, analyzedFps, recentTimings, forgetTab, showBadge };
+  return { overlayTabs, tellTabs, forgetAllTabs, isOverlayOn, tabStats, setOverlay, toggleOverlay, recordFrame, analyzedFps, recentTimings, forgetTab, showBadge, setUnsavedCalls };
 }

@@ -1,4 +1,6 @@
 // Offscreen document: hosts the ML pipeline; computes, stores nothing.
+import { MAX_FRAME_SIDE } from '@/src/core/geometry';
+import { jpegFrameRefusal } from '@/src/core/jpeg';
 import { type ModelsManifest, type ModelTask, parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
@@ -82,9 +84,15 @@ onMessage('pipelineStatus', () => status());
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** Where a JPEG frame's header must be: the canvas encoder's is within its first 200 bytes; one behind more metadata than this is refused. */
+const JPEG_HEADER_BYTES = 128 * 1024;
+
 /** Decode a frame payload into something the pipeline takes; the returned release frees it. */
 async function decodeFrame(frame: FramePayload): Promise<{ input: ImageBitmap | PixelData; release: () => void }> {
   if (frame.kind === 'jpeg') {
+    // The decoder allocates what the header says: check it against the declared size and the frame limit first.
+    const refusal = jpegFrameRefusal(new Uint8Array(await frame.blob.slice(0, JPEG_HEADER_BYTES).arrayBuffer()), frame, MAX_FRAME_SIDE);
+    if (refusal) throw new Error(refusal);
     const bitmap = await createImageBitmap(frame.blob);
     return { input: bitmap, release: () => bitmap.close() };
   }
@@ -156,6 +164,6 @@ onMessage('analyzeTabRegion', async ({ data: raw, sender }): Promise<FrameAnalys
   });
 });
 
-onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId));
+onMessage('startTabCapture', ({ data }) => startTabCapture(data.tabId, data.streamId, data.url));
 onMessage('stopTabCapture', ({ data }) => stopTabCapture(data.tabId));
 onMessage('capturingTabs', () => capturingTabs());

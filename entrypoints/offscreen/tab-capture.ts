@@ -1,13 +1,13 @@
 // Offscreen document: tab-capture streams (one per tab) and cropping a tile's rectangle out of them.
 // This document is the one owner of capture state: the background's worker may restart at any time
 // and asks here (capturingTabs) instead of remembering.
-import { contentRect, fitWithin } from '@/src/core/geometry';
+import { contentRect, fitWithin, MAX_FRAME_SIDE } from '@/src/core/geometry';
 
-const MAX_SIDE = 480;
-const streams = new Map<number, { video: HTMLVideoElement; stream: MediaStream }>();
+/** `url`: the tab's page when its capture started (the background stops a capture whose tab left that call). */
+const streams = new Map<number, { video: HTMLVideoElement; stream: MediaStream; url: string }>();
 let canvas: HTMLCanvasElement | null = null;
 
-export async function startTabCapture(tabId: number, streamId: string): Promise<{ width: number; height: number }> {
+export async function startTabCapture(tabId: number, streamId: string, url: string): Promise<{ width: number; height: number }> {
   stopTabCapture(tabId);
   // Chrome's tab-capture constraints (chromeMediaSource) are not in the standard typings.
   const constraints = { audio: false, video: { mandatory: { chromeMediaSource: 'tab', chromeMediaSourceId: streamId } } } as unknown as MediaStreamConstraints;
@@ -16,7 +16,7 @@ export async function startTabCapture(tabId: number, streamId: string): Promise<
   video.muted = true;
   video.srcObject = stream;
   await video.play();
-  streams.set(tabId, { video, stream });
+  streams.set(tabId, { video, stream, url });
   // The tab closed or Chrome ended the capture: forget it, so that a later start captures afresh.
   for (const track of stream.getVideoTracks()) {
     track.addEventListener('ended', () => {
@@ -34,9 +34,9 @@ export function stopTabCapture(tabId: number): void {
   streams.delete(tabId);
 }
 
-/** Tabs whose capture is running (live video track). */
-export function capturingTabs(): number[] {
-  return [...streams.entries()].filter(([, s]) => s.stream.getVideoTracks().some((t) => t.readyState === 'live')).map(([id]) => id);
+/** Tabs whose capture is running (live video track), with the page each started on. */
+export function capturingTabs(): Array<{ tabId: number; url: string }> {
+  return [...streams.entries()].filter(([, s]) => s.stream.getVideoTracks().some((t) => t.readyState === 'live')).map(([tabId, s]) => ({ tabId, url: s.url }));
 }
 
 /** The tile's rectangle from the latest captured tab frame, downscaled like content-side frames. */
@@ -52,7 +52,7 @@ export function cropTabRegion(
   const page = contentRect(video.videoWidth, video.videoHeight, viewport.width, viewport.height, 'contain');
   const s = page.width / viewport.width;
   const src = { x: page.x + rect.x * s, y: page.y + rect.y * s, width: rect.width * s, height: rect.height * s };
-  const out = fitWithin(src.width, src.height, MAX_SIDE);
+  const out = fitWithin(src.width, src.height, MAX_FRAME_SIDE);
   canvas ??= document.createElement('canvas');
   canvas.width = out.width;
   canvas.height = out.height;

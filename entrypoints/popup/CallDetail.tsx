@@ -57,6 +57,11 @@ export function CallSummaryPanel({ call, live = false }: { call: CallSummary; li
           The models were changed in Settings here: the call goes on in the next entry, with the new models' labels.
         </p>
       )}
+      {call.endReason === 'media-changed' && (
+        <p class="muted" data-testid="call-media-changed">
+          Another video took this one's place here (an ad ended, or the next video began): it is summarized in the next entry, on its own timeline.
+        </p>
+      )}
       <Legend labels={call.labels} />
       <h3>Timeline</h3>
       <TimelineChart call={call} onSeek={onSeek} />

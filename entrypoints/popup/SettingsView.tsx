@@ -14,7 +14,8 @@ const NUMBER_FIELDS: ReadonlyArray<{ key: NumberKey; label: string; step: number
   { key: 'fps', label: 'Sampling rate', step: 0.5, unit: 'frames/s per video' },
   { key: 'minFaceSize', label: 'Minimum face size', step: 1, unit: 'px' },
   { key: 'smoothingWindow', label: 'Smoothing window', step: 1, unit: 'frames' },
-  { key: 'retentionDays', label: 'Keep history for', step: 1, unit: 'days', hint: '0 keeps calls forever' },
+  { key: 'retentionDays', label: 'Keep history for', step: 1, unit: 'days', hint: '0 keeps calls forever; starred calls are always kept' },
+  { key: 'historyBudgetMB', label: 'History size limit', step: 1, unit: 'MB', hint: 'past it the oldest unstarred calls are deleted' },
 ];
 
 function numberPatch(key: NumberKey, value: number): Partial<Settings> {
@@ -32,6 +33,7 @@ const SETTING_NAMES: Record<keyof Settings, string> = {
   showBoxes: 'Face boxes',
   visibleLabels: 'Labels shown',
   retentionDays: 'Keep history (days)',
+  historyBudgetMB: 'History size limit (MB)',
   detector: 'Face detector',
   classifier: 'Emotion classifier',
 };

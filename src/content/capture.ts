@@ -1,5 +1,5 @@
 // Content script: grab one frame of a tile as a small JPEG for the offscreen ML host.
-import { fitWithin } from '../core/geometry';
+import { fitWithin, MAX_FRAME_SIDE } from '../core/geometry';
 import type { PixelBox } from '../core/types';
 import { HAVE_CURRENT_DATA, isVideo, type TileMedia } from '../sites/types';
 
@@ -8,9 +8,6 @@ import type { FramePayload } from '../messaging/offscreen';
 export type CaptureResult =
   | { ok: true; frame: FramePayload; width: number; height: number; mainThreadMs: number }
   | { ok: false; reason: 'no-frame' | 'unreadable' | 'blank' | 'protected'; detail?: string };
-
-/** Frames are downscaled so their longer side is at most this (faces in call tiles stay > 40 px). */
-export const MAX_FRAME_SIDE = 480;
 
 /** The media's own pixel size (a video's frames, a canvas's buffer), not its size on the page. */
 export function sourceSize(media: TileMedia): { width: number; height: number } {
@@ -126,7 +123,7 @@ export class FrameGrabber {
       // Encoding runs off the main thread; only the call itself counts.
       const pending = canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
       mainThreadMs += performance.now() - t;
-      return { ok: true, frame: { kind: 'jpeg', blob: await pending }, width, height, mainThreadMs };
+      return { ok: true, frame: { kind: 'jpeg', blob: await pending, width, height }, width, height, mainThreadMs };
     } catch (err) {
       // SecurityError: a cross-origin (tainted) video or canvas; its pixels are not ours to read.
       return { ok: false, reason: 'unreadable', detail: err instanceof Error ? err.name : String(err) };

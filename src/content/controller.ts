@@ -9,7 +9,7 @@ import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } f
 import { DEFAULT_TRACKING } from '../core/tracking';
 import type { FrameReport, OverlayReport } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
-import { callIdOf, type SiteAdapter } from '../sites';
+import { callIdOf, type SiteAdapter, UnnamedCalls } from '../sites';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile } from './overlay';
 import { Painter, tileToDraw } from './painter';
@@ -67,6 +67,8 @@ export class OverlayController {
   private pipeline: PipelineState = { state: 'loading' };
   private slowdown = 1;
   private lastReport = '';
+  /** Call ids for a page whose URL names no meeting (Teams v2): one per join, kept across the overlay's runs. */
+  private readonly unnamedCalls = new UnnamedCalls();
 
   constructor(
     private readonly deps: ControllerDeps,
@@ -234,7 +236,7 @@ export class OverlayController {
       const { adapter, doc } = this.deps;
       this.deps.reportFrame({
         ...step.report,
-        call: { site: adapter.id, callId: callIdOf(adapter, tile.page.media.ownerDocument, win.location.href), title: doc.title },
+        call: { site: adapter.id, callId: callIdOf(adapter, tile.page.media.ownerDocument, win.location.href, () => this.unnamedCalls.idAt(win.location.href, frameTime)), title: doc.title },
         tileId: tile.id, ...media,
         name: tile.page.name,
         latencyMs: now - t0,

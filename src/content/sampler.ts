@@ -9,7 +9,7 @@ import { facesToClassify, type Sampled, type TileState, unchangedResult } from '
 import { withTimeout } from '../core/timeout';
 import type { FrameTimings } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, TabRegionRequest } from '../messaging/offscreen';
-import type { PixelBox } from '../core/types';
+import type { Generation, PixelBox } from '../core/types';
 import type { TileMedia } from '../sites/types';
 import { type CaptureResult, frameSizeOf, frameSource, sourceSize } from './capture';
 import type { PageTile } from './tile-watcher';
@@ -61,7 +61,7 @@ export class FrameSampler {
   }
 
   /** Sample the tile now; `frameTime` is the wall-clock ms it stands for; `cell` and `generation` are the running pipeline's. */
-  async sample(tile: SampledTile, opts: { frameTime: number; minFaceSize: number; cell: number; generation: number }): Promise<SampleOutcome> {
+  async sample(tile: SampledTile, opts: { frameTime: number; minFaceSize: number; cell: number; generation: Generation }): Promise<SampleOutcome> {
     const { win } = this.deps;
     const { frameTime, minFaceSize, cell } = opts;
     const t0 = win.performance.now();

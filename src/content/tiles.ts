@@ -3,6 +3,7 @@
 // given in the top window's viewport, where the overlay draws.
 import { intersectRects, isMirrored } from '../core/geometry';
 import type { SiteHealth } from '../core/site-health';
+import { MAX_MEDIA_DURATION_MS } from '../core/summary';
 import type { PixelBox } from '../core/types';
 import { largestTiles } from '../core/tiles';
 import { findTiles, type SiteAdapter } from '../sites';
@@ -43,9 +44,12 @@ export function tileRect(media: TileMedia, region: Element | null): PixelBox | n
   return r && toTopViewport(r, media);
 }
 
-/** A video with its own clock (a finite duration: a recording, not a call's stream): where it is now, in seconds. */
+/**
+ * A video with its own clock (a finite duration: a recording, not a call's stream): where it is now, in
+ * seconds. A duration longer than any page plays (a live stream's placeholder) is no clock: the wall clock's.
+ */
 export function mediaClock(media: TileMedia): { media?: { time: number; duration: number } } {
-  return isVideo(media) && Number.isFinite(media.duration) && media.duration > 0 ? { media: { time: media.currentTime, duration: media.duration } } : {};
+  return isVideo(media) && Number.isFinite(media.duration) && media.duration > 0 && media.duration * 1000 <= MAX_MEDIA_DURATION_MS ? { media: { time: media.currentTime, duration: media.duration } } : {};
 }
 
 /** Play the page's video (the first tile with its own clock) from `seconds`; why not, when there is none. */

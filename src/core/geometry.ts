@@ -40,6 +40,12 @@ export function frameBoxToElement(
 }
 
 /** Scale a frame so its longer side is at most maxSide (never upscales). */
+/**
+ * A whole frame sent for analysis (a tile's JPEG, a tab-capture crop) is downscaled so that its longer
+ * side is at most this (faces in call tiles stay > 40 px); the ML host refuses a larger JPEG.
+ */
+export const MAX_FRAME_SIDE = 480;
+
 export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number } {
   const s = Math.min(1, maxSide / Math.max(width, height, 1));
   return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };

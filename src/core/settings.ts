@@ -31,6 +31,8 @@ export interface Settings {
   visibleLabels: string[];
   /** Calls older than this many days are deleted. 0 keeps them forever. */
   retentionDays: number;
+  /** The call history's size limit (MB of everything it stores): past it, the oldest unstarred calls go. */
+  historyBudgetMB: number;
   /** The face detector and emotion classifier (models.json ids); null: models.json's defaults. */
   detector: string | null;
   classifier: string | null;
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: Settings = {
   showBoxes: true,
   visibleLabels: [...PRODUCT_LABELS],
   retentionDays: 90,
+  historyBudgetMB: 100,
   detector: null,
   classifier: null,
 };
@@ -54,6 +57,8 @@ export const SETTINGS_LIMITS = {
   minFaceSize: { min: 8, max: 200 },
   smoothingWindow: { min: 1, max: 15 },
   retentionDays: { min: 0, max: 3650 },
+  // The extension holds unlimitedStorage: the limit is the user's; 1 MB holds about 130 half-hour calls.
+  historyBudgetMB: { min: 1, max: 10_000 },
 } as const;
 
 function num(v: unknown, fallback: number, { min, max }: { min: number; max: number }): number {
@@ -76,6 +81,7 @@ export function validateSettings(raw: unknown): Settings {
     showBoxes: typeof r.showBoxes === 'boolean' ? r.showBoxes : d.showBoxes,
     visibleLabels: Array.isArray(r.visibleLabels) ? r.visibleLabels.filter((l): l is string => typeof l === 'string') : d.visibleLabels,
     retentionDays: Math.round(num(r.retentionDays, d.retentionDays, SETTINGS_LIMITS.retentionDays)),
+    historyBudgetMB: Math.round(num(r.historyBudgetMB, d.historyBudgetMB, SETTINGS_LIMITS.historyBudgetMB)),
     detector: modelId(r.detector),
     classifier: modelId(r.classifier),
   };
@@ -104,4 +110,9 @@ export function settingsProblems(raw: unknown): string[] {
     if (!ok) problems.push(`setting ${key} skipped: ${JSON.stringify(v)} is not valid; using ${JSON.stringify(valid[key])}`);
   }
   return problems;
+}
+
+/** The history's rules (retention.ts) as the user set them. */
+export function historyRules(s: Pick<Settings, 'retentionDays' | 'historyBudgetMB'>): { retentionDays: number; budgetBytes: number } {
+  return { retentionDays: s.retentionDays, budgetBytes: s.historyBudgetMB * 1024 * 1024 };
 }

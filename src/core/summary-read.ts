@@ -14,10 +14,12 @@ export interface CallListing {
   frames: number;
   /** The label with the largest share of the call's time, or null without faces. */
   dominant: string | null;
+  /** Kept through retention and the size budget. */
+  starred?: boolean;
 }
 
 export function listingOf(c: CallSummary): CallListing {
-  return { id: c.id, site: c.site, callId: c.callId, title: c.title, start: c.start, end: c.end, ended: c.ended, frames: c.frames, dominant: dominant(callShares(c)) };
+  return { id: c.id, site: c.site, callId: c.callId, title: c.title, start: c.start, end: c.end, ended: c.ended, frames: c.frames, dominant: dominant(callShares(c)), ...(c.starred ? { starred: true } : {}) };
 }
 
 /** How a participant is named: the name the site showed, else the tile's key. */

@@ -40,5 +40,7 @@ export function summaryProblem(raw: unknown): string | null {
   if (typeof c.timelineStepMs !== 'number' || !(c.timelineStepMs > 0)) return 'timeline step missing';
   if (typeof c.ended !== 'boolean') return 'ended flag missing';
   if (c.lastFrameByTile !== undefined && !isNumRecord(c.lastFrameByTile)) return 'lastFrameByTile malformed';
+  if (c.starred !== undefined && typeof c.starred !== 'boolean') return 'starred flag malformed';
+  if (c.opened !== undefined && !(Number.isInteger(c.opened) && c.opened >= 1)) return 'opened count malformed';
   return null;
 }

@@ -3,8 +3,12 @@ import { type AttentionCounts, countFound, countMissing, mergeAttention } from '
 import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
 import type { SiteId } from './types';
 
-/** 'models-changed': Settings picked other models mid-call; the call goes on as a new part with them. */
-export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'models-changed';
+/**
+ * 'models-changed': Settings picked other models mid-call; the call goes on as a new part with them.
+ * 'media-changed': the video a summary is on the clock of was replaced in its tile (a pre-roll ad
+ * ended and the video began): what follows is a new part with the new video's duration.
+ */
+export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'models-changed' | 'media-changed';
 
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
 export const IDLE_END_MS = 2 * 60_000;
@@ -15,6 +19,12 @@ export const CHECKPOINT_MS = 5_000;
 export const LIVE_CHECKPOINT_MS = 1_000;
 /** A video's frame this far behind the previous one was watched again (less: sampling jitter). */
 export const REWATCH_MS = 1_500;
+/**
+ * The longest video summarized on its own clock (YouTube takes uploads of up to 12 hours). A page
+ * claiming more (a live stream's placeholder duration, or a hostile page) is on the wall clock: a
+ * timeline over 1e7 s reached ~2,800 slots.
+ */
+export const MAX_MEDIA_DURATION_MS = 24 * 3_600_000;
 /** A gap longer than this between two samples of a face counts as this long (a paused or hidden tile). */
 export const MAX_SAMPLE_GAP_MS = 2000;
 
@@ -118,6 +128,16 @@ export interface CallSummary {
   rewatched?: boolean;
   /** Each tile's video time at its latest frame (ms): a frame well before it means the viewer went back. */
   mediaAtByTile?: Record<string, number>;
+  /**
+   * The video whose duration the summary spans: its tile, its latest video time as the page gave it
+   * (not clamped to the duration) and that frame's wall time. Tells a new video in that tile (the
+   * duration changed and the time jumped) from the same one playing on (call-end.ts mediaChanged).
+   */
+  mediaPlayhead?: { tileId: string; atMs: number; time: number };
+  /** The user starred it: kept through the retention period and the size budget. */
+  starred?: boolean;
+  /** How many calls its tab had opened in the hour up to it, itself included (a flooding page's excess goes first: retention.ts). */
+  opened?: number;
 }
 
 export interface AnalyzedFrame {
@@ -145,7 +165,7 @@ export function boundTitle(title: string): string {
 export function startCall(init: { site: SiteId; callId: string; title: string; time: number; labels: readonly string[]; mediaDurationMs?: number }): CallSummary {
   const callId = boundCallId(init.callId);
   const d = init.mediaDurationMs;
-  const media = d !== undefined && Number.isFinite(d) && d > 0;
+  const media = d !== undefined && Number.isFinite(d) && d > 0 && d <= MAX_MEDIA_DURATION_MS;
   return {
     ...(media ? { clock: 'media' as const, mediaDurationMs: d } : {}),
     id: `${callKey(init.site, callId)}:${init.time}`,
@@ -239,6 +259,8 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
     if (previous !== undefined && at < previous - REWATCH_MS) s.rewatched = true;
     // Kept for the tiles lastFrameByTile remembers (bounded there), no others.
     s.mediaAtByTile = Object.fromEntries(Object.entries({ ...s.mediaAtByTile, [frame.tileId]: at }).filter(([tile]) => tile in (s.lastFrameByTile ?? {})));
+    // The first video folded in is the one whose duration the summary spans (another tile's video is a clock of its own).
+    if (s.mediaPlayhead === undefined || s.mediaPlayhead.tileId === frame.tileId) s.mediaPlayhead = { tileId: frame.tileId, atMs: frame.mediaMs!, time: frame.time };
   }
   const elapsed = onVideo ? at : Math.max(0, frame.time - s.start);
   if (Math.floor(elapsed / s.timelineStepMs) >= MAX_TIMELINE_SLOTS) coarsenTimeline(s, elapsed);
@@ -279,13 +301,15 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
  */
 export function endCall(summary: CallSummary, time: number, reason: EndReason): CallSummary {
   if (summary.ended) return summary;
-  const end = reason === 'idle' || reason === 'interrupted' || reason === 'models-changed' ? summary.end : Math.max(summary.end, Math.min(time, summary.end + IDLE_END_MS));
+  const end = reason === 'idle' || reason === 'interrupted' || reason === 'models-changed' || reason === 'media-changed' ? summary.end : Math.max(summary.end, Math.min(time, summary.end + IDLE_END_MS));
   return { ...summary, end, ended: true, endReason: reason };
 }
 
 /** Move the timeline to the first step that holds `elapsed` within MAX_TIMELINE_SLOTS, merging slots. */
 function coarsenTimeline(s: CallSummary, elapsed: number): void {
-  const step = TIMELINE_STEPS_MS.find((t) => t > s.timelineStepMs && Math.floor(elapsed / t) < MAX_TIMELINE_SLOTS) ?? TIMELINE_STEPS_MS[TIMELINE_STEPS_MS.length - 1]!;
+  let step = TIMELINE_STEPS_MS.find((t) => t > s.timelineStepMs && Math.floor(elapsed / t) < MAX_TIMELINE_SLOTS) ?? Math.max(s.timelineStepMs, TIMELINE_STEPS_MS[TIMELINE_STEPS_MS.length - 1]!);
+  // Past the longest step (a wall-clock call of days, a video stored before durations were bounded): doubled, so the slots stay bounded.
+  while (Number.isFinite(elapsed) && Math.floor(elapsed / step) >= MAX_TIMELINE_SLOTS) step *= 2;
   if (step <= s.timelineStepMs) return;
   const merged = new Map<number, TimelineSlot>();
   for (const m of s.timeline) {

@@ -5,7 +5,7 @@ import { nextDetectInterval } from './detect-interval';
 import { maxBlockChange } from './face-change';
 import { isFacing } from './head-turn';
 import { NO_TRACKS, trackFaces, type TrackedFace, type Tracks, type TrackingOptions, withWindow } from './tracking';
-import type { AnalyzeResult, PixelBox } from './types';
+import type { AnalyzeResult, Generation, PixelBox } from './types';
 
 export type TileStatus =
   | { kind: 'loading' }
@@ -26,7 +26,7 @@ export type FrameSource = 'jpeg' | 'raw' | 'sheet' | 'tab' | 'unchanged';
 export interface TileAnalysis extends AnalyzeResult {
   frameTime: number;
   /** The ML host's pipeline that produced it (another generation: other models, or a reload). */
-  generation: number;
+  generation: Generation;
 }
 
 /** The last classification of a tile's tracked faces from a face sheet, with the sheet's signatures (see face-change). */
@@ -49,7 +49,7 @@ export interface TileState<A extends TileAnalysis = TileAnalysis> {
   detectEvery: number;
   classified: Classified<A> | null;
   /** The pipeline generation of the last result (the tracks hold its model's labels). */
-  generation: number | null;
+  generation: Generation | null;
 }
 
 /** How often to detect (the performance mode's) and how faces are tracked. */
@@ -107,7 +107,7 @@ export function facesToClassify(tile: TileState<TileAnalysis>, size: { width: nu
  * The tile's last classification again, when the same tracked faces look unchanged since (by their
  * sheet's signatures), it is recent, and the pipeline that made it (`generation`) still runs.
  */
-export function unchangedResult<A extends TileAnalysis>(tile: TileState<A>, signatures: readonly Float32Array[], now: number, generation: number): A | null {
+export function unchangedResult<A extends TileAnalysis>(tile: TileState<A>, signatures: readonly Float32Array[], now: number, generation: Generation): A | null {
   const last = tile.classified;
   if (!last || last.result.generation !== generation || now - last.at > UNCHANGED_FOR_MS || last.trackIds.join() !== tile.faces.map((f) => f.trackId).join()) return null;
   if (signatures.some((s, i) => maxBlockChange(s, last.signatures[i] ?? new Float32Array()) > UNCHANGED_LUMA)) return null;
@@ -120,7 +120,7 @@ export interface TileReport {
   /** `facing`: the head faces the camera (head-turn.ts); absent where the detector has no keypoints. */
   faces: Array<{ trackId: number; label: string; confidence: number; facing?: boolean }>;
   /** Which pipeline (and so which models and label set) produced the labels. */
-  generation: number;
+  generation: Generation;
   backend: string;
 }
 

@@ -4,6 +4,13 @@
 export const SITE_IDS = ['meet', 'zoom', 'teams', 'youtube', 'generic'] as const;
 export type SiteId = (typeof SITE_IDS)[number];
 
+/**
+ * Which pipeline produced a result: the ML host instance's random id and the pipeline's number in
+ * it (`<instance>:<n>`). A new host numbers its pipelines from 1 again, so the number alone would
+ * name another host's models. Opaque to all but the ML host; compared whole.
+ */
+export type Generation = string;
+
 
 /** A box in input-image pixels. */
 export interface PixelBox {

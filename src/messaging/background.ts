@@ -1,4 +1,5 @@
 // Any extension context: the typed protocol the background service worker receives.
+import type { ImportOutcome } from '../core/retention';
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { SenderPolicy } from '../core/senders';
 import type { Settings } from '../core/settings';
@@ -6,7 +7,7 @@ import type { CallSummary } from '../core/summary';
 import type { CallListing } from '../core/summary-read';
 import type { FrameSource } from '../core/tile-step';
 import type { SiteHealth } from '../core/site-health';
-import type { SiteId } from '../core/types';
+import type { Generation, SiteId } from '../core/types';
 import type { ModelChoice, PipelineState } from './offscreen';
 
 export interface OverlayReport {
@@ -30,7 +31,7 @@ export interface FrameReport {
   frameTime: number;
   faces: Array<{ trackId: number; label: string; confidence: number; facing?: boolean }>;
   /** The ML host's pipeline that produced the labels: the background asks the host which models it ran. */
-  generation: number;
+  generation: Generation;
   backend: string;
   /** Sample-to-result latency in the content script. */
   latencyMs: number;
@@ -136,6 +137,12 @@ export interface BackgroundProtocol {
   /** Popup: play a video's summary from a time (seconds): the tab where that video runs now seeks its player. */
   seekMedia(req: { id: string; seconds: number }): SeekResult;
   deleteCalls(req: { ids: string[] | 'all' }): void;
+  /** Popup: star (keep through retention and the size limit) or unstar a call; false when it is gone. */
+  starCall(req: { id: string; starred: boolean }): boolean;
+  /** Popup: merge an exported history (a JSON file's `calls`, each validated here). */
+  importCalls(req: { calls: unknown[] }): ImportOutcome;
+  /** Popup (Settings): what the history takes and holds, and how many calls wait for room. */
+  historyUsage(): { bytes: number; calls: number; pending: number };
   dismissNotices(): void;
   getSettings(): Settings;
   /** ML host: its state changed (the first one: it is up and listening). The background tells the tabs and the popup. */
@@ -167,6 +174,9 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   getLiveStatus: 'extension-page',
   listCalls: 'extension-page',
   deleteCalls: 'extension-page',
+  starCall: 'extension-page',
+  importCalls: 'extension-page',
+  historyUsage: 'extension-page',
   listCallIndex: 'extension-page',
   getCall: 'extension-page',
   seekMedia: 'extension-page',

@@ -2,14 +2,14 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { BatchAnswer } from '../core/coalesce';
 import type { SenderPolicy } from '../core/senders';
-import type { AnalyzeResult, BackendName, PixelBox } from '../core/types';
+import type { AnalyzeResult, BackendName, Generation, PixelBox } from '../core/types';
 
 export type PipelineState =
   | { state: 'loading' }
   | {
       state: 'ready';
       /** The pipeline's generation: every result it produces carries it (FrameAnalysis.generation). */
-      generation: number;
+      generation: Generation;
       backend: BackendName;
       detector: string;
       classifier: string;
@@ -38,8 +38,11 @@ export interface ResultModels {
   cropSize: number;
 }
 
-/** A frame as it travels: a JPEG Blob, or raw RGBA pixels (both by structured clone, see wxt.config.ts). */
-export type FramePayload = { kind: 'jpeg'; blob: Blob } | { kind: 'raw'; data: ArrayBuffer; width: number; height: number };
+/**
+ * A frame as it travels: a JPEG Blob with its size (at most MAX_FRAME_SIDE; the ML host checks the
+ * JPEG's header against it before decoding), or raw RGBA pixels (both by structured clone, see wxt.config.ts).
+ */
+export type FramePayload = { kind: 'jpeg'; blob: Blob; width: number; height: number } | { kind: 'raw'; data: ArrayBuffer; width: number; height: number };
 
 export interface FrameRequest {
   tileId: string;
@@ -72,23 +75,23 @@ export interface FrameAnalysis extends AnalyzeResult {
   /** Frames in the message this one came in, and faces classified in the same model call as its own. */
   batch: { frames: number; faces: number };
   /** The pipeline that produced it (PipelineState.generation; its models: modelsOf). */
-  generation: number;
+  generation: Generation;
 }
 
 export interface OffscreenProtocol {
   /** The frames one scheduler tick sampled (see coalesce): one answer each, in order. */
   analyzeFrames(req: { frames: FrameRequest[] }): Array<BatchAnswer<FrameAnalysis>>;
   analyzeTabRegion(req: TabRegionRequest): FrameAnalysis;
-  /** Background: start reading a tab from a tabCapture stream id (getUserMedia here). */
-  startTabCapture(req: { tabId: number; streamId: string }): { width: number; height: number };
+  /** Background: start reading a tab from a tabCapture stream id (getUserMedia here); `url`: the tab's page then (its call). */
+  startTabCapture(req: { tabId: number; streamId: string; url: string }): { width: number; height: number };
   stopTabCapture(req: { tabId: number }): void;
-  /** Background: the tabs being captured (this document owns that state; the worker may have restarted). */
-  capturingTabs(): number[];
+  /** Background: the tabs being captured, with the page each was started on (this document owns that state; the worker may have restarted). */
+  capturingTabs(): Array<{ tabId: number; url: string }>;
   pipelineStatus(): PipelineState;
   /** Background: the models Settings picked (the host switches to them); answers once settled. */
   useModels(req: ModelChoice): PipelineState;
   /** Background: which models a generation ran (reports name only the generation), or null when unknown. */
-  modelsOf(req: { generation: number }): ResultModels | null;
+  modelsOf(req: { generation: Generation }): ResultModels | null;
 }
 
 /** An unused ML host is closed this long after it was last needed (a quick toggle does not reload the models). */

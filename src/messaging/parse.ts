@@ -2,7 +2,9 @@
 // parsed here at the boundary before any handler uses it: finite times near now, known sites, bounded
 // counts, sizes and strings. A parser returns the value it accepted (copied, nothing extra) or the
 // reason it refused, for the handler to log and drop.
+import { MAX_FRAME_SIDE } from '../core/geometry';
 import { parseSiteHealth } from '../core/site-health';
+import { MAX_MEDIA_DURATION_MS } from '../core/summary';
 import { MAX_TILES } from '../core/tiles';
 import { SITE_IDS } from '../core/types';
 import type { FrameReport, FrameTimings, OverlayReport } from './background';
@@ -14,8 +16,11 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 export const MAX_FACES_PER_FRAME = 64;
 export const MAX_FRAMES_PER_REQUEST = 64;
 export const MAX_REPORTS_PER_MESSAGE = 512;
-/** A frame's side in pixels, and the bytes of one ML request (a 4K raw frame is 33 MB; ours are 480 px JPEGs or small sheets). */
-export const MAX_FRAME_SIDE = 4096;
+/**
+ * Any side in pixels a request names (a raw face sheet is a row of cells; a whole frame is at most
+ * MAX_FRAME_SIDE), and the bytes of one ML request (a 4K raw frame is 33 MB; ours are 480 px JPEGs or small sheets).
+ */
+export const MAX_PIXEL_SIDE = 4096;
 export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 /** How far a frame's time may be from now: reports travel for up to a few seconds, retries after a worker restart for longer. */
 export const FRAME_TIME_PAST_MS = 10 * 60_000;
@@ -51,7 +56,7 @@ const frameTime = (v: unknown, now: number): number => num(v, 'frameTime', now -
 
 function box(v: unknown, what: string): { x: number; y: number; width: number; height: number } {
   const b = obj(v, what);
-  const side = MAX_FRAME_SIDE * 4;
+  const side = MAX_PIXEL_SIDE * 4;
   return { x: num(b.x, `${what}.x`, -side, side), y: num(b.y, `${what}.y`, -side, side), width: num(b.width, `${what}.width`, 0, side), height: num(b.height, `${what}.height`, 0, side) };
 }
 
@@ -99,7 +104,8 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
     const t = optional(r.timings, timings);
     const media = optional(r.media, (v) => {
       const m = obj(v, 'media');
-      const duration = num(m.duration, 'media.duration', 0.001, 1e7);
+      // At most what a page plays (a timeline over 1e7 s reached ~2,800 slots); the content script sends no longer one.
+      const duration = num(m.duration, 'media.duration', 0.001, MAX_MEDIA_DURATION_MS / 1000);
       return { time: num(m.time, 'media.time', 0, duration + 1), duration };
     });
     return {
@@ -108,7 +114,7 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
       name: r.name === null ? null : str(r.name, 'name', MAX_TEXT),
       frameTime: frameTime(r.frameTime, now),
       faces,
-      generation: int(r.generation, 'generation', 0, Number.MAX_SAFE_INTEGER),
+      generation: str(r.generation, 'generation', MAX_ID),
       backend: str(r.backend, 'backend', 32),
       latencyMs: num(r.latencyMs, 'latencyMs', 0, FRAME_TIME_PAST_MS),
       ...(t ? { timings: t } : {}),
@@ -138,14 +144,17 @@ export function parseOverlayReport(raw: unknown): Parsed<OverlayReport> {
 function payload(v: unknown): FramePayload {
   const p = obj(v, 'frame');
   if (p.kind === 'jpeg') {
+    // A whole frame, as the capture sends it: its size is declared (the ML host checks the JPEG's own header against it).
+    const width = int(p.width, 'frame.width', 1, MAX_FRAME_SIDE);
+    const height = int(p.height, 'frame.height', 1, MAX_FRAME_SIDE);
     const blob = p.blob;
     if (typeof Blob === 'undefined' || !(blob instanceof Blob)) return refuse('frame.blob: not a Blob');
     if (blob.size > MAX_REQUEST_BYTES) return refuse('frame.blob: too large');
-    return { kind: 'jpeg', blob };
+    return { kind: 'jpeg', blob, width, height };
   }
   if (p.kind === 'raw') {
-    const width = int(p.width, 'frame.width', 1, MAX_FRAME_SIDE);
-    const height = int(p.height, 'frame.height', 1, MAX_FRAME_SIDE);
+    const width = int(p.width, 'frame.width', 1, MAX_PIXEL_SIDE);
+    const height = int(p.height, 'frame.height', 1, MAX_PIXEL_SIDE);
     const data = p.data instanceof ArrayBuffer ? p.data : refuse('frame.data: not an ArrayBuffer');
     if (data.byteLength !== width * height * 4) return refuse('frame.data: not width × height RGBA pixels');
     return { kind: 'raw', data, width, height };
@@ -162,9 +171,9 @@ export function parseFrameRequest(raw: unknown, now: number): Parsed<FrameReques
     const sheet = optional(r.sheet, (v) => {
       const s = obj(v, 'sheet');
       const f = obj(s.frame, 'sheet.frame');
-      return { cell: int(s.cell, 'sheet.cell', 8, 1024), frame: { width: num(f.width, 'sheet.frame.width', 1, MAX_FRAME_SIDE * 4), height: num(f.height, 'sheet.frame.height', 1, MAX_FRAME_SIDE * 4) } };
+      return { cell: int(s.cell, 'sheet.cell', 8, 1024), frame: { width: num(f.width, 'sheet.frame.width', 1, MAX_PIXEL_SIDE * 4), height: num(f.height, 'sheet.frame.height', 1, MAX_PIXEL_SIDE * 4) } };
     });
-    const minFaceSize = optional(r.minFaceSize, (v) => num(v, 'minFaceSize', 0, MAX_FRAME_SIDE));
+    const minFaceSize = optional(r.minFaceSize, (v) => num(v, 'minFaceSize', 0, MAX_PIXEL_SIDE));
     const faces = optional(r.faces, trackedFaces);
     return {
       tileId: str(r.tileId, 'tileId', MAX_ID),
@@ -195,8 +204,8 @@ export function parseTabRegionRequest(raw: unknown, now: number): Parsed<TabRegi
   return parse(() => {
     const r = obj(raw, 'tab region request');
     const v = obj(r.viewport, 'viewport');
-    const viewport = { width: num(v.width, 'viewport.width', 1, MAX_FRAME_SIDE * 4), height: num(v.height, 'viewport.height', 1, MAX_FRAME_SIDE * 4) };
-    const minFaceSize = optional(r.minFaceSize, (x) => num(x, 'minFaceSize', 0, MAX_FRAME_SIDE));
+    const viewport = { width: num(v.width, 'viewport.width', 1, MAX_PIXEL_SIDE * 4), height: num(v.height, 'viewport.height', 1, MAX_PIXEL_SIDE * 4) };
+    const minFaceSize = optional(r.minFaceSize, (x) => num(x, 'minFaceSize', 0, MAX_PIXEL_SIDE));
     const faces = optional(r.faces, trackedFaces);
     return {
       tileId: str(r.tileId, 'tileId', MAX_ID),

@@ -3,11 +3,13 @@
 // GPU process crash) makes the host load the pipeline again on wasm and say so. Other models (the
 // background says so when the user picks them in Settings) load beside the running pipeline and swap:
 // frames in flight finish on the old one, which is freed after its last. Each pipeline loaded is a new
-// generation, stamped on its results: what produced a result is told by its generation alone.
+// generation, stamped on its results: what produced a result is told by its generation alone. A
+// generation names this host instance too (a random id drawn at its start): a host that replaces a
+// closed one numbers its pipelines from 1 again, and must never answer for the old one's.
 // The tfjs backend is global to the document: it is chosen once, by the first pipeline, and every
 // later one loads on it (a model switch never probes WebGPU again after it failed, nor moves the
 // backend under frames in flight); only a lost WebGPU device moves the host to wasm.
-import type { BackendName } from '../core/types';
+import type { BackendName, Generation } from '../core/types';
 import type { ModelChoice, PipelineState, ResultModels } from '../messaging/offscreen';
 import { tensorMemory } from './backend';
 import type { Pipeline } from './pipeline';
@@ -26,9 +28,9 @@ export interface PipelineHost {
    */
   use(models: ModelChoice): Promise<void>;
   /** Run `work` on the current pipeline, with its generation; the pipeline is not freed while `work` runs. */
-  run<T>(work: (pipeline: Pipeline, generation: number) => Promise<T>): Promise<T>;
-  /** The models of a generation (one of the latest few), or null. */
-  modelsOf(generation: number): ResultModels | null;
+  run<T>(work: (pipeline: Pipeline, generation: Generation) => Promise<T>): Promise<T>;
+  /** The models of a generation (one of this host's latest few), or null. */
+  modelsOf(generation: Generation): ResultModels | null;
 }
 
 /** Generations whose models stay known (results of older ones may still be in flight or in a report queue). */
@@ -71,9 +73,11 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
   const inFlight = new Map<Pipeline, number>();
   const retired = new Set<Pipeline>();
   let current: Pipeline | null = null;
-  let generation = 0;
-  const generations = new WeakMap<Pipeline, number>();
-  const known = new Map<number, ResultModels>();
+  const instance = crypto.randomUUID();
+  let loaded = 0;
+  const generations = new WeakMap<Pipeline, Generation>();
+  /** The latest KNOWN_GENERATIONS generations' models, oldest first (a Map keeps insertion order). */
+  const known = new Map<Generation, ResultModels>();
 
   const free = (p: Pipeline) => {
     try {
@@ -100,9 +104,10 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
       }
       current = pipeline;
       order = [pipeline.backend];
-      generations.set(pipeline, ++generation);
+      const generation: Generation = `${instance}:${++loaded}`;
+      generations.set(pipeline, generation);
       known.set(generation, { detector: pipeline.detectorId ?? '', classifier: pipeline.classifierId, labels: [...pipeline.labels], cropSize: pipeline.cropSize });
-      for (const g of known.keys()) if (g <= generation - KNOWN_GENERATIONS) known.delete(g);
+      for (const g of known.keys()) if (known.size > KNOWN_GENERATIONS) known.delete(g);
       const why = fallback ?? (pipeline.fallback ? `WebGPU failed (${pipeline.fallback.reason}); running on ${pipeline.backend}` : undefined);
       set({
         state: 'ready',
@@ -155,7 +160,7 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
       const pipeline = await settle(() => ready);
       inFlight.set(pipeline, (inFlight.get(pipeline) ?? 0) + 1);
       try {
-        return await work(pipeline, generations.get(pipeline) ?? 0);
+        return await work(pipeline, generations.get(pipeline) ?? `${instance}:0`);
       } finally {
         const left = (inFlight.get(pipeline) ?? 1) - 1;
         if (left > 0) inFlight.set(pipeline, left);

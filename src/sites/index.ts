@@ -37,9 +37,36 @@ export function findTiles(adapter: SiteAdapter, doc: Document, usable: (t: Tile)
   return { tiles: generic, source: 'generic', docs };
 }
 
-/** The call a tile belongs to: the id in its own document's URL (a call frame's), else the page's. */
-export function callIdOf(adapter: SiteAdapter, tileDoc: Document, pageUrl: string): string | null {
-  return adapter.callId(new URL(tileDoc.URL)) ?? adapter.callId(new URL(pageUrl));
+/**
+ * The call a tile belongs to: the id in its own document's URL (a call frame's), else the page's,
+ * else (a site whose URLs may name no call) the one `unnamed` makes up for the current join.
+ */
+export function callIdOf(adapter: SiteAdapter, tileDoc: Document, pageUrl: string, unnamed?: () => string): string | null {
+  return adapter.callId(new URL(tileDoc.URL)) ?? adapter.callId(new URL(pageUrl)) ?? (adapter.unnamedCalls && unnamed ? unnamed() : null);
+}
+
+/** A made-up call id (`joined-<epoch ms>`): the only one the background accepts from a page whose URL names no call. */
+const UNNAMED_CALL_ID = /^joined-\d{1,16}$/;
+export const isUnnamedCallId = (id: string): boolean => UNNAMED_CALL_ID.test(id);
+
+/** This long without a frame, the page left its call (a call's tiles are sampled several times a second). */
+export const UNNAMED_CALL_GAP_MS = 30_000;
+
+/**
+ * The ids of a page's calls when its URL names none (SiteAdapter.unnamedCalls): one per join. A join
+ * starts at the page's first frame (a page load), when its URL changes, and after UNNAMED_CALL_GAP_MS
+ * without a frame (the user left one meeting and joined the next at the same URL).
+ */
+export class UnnamedCalls {
+  private join: { url: string; at: number; last: number } | null = null;
+
+  /** The call id for a frame of the page at `pageUrl` sampled at `now` (epoch ms). */
+  idAt(pageUrl: string, now: number): string {
+    const j = this.join;
+    // Frames of several tiles arrive slightly out of order: an earlier one is still the same join.
+    this.join = j && j.url === pageUrl && now - j.last <= UNNAMED_CALL_GAP_MS ? { ...j, last: Math.max(j.last, now) } : { url: pageUrl, at: now, last: now };
+    return `joined-${Math.round(this.join.at)}`;
+  }
 }
 
 export type { SiteAdapter, Tile } from './types';

@@ -24,8 +24,11 @@
 //   `/v2/?meetingjoin=true#…`), `/light-meetings/launch?coords=<base64 JSON>` (Vexa-ai/vexa
 //   @4f3ee7c32f20a9750ad7048e0dc016710e3355d8 services/dashboard/src/lib/parse-meeting-input.ts;
 //   meet-teams-bot @0acaebb… src/urlParser/teamsUrlParser.ts: `JSON.parse(decodeURIComponent(atob(coords)))`
-//   → `conversationId`); the v2 meeting stage is in the top document (the LMA and attendee bots query
-//   `document` directly).
+//   → `conversationId`); every shape carries the meeting's thread `19:meeting_<base64>@thread.v2`,
+//   also as `threadId=` in meeting recap links (`/l/meetingrecap?…&threadId=19%3Ameeting_…%40thread.v2`,
+//   seen in public notes linking Teams recaps); the v2 meeting stage is in the top document (the LMA and
+//   attendee bots query `document` directly). Where the URL names no meeting, the call's id is made up
+//   per join (src/sites/index.ts UnnamedCalls).
 // Not confirmed from public code (no public bot reads a tile's pixels; they take WebRTC tracks or
 // capture the tab): that the camera is a <video> inside the tile. The tile's <video> is used, else
 // its <canvas>; pixels the page cannot read get the "unreadable" state and the tab-capture path.
@@ -73,7 +76,10 @@ export function teamsTiles(doc: Document): Tile[] {
   return tiles;
 }
 
-/** The meeting a Teams URL names (path or the v2 app's hash route), or null. */
+/** A meeting's chat thread (`19:meeting_<base64>@thread.v2`), the id every meeting URL shape carries. */
+const MEETING_THREAD = /19:meeting_[\w+/=-]+@thread\.v2/;
+
+/** The meeting a Teams URL names (path, query or the v2 app's hash route), or null. */
 export function teamsMeetingId(url: URL): string | null {
   for (const route of [url.pathname, url.hash.replace(/^#/, '')]) {
     const join = /\/l\/meetup-join\/([^/?#]+)/.exec(route)?.[1];
@@ -90,7 +96,8 @@ export function teamsMeetingId(url: URL): string | null {
       // not the launcher's JSON: no id from it
     }
   }
-  return null;
+  // Elsewhere: a `threadId` parameter (meeting recaps, the web client), the v2 app's conversation route.
+  return MEETING_THREAD.exec(safeDecode(url.pathname + url.search + url.hash))?.[0] ?? null;
 }
 
 function safeDecode(s: string): string {
@@ -106,7 +113,8 @@ export const teamsAdapter: SiteAdapter = {
   matches: (url) => ['teams.microsoft.com', 'teams.live.com', 'teams.cloud.microsoft'].includes(url.hostname),
   findTiles: teamsTiles,
   // The v2 app may not keep the meeting in its URL once joined (not confirmed from public code): a
-  // call there is still one call of the tab (it ends when idle or when the tab leaves Teams).
-  callId: (url) => teamsMeetingId(url) ?? 'call',
+  // call there gets an id per join (UnnamedCalls), so back-to-back meetings in one tab stay apart.
+  callId: teamsMeetingId,
+  unnamedCalls: true,
   notFaces: (media) => media.closest(SHARE) !== null,
 };

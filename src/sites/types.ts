@@ -37,6 +37,12 @@ export interface SiteAdapter {
    */
   callFrames?: string;
   /**
+   * The site's call pages may name no meeting in their URL (the Teams v2 app once joined): tiles there
+   * are still a call, with an id made up per join (callIdOf, UnnamedCalls), never one constant id
+   * that would merge back-to-back meetings.
+   */
+  unnamedCalls?: boolean;
+  /**
    * The site shows recorded videos (YouTube; any page the generic adapter serves): a video with a
    * finite duration is summarized on its own clock. Call sites are live: always the wall clock.
    */

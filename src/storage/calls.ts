@@ -2,20 +2,19 @@
 // Versioned; every record is validated on read.
 //
 // The history is one record per call (`call:<id>`) plus an index (`callIds`, and per call `callMeta:<id>`:
-// what the list shows and the record's size): a checkpoint writes one record and its entry, the list
-// reads only the index, opening a call reads one record, retention and the size budget are decided on the index and
-// removed in one call. Version 3 and older kept every call in one `calls` item, rewritten whole on
-// every write: it is moved into records once (migrateLegacyCalls), losing nothing.
+// what the list shows and what the call takes in storage): a checkpoint writes one record and its
+// entry, the list reads only the index, opening a call reads one record, retention and the size
+// budget are decided on the index. A new call's record, entry and id go in one storage call (never
+// a record the list does not know), after the prune that makes room for it. Version 3 and older
+// kept every call in one `calls` item, rewritten whole on every write: it is moved into records
+// once, in chunks (migrateLegacyCalls), losing nothing.
 import { storage } from 'wxt/utils/storage';
-import { applyRetention, pruneOldest, storedSize } from '../core/retention';
+import { applyRetention, callBytes, type HistoryRules, ID_LIST_BYTES, type ImportOutcome, planPrune, type Prunable, pruneToBudget } from '../core/retention';
 import { type CallSummary } from '../core/summary';
 import { type CallListing, listingOf } from '../core/summary-read';
 import { summaryProblem, upgradeSummary } from '../core/summary-stored';
 import { addNotice } from './notices';
 import { objectOrEmpty } from './shape';
-
-/** chrome.storage.local holds 10 MB without unlimitedStorage; calls may use this much of it. */
-export const CALLS_BUDGET_BYTES = 8 * 1024 * 1024;
 
 /** Version 1 kept calls as an array; participants had no per-label frame counts. */
 export interface CallsV1 {
@@ -63,10 +62,16 @@ const liveCallsOptions = { fallback: {}, version: 3, migrations: { 2: migrateLiv
 /** Live calls by tab id: storage.session survives service-worker restarts (not browser restarts). */
 export const liveCallsItem = storage.defineItem<Record<string, unknown>>('session:liveCalls', liveCallsOptions);
 /**
- * The same live calls, in storage.local at most every LIVE_CHECKPOINT_MS: what an extension reload
- * or a browser crash (both clear storage.session) leaves to resume from.
+ * Versions before 0.2 also mirrored the live calls to storage.local every second (what an extension
+ * reload or a crash left to resume from). The history's own checkpoint does that now: this item is
+ * read once at the worker's start after the upgrade, then removed.
  */
 export const liveCheckpointItem = storage.defineItem<Record<string, unknown>>('local:liveCalls', liveCallsOptions);
+/**
+ * Calls the history could not take (the disk was full even after pruning): kept here, shown with the
+ * history, and written as soon as a write succeeds. storage.session: in memory, apart from the disk.
+ */
+export const pendingCallsItem = storage.defineItem<Record<string, unknown>>('session:pendingCalls', { fallback: {}, version: 1 });
 
 /** Live calls by tab id, every entry validated: corrupt ones are skipped and reported, never thrown on. */
 export async function readLiveCalls(item: typeof liveCallsItem): Promise<{ calls: Map<number, CallSummary>; problems: string[] }> {
@@ -82,8 +87,20 @@ export async function readLiveCalls(item: typeof liveCallsItem): Promise<{ calls
   return { calls, problems };
 }
 
-/** A call's index entry: its listing, its record's size, and why its record is unreadable if it is. */
-export interface IndexEntry extends CallListing {
+/** The calls waiting for room, every one validated (a corrupt one is skipped and reported). */
+export async function readPendingCalls(): Promise<{ calls: CallSummary[]; problems: string[] }> {
+  const calls: CallSummary[] = [];
+  const problems: string[] = [];
+  for (const [id, rec] of Object.entries(objectOrEmpty(await pendingCallsItem.getValue()))) {
+    const problem = summaryProblem(rec);
+    if (problem) problems.push(`call ${id} waiting for room skipped: ${problem}`);
+    else calls.push(rec as CallSummary);
+  }
+  return { calls, problems };
+}
+
+/** A call's index entry: its listing, what it takes in storage, and why its record is unreadable if it is. */
+export interface IndexEntry extends CallListing, Prunable {
   bytes: number;
   problem?: string;
 }
@@ -98,33 +115,66 @@ export const callIdsItem = storage.defineItem<string[]>('local:callIds', { fallb
 const recordKey = (id: string) => `local:call:${id}` as const;
 const metaKey = (id: string) => `local:callMeta:${id}` as const;
 
-/** An index entry for a record (a corrupt one is listed by its problem, oldest first for the budget). */
+/** An index entry for a record (a corrupt one is listed by its problem, first to go for the budget). */
 function entryFor(id: string, rec: unknown): IndexEntry {
-  const bytes = storedSize(rec);
   const problem = summaryProblem(rec);
-  if (!problem) return { ...listingOf(rec as CallSummary), bytes };
-  return { id, site: 'generic', callId: '', title: '', start: 0, end: 0, ended: true, frames: 0, dominant: null, bytes, problem };
-}
-
-/** Write records with their index entries (one storage call), and the id list when a call is new. */
-async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
-  await storage.setItems(recs.flatMap(([id, rec]) => [{ key: recordKey(id), value: rec }, { key: metaKey(id), value: entryFor(id, rec) }]));
-  const known = new Set(ids);
-  const added = recs.map(([id]) => id).filter((id) => !known.has(id));
-  if (added.length > 0) await callIdsItem.setValue([...ids, ...new Set(added)]);
+  const c = rec as CallSummary;
+  const base: IndexEntry = problem
+    ? { id, site: 'generic', callId: '', title: '', start: 0, end: 0, ended: true, frames: 0, dominant: null, bytes: 0, problem }
+    : { ...listingOf(c), ...(c.opened ? { opened: c.opened } : {}), bytes: 0 };
+  // The entry's own size counts a bytes figure of up to 9 digits.
+  return { ...base, bytes: callBytes(id, rec, { ...base, bytes: 999_999_999 }) };
 }
 
 /**
- * Move a v1-v3 history (one `calls` item) into records and the index, once: records first, then the
- * ids, then the old item, so an interruption at any point is redone at the next call, losing nothing.
+ * Write records with their index entries, and the id list when calls are new: one storage call, so a
+ * record is never stored without its id (nor an id without its record).
+ */
+async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
+  const known = new Set(ids);
+  const added = [...new Set(recs.map(([id]) => id).filter((id) => !known.has(id)))];
+  const items: Array<{ key: `local:${string}`; value: unknown }> = recs.flatMap(([id, rec]) => [
+    { key: recordKey(id), value: rec },
+    { key: metaKey(id), value: entryFor(id, rec) },
+  ]);
+  if (added.length > 0) items.push({ key: 'local:callIds', value: [...ids, ...added] });
+  await storage.setItems(items);
+}
+
+/** Legacy records moved per storage call: small beside the 10 MB a pre-0.2 install had in all. */
+export const MIGRATE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Move a v1-v3 history (one `calls` item) into records and the index, in chunks: each chunk's records
+ * go in, then the old item is rewritten without them, so the two copies never need more room than one
+ * chunk (a history near the old 10 MB quota moves too). An interruption at any point is redone at the
+ * next start, losing nothing (a record written twice is the same record).
  */
 export async function migrateLegacyCalls(): Promise<void> {
   if ((await storage.getItem('local:calls')) === null) return;
-  const legacy = await callsItem.getValue(); // its own migrations bring v1 and v2 to v3 first
-  await writeRecords(
-    await callIdsItem.getValue(),
-    Object.entries(legacy ?? {}).filter(([id]) => id !== ''),
-  );
+  let rest = Object.entries((await callsItem.getValue()) ?? {}).filter(([id]) => id !== ''); // its own migrations bring v1 and v2 to v3 first
+  let chunkBytes = MIGRATE_CHUNK_BYTES;
+  while (rest.length > 0) {
+    // At least one record a chunk, then as many as fit chunkBytes.
+    let size = 0;
+    let n = 0;
+    for (const [id, rec] of rest) {
+      const bytes = callBytes(id, rec, null);
+      if (n > 0 && size + bytes > chunkBytes) break;
+      size += bytes;
+      n++;
+    }
+    try {
+      await writeRecords(await readIds(), rest.slice(0, n));
+    } catch (err) {
+      // Too little room for this chunk beside the old item: smaller chunks, down to one record.
+      if (n === 1) throw err;
+      chunkBytes = Math.max(1, Math.floor(size / 2));
+      continue;
+    }
+    rest = rest.slice(n);
+    await callsItem.setValue(Object.fromEntries(rest));
+  }
   await callsItem.removeValue({ removeMeta: true });
 }
 
@@ -150,9 +200,16 @@ export async function listCallIndex(): Promise<{ calls: CallListing[]; problems:
   const { index } = await readIndex();
   const calls = Object.values(index)
     .filter((e) => !e.problem)
-    .map(({ bytes: _, problem: __, ...listing }) => listing)
+    .map(({ bytes: _, problem: __, opened: ___, ...listing }) => listing)
     .sort((a, b) => b.start - a.start);
   return { calls, problems: problemsOf(index) };
+}
+
+/** What the history takes in storage (as the budget counts it) and how many calls it holds. */
+export async function historyUsage(): Promise<{ bytes: number; calls: number }> {
+  const { index } = await readIndex();
+  const entries = Object.values(index);
+  return { bytes: entries.reduce((n, e) => n + e.bytes, ID_LIST_BYTES), calls: entries.length };
 }
 
 /** One stored call, validated; null when there is none or it cannot be read. */
@@ -180,15 +237,7 @@ export async function readCalls(ids?: readonly string[]): Promise<{ calls: CallS
   return { calls, problems };
 }
 
-/** The readable calls past the retention period (an unreadable record has no date to judge). */
-const expiredOf = (index: Record<string, IndexEntry>, now: number, retentionDays: number): IndexEntry[] =>
-  applyRetention(
-    Object.values(index).filter((e) => !e.problem),
-    now,
-    retentionDays,
-  ).removed;
-
-/** Remove records and their index entries (one storage call), and their ids. */
+/** Remove records and their index entries (one storage call), then their ids. */
 async function removeFromHistory(ids: readonly string[], doomed: readonly string[]): Promise<void> {
   if (doomed.length === 0) return;
   const gone = new Set(doomed);
@@ -196,44 +245,130 @@ async function removeFromHistory(ids: readonly string[], doomed: readonly string
   await callIdsItem.setValue(ids.filter((id) => !gone.has(id)));
 }
 
+const MB = 1024 * 1024;
+/** "the oldest call was" / "the 3 oldest calls were". */
+const oldest = (n: number) => (n === 1 ? 'the oldest call was' : `the ${n} oldest calls were`);
+
+/** What happened to a save: written or not, what was pruned to make room, and why it failed. */
+export interface SaveOutcome {
+  saved: boolean;
+  /** Readable calls removed by the size budget (not counting those past the retention period). */
+  pruned: number;
+  /** The last write error, when `saved` is false. */
+  error?: string;
+}
+
 /**
- * Insert or replace calls (each its record and index entry), then, when a call is new or ended,
- * apply retention and the storage budget on the index (telling the user what went). A checkpoint of
- * a call already stored writes that call alone.
+ * Make room for `recs`, then write them. `squeeze`: the last write failed for want of room below the
+ * budget (the disk is full): drop as much again as the write needs, oldest first by the same rules.
  */
-export async function saveCalls(summaries: readonly CallSummary[], retentionDays: number, now = Date.now()): Promise<void> {
-  const ids = await readIds();
-  const known = new Set(ids);
+async function pruneThenWrite(recs: ReadonlyArray<readonly [string, CallSummary]>, rules: HistoryRules, now: number, squeeze: boolean): Promise<number> {
+  const { ids, index } = await readIndex();
+  const stored = Object.values(index);
+  const incoming = recs.map(([id, s]) => ({ id, bytes: entryFor(id, s).bytes }));
+  const incomingBytes = incoming.reduce((n, c) => n + c.bytes, 0);
+  const used = stored.reduce((n, e) => n + e.bytes, ID_LIST_BYTES);
+  const budgetBytes = squeeze ? Math.min(rules.budgetBytes, used - incomingBytes) : rules.budgetBytes;
+  const { expired, overBudget } = planPrune(stored, incoming, { ...rules, budgetBytes }, now);
+  const doomed = [...expired, ...overBudget].map((e) => e.id);
+  await removeFromHistory(ids, doomed);
+  const gone = new Set(doomed);
   await writeRecords(
-    ids,
-    summaries.map((s) => [s.id, s] as const),
+    ids.filter((id) => !gone.has(id)),
+    recs,
   );
-  if (summaries.every((s) => known.has(s.id) && !s.ended)) return;
-  const { ids: all, index } = await readIndex();
-  // Unreadable records are left to the budget, which drops them first (they sort as the oldest).
-  const expired = expiredOf(index, now, retentionDays);
-  const gone = new Set(expired);
-  const budget = pruneOldest(
-    Object.values(index).filter((e) => !gone.has(e)),
-    CALLS_BUDGET_BYTES,
-  ).removed;
-  await removeFromHistory(
-    all,
-    [...expired, ...budget].map((e) => e.id),
-  );
-  const pruned = budget.filter((e) => !e.problem).length;
-  if (pruned > 0) await addNotice(`Storage was nearly full: the ${pruned} oldest call(s) were deleted.`);
+  return overBudget.filter((e) => !e.problem).length;
+}
+
+/**
+ * Insert or replace calls (each its record and index entry). A checkpoint of a call already stored
+ * writes that call alone; a new or ended call first makes room (retention, then the budget), then is
+ * written. On a write error (the disk is full), prune harder by the same rules and retry once; the
+ * outcome says whether the calls are in (never throws for want of room: the caller keeps them).
+ */
+export async function saveCalls(summaries: readonly CallSummary[], rules: HistoryRules, now = Date.now()): Promise<SaveOutcome> {
+  // A call already past the retention period is not written (it would be the first to go).
+  const recs = applyRetention(summaries, now, rules.retentionDays).kept.map((s) => [s.id, s] as const);
+  let pruned = 0;
+  let error = '';
+  for (const squeeze of [false, true]) {
+    try {
+      const ids = await readIds();
+      const known = new Set(ids);
+      if (!squeeze && summaries.every((s) => known.has(s.id) && !s.ended)) await writeRecords(ids, recs);
+      else pruned += await pruneThenWrite(recs, rules, now, squeeze);
+      if (pruned > 0) {
+        await addNotice(
+          squeeze
+            ? `The disk had no room for the call history: ${oldest(pruned)} deleted to keep the newest.`
+            : `The call history reached its size limit (${Math.round(rules.budgetBytes / MB)} MB, Settings): ${oldest(pruned)} deleted.`,
+        );
+      }
+      return { saved: true, pruned };
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      console.warn('[calls] history write failed', squeeze ? '(after pruning)' : '', err);
+    }
+  }
+  return { saved: false, pruned, error };
 }
 
 /** Apply the retention period alone (the periodic tick): decided on the index, removed in one call. */
 export async function pruneExpired(retentionDays: number, now = Date.now()): Promise<number> {
   const { ids, index } = await readIndex();
-  const removed = expiredOf(index, now, retentionDays);
+  const removed = applyRetention(
+    Object.values(index).filter((e) => !e.problem),
+    now,
+    retentionDays,
+  ).removed;
   await removeFromHistory(
     ids,
     removed.map((e) => e.id),
   );
   return removed.length;
+}
+
+/** Bring the history under a (new, smaller) budget: what the user sees happen when they lower it. */
+export async function pruneToRules(rules: HistoryRules, now = Date.now()): Promise<number> {
+  const { ids, index } = await readIndex();
+  const { expired, overBudget } = planPrune(Object.values(index), [], rules, now);
+  await removeFromHistory(
+    ids,
+    [...expired, ...overBudget].map((e) => e.id),
+  );
+  return overBudget.length;
+}
+
+/** Star or unstar a stored call (its record and entry together); false when it is not stored. */
+export async function setStoredStar(id: string, starred: boolean): Promise<boolean> {
+  const rec = await readCall(id);
+  if (!rec) return false;
+  const { starred: _, ...rest } = rec;
+  await writeRecords(await readIds(), [[id, starred ? { ...rest, starred: true } : rest]]);
+  return true;
+}
+
+/**
+ * Merge exported calls into the history: every record validated (an unreadable one is counted, never
+ * stored), calls already here kept as they are, ended ones only (a live call in an export is a
+ * snapshot: it is stored ended), none past the retention period, and the newest that fit the budget.
+ */
+export async function importCalls(raw: readonly unknown[], rules: HistoryRules, now = Date.now()): Promise<ImportOutcome> {
+  const { index } = await readIndex();
+  const valid = new Map<string, CallSummary>();
+  let invalid = 0;
+  for (const r of raw) {
+    if (summaryProblem(r) === null) valid.set((r as CallSummary).id, r as CallSummary);
+    else invalid++;
+  }
+  const fresh = [...valid.values()].filter((c) => !index[c.id]).map((c): CallSummary => ({ ...c, ended: true, endReason: c.endReason ?? 'interrupted' }));
+  const { kept, removed: expired } = applyRetention(fresh, now, rules.retentionDays);
+  // Room: the budget less what stays whatever happens (starred calls); the newest imported calls first.
+  const room = rules.budgetBytes - Object.values(index).reduce((n, e) => n + (e.starred ? e.bytes : 0), ID_LIST_BYTES);
+  const fits = new Set(pruneToBudget(kept.map((c) => ({ ...entryFor(c.id, c), starred: false })), room).kept.map((e) => e.id));
+  const adding = kept.filter((c) => fits.has(c.id));
+  const { saved } = adding.length > 0 ? await saveCalls(adding, rules, now) : { saved: true };
+  return { added: saved ? adding.length : 0, present: valid.size - fresh.length, invalid, expired: expired.length, overBudget: kept.length - adding.length, saved };
 }
 
 export async function deleteCalls(which: string[] | 'all'): Promise<void> {

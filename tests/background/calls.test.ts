@@ -2,7 +2,7 @@
 // in-memory storage whose writes take a while to land, as chrome.storage's do.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addFrame, type CallSummary, endCall, IDLE_END_MS, LIVE_CHECKPOINT_MS, startCall } from '../../src/core/summary';
+import { addFrame, type CallSummary, endCall, IDLE_END_MS, startCall } from '../../src/core/summary';
 import type { AnalyzedReport } from '../../src/messaging/background';
 import { readCalls } from '../../src/storage/calls';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
@@ -10,6 +10,8 @@ import { DEFAULT_SETTINGS } from '../../src/core/settings';
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
 import { type Calls, createCalls, RETENTION_EVERY_MS } from '../../entrypoints/background/calls';
+import { KEEP_AFTER_FACE_MS } from '../../src/core/call-end';
+import { CHECKPOINT_MS } from '../../src/core/summary';
 
 /** Stored history as the background writes it (v2 records keyed by id, with the version meta). */
 const storeHistory = (...calls: CallSummary[]) => fakeBrowser.storage.local.set({ calls: Object.fromEntries(calls.map((c) => [c.id, c])), calls$: { v: 2 } });
@@ -70,7 +72,8 @@ describe('deleting calls', () => {
     const old = storedCall('old-call-xyz', now - 3_600_000, true);
     await storeHistory(old);
     const bg = await startWorker();
-    await bg.onFrame(2, frame('live-call-xyz', now)); // another tab's call is live
+    // Another tab's call is live, long enough to be kept (worthKeeping).
+    for (let i = 0; i <= 30; i++) await bg.onFrame(2, frame('live-call-xyz', now + i * 200));
     slowWrites();
     await Promise.all([bg.removeCalls([old.id]), bg.onTick()]);
     const { calls } = await readCalls();
@@ -173,6 +176,8 @@ describe('retention', () => {
 });
 
 describe('the call state machine', () => {
+  /** Frames at 200 ms that make a call worth keeping (a face for KEEP_AFTER_FACE_MS). */
+  const KEPT = KEEP_AFTER_FACE_MS / 200 + 2;
   /** Frames of one call every 200 ms from `from` on; the clock follows them. */
   async function frames(bg: Calls, tabId: number, callId: string, from: number, n: number): Promise<number> {
     let t = from;
@@ -186,7 +191,7 @@ describe('the call state machine', () => {
   it('models switched mid-call: the call ends as models-changed and goes on as a new part with their models and label set', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
-    let t = await frames(bg, 1, 'call-xyz', t0, 3);
+    let t = await frames(bg, 1, 'call-xyz', t0, KEPT);
     const first = (await bg.liveCall(1))!;
     expect(first).toMatchObject({ models: MODELS, backend: 'wasm', labels: LABELS });
     const six = [...LABELS, 'ahegao'];
@@ -197,7 +202,28 @@ describe('the call state machine', () => {
     expect(second.id).not.toBe(first.id);
     expect(second).toMatchObject({ callId: 'call-xyz', frames: 1, labels: six, models: { detector: MODELS.detector, classifier: 'oahega-emotion-f16' } });
     const ended = (await readCalls()).calls.find((c) => c.id === first.id);
-    expect(ended).toMatchObject({ ended: true, endReason: 'models-changed', frames: 3, labels: LABELS, models: MODELS });
+    expect(ended).toMatchObject({ ended: true, endReason: 'models-changed', frames: KEPT, labels: LABELS, models: MODELS });
+  });
+
+  it("a YouTube pre-roll ad (15 s) then the video (10 min): the ad is stored apart as media-changed, the video gets its own duration", async () => {
+    const t0 = Date.now();
+    const bg = await startWorker();
+    const watch = (time: number, duration: number, at: number): AnalyzedReport => ({ ...frame('fixture0001', time), call: { site: 'youtube', callId: 'fixture0001', title: 'Interview' }, media: { time: at, duration } });
+    let t = t0;
+    for (let s = 0; s < 15; s++, t += 1000) {
+      vi.setSystemTime(t);
+      await bg.onFrame(1, watch(t, 15, s));
+    }
+    const ad = (await bg.liveCall(1))!;
+    for (let s = 0; s < 20; s++, t += 1000) {
+      vi.setSystemTime(t);
+      await bg.onFrame(1, watch(t, 600, s));
+    }
+    const video = (await bg.liveCall(1))!;
+    expect(video.id).not.toBe(ad.id);
+    expect(video).toMatchObject({ callId: 'fixture0001', clock: 'media', mediaDurationMs: 600_000, frames: 20 });
+    const storedAd = (await readCalls()).calls.find((c) => c.id === ad.id);
+    expect(storedAd).toMatchObject({ ended: true, endReason: 'media-changed', mediaDurationMs: 15_000, frames: 15 });
   });
 
   it('resume: after a worker restart the next frame goes on with the same live call', async () => {
@@ -213,7 +239,7 @@ describe('the call state machine', () => {
   it('reports that arrive after their tab closed (sent as it closed) are counted, and the call ends as closed then', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
-    const t = await frames(bg, 1, 'call-xyz', t0, 3);
+    const t = await frames(bg, 1, 'call-xyz', t0, KEPT);
     const id = (await bg.liveCall(1))!.id;
     vi.setSystemTime(t + 300);
     await bg.onTabClosed(1);
@@ -221,61 +247,72 @@ describe('the call state machine', () => {
     vi.setSystemTime(t + 400);
     await bg.onFrames(1, [frame('call-xyz', t + 100), frame('call-xyz', t + 200)]);
     expect(await bg.liveCall(1)).toBeNull();
-    expect((await readCalls()).calls).toMatchObject([{ id, frames: 5, ended: true, endReason: 'tab-closed', end: t + 300 }]);
+    expect((await readCalls()).calls).toMatchObject([{ id, frames: KEPT + 2, ended: true, endReason: 'tab-closed', end: t + 300 }]);
   });
 
   it('idle end: a call without frames for the idle time is ended by the tick, as idle', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
-    const t = await frames(bg, 1, 'call-xyz', t0, 3);
+    const t = await frames(bg, 1, 'call-xyz', t0, KEPT);
     vi.setSystemTime(t + IDLE_END_MS / 2);
     await bg.onTick();
     expect(await bg.liveCall(1)).not.toBeNull();
     vi.setSystemTime(t + IDLE_END_MS + 1000);
     await bg.onTick();
     expect(await bg.liveCall(1)).toBeNull();
-    expect((await readCalls()).calls).toMatchObject([{ callId: 'call-xyz', frames: 3, ended: true, endReason: 'idle' }]);
+    expect((await readCalls()).calls).toMatchObject([{ callId: 'call-xyz', frames: KEPT, ended: true, endReason: 'idle' }]);
   });
 
   it('idle end: a frame after the idle time starts a new call and ends the old one', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
-    const t = await frames(bg, 1, 'call-xyz', t0, 3);
+    const t = await frames(bg, 1, 'call-xyz', t0, KEPT);
     await frames(bg, 1, 'call-xyz', t + IDLE_END_MS + 1000, 2);
     const old = (await readCalls()).calls.find((c) => c.ended);
-    expect(old).toMatchObject({ frames: 3, endReason: 'idle' });
+    expect(old).toMatchObject({ frames: KEPT, endReason: 'idle' });
     expect(await bg.liveCall(1)).toMatchObject({ frames: 2, ended: false });
     expect((await bg.liveCall(1))!.id).not.toBe(old!.id);
   });
 
-  it('crash: storage.session is gone but the local checkpoint is resumed by the same meeting within the idle time', async () => {
+  it('crash: storage.session is gone but the history\'s checkpoint is resumed by the same meeting within the idle time, losing at most CHECKPOINT_MS', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
-    let t = await frames(bg, 1, 'call-xyz', t0, 10);
-    vi.advanceTimersByTime(LIVE_CHECKPOINT_MS); // the delayed local checkpoint lands
-    await vi.waitFor(async () => expect(Object.keys((await fakeBrowser.storage.local.get('liveCalls')).liveCalls ?? {})).toEqual(['1']));
+    let t = await frames(bg, 1, 'call-xyz', t0, KEPT + 30);
     const id = (await bg.liveCall(1))!.id;
+    const checkpointed = (await readCalls()).calls[0]!.frames;
+    expect(KEPT + 30 - checkpointed).toBeLessThanOrEqual(CHECKPOINT_MS / 200);
     await fakeBrowser.storage.session.clear(); // a browser crash or an extension reload
     const after = await startWorker();
     expect(await after.liveCalls()).toEqual([]);
     // The reloaded tab has another id; the meeting is the same.
     t = await frames(after, 7, 'call-xyz', t + 5000, 3);
-    expect(await after.liveCall(7)).toMatchObject({ id, ended: false, frames: 13 });
+    expect(await after.liveCall(7)).toMatchObject({ id, ended: false, frames: checkpointed + 3 });
+  });
+
+  it('upgrade: an older version\'s local live checkpoint (fresher than history) is resumed once, then removed', async () => {
+    const now = Date.now();
+    const cut = storedCall('cut-call-xyz', now - 10_000, false);
+    await fakeBrowser.storage.local.set({ liveCalls: { '1': cut } });
+    const bg = await startWorker();
+    await bg.liveCalls(); // (the restore done)
+    expect((await readCalls()).calls.map((c) => c.id)).toEqual([cut.id]);
+    expect(await fakeBrowser.storage.local.get('liveCalls')).toEqual({});
+    await frames(bg, 3, 'cut-call-xyz', now, 2);
+    expect(await bg.liveCall(3)).toMatchObject({ id: cut.id, frames: cut.frames + 2 });
   });
 
   it('crash: an interrupted call that nobody resumes is ended as interrupted, not lost', async () => {
     const t0 = Date.now();
     const bg = await startWorker();
-    const t = await frames(bg, 1, 'call-xyz', t0, 10);
-    vi.advanceTimersByTime(LIVE_CHECKPOINT_MS);
-    await vi.waitFor(async () => expect(Object.keys((await fakeBrowser.storage.local.get('liveCalls')).liveCalls ?? {})).toEqual(['1']));
+    const t = await frames(bg, 1, 'call-xyz', t0, KEPT);
+    await bg.onTick(); // the tick writes what changed since the last checkpoint
     await fakeBrowser.storage.session.clear();
     const after = await startWorker();
     await after.onTick();
-    expect((await readCalls()).calls).toMatchObject([{ frames: 10, ended: false }]); // still resumable
+    expect((await readCalls()).calls).toMatchObject([{ frames: KEPT, ended: false }]); // still resumable
     vi.setSystemTime(t + IDLE_END_MS + 1000);
     await after.onTick();
-    expect((await readCalls()).calls).toMatchObject([{ callId: 'call-xyz', frames: 10, ended: true, endReason: 'interrupted' }]);
+    expect((await readCalls()).calls).toMatchObject([{ callId: 'call-xyz', frames: KEPT, ended: true, endReason: 'interrupted' }]);
   });
 
   it('delete: a deleted live call is gone from history and live state, and its next frame starts afresh', async () => {

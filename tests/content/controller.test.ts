@@ -11,7 +11,7 @@ import { analysisOf, fakeGrabber, pageWindow, tilesPage } from './page';
 
 const READY: PipelineState = {
   state: 'ready',
-  generation: 1,
+  generation: 'host:1',
   backend: 'wasm',
   detector: 'det',
   classifier: 'cls',
@@ -110,7 +110,7 @@ describe('OverlayController', () => {
 
   it('another pipeline generation answers (models switched): its models are asked once, its frame dropped, then labelled', async () => {
     tilesPage(2);
-    let generation = 1;
+    let generation = 'host:1';
     let asked = 0;
     const { controller: c, clock, reports } = harness(async (req) => ({ ...analysisOf(req), generation }), {
       pipelineStatus: async () => (asked++, { ...READY, generation }),
@@ -118,14 +118,14 @@ describe('OverlayController', () => {
     c.start();
     await clock.advance(1000);
     expect(asked).toBe(1);
-    generation = 2;
+    generation = 'host:2';
     const before = reports.length;
     await clock.advance(1000);
     expect(asked).toBe(2); // two tiles noticed, one question
     // Once the new generation answered, no tile reports the old one again (unchanged faces included).
     const after = reports.slice(before).map((r) => r.generation);
-    expect(after.slice(after.indexOf(2))).toEqual(after.slice(after.indexOf(2)).map(() => 2));
-    expect(new Set(reports.slice(-2).map((r) => r.generation))).toEqual(new Set([2]));
+    expect(after.slice(after.indexOf('host:2'))).toEqual(after.slice(after.indexOf('host:2')).map(() => 'host:2'));
+    expect(new Set(reports.slice(-2).map((r) => r.generation))).toEqual(new Set(['host:2']));
   });
 
   it('orphaned (the extension was reloaded): says so and reports nothing', async () => {

@@ -90,7 +90,7 @@ export function fakeGrabber(grey = 128): Grabber & { sheets: number; frames: num
     frames: 0,
     async capture() {
       g.frames++;
-      return { ok: true as const, frame: { kind: 'jpeg' as const, blob: new Blob([new Uint8Array(10)]) }, width: 480, height: 270, mainThreadMs: 1 };
+      return { ok: true as const, frame: { kind: 'jpeg' as const, blob: new Blob([new Uint8Array(10)]), width: 480, height: 270 }, width: 480, height: 270, mainThreadMs: 1 };
     },
     async captureFaces(_media: unknown, crops: readonly unknown[], cell: number) {
       g.sheets++;
@@ -116,6 +116,6 @@ export function analysisOf(req: { tileId: string; frameTime: number; faces?: Arr
     detected: !req.faces,
     offscreenMs: { receivedAt: 0, decode: 1, total: 9 },
     batch: { frames: 1, faces: boxes.length },
-    generation: 1,
+    generation: 'host:1',
   };
 }

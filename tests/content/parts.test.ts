@@ -9,6 +9,7 @@ import { newTile, stepTile } from '../../src/core/tile-step';
 import { DEFAULT_TRACKING } from '../../src/core/tracking';
 import type { FrameAnalysis, FrameRequest } from '../../src/messaging/offscreen';
 import { genericAdapter } from '../../src/sites/generic';
+import { mediaClock } from '../../src/content/tiles';
 import { analysisOf, fakeGrabber, pageWindow, place, tilesPage } from './page';
 
 describe('TileWatcher', () => {
@@ -150,7 +151,7 @@ describe('FrameSampler', () => {
     const tile: SampledTile = { id: 'tile-1', page, state: newTile(3, { kind: 'analyzing' }), source: 'pixels', grabber: fakeGrabber() };
     return { tile, sampler: new FrameSampler({ win, analyze, analyzeTabRegion: () => Promise.reject(new Error('no tab capture')) }) };
   }
-  const opts = { frameTime: 1, minFaceSize: 20, cell: 96, generation: 1 };
+  const opts = { frameTime: 1, minFaceSize: 20, cell: 96, generation: 'host:1' };
   const step = { detectEvery: 3, maxDetectEvery: 6, tracking: DEFAULT_TRACKING };
 
   it('a whole frame first; then only the tracked faces, as a sheet; an unchanged sheet is not sent again', async () => {
@@ -205,5 +206,19 @@ describe('Overlay host: what the page can do to it', () => {
 
   it('names from the random bytes, letters only', () => {
     expect(neutralName(() => new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 25]))).toBe('abcd-efghiz');
+  });
+});
+
+describe('mediaClock', () => {
+  const withDuration = (duration: number) => {
+    const v = document.createElement('video');
+    Object.defineProperties(v, { duration: { value: duration }, currentTime: { value: 5 } });
+    return mediaClock(v);
+  };
+
+  it("a recording's own clock; a duration no page plays (a live stream's placeholder, 1e7 s) is the wall clock, never sent to be refused", () => {
+    expect(withDuration(600)).toEqual({ media: { time: 5, duration: 600 } });
+    expect(withDuration(1e7)).toEqual({});
+    expect(withDuration(Number.POSITIVE_INFINITY)).toEqual({});
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PipelineState } from '../../src/messaging/offscreen';
 import { connectToHost, HOST_START_MS, linkError } from '../../src/content/pipeline-link';
 
-const READY: PipelineState = { state: 'ready', generation: 1, backend: 'wasm', detector: 'd', classifier: 'c', labels: [], cropSize: 96, loadMs: 1, memory: { tensors: 0, tensorBytes: 0 } };
+const READY: PipelineState = { state: 'ready', generation: 'host:1', backend: 'wasm', detector: 'd', classifier: 'c', labels: [], cropSize: 96, loadMs: 1, memory: { tensors: 0, tensorBytes: 0 } };
 
 /** Answers in turn (an Error is thrown); a fake clock that sleeping advances. */
 function deps(answers: Array<PipelineState | Error>) {

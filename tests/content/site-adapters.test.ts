@@ -3,7 +3,7 @@
 // sources in src/sites/*.ts). Layout is not computed here: which tiles are large and shown enough
 // is the overlay's part (tests/e2e); here, which elements each adapter finds and how it names them.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findTiles } from '../../src/sites';
+import { callIdOf, findTiles, isUnnamedCallId, UNNAMED_CALL_GAP_MS, UnnamedCalls } from '../../src/sites';
 import { genericAdapter } from '../../src/sites/generic';
 import { cleanMeetName, meetAdapter } from '../../src/sites/meet';
 import { youtubeAdapter } from '../../src/sites/youtube';
@@ -170,9 +170,36 @@ describe('Microsoft Teams (v2)', () => {
     expect(id('https://teams.microsoft.com/v2/?meetingjoin=true#/meet/1234567?p=abc&anon=true')).toBe('1234567');
     const coords = btoa(encodeURIComponent(JSON.stringify({ conversationId: '19:meeting_xyz@thread.v2' })));
     expect(id(`https://teams.microsoft.com/light-meetings/launch?coords=${coords}`)).toBe('19:meeting_xyz@thread.v2');
-    expect(id('https://teams.microsoft.com/light-meetings/launch?coords=%%%')).toBe('call');
-    expect(id('https://teams.microsoft.com/v2/')).toBe('call');
+    expect(id('https://teams.microsoft.com/light-meetings/launch?coords=%%%')).toBeNull();
+    expect(id('https://teams.microsoft.com/v2/')).toBeNull();
     expect(cleanTeamsName('Ada (External) (Unverified)')).toBe('Ada');
+  });
+
+  it('the meeting thread wherever the URL carries one: a threadId parameter, the v2 conversation route', () => {
+    const id = (u: string) => teamsAdapter.callId(new URL(u));
+    expect(id('https://teams.microsoft.com/l/meetingrecap?driveId=x&threadId=19%3Ameeting_YzgyOW%40thread.v2&iCalUid=1')).toBe('19:meeting_YzgyOW@thread.v2');
+    expect(id('https://teams.microsoft.com/v2/#/conversations/19:meeting_YzgyOW@thread.v2?ctx=chat')).toBe('19:meeting_YzgyOW@thread.v2');
+    expect(id('https://teams.microsoft.com/v2/?meetingjoin=true#/l/meetup-join/19:meeting_YzgyOW%40thread.v2/0?context=%7b%7d&anon=true')).toBe('19:meeting_YzgyOW@thread.v2');
+    expect(id('https://teams.microsoft.com/v2/?threadId=19:abc@thread.tacv2')).toBeNull(); // a channel, not a meeting
+  });
+
+  it('a page that names no meeting: one call id per join (another page, URL, or a pause between meetings), never the constant `call`', () => {
+    const T0 = 1_780_000_000_000;
+    const v2 = 'https://teams.microsoft.com/v2/';
+    const joins = new UnnamedCalls();
+    const at = (url: string, t: number) => callIdOf(teamsAdapter, { URL: url } as Document, url, () => joins.idAt(url, t));
+    const first = at(v2, T0);
+    expect(first).not.toBe('call');
+    expect(first && isUnnamedCallId(first)).toBe(true);
+    expect(at(v2, T0 + 20_000)).toBe(first); // the same meeting, sampled on
+    // Left, then joined the next meeting at the same URL: a new id, so the two do not merge.
+    const second = at(v2, T0 + 20_000 + UNNAMED_CALL_GAP_MS + 1);
+    expect(second).not.toBe(first);
+    expect(at(`${v2}#/calendarv2`, T0 + 20_000 + UNNAMED_CALL_GAP_MS + 2)).not.toBe(second);
+    expect(new UnnamedCalls().idAt(v2, T0 + 1)).not.toBe(first); // another page load
+    // A URL that names the meeting always wins; a site whose calls are always named makes none up.
+    expect(at('https://teams.microsoft.com/meet/2384756109?p=x', T0)).toBe('2384756109');
+    expect(callIdOf(meetAdapter, { URL: 'https://meet.google.com/landing' } as Document, 'https://meet.google.com/landing', () => joins.idAt(v2, T0))).toBeNull();
   });
 });
 

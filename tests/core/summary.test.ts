@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callsToCsv, callsToJson } from '../../src/core/export';
-import { applyRetention, pruneOldest, storedSize } from '../../src/core/retention';
+import { applyRetention, FLOOD_CALLS_PER_HOUR, ID_LIST_BYTES, planPrune, pruneToBudget, storedSize } from '../../src/core/retention';
 import { endReasonFor } from '../../src/core/call-end';
 import { addFrame, MAX_MOMENTS, MOMENT_HOLD_MS, endCall, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/core/summary';
 import { callShares, dominant, durationMs, shares, timelineBars, timelineShares } from '../../src/core/summary-read';
@@ -247,11 +247,30 @@ describe('retention', () => {
 
   it('prunes the oldest ended calls until the budget fits', () => {
     const calls = [ended(3), ended(1), ended(2)].map((c) => ({ ...c, bytes: storedSize(c) }));
-    const size = calls.reduce((sum, c) => sum + c.bytes, 0);
-    const { kept, removed } = pruneOldest(calls, size - 1);
+    const size = calls.reduce((sum, c) => sum + c.bytes, ID_LIST_BYTES);
+    const { kept, removed } = pruneToBudget(calls, size - 1);
     expect(removed.map((c) => c.start)).toEqual([1]);
     expect(kept.map((c) => c.start)).toEqual([2, 3]);
-    expect(pruneOldest(calls, size).removed).toEqual([]);
+    expect(pruneToBudget(calls, size).removed).toEqual([]);
+  });
+
+  it('the budget drops unreadable records first, then a flooding tab\'s excess, then the oldest; never a starred or live call', () => {
+    const at = (start: number, extra: object = {}) => ({ id: `c${start}`, start, end: start + 1, ended: true, bytes: 100, ...extra });
+    const calls = [at(1, { starred: true }), at(2), at(3, { opened: FLOOD_CALLS_PER_HOUR + 1 }), at(4, { problem: 'not an object' }), at(5, { ended: false }), at(6)];
+    const order = (max: number) => pruneToBudget(calls, max).removed.map((c) => c.id);
+    expect(order(ID_LIST_BYTES + 500)).toEqual(['c4']);
+    expect(order(ID_LIST_BYTES + 400)).toEqual(['c4', 'c3']);
+    expect(order(ID_LIST_BYTES + 300)).toEqual(['c4', 'c3', 'c2']);
+    // Nothing more may go: the starred and the live call stay even over the budget.
+    expect(order(0)).toEqual(['c4', 'c3', 'c2', 'c6']);
+  });
+
+  it('plans the prune before the write: room for the incoming call (a replaced one counts once), retention apart, starred calls kept past it', () => {
+    const at = (start: number, extra: object = {}) => ({ id: `c${start}`, start, end: start + 1, ended: true, bytes: 100, ...extra });
+    const calls = [at(0, { starred: true }), at(1), at(100 * day), at(101 * day)];
+    const plan = planPrune(calls, [{ id: 'c8640000000', bytes: 150 }], { retentionDays: 30, budgetBytes: ID_LIST_BYTES + 300 }, 102 * day);
+    expect(plan.expired.map((c) => c.id)).toEqual(['c1']);
+    expect(plan.overBudget.map((c) => c.id)).toEqual(['c8726400000']);
   });
 });
 

@@ -7,7 +7,7 @@ const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 const OPTS: StepOptions = { detectEvery: 3, maxDetectEvery: 6, tracking: DEFAULT_TRACKING };
 const box = (x: number): PixelBox => ({ x, y: 40, width: 80, height: 80 });
 
-function analysis(boxes: PixelBox[], opts: { label?: string; detected?: boolean; generation?: number; size?: number } = {}): TileAnalysis {
+function analysis(boxes: PixelBox[], opts: { label?: string; detected?: boolean; generation?: string; size?: number } = {}): TileAnalysis {
   const label = opts.label ?? 'happy';
   const probabilities = Object.fromEntries(LABELS.map((l) => [l, l === label ? 0.8 : 0.05]));
   return {
@@ -17,7 +17,7 @@ function analysis(boxes: PixelBox[], opts: { label?: string; detected?: boolean;
     ms: { detect: 5, classify: 3 },
     input: { width: opts.size ?? 480, height: 270 },
     detected: opts.detected ?? true,
-    generation: opts.generation ?? 1,
+    generation: opts.generation ?? 'host:1',
   };
 }
 const start = (): TileState => newTile(OPTS.detectEvery, { kind: 'analyzing' });
@@ -30,7 +30,7 @@ describe('stepTile', () => {
     expect(tile.frame).toEqual({ width: 480, height: 270 });
     expect(tile.lastResultAt).toBe(50);
     expect(tile.sinceDetect).toBe(0);
-    expect(report).toEqual({ frameTime: 1000, faces: [{ trackId: 1, label: 'happy', confidence: 0.8 }], generation: 1, backend: 'wasm' });
+    expect(report).toEqual({ frameTime: 1000, faces: [{ trackId: 1, label: 'happy', confidence: 0.8 }], generation: 'host:1', backend: 'wasm' });
   });
 
   it('no face: the no-face status, an empty report', () => {
@@ -55,11 +55,11 @@ describe('stepTile', () => {
 
   it('another pipeline generation (Settings changed mid-call): the tracks start over, no label averages two models', () => {
     let t = stepTile(start(), { analysis: analysis([box(100)], { label: 'sad' }), source: 'jpeg' }, 0, OPTS).tile;
-    t = stepTile(t, { analysis: analysis([box(100)], { label: 'happy', generation: 2 }), source: 'jpeg' }, 100, OPTS).tile;
+    t = stepTile(t, { analysis: analysis([box(100)], { label: 'happy', generation: 'host:2' }), source: 'jpeg' }, 100, OPTS).tile;
     expect(t.faces[0]!.trackId).toBe(2);
     expect(t.faces[0]!.label).toBe('happy');
     expect(t.faces[0]!.confidence).toBeCloseTo(0.8, 9);
-    expect(t.generation).toBe(2);
+    expect(t.generation).toBe('host:2');
   });
 
   it('the face still where it was: detection spaced out up to maxDetectEvery', () => {
@@ -96,13 +96,13 @@ describe('unchangedResult', () => {
   const classified = stepTile(first, { analysis: sheet, source: 'sheet', signatures: [grey(100)] }, 100, OPTS).tile;
 
   it('the same faces, unchanged within UNCHANGED_LUMA and UNCHANGED_FOR_MS: the last classification stands', () => {
-    expect(unchangedResult(classified, [grey(100 + UNCHANGED_LUMA)], 100 + UNCHANGED_FOR_MS, 1)).toBe(sheet);
+    expect(unchangedResult(classified, [grey(100 + UNCHANGED_LUMA)], 100 + UNCHANGED_FOR_MS, 'host:1')).toBe(sheet);
   });
   it('a face that changed, a stale classification, other faces or another pipeline: classified again', () => {
-    expect(unchangedResult(classified, [grey(100 + UNCHANGED_LUMA + 1)], 200, 1)).toBeNull();
-    expect(unchangedResult(classified, [grey(100)], 101 + UNCHANGED_FOR_MS, 1)).toBeNull();
-    expect(unchangedResult({ ...classified, faces: [] }, [grey(100)], 200, 1)).toBeNull();
-    expect(unchangedResult(classified, [grey(100)], 200, 2)).toBeNull();
+    expect(unchangedResult(classified, [grey(100 + UNCHANGED_LUMA + 1)], 200, 'host:1')).toBeNull();
+    expect(unchangedResult(classified, [grey(100)], 101 + UNCHANGED_FOR_MS, 'host:1')).toBeNull();
+    expect(unchangedResult({ ...classified, faces: [] }, [grey(100)], 200, 'host:1')).toBeNull();
+    expect(unchangedResult(classified, [grey(100)], 200, 'host:2')).toBeNull();
   });
   it('an unchanged frame keeps the classification it reused; a full frame drops it', () => {
     const again = stepTile(classified, { analysis: sheet, source: 'unchanged' }, 200, OPTS).tile;

@@ -3,7 +3,9 @@
 // the time base and video seconds. Calls keep the wall clock.
 import { describe, expect, it } from 'vitest';
 import { callsToCsv, callsToJson } from '../../src/core/export';
-import { addFrame, MAX_REMEMBERED_TILES, startCall } from '../../src/core/summary';
+import { endReasonFor } from '../../src/core/call-end';
+import { addFrame, endCall, MAX_MEDIA_DURATION_MS, MAX_REMEMBERED_TILES, MAX_TIMELINE_SLOTS, startCall } from '../../src/core/summary';
+import { parseFrameReport } from '../../src/messaging/parse';
 import { clockMs, timelineBars } from '../../src/core/summary-read';
 import { summaryProblem } from '../../src/core/summary-stored';
 
@@ -70,5 +72,40 @@ describe('the video clock', () => {
     delete old.mediaDurationMs;
     expect(summaryProblem(old)).toBeNull();
     expect((JSON.parse(callsToJson([old])) as { calls: Array<{ timeBase: string }> }).calls[0]!.timeBase).toBe('wall');
+  });
+
+  it('a duration of 1e7 s, or the longest a page plays, keeps the timeline within MAX_TIMELINE_SLOTS', () => {
+    for (const durationMs of [1e10, MAX_MEDIA_DURATION_MS]) {
+      let c = startCall({ site: 'generic', callId: 'example.com/v', title: '', time: T0, labels: LABELS, mediaDurationMs: durationMs });
+      // Frames spread over the whole video (seeked through it).
+      for (let i = 0; i <= 300; i++) c = addFrame(c, { time: T0 + i * 1000, mediaMs: (durationMs * i) / 300, tileId: 't1', name: null, faces: [{ trackId: 1, label: 'happy' }] });
+      expect(c.timeline.length).toBeLessThanOrEqual(MAX_TIMELINE_SLOTS);
+      expect(Math.max(...c.timeline.map((m) => m.slot))).toBeLessThan(MAX_TIMELINE_SLOTS);
+    }
+    // The boundary: what a page can play is accepted, past it refused.
+    const media = (duration: number) => parseFrameReport({ call: { site: 'youtube', callId: 'v', title: '' }, tileId: 't', name: null, frameTime: T0, faces: [], generation: 'host:1', backend: 'wasm', latencyMs: 1, media: { time: 0, duration } }, T0).ok;
+    expect([media(MAX_MEDIA_DURATION_MS / 1000), media(MAX_MEDIA_DURATION_MS / 1000 + 1)]).toEqual([true, false]);
+  });
+
+  it('a wall-clock call lasting days keeps its timeline within MAX_TIMELINE_SLOTS too', () => {
+    let c = startCall({ site: 'youtube', callId: 'live', title: '', time: T0, labels: LABELS });
+    for (let h = 0; h <= 24 * 10; h++) c = addFrame(c, { time: T0 + h * 3_600_000, tileId: 't1', name: null, faces: [{ trackId: 1, label: 'happy' }] });
+    expect(c.timeline.length).toBeLessThanOrEqual(MAX_TIMELINE_SLOTS);
+    expect(c.timeline.reduce((n, m) => n + (m.countByLabel.happy ?? 0), 0)).toBe(24 * 10 + 1);
+  });
+
+  it("a YouTube pre-roll ad: the video's duration changing (the ad over, the video on) ends the part as media-changed", () => {
+    const ad = addFrame(startCall({ site: 'youtube', callId: 'fixture0001', title: 'Interview', time: T0, labels: LABELS, mediaDurationMs: 15_000 }), { time: T0, mediaMs: 14_000, tileId: 't1', name: null, faces: [] });
+    const reason = (mediaDurationMs: number | undefined, mediaMs: number, tileId = 't1') =>
+      endReasonFor(ad, { type: 'frame', time: T0 + 1_000, site: 'youtube', callId: 'fixture0001', tileId, mediaMs, ...(mediaDurationMs === undefined ? {} : { mediaDurationMs }) });
+    expect(reason(600_000, 0)).toBe('media-changed'); // the video from its start
+    expect(reason(600_000, 300_000)).toBe('media-changed'); // the video from where the viewer left it
+    expect(reason(15_000, 15_000)).toBeNull();
+    expect(reason(15_250, 15_000)).toBeNull(); // the duration settling as the video loads
+    expect(reason(20_000, 15_000)).toBeNull(); // a stream's window growing while it plays on
+    expect(reason(600_000, 0, 't2')).toBeNull(); // another video on the page: a clock of its own, not a change
+    expect(reason(undefined, 0)).toBeNull();
+    // The ad's part ends at its last frame, as its own entry.
+    expect(endCall(ad, T0 + 60_000, 'media-changed')).toMatchObject({ ended: true, endReason: 'media-changed', end: T0, mediaDurationMs: 15_000 });
   });
 });

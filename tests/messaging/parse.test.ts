@@ -23,7 +23,7 @@ const report = (patch: Record<string, unknown> = {}) => ({
   name: 'Ada',
   frameTime: NOW - 500,
   faces: [{ trackId: 1, label: 'happy', confidence: 0.9 }],
-  generation: 1,
+  generation: 'host:1',
   backend: 'wasm',
   latencyMs: 40,
   ...patch,
@@ -51,8 +51,10 @@ describe('frame reports (background: framesAnalyzed)', () => {
     ['a label that is an object', { faces: [{ trackId: 1, label: { toString: 'x' }, confidence: 0.5 }] }, /label/],
     ['a facing flag that is a string', { faces: [{ trackId: 1, label: 'happy', confidence: 0.5, facing: 'yes' }] }, /facing/],
     ['a negative latency', { latencyMs: -1 }, /latencyMs/],
-    ['a fractional generation', { generation: 1.5 }, /generation/],
+    ['a generation that is not a string', { generation: 1 }, /generation/],
+    ['an endless generation', { generation: 'x'.repeat(10_000) }, /generation/],
     ['a name that is a number', { name: 42 }, /name/],
+    ['a video of 1e7 s (no page plays that long; its timeline reached ~2,800 slots)', { media: { time: 1, duration: 1e7 } }, /media\.duration/],
   ])('refuses %s', (_, patch, why) => {
     expect(reason(parseFrameReport(report(patch), NOW))).toMatch(why);
   });
@@ -88,7 +90,7 @@ describe('frame requests (ML host: analyzeFrames)', () => {
 
   it('accepts raw pixels, a JPEG Blob, tracked faces and a sheet', () => {
     expect(parseFrameRequest(request(), NOW).ok).toBe(true);
-    expect(parseFrameRequest(request({ frame: { kind: 'jpeg', blob: new Blob([new Uint8Array(10)]) } }), NOW).ok).toBe(true);
+    expect(parseFrameRequest(request({ frame: { kind: 'jpeg', blob: new Blob([new Uint8Array(10)]), width: 480, height: 270 } }), NOW).ok).toBe(true);
     const faces = [{ box: { x: 1, y: 2, width: 30, height: 30 }, score: 0.9, roll: 0.1 }];
     const p = parseFrameRequest(request({ faces, sheet: { cell: 64, frame: { width: 640, height: 360 } }, minFaceSize: 20 }), NOW);
     expect(p.ok && p.value.faces).toEqual(faces);
@@ -97,7 +99,11 @@ describe('frame requests (ML host: analyzeFrames)', () => {
   it.each([
     ['pixels that do not match the size', { frame: { kind: 'raw', data: new ArrayBuffer(7), width: 4, height: 2 } }, /frame\.data/],
     ['a 100000 px wide frame', { frame: raw(100_000, 1) }, /frame\.width/],
-    ['a JPEG that is not a Blob', { frame: { kind: 'jpeg', blob: 'data:image/jpeg;base64,' } }, /frame\.blob/],
+    ['a JPEG that is not a Blob', { frame: { kind: 'jpeg', blob: 'data:image/jpeg;base64,', width: 480, height: 270 } }, /frame\.blob/],
+    // A whole frame is at most MAX_FRAME_SIDE (what the capture sends); its size is declared before it is decoded.
+    ['a JPEG without its size', { frame: { kind: 'jpeg', blob: new Blob([new Uint8Array(10)]) } }, /frame\.width/],
+    ['a JPEG larger than the frame limit', { frame: { kind: 'jpeg', blob: new Blob([new Uint8Array(10)]), width: 481, height: 270 } }, /frame\.width: not a number in \[1, 480\]/],
+    ['a JPEG of 0 px', { frame: { kind: 'jpeg', blob: new Blob([new Uint8Array(10)]), width: 480, height: 0 } }, /frame\.height/],
     ['an unknown frame kind', { frame: { kind: 'png' } }, /frame\.kind/],
     ['a NaN face box', { faces: [{ box: { x: Number.NaN, y: 0, width: 1, height: 1 }, score: 1 }] }, /faces\[0\]\.box\.x/],
     ['too many tracked faces', { faces: Array.from({ length: MAX_FACES_PER_FRAME + 1 }, () => ({ box: { x: 0, y: 0, width: 1, height: 1 }, score: 1 })) }, /faces/],

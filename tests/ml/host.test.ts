@@ -47,6 +47,7 @@ describe('the ML host switching models', () => {
     await host.use(A);
     expect(await host.run(classifier)).toBe('five');
     expect(opened).toEqual(['five']);
+    const first = await host.run(async (_p, generation) => generation);
 
     // A frame still running on the old pipeline when the switch comes.
     let finishOld!: () => void;
@@ -54,17 +55,18 @@ describe('the ML host switching models', () => {
     await vi.waitFor(() => expect(finishOld).toBeTypeOf('function'));
     await host.use(B);
     const next = await host.run(async (p, generation) => ({ id: p.classifierId, labels: p.labels, generation }));
-    expect(next).toEqual({ id: 'six', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'], generation: 2 });
-    expect(host.status()).toMatchObject({ state: 'ready', generation: 2, classifier: 'six', labels: next.labels });
+    expect(next).toEqual({ id: 'six', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'], generation: expect.any(String) });
+    expect(next.generation).not.toBe(first);
+    expect(host.status()).toMatchObject({ state: 'ready', generation: next.generation, classifier: 'six', labels: next.labels });
     expect(disposed).toEqual([]); // the old frame still runs on it
     finishOld();
-    expect(await oldFrame).toBe('five@1');
+    expect(await oldFrame).toBe(`five@${first}`);
     expect(disposed).toEqual(['det+five']);
     expect(opened).toEqual(['five', 'six']);
     // Each generation's models stay known (reports of frames in flight name only the generation).
-    expect(host.modelsOf(1)).toEqual({ detector: 'det', classifier: 'five', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise'], cropSize: 96 });
-    expect(host.modelsOf(2)?.classifier).toBe('six');
-    expect(host.modelsOf(3)).toBeNull();
+    expect(host.modelsOf(first)).toEqual({ detector: 'det', classifier: 'five', labels: ['angry', 'happy', 'neutral', 'sad', 'surprise'], cropSize: 96 });
+    expect(host.modelsOf(next.generation)?.classifier).toBe('six');
+    expect(host.modelsOf(`${next.generation}0`)).toBeNull();
   });
 
   it('a choice made while another is loading wins; the superseded pipeline is freed, never served', async () => {
@@ -87,6 +89,18 @@ describe('the ML host switching models', () => {
     await host.use(A);
     expect(await host.run(classifier)).toBe('five');
     expect(host.status()).toMatchObject({ state: 'ready', classifier: 'five' });
+  });
+});
+
+describe('generations across hosts', () => {
+  it('a new host (the old one closed) never reuses an old host\'s generation, nor knows its models', async () => {
+    const old = setUp().host;
+    const oldGeneration = await old.run(async (_p, generation) => generation);
+    const next = setUp().host;
+    const nextGeneration = await next.run(async (_p, generation) => generation);
+    expect(nextGeneration).not.toBe(oldGeneration);
+    expect(next.modelsOf(oldGeneration)).toBeNull();
+    expect(next.modelsOf(nextGeneration)?.classifier).toBe('five');
   });
 });
 

@@ -4,7 +4,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
 import { upgradeSummary } from '../../src/core/summary-stored';
-import { CALLS_BUDGET_BYTES, callIdsItem, callsItem, migrateLegacyCalls, deleteCalls, listCallIndex, liveCallsItem, pruneExpired, readCall, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls } from '../../src/storage/calls';
+import { callIdsItem, callsItem, migrateLegacyCalls, deleteCalls, historyUsage, importCalls, listCallIndex, liveCallsItem, pruneExpired, readCall, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls, setStoredStar } from '../../src/storage/calls';
+import { bytesInUse, enforceQuota } from './quota';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';
 import { acknowledgeFirstRun, firstRunItem, noticesItem, readFirstRun, readNotices } from '../../src/storage/notices';
@@ -12,6 +13,9 @@ import { overlayTabsItem, readOverlayTabs, writeOverlayTab } from '../../src/sto
 import { storageProblems } from '../../src/storage/problems';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+const MB = 1024 * 1024;
+/** History rules: a retention period (days) and a budget far from binding unless given. */
+const rules = (retentionDays: number, budgetBytes = 100 * MB) => ({ retentionDays, budgetBytes });
 
 function call(start: number, id = `meet:abc-defg-hij:${start}`): CallSummary {
   let c = { ...startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: start, labels: LABELS }), id };
@@ -105,10 +109,10 @@ describe('calls item', () => {
 
   it('a checkpoint writes its call\'s record and index entry only; retention removes records and index entries together', async () => {
     const day = 86_400_000;
-    await saveCalls([call(1000), call(2000)], 0);
+    await saveCalls([call(1000), call(2000)], rules(0));
     const before = (await fakeBrowser.storage.local.get('call:meet:abc-defg-hij:1000'))['call:meet:abc-defg-hij:1000'] as CallSummary;
     await fakeBrowser.storage.local.set({ 'call:meet:abc-defg-hij:1000': { ...before, title: 'marker' } });
-    await saveCalls([{ ...call(2000), frames: 3 }], 0);
+    await saveCalls([{ ...call(2000), frames: 3 }], rules(0));
     // The other record was not rewritten (its marker stays).
     expect(((await fakeBrowser.storage.local.get('call:meet:abc-defg-hij:1000'))['call:meet:abc-defg-hij:1000'] as CallSummary).title).toBe('marker');
     expect(await pruneExpired(30, 2000 + 31 * day)).toBe(2);
@@ -127,8 +131,8 @@ describe('calls item', () => {
   });
 
   it('upserts, lists newest first and deletes one or all', async () => {
-    await saveCalls([call(1000), call(5000)], 0);
-    await saveCalls([call(3000)], 0);
+    await saveCalls([call(1000), call(5000)], rules(0));
+    await saveCalls([call(3000)], rules(0));
     expect((await readCalls()).calls.map((c) => c.start)).toEqual([5000, 3000, 1000]);
     await deleteCalls(['meet:abc-defg-hij:3000']);
     expect((await readCalls()).calls.map((c) => c.start)).toEqual([5000, 1000]);
@@ -139,21 +143,67 @@ describe('calls item', () => {
   it('applies history retention', async () => {
     const day = 86_400_000;
     const now = 100 * day;
-    await saveCalls([call(now - 40 * day), call(now - 10 * day)], 30, now);
+    await saveCalls([call(now - 40 * day), call(now - 10 * day)], rules(30), now);
     expect((await readCalls()).calls.map((c) => c.start)).toEqual([now - 10 * day]);
   });
 
-  it('prunes the oldest calls near the storage budget and tells the user', async () => {
-    const big = (start: number): CallSummary => ({ ...call(start), title: 'x'.repeat(CALLS_BUDGET_BYTES / 3) });
-    await saveCalls([big(1000), big(2000), big(3000)], 0);
-    await saveCalls([big(4000)], 0);
+  it('prunes the oldest calls to the size limit before writing, counting everything stored, and tells the user', async () => {
+    // Calls of ~29 KB (many tiles remembered); a 1 MB limit holds about 35 of them.
+    const big = (start: number): CallSummary => ({ ...call(start), lastFrameByTile: Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`tile-${String(i).padStart(6, '0')}`, start])) });
+    const limit = rules(0, 1 * MB);
+    for (let i = 0; i < 45; i++) expect((await saveCalls([big(1000 + i)], limit)).saved).toBe(true);
     const { calls } = await readCalls();
-    expect(calls.map((c) => c.start)).toEqual([4000, 3000]);
-    // Each save pushed one call out (three ~2.8 MB calls do not fit in 8 MB).
-    expect(await noticesItem.getValue()).toEqual([
-      'Storage was nearly full: the 1 oldest call(s) were deleted.',
-      'Storage was nearly full: the 1 oldest call(s) were deleted.',
+    expect(calls.length).toBeLessThan(45);
+    expect(calls.map((c) => c.start)).toEqual(Array.from({ length: calls.length }, (_, i) => 1044 - i)); // the newest stay
+    // The limit holds for everything the history stores (records, index entries, keys, the id list), as Chromium counts it.
+    expect(await bytesInUse()).toBeLessThanOrEqual(1 * MB + 4096); // (+ the notices)
+    expect((await historyUsage()).bytes).toBeLessThanOrEqual(1 * MB);
+    expect((await historyUsage()).bytes).toBeGreaterThan(0.9 * MB);
+    expect((await readNotices()).notices[0]).toBe('The call history reached its size limit (1 MB, Settings): the oldest call was deleted.');
+  });
+
+  it('a starred call stays past the retention period and the size limit; unstarred, it goes', async () => {
+    const day = 86_400_000;
+    const now = 100 * day;
+    await saveCalls([call(now - 40 * day), call(now - 39 * day)], rules(0));
+    expect(await setStoredStar(call(now - 40 * day).id, true)).toBe(true);
+    expect((await listCallIndex()).calls.find((c) => c.start === now - 40 * day)?.starred).toBe(true);
+    expect(await pruneExpired(30, now)).toBe(1);
+    expect((await readCalls()).calls.map((c) => c.start)).toEqual([now - 40 * day]);
+    await setStoredStar(call(now - 40 * day).id, false);
+    expect(await pruneExpired(30, now)).toBe(1);
+    expect(await setStoredStar('meet:gone', true)).toBe(false);
+  });
+
+  it('an exported history merges back: new calls added, known ones kept as they are, bad ones counted, none past retention', async () => {
+    const day = 86_400_000;
+    const now = 100 * day;
+    await saveCalls([{ ...call(now - 2 * day), title: 'mine' }], rules(30), now);
+    const exported = [{ ...call(now - 2 * day), title: 'theirs' }, call(now - day), { ...call(now - 3 * day), ended: false }, call(now - 60 * day), { id: 'junk' }, null];
+    const outcome = await importCalls(exported, rules(30), now);
+    expect(outcome).toEqual({ added: 2, present: 1, invalid: 2, expired: 1, overBudget: 0, saved: true });
+    const { calls } = await readCalls();
+    expect(calls.map((c) => [c.start, c.title, c.ended])).toEqual([
+      [now - day, 'Standup', true],
+      [now - 2 * day, 'mine', true],
+      [now - 3 * day, 'Standup', true],
     ]);
+  });
+
+  it('moves a 6 MB legacy history (one item) into records under a 10 MB quota, in chunks, losing nothing (golden)', async () => {
+    // The v3 shape, 6 MB, as a pre-0.2 install near its 10 MB quota had it.
+    const legacy: Record<string, CallSummary> = {};
+    for (let i = 0; legacy && JSON.stringify(legacy).length < 6 * MB; i++) {
+      const c = { ...call(1000 + i), lastFrameByTile: Object.fromEntries(Array.from({ length: 600 }, (_, k) => [`tile-${String(k).padStart(6, '0')}`, 1000 + i])) };
+      legacy[c.id] = c;
+    }
+    await fakeBrowser.storage.local.set({ calls: legacy, calls$: { v: 3 } });
+    enforceQuota(10 * MB);
+    await migrateLegacyCalls();
+    const stored = await fakeBrowser.storage.local.get(null);
+    expect(stored.calls).toBeUndefined();
+    expect(await callIdsItem.getValue()).toHaveLength(Object.keys(legacy).length);
+    for (const c of Object.values(legacy)) expect(stored[`call:${c.id}`]).toEqual(c);
   });
 });
 

@@ -19,8 +19,9 @@ async function timed(runs: number, fn: (i: number) => Promise<unknown>): Promise
 /** Seed `history` (ended calls), then time each operation; `live` is a call in progress. */
 export async function run(history: CallSummary[], live: CallSummary, runs: number): Promise<Record<string, number[]>> {
   await chrome.storage.local.clear();
-  const seed = await timed(1, () => saveCalls(history, 0));
-  const checkpoint = await timed(runs, (i) => saveCalls([{ ...live, frames: live.frames + i, end: live.end + i * 1000 }], 0));
+  const rules = { retentionDays: 0, budgetBytes: 1024 ** 3 };
+  const seed = await timed(1, () => saveCalls(history, rules));
+  const checkpoint = await timed(runs, (i) => saveCalls([{ ...live, frames: live.frames + i, end: live.end + i * 1000 }], rules));
   const list = await timed(runs, () => listCallIndex());
   const open = await timed(runs, (i) => readCall(history[(i * 37) % history.length]!.id));
   // Prune 300: a retention period that the 300 oldest ended calls are past.
