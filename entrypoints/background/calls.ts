@@ -8,7 +8,7 @@ import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type Call
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
 import type { ImportOutcome } from '@/src/core/retention';
-import { deleteCalls, importCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pendingCallsItem, pruneExpired, readCalls, readLiveCalls, readPendingCalls, saveCalls, setStoredStar } from '@/src/storage/calls';
+import { deleteCalls, importCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pendingCallsItem, pruneExpired, pruneToRules, readCalls, readLiveCalls, readPendingCalls, saveCalls, setStoredStar } from '@/src/storage/calls';
 import { addNotice } from '@/src/storage/notices';
 import { getSettings } from '@/src/storage/settings';
 
@@ -251,7 +251,8 @@ export function createCalls() {
       const callId = adapter.callId(parsed);
       // A call in a frame (the Zoom Workplace app) is not named by the page's own URL: the shell
       // moving around it does not end it (its frames stop, and it ends when idle).
-      if (callId === null && adapter.callFrames && adapter.id === call.site) return;
+      // Teams may name no meeting in its URL (the content script numbers its joins): its URL moving does not end the call either.
+      if (callId === null && (adapter.callFrames || adapter.unnamedCalls) && adapter.id === call.site) return;
       const reason = endReasonFor(call, { type: 'navigated', time: Date.now(), site: adapter.id, callId });
       if (reason) await finish(tabId, reason, Date.now());
     });
@@ -325,6 +326,14 @@ export function createCalls() {
     }).then(() => found);
   }
 
+  /** Bring the history under the user's rules at once (they lowered the size limit or the retention period). */
+  function applyRules(): Promise<void> {
+    return serial(async () => {
+      await restored;
+      await pruneToRules(historyRules(await getSettings()));
+    });
+  }
+
   /** Merge an exported history (the popup's import), in the same queue as every other history write. */
   function importHistory(raw: readonly unknown[]): Promise<ImportOutcome> {
     let outcome: ImportOutcome | null = null;
@@ -372,5 +381,5 @@ export function createCalls() {
     void restored.then(() => listener(pending.size));
   };
 
-  return { hasWork, onActive, onPending, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, pendingCalls, setStarred, importHistory, removeCalls };
+  return { hasWork, onActive, onPending, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, pendingCalls, setStarred, importHistory, applyRules, removeCalls };
 }

@@ -54,6 +54,7 @@ export default defineBackground(() => {
     // Content scripts cannot read storage (lockStorage): the tabs that draw get Settings by message.
     void overlay.tellTabs({ settings: s });
     if (s.detector !== old?.detector || s.classifier !== old.classifier) void host.useModels({ detector: s.detector, classifier: s.classifier });
+    if (old && (s.historyBudgetMB < old.historyBudgetMB || s.retentionDays !== old.retentionDays)) void calls.applyRules().catch((err: unknown) => console.error('[background] history rules', err));
   });
   browser.commands.onCommand.addListener(async (command, tab) => {
     if (command !== 'toggle-overlay') return;

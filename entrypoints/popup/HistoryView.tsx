@@ -1,7 +1,7 @@
 // Popup: stored calls (newest first, from the history's index), export and delete, and the detail
 // of one call (its record, fetched when opened).
 import { useEffect, useState } from 'preact/hooks';
-import { callsToCsv, callsToJson } from '@/src/core/export';
+import { callsFromJson, callsToCsv, callsToJson } from '@/src/core/export';
 import { type CallSummary } from '@/src/core/summary';
 import type { CallListing } from '@/src/core/summary-read';
 import { backgroundMessenger, type CallList } from '@/src/messaging/background';
@@ -30,10 +30,22 @@ function HistoryNotes({ history, onDismiss }: { history: CallList; onDismiss: ()
   );
 }
 
-function HistoryItem({ call, onOpen }: { call: CallListing; onOpen: () => void }) {
+function HistoryItem({ call, onOpen, onStar }: { call: CallListing; onOpen: () => void; onStar: (starred: boolean) => void }) {
   const dom = call.dominant;
+  const starred = call.starred === true;
   return (
-    <li>
+    <li class="history-row">
+      <button
+        type="button"
+        class="star"
+        data-testid="star-call"
+        aria-pressed={starred}
+        aria-label={starred ? 'Starred: kept whatever the retention period and size limit. Unstar' : 'Star: keep this call whatever the retention period and size limit'}
+        title={starred ? 'Starred (always kept)' : 'Star (always keep)'}
+        onClick={() => onStar(!starred)}
+      >
+        {starred ? '★' : '☆'}
+      </button>
       <button type="button" class="history-item" data-testid="history-item" onClick={onOpen}>
         <span class="history-when">
           {formatDateTime(call.start)}
@@ -93,6 +105,30 @@ export function HistoryView() {
       setError(`Could not open the call: ${errorMessage(e)}`);
     }
   };
+  const star = async (id: string, starred: boolean) => {
+    try {
+      if (!(await backgroundMessenger.sendMessage('starCall', { id, starred }))) setError('That call is no longer stored.');
+      await load();
+    } catch (e) {
+      setError(`Could not star the call: ${errorMessage(e)}`);
+    }
+  };
+  const [imported, setImported] = useState<string | null>(null);
+  /** Merge an "Export all JSON" file into the history (validated again by the background). */
+  const importFile = async (file: File) => {
+    try {
+      const parsed = callsFromJson(await file.text());
+      if ('error' in parsed) throw new Error(parsed.error);
+      const o = await backgroundMessenger.sendMessage('importCalls', { calls: parsed.calls });
+      const parts = [`${o.added} call(s) added`, o.present > 0 && `${o.present} already here`, o.invalid > 0 && `${o.invalid} unreadable`, o.expired > 0 && `${o.expired} past the retention period`, o.overBudget > 0 && `${o.overBudget} over the size limit`];
+      setImported(`Import: ${parts.filter(Boolean).join(', ')}${o.saved ? '.' : '; the history could not be written (see the notice).'}`);
+      setError(null);
+      await load();
+    } catch (e) {
+      setImported(null);
+      setError(`Import failed: ${errorMessage(e)}`);
+    }
+  };
   /** Every call in full (the list holds only what it shows), for the exports. */
   const exportAll = async (name: string, make: (calls: CallSummary[]) => string, type: string) => {
     try {
@@ -124,6 +160,11 @@ export function HistoryView() {
   return (
     <div data-testid="history">
       <ErrorAlert error={error} />
+      {imported && (
+        <p class="note" role="status" data-testid="import-result">
+          {imported}
+        </p>
+      )}
       {history && <HistoryNotes history={history} onDismiss={() => void dismiss()} />}
       {loading && !history && <p class="muted">Loading…</p>}
       {history && calls.length === 0 && (
@@ -134,7 +175,7 @@ export function HistoryView() {
       {calls.length > 0 && (
         <ul class="history" data-testid="history-list" aria-label="Calls, newest first">
           {calls.map((c) => (
-            <HistoryItem key={c.id} call={c} onOpen={() => void openCall(c.id)} />
+            <HistoryItem key={c.id} call={c} onOpen={() => void openCall(c.id)} onStar={(on) => void star(c.id, on)} />
           ))}
         </ul>
       )}
@@ -145,6 +186,20 @@ export function HistoryView() {
         <button type="button" data-testid="export-all-json" disabled={calls.length === 0} onClick={() => void exportAll(`emotion-calls-${stamp}.json`, callsToJson, JSON_TYPE)}>
           Export all JSON
         </button>
+        <label class="button" data-testid="import-json-label">
+          Import JSON
+          <input
+            type="file"
+            accept="application/json,.json"
+            class="visually-hidden"
+            data-testid="import-json"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (file) void importFile(file);
+            }}
+          />
+        </label>
         <ConfirmButton
           testId="delete-all"
           prompt={`Delete all ${calls.length} call${calls.length === 1 ? '' : 's'}?`}

@@ -48,6 +48,25 @@ function describe(patch: Partial<Settings>, saved: Settings): string {
   return `Saved: ${parts.join('; ')}`;
 }
 
+/** What the history takes beside its limit, and the calls waiting for room (the disk was full). */
+function HistoryUsage({ limitMB }: { limitMB: number }) {
+  const [usage, setUsage] = useState<{ bytes: number; calls: number; pending: number } | null>(null);
+  useEffect(() => {
+    backgroundMessenger
+      .sendMessage('historyUsage', undefined)
+      .then(setUsage)
+      .catch(() => setUsage(null));
+  }, [limitMB]);
+  if (!usage) return null;
+  const mb = usage.bytes / (1024 * 1024);
+  return (
+    <p class="muted" data-testid="history-usage">
+      The history holds {usage.calls} call{usage.calls === 1 ? '' : 's'} in {mb < 0.1 ? mb.toFixed(2) : mb.toFixed(1)} MB of its {limitMB} MB limit.
+      {usage.pending > 0 && <strong> {usage.pending} call(s) wait for disk space and are not saved yet.</strong>}
+    </p>
+  );
+}
+
 export function SettingsView() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -132,6 +151,7 @@ export function SettingsView() {
           </div>
         );
       })}
+      <HistoryUsage limitMB={settings.historyBudgetMB} />
       <ModelPicker settings={settings} save={save} />
       <fieldset>
         <legend>Chips show</legend>

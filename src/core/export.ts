@@ -67,6 +67,33 @@ function exported(c: CallSummary) {
   };
 }
 
+/**
+ * The calls of a file callsToJson wrote, as stored summaries (what the export added for readers,
+ * timeBase and videoTime, taken off); each is validated again where it is stored. An error when the
+ * file is not such an export.
+ */
+export function callsFromJson(text: string): { calls: unknown[] } | { error: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { error: 'not a JSON file' };
+  }
+  const d = doc as { format?: unknown; calls?: unknown } | null;
+  if (!d || typeof d !== 'object' || d.format !== 'emotion-overlay-calls' || !Array.isArray(d.calls)) return { error: 'not an Emotion Overlay history export ("Export all JSON")' };
+  const strip = (list: unknown) => (Array.isArray(list) ? list.map((x: unknown) => (x && typeof x === 'object' ? (({ videoTime: _, ...rest }) => rest)(x as Record<string, unknown>) : x)) : list);
+  const calls = d.calls.map((c: unknown) => {
+    if (!c || typeof c !== 'object') return c;
+    const { timeBase: _, ...rest } = c as Record<string, unknown>;
+    return {
+      ...rest,
+      timeline: strip(rest.timeline),
+      participants: Array.isArray(rest.participants) ? rest.participants.map((p: unknown) => (p && typeof p === 'object' && 'moments' in p ? { ...p, moments: strip((p as { moments: unknown }).moments) } : p)) : rest.participants,
+    };
+  });
+  return { calls };
+}
+
 export function callsToJson(calls: readonly CallSummary[]): string {
   return `${JSON.stringify({ format: 'emotion-overlay-calls', version: 2, exportedAt: new Date().toISOString(), calls: calls.map(exported) }, null, 2)}\n`;
 }
