@@ -13,10 +13,11 @@ export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'm
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
 export const IDLE_END_MS = 2 * 60_000;
 
-/** A live call reaches the call history at least this often (a crash of the browser loses at most this much). */
+/**
+ * A live call reaches the call history this often while it changes: what an extension reload or a
+ * browser crash resumes from (they lose at most this much). storage.session has every change.
+ */
 export const CHECKPOINT_MS = 5_000;
-/** A live call's latest state reaches storage.local within this long (an extension reload loses at most this much). */
-export const LIVE_CHECKPOINT_MS = 1_000;
 /** A video's frame this far behind the previous one was watched again (less: sampling jitter). */
 export const REWATCH_MS = 1_500;
 /**

@@ -2,6 +2,7 @@
 // (expressions/happy.jpg) runs on the default models; the user picks the OAHEGA paper's six-class
 // classifier in Settings mid-call; the running overlay switches without a reload, the call goes on as
 // a second part with six labels (ahegao among them), and the popup and CSV show both parts as they were.
+import { worthKeeping } from '../../src/core/call-end';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -42,7 +43,8 @@ describe('switching the classifier mid-call', () => {
     await ext.send('setOverlay', { tabId, on: true });
     const [tile] = await waitForChipsOn(page, 1, 20_000);
     expect(tile!.chips[0]!.label).toBe('happy');
-    await expect.poll(async () => (await history()).calls[0]?.frames ?? 0, { timeout: 10_000 }).toBeGreaterThan(3);
+    // Long enough to be kept in the history (a face held for KEEP_AFTER_FACE_MS).
+    await expect.poll(async () => worthKeeping((await history()).calls[0] ?? { participants: [] }), { timeout: 20_000 }).toBe(true);
     const [call] = (await history()).calls;
     expect(call).toMatchObject({ ended: false, labels: FIVE, models: { detector: manifest.defaults.detector, classifier: manifest.defaults.classifier } });
   });
@@ -81,7 +83,7 @@ describe('switching the classifier mid-call', () => {
         return s.pipeline.state === 'ready' ? s.pipeline.classifier : s.pipeline.state;
       }, { timeout: 30_000 })
       .toBe(PAPER);
-    await expect.poll(async () => (await history()).calls.find((c) => c.models?.classifier === PAPER)?.frames ?? 0, { timeout: 20_000 }).toBeGreaterThan(3);
+    await expect.poll(async () => worthKeeping((await history()).calls.find((c) => c.models?.classifier === PAPER) ?? { participants: [] }), { timeout: 20_000 }).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     const tiles = (await readOverlay(page)) ?? [];
     expect(tiles[0]?.chips[0]?.label).toBe('happy');

@@ -95,7 +95,7 @@ describe('privacy during a fixture call', () => {
     const dump = await ext.page.evaluate(async () => ({ local: await chrome.storage.local.get(null), session: await chrome.storage.session.get(null) }));
     const keys = [...Object.keys(dump.local), ...Object.keys(dump.session)].sort();
     // Known items only (WXT keeps a `<key>$` metadata entry for versioned items; a `call:<id>` record and a `callMeta:<id>` index entry per call).
-    for (const k of keys) expect(k).toMatch(/^((callIds|settings|notices|firstRunAcknowledged|overlayTabs|liveCalls)\$?|call(Meta)?:[\w:.-]+)$/);
+    for (const k of keys) expect(k).toMatch(/^((callIds|settings|notices|heldNotices|firstRunAcknowledged|overlayTabs|liveCalls|pendingCalls)\$?|call(Meta)?:[\w:.-]+)$/);
     const text = JSON.stringify(dump);
     expect(text).not.toMatch(/data:image|blob:|;base64,/);
     expect(text).not.toMatch(/[A-Za-z0-9+/]{500,}/); // no encoded image data
@@ -110,9 +110,9 @@ describe('privacy during a fixture call', () => {
     walk(dump);
     expect(longest).toBeLessThan(50);
     const { calls } = await ext.send<CallHistory>('listCalls', undefined);
-    // lastFrameByTile: tile id -> latest frame time (de-duplicates re-sent reports), numbers only.
+    // lastFrameByTile: tile id -> latest frame time (de-duplicates re-sent reports), numbers only; opened: how many calls the tab opened in the hour.
     expect(Object.keys(calls[0]!).sort()).toEqual(
-      ['backend', 'callId', 'end', 'endReason', 'ended', 'frames', 'id', 'labels', 'lastFrameByTile', 'models', 'participants', 'site', 'start', 'timeline', 'timelineStepMs', 'title'].sort(),
+      ['backend', 'callId', 'end', 'endReason', 'ended', 'frames', 'id', 'labels', 'lastFrameByTile', 'models', 'opened', 'participants', 'site', 'start', 'timeline', 'timelineStepMs', 'title'].sort(),
     );
     expect(Object.values(calls[0]!.lastFrameByTile ?? {}).every((t) => typeof t === 'number')).toBe(true);
   });

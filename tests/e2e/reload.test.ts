@@ -3,7 +3,7 @@
 // goes on as the same call with its summary intact.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_CHECKPOINT_MS } from '../../src/core/summary';
+import { CHECKPOINT_MS } from '../../src/core/summary';
 import type { CallHistory } from '../../src/messaging/background';
 import { type ExtensionPage, extensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, OVERLAY_HOSTS, readOverlayRoots, reloadExtension, waitForChipsOn, waitForVideos } from './harness';
 
@@ -48,7 +48,7 @@ describe('extension reloaded mid-call', () => {
   });
 
   it(`resumes analysis on every tile within ${RESUME_BOUND_MS / 1000} s, as the same call`, async () => {
-    await page.waitForTimeout(LIVE_CHECKPOINT_MS + 500); // the checkpoint now holds at least framesBefore
+    await page.waitForTimeout(CHECKPOINT_MS + 1000); // the history's checkpoint now holds at least framesBefore
     await page.evaluate(`${OVERLAY_HOSTS}.forEach((r) => (r.dataset.generation = 'before-reload'))`);
     const t0 = Date.now();
     await reloadExtension(session);
@@ -66,8 +66,8 @@ describe('extension reloaded mid-call', () => {
 
     const { calls, problems } = await history();
     expect(problems).toEqual([]);
-    // Same call, still live, resumed from its local live checkpoint: it holds every frame up to at
-    // most LIVE_CHECKPOINT_MS before the reload (the test read framesBefore earlier than that).
+    // Same call, still live, resumed from the history's checkpoint: it holds every frame up to at
+    // most CHECKPOINT_MS before the reload (the test read framesBefore earlier than that).
     expect(calls.map((c) => c.id)).toEqual([callId]);
     expect(calls[0]!.ended).toBe(false);
     expect(calls[0]!.frames).toBeGreaterThan(framesBefore);

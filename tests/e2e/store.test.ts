@@ -55,7 +55,7 @@ describe('manifest', () => {
   });
 
   it('asks for exactly the permissions PRIVACY.md justifies', () => {
-    expect(manifest.permissions).toEqual(['offscreen', 'storage', 'tabCapture', 'alarms', 'scripting']);
+    expect(manifest.permissions).toEqual(['offscreen', 'storage', 'unlimitedStorage', 'tabCapture', 'alarms', 'scripting']);
     expect(manifest.host_permissions).toEqual([
       'https://meet.google.com/*',
       'https://*.zoom.us/*',
