@@ -1,5 +1,6 @@
 // Node (Playwright): the overlay and the call summary survive the offscreen host closing and the
 // extension reloading mid-call; bad input gives clear states; many tiles and tile churn stay bounded.
+import { worthKeeping } from '../../src/core/call-end';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory, TimingSample } from '../../src/messaging/background';
 import type { PipelineState } from '../../src/messaging/offscreen';
@@ -73,6 +74,8 @@ describe('bad input', () => {
     );
     // The page's junk messages did not turn the overlay off; its HTML-looking name is kept as text.
     expect((await ext.send<{ on: boolean }>('getOverlay', { tabId })).on).toBe(true);
+    // The good tile's face long enough for the call to be kept (worthKeeping), then the tab closes.
+    await expect.poll(async () => worthKeeping((await history()).calls.find((c) => c.callId === 'bad-inpt-xyz') ?? { participants: [] }), { timeout: 15_000 }).toBe(true);
     await page.close();
     await expect.poll(async () => (await history()).calls.find((c) => c.callId === 'bad-inpt-xyz')?.ended, { timeout: 5000 }).toBe(true);
     const call = (await history()).calls.find((c) => c.callId === 'bad-inpt-xyz')!;
