@@ -2,7 +2,7 @@
 // (memory: it survives worker restarts), and into the call history (the disk) every CHECKPOINT_MS
 // while it changes: an extension reload or a browser crash loses at most that much. A call the
 // history cannot take (the disk is full even after pruning) is kept pending, shown, and retried.
-import { endReasonFor, mayStartCall, sameModels, withStart, worthKeeping } from '@/src/core/call-end';
+import { callStartLimit, endReasonFor, MAX_NEW_CALLS_PER_HOUR, sameModels, withStart, worthKeeping } from '@/src/core/call-end';
 import { historyRules } from '@/src/core/settings';
 import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, startCall } from '@/src/core/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
@@ -32,6 +32,8 @@ export function createCalls() {
   const written = new Map<string, number>();
   /** When each tab started its calls in the last hour (the rate limits on new calls, and `opened`). */
   const callStarts = new Map<number, number[]>();
+  /** When each tab was last told it reached the hourly limit (once per full hour of starts). */
+  const hourLimitTold = new Map<number, number>();
   /**
    * Calls an extension reload or a browser crash interrupted (storage.session was cleared): unfinished
    * in history. A frame of the same call within the idle time resumes one; the tick ends the rest.
@@ -170,7 +172,13 @@ export function createCalls() {
     if (!call) {
       const key = callKey(site, callId);
       const starts = callStarts.get(tabId) ?? [];
-      if (!mayStartCall(starts, time)) return false;
+      const limit = callStartLimit(starts, time);
+      if (limit === 'hour' && (hourLimitTold.get(tabId) ?? -Infinity) < starts[0]!) {
+        // Once per tab and hour: its calls are still drawn, but not summarized (never in silence).
+        hourLimitTold.set(tabId, time);
+        await addNotice(`A tab opened more than ${MAX_NEW_CALLS_PER_HOUR} calls or videos within an hour: the next ones there are shown but not summarized until that hour has passed.`);
+      }
+      if (limit) return false;
       const opened = withStart(starts, time);
       callStarts.set(tabId, opened);
       const previous = resumable.get(key);

@@ -2,6 +2,7 @@
 // This document is the one owner of capture state: the background's worker may restart at any time
 // and asks here (capturingTabs) instead of remembering.
 import { contentRect, fitWithin, MAX_FRAME_SIDE } from '@/src/core/geometry';
+import { TAB_CAPTURE_STOPPED } from '@/src/messaging/offscreen';
 
 /** `url`: the tab's page when its capture started (the background stops a capture whose tab left that call). */
 const streams = new Map<number, { video: HTMLVideoElement; stream: MediaStream; url: string }>();
@@ -46,7 +47,7 @@ export function cropTabRegion(
   viewport: { width: number; height: number },
 ): HTMLCanvasElement {
   const { video } = streams.get(tabId) ?? {};
-  if (!video) throw new Error('tab capture is not running for this tab');
+  if (!video) throw new Error(TAB_CAPTURE_STOPPED);
   if (video.videoWidth === 0) throw new Error('tab capture has no frame yet');
   // Chrome letterboxes the tab into the stream's frame size, keeping its aspect ratio.
   const page = contentRect(video.videoWidth, video.videoHeight, viewport.width, viewport.height, 'contain');

@@ -251,6 +251,10 @@ export class OverlayController {
       // The offscreen host went away (closed or crashed): recreate it and wait for its models.
       else if (kind === 'no-host') {
         if (!run.signal.aborted) this.boot(run);
+      } else if (kind === 'no-capture') {
+        // Read the page again; if it still cannot, the capture is asked for anew (fallBackToTabCapture).
+        run.tabCapture = null;
+        tile.source = 'pixels';
       } else if (!run.signal.aborted) tile.state = { ...tile.state, status: { kind: 'error', message: err instanceof Error ? err.message : String(err) } };
     } finally {
       // A slot is free again: reschedule now rather than at the next idle tick, and draw what changed.

@@ -1,7 +1,7 @@
 // Content script: the link to the offscreen ML host. One question when the overlay starts (the
 // background creates the host if needed and answers with its state); every change after that is
 // pushed to the tab (ContentProtocol.pipelineChanged), never polled.
-import type { PipelineState } from '../messaging/offscreen';
+import { type PipelineState, TAB_CAPTURE_STOPPED } from '../messaging/offscreen';
 
 /** A message no ML host answered: none exists, or it is still starting (only the background heard it). */
 const NO_HOST = /Receiving end does not exist|Could not establish connection|message port closed|^No response$/;
@@ -13,11 +13,12 @@ const RETRY_MS = 500;
 
 /**
  * What a failed message to the ML host says of the link (extension messaging reports these only as
- * message text): 'orphaned', 'no-host' (none answered: gone or starting), or null (the host failed).
+ * message text): 'orphaned', 'no-host' (none answered: gone or starting), 'no-capture' (the tab's
+ * capture stopped: the tab left its call, or a new host holds none), or null (the host failed).
  */
-export function linkError(err: unknown): 'orphaned' | 'no-host' | null {
+export function linkError(err: unknown): 'orphaned' | 'no-host' | 'no-capture' | null {
   const message = err instanceof Error ? err.message : String(err);
-  return ORPHANED.test(message) ? 'orphaned' : NO_HOST.test(message) ? 'no-host' : null;
+  return ORPHANED.test(message) ? 'orphaned' : NO_HOST.test(message) ? 'no-host' : message.includes(TAB_CAPTURE_STOPPED) ? 'no-capture' : null;
 }
 
 export interface PipelineLinkDeps {

@@ -20,11 +20,15 @@ export function worthKeeping(call: Pick<CallSummary, 'participants'>): boolean {
   return call.participants.some((p) => Object.values(p.msByLabel).reduce((a, b) => a + b, 0) >= KEEP_AFTER_FACE_MS);
 }
 
-/** Whether a tab that started calls at `starts` (epoch ms) may start another at `now`. */
-export function mayStartCall(starts: readonly number[], now: number): boolean {
+/** Which limit keeps a tab that started calls at `starts` (epoch ms) from starting another at `now`; null: none. */
+export function callStartLimit(starts: readonly number[], now: number): 'minute' | 'hour' | null {
   const recent = starts.filter((t) => now - t < HOUR_MS);
-  return recent.filter((t) => now - t < 60_000).length < MAX_NEW_CALLS_PER_MIN && recent.length < MAX_NEW_CALLS_PER_HOUR;
+  if (recent.length >= MAX_NEW_CALLS_PER_HOUR) return 'hour';
+  return recent.filter((t) => now - t < 60_000).length >= MAX_NEW_CALLS_PER_MIN ? 'minute' : null;
 }
+
+/** Whether a tab that started calls at `starts` (epoch ms) may start another at `now`. */
+export const mayStartCall = (starts: readonly number[], now: number): boolean => callStartLimit(starts, now) === null;
 
 /** A tab's call starts after one at `now`: the hour's (older ones are forgotten). */
 export const withStart = (starts: readonly number[], now: number): number[] => [...starts.filter((t) => now - t < HOUR_MS), now];

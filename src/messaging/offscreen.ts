@@ -97,6 +97,9 @@ export interface OffscreenProtocol {
 /** An unused ML host is closed this long after it was last needed (a quick toggle does not reload the models). */
 export const IDLE_CLOSE_MS = 30_000;
 
+/** The ML host's answer to a tile read from a tab it does not capture (any more): the content script asks for the capture again. */
+export const TAB_CAPTURE_STOPPED = 'tab capture is not running for this tab';
+
 /** Who may send each message to the ML host (see BACKGROUND_SENDERS). */
 export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: SenderPolicy } = {
   analyzeFrames: 'content-script',

@@ -162,6 +162,8 @@ describe('no page can evict real calls', () => {
     const { calls } = await readCalls();
     expect(calls.length).toBeLessThanOrEqual(12);
     expect(calls.map((c) => c.opened)).toEqual([...calls.map((c) => c.opened)].sort((a, b) => (b ?? 0) - (a ?? 0)));
+    // The user is told once that the tab's next calls were not summarized.
+    expect((await readNotices()).notices.filter((n) => n.includes('within an hour'))).toHaveLength(1);
   });
 
   it('a call without a face held for a while is not stored (a page without faces, a URL blip)', async () => {

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // The overlay's engine through its real parts (watcher, scheduler, sampler, tile step, painter) on a
 // page of canvas tiles; only the ML host's answers and the pixel copy are the test's (see page.ts).
+import { TAB_CAPTURE_STOPPED } from '../../src/messaging/offscreen';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ControllerDeps, OverlayController } from '../../src/content/controller';
 import { ANALYZE_TIMEOUT_MS } from '../../src/content/sampler';
@@ -152,6 +153,29 @@ describe('OverlayController', () => {
     expect(calls.tabRegions).toBeGreaterThan(0);
     expect(reportedTiles(reports).size).toBe(2);
     expect(reports.every((r) => r.timings?.source === 'tab')).toBe(true);
+  });
+
+  it('a tab capture that stopped (the tab left the call, the ML host restarted) is asked for again, not shown as an error', async () => {
+    tilesPage(1);
+    const unreadable = { ...fakeGrabber(), capture: async () => ({ ok: false as const, reason: 'unreadable' as const, detail: 'SecurityError' }) };
+    let captured = true;
+    const { controller: c, clock, calls, reports } = harness(async (req) => analysisOf(req), {
+      grabber: () => unreadable,
+      requestTabCapture: async () => (calls.tabCapture++, (captured = true), { ok: true }),
+      analyzeTabRegion: async (req) => {
+        calls.tabRegions++;
+        if (!captured) throw new Error(TAB_CAPTURE_STOPPED);
+        return analysisOf(req);
+      },
+    });
+    c.start(true);
+    await clock.advance(1000);
+    expect(calls.tabCapture).toBe(1);
+    captured = false; // the background stopped the capture
+    const before = reports.length;
+    await clock.advance(2000);
+    expect(calls.tabCapture).toBe(2);
+    expect(reports.length).toBeGreaterThan(before + 2); // labelled again from the new capture
   });
 
   it('stop() ends the run: no timer left, the overlay removed, nothing reported after', async () => {

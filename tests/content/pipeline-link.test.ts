@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineState } from '../../src/messaging/offscreen';
 import { connectToHost, HOST_START_MS, linkError } from '../../src/content/pipeline-link';
+import { TAB_CAPTURE_STOPPED } from '../../src/messaging/offscreen';
 
 const READY: PipelineState = { state: 'ready', generation: 'host:1', backend: 'wasm', detector: 'd', classifier: 'c', labels: [], cropSize: 96, loadMs: 1, memory: { tensors: 0, tensorBytes: 0 } };
 
@@ -56,5 +57,6 @@ describe('connectToHost', () => {
     expect(linkError(new Error('Extension context invalidated.'))).toBe('orphaned');
     expect(linkError(new Error('Could not establish connection. Receiving end does not exist.'))).toBe('no-host');
     expect(linkError(new Error('frame analysis timed out'))).toBeNull();
+    expect(linkError(new Error(TAB_CAPTURE_STOPPED))).toBe('no-capture');
   });
 });
