@@ -121,9 +121,10 @@ export function HistoryView() {
       if ('error' in parsed) throw new Error(parsed.error);
       const o = await backgroundMessenger.sendMessage('importCalls', { calls: parsed.calls });
       const parts = [`${o.added} call(s) added`, o.present > 0 && `${o.present} already here`, o.invalid > 0 && `${o.invalid} unreadable`, o.expired > 0 && `${o.expired} past the retention period`, o.overBudget > 0 && `${o.overBudget} over the size limit`];
+      // The list first, then the result: whoever reads the result sees the list it describes.
+      await load();
       setImported(`Import: ${parts.filter(Boolean).join(', ')}${o.saved ? '.' : '; the history could not be written (see the notice).'}`);
       setError(null);
-      await load();
     } catch (e) {
       setImported(null);
       setError(`Import failed: ${errorMessage(e)}`);

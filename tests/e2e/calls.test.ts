@@ -143,5 +143,30 @@ describe('a 20 s fake Meet call', () => {
     // The timeline and the participants' bars: thousands of pixels of the call's dominant label's colour.
     const dom = dominant(Object.fromEntries(json.calls[0]!.labels.map((l) => [l, json.calls[0]!.participants.reduce((a, p) => a + (shares(p, json.calls[0]!.labels)[l] ?? 0), 0)])))!;
     expect(pixelsOf(labelColor(dom))).toBeGreaterThan(5000);
+    await popup.close();
+  });
+
+  it('a starred call survives "delete all" through the export: exported whole, imported back as it was, still starred', async () => {
+    const popup = await session.context.newPage();
+    await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    await popup.getByTestId('tab-history').click();
+    await popup.getByTestId('star-call').click();
+    await expect.poll(() => popup.getByTestId('star-call').getAttribute('aria-pressed')).toBe('true');
+    const before = (await history()).calls.find((c) => c.id === callId)!;
+    expect(before.starred).toBe(true);
+    const jsonDownload = popup.waitForEvent('download');
+    await popup.getByTestId('export-all-json').click();
+    const file = (await (await jsonDownload).path())!;
+    await popup.getByTestId('delete-all').click();
+    await popup.getByTestId('delete-all-confirm').click();
+    await expect.poll(() => popup.getByTestId('history-empty').count(), { timeout: 5000 }).toBe(1);
+    await popup.getByTestId('import-json').setInputFiles(file);
+    await expect.poll(() => popup.getByTestId('import-result').textContent(), { timeout: 5000 }).toBe('Import: 1 call(s) added.');
+    expect(await popup.getByTestId('history-item').count()).toBe(1);
+    expect((await history()).calls).toEqual([before]);
+    // The same file again adds nothing.
+    await popup.getByTestId('import-json').setInputFiles(file);
+    await expect.poll(() => popup.getByTestId('import-result').textContent(), { timeout: 5000 }).toBe('Import: 0 call(s) added, 1 already here.');
+    await popup.close();
   });
 });
