@@ -34,6 +34,10 @@ export default defineConfig({
         suggested_key: { default: 'Alt+Shift+E' },
         description: 'Turn the emotion overlay on or off in this tab',
       },
+      'toggle-analyze': {
+        suggested_key: { default: 'Alt+Shift+M' },
+        description: 'Analyze just me, or everyone in the call',
+      },
     },
     icons: { 16: '/icon/16.png', 32: '/icon/32.png', 48: '/icon/48.png', 128: '/icon/128.png' },
     action: {

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
 
     // 2: the popup aimed at the Meet tab: live status and the call so far.
     const live = await openPopup(session, `?tabId=${meet.tabId}`);
+    await live.getByTestId('first-run-everyone').check();
     await live.getByTestId('first-run-ok').click();
     await live.getByTestId('tab-now').click();
     await live.getByTestId('live-call').waitFor({ timeout: 15_000 });

@@ -4,7 +4,7 @@
 // history cannot take (the disk is full even after pruning) is kept pending, shown, and retried.
 import { callStartLimit, endReasonFor, MAX_NEW_CALLS_PER_HOUR, sameModels, withStart, worthKeeping } from '@/src/core/call-end';
 import { historyRules } from '@/src/core/settings';
-import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, startCall } from '@/src/core/summary';
+import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, participantKeyOf, startCall, withoutParticipant } from '@/src/core/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
 import type { ImportOutcome } from '@/src/core/retention';
@@ -39,6 +39,8 @@ export function createCalls() {
    * in history. A frame of the same call within the idle time resumes one; the tick ends the rest.
    */
   const resumable = new Map<string, CallSummary>();
+  /** Participants the user left out, by call id (their frames still in flight are dropped). */
+  const leftOut = new Map<string, Set<string>>();
   /** Calls the history could not take (mirrored to storage.session), by id: retried at every checkpoint. */
   const pending = new Map<string, CallSummary>();
 
@@ -162,7 +164,7 @@ export function createCalls() {
     const time = report.frameTime;
     let call = live.get(tabId);
     if (call) {
-      const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models, tileId: report.tileId, ...(report.media ? { mediaMs: report.media.time * 1000, mediaDurationMs: report.media.duration * 1000 } : {}) });
+      const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models, tileId: report.tileId, ...(report.analyze ? { analyze: report.analyze } : {}), ...(report.media ? { mediaMs: report.media.time * 1000, mediaDurationMs: report.media.duration * 1000 } : {}) });
       if (reason) {
         await finish(tabId, reason, time);
         call = undefined;
@@ -187,10 +189,15 @@ export function createCalls() {
       const mediaDurationMs = report.media ? report.media.duration * 1000 : undefined;
       call = resumes
         ? { ...previous, ended: false, endReason: null }
-        : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs }), backend: report.backend, models: report.models, opened: opened.length };
+        : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs }), backend: report.backend, models: report.models, opened: opened.length, ...(report.analyze ? { analyze: report.analyze } : {}) };
       if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
       lastCheckpoint.set(tabId, 0);
       for (const listener of activeListeners) listener();
+    }
+    // A participant the user left out of this call: their late frames are not counted.
+    if (leftOut.get(call.id)?.has(participantKeyOf(report.name, report.tileId))) {
+      live.set(tabId, call);
+      return false;
     }
     const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces, ...(report.media ? { mediaMs: report.media.time * 1000 } : {}) };
     if (isDuplicateFrame(call, frame)) {
@@ -334,6 +341,25 @@ export function createCalls() {
     }).then(() => found);
   }
 
+  /**
+   * "Don't analyze": a participant of a tab's live call is left out. What the summary held of them goes
+   * from the live call and, when it is stored, from the stored copy at once. False without a live call.
+   */
+  function leaveOut(tabId: number, key: string): Promise<boolean> {
+    let done = false;
+    return serial(async () => {
+      await restored;
+      const call = live.get(tabId);
+      if (!call) return;
+      leftOut.set(call.id, (leftOut.get(call.id) ?? new Set()).add(key));
+      const without = withoutParticipant(call, key);
+      live.set(tabId, without);
+      done = true;
+      await persistLive();
+      if (written.has(call.id)) await checkpoint([without]);
+    }).then(() => done);
+  }
+
   /** Bring the history under the user's rules at once (they lowered the size limit or the retention period). */
   function applyRules(): Promise<void> {
     return serial(async () => {
@@ -389,5 +415,5 @@ export function createCalls() {
     void restored.then(() => listener(pending.size));
   };
 
-  return { hasWork, onActive, onPending, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, pendingCalls, setStarred, importHistory, applyRules, removeCalls };
+  return { hasWork, onActive, onPending, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, pendingCalls, setStarred, importHistory, applyRules, leaveOut, removeCalls };
 }

@@ -10,7 +10,7 @@ import { stopTabCapture, stopTabCaptureOnNavigation } from './tab-capture';
 import { createTick } from './tick';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 import { lockStorage } from '@/src/storage/access';
-import { watchSettings } from '@/src/storage/settings';
+import { getSettings, updateSettings, watchSettings } from '@/src/storage/settings';
 
 export default defineBackground(() => {
   // The call history and settings are for the extension's own pages and worker: a content script
@@ -57,6 +57,13 @@ export default defineBackground(() => {
     if (old && (s.historyBudgetMB < old.historyBudgetMB || s.retentionDays !== old.retentionDays)) void calls.applyRules().catch((err: unknown) => console.error('[background] history rules', err));
   });
   browser.commands.onCommand.addListener(async (command, tab) => {
+    if (command === 'toggle-analyze') {
+      // Just me <-> everyone, mid-call too: the tabs hear of it as of any Settings change.
+      const { analyze } = await getSettings();
+      await updateSettings({ analyze: analyze === 'me' ? 'everyone' : 'me' });
+      live.changed();
+      return;
+    }
     if (command !== 'toggle-overlay') return;
     const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
     if (tabId === undefined) return;

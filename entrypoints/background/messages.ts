@@ -10,6 +10,7 @@ import { historyUsage, listCallIndex, readCall, readCalls } from '@/src/storage/
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
 import { getSettings, updateSettings } from '@/src/storage/settings';
+import { excludedName } from '@/src/core/settings';
 import { telemetryItem } from '@/src/storage/tabs';
 import type { Calls } from './calls';
 import type { LiveStatusService } from './live-status';
@@ -116,6 +117,25 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     return outcome;
   });
   onMessage('historyUsage', async () => ({ ...(await historyUsage()), pending: (await pendingCalls()).length }));
+  onMessage('leaveOut', async ({ data, sender }) => {
+    const key = String(data.key).slice(0, 300);
+    // A content script leaves someone out of its own tab's call; the popup names the tab, may make it permanent, and tells the tab.
+    const fromTab = sender.tab?.id;
+    const tabId = fromTab ?? (typeof data.tabId === 'number' ? data.tabId : null);
+    if (tabId === null) throw new Error('leaveOut: which tab?');
+    const call = await calls.liveCall(tabId);
+    await calls.leaveOut(tabId, key);
+    if (fromTab === undefined) {
+      await contentMessenger.sendMessage('leaveOut', { key }, tabId).catch((err: unknown) => console.warn('[background] leaveOut: the tab did not answer', err));
+      const name = typeof data.name === 'string' ? data.name.slice(0, 200) : null;
+      if (data.always === true && name && call) {
+        const { excludedNames } = await getSettings();
+        const entry = excludedName(call.site, name);
+        if (!excludedNames.includes(entry)) await updateSettings({ excludedNames: [...excludedNames, entry] });
+      }
+    }
+    live.changed(tabId);
+  });
   onMessage('dismissNotices', () => clearNotices());
   onMessage('getSettings', () => getSettings());
   onMessage('modelChoice', async () => {

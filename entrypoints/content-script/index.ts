@@ -56,6 +56,11 @@ export default defineUnlistedScript(() => {
     pipelineStatus: () => offscreenMessenger.sendMessage('pipelineStatus', undefined),
     reportFrame: (r) => batches.add(r),
     reportOverlay: (r) => void backgroundMessenger.sendMessage('reportOverlay', r).catch(warn('reportOverlay')),
+    // The frames batched so far go first: the background then deletes the person from the summary.
+    reportLeftOut: ({ key, name }) => {
+      batches.flush();
+      void backgroundMessenger.sendMessage('leaveOut', { key, name }).catch(warn('leaveOut'));
+    },
     orphaned: () => life.stop('orphaned'),
   });
   // Settings come by message: this script cannot read the extension's storage (src/storage/access).
@@ -65,6 +70,7 @@ export default defineUnlistedScript(() => {
   const unwatch = contentMessenger.onMessage('settingsChanged', ({ data }) => controller.updateSettings(validateSettings(data)));
   const offPipeline = contentMessenger.onMessage('pipelineChanged', ({ data }) => controller.pipelineChanged(data));
   const offSeek = contentMessenger.onMessage('seekMedia', ({ data }) => seekVideo(adapter, document, data.seconds));
+  const offLeave = contentMessenger.onMessage('leaveOut', ({ data }) => controller.leaveOut(String(data.key)));
   // The tab closing or navigating away: the last second of frame reports goes now, before the
   // worker hears that the tab is gone and ends its call (else that second, or a call resumed after an
   // extension reload whose first batch had not gone yet, would be lost).
@@ -84,7 +90,7 @@ export default defineUnlistedScript(() => {
     // The overlay first: in an orphaned script the extension APIs below may throw.
     controller.stop();
     batches.flush();
-    for (const release of [off, offPipeline, offSeek, unwatch]) {
+    for (const release of [off, offPipeline, offSeek, offLeave, unwatch]) {
       try {
         release();
       } catch (err) {

@@ -116,12 +116,21 @@ async function tryDecode(frame: FramePayload): Promise<{ input: ImageBitmap | Pi
   }
 }
 
-onMessage('analyzeFrames', async ({ data }): Promise<Array<BatchAnswer<FrameAnalysis>>> => {
+/** Frames received per `<tabId>/<tileId>` (receivedFrames: counts only, for the tests of who is analyzed). */
+const received = new Map<string, number>();
+const countReceived = (tabId: number | undefined, tileId: string) => {
+  const key = `${tabId ?? 'none'}/${tileId}`;
+  received.set(key, (received.get(key) ?? 0) + 1);
+};
+onMessage('receivedFrames', () => Object.fromEntries(received));
+
+onMessage('analyzeFrames', async ({ data, sender }): Promise<Array<BatchAnswer<FrameAnalysis>>> => {
   const receivedAt = now();
   const t0 = performance.now();
   // Parsed first: at most MAX_FRAMES_PER_REQUEST frames and MAX_REQUEST_BYTES, each frame checked.
   const batch = parseFrameBatch(data, receivedAt);
   if (!batch.ok) throw new Error(`analyzeFrames refused: ${batch.reason}`);
+  for (const p of batch.value) if (p.ok) countReceived(sender.tab?.id, p.value.tileId);
   const frames = batch.value.map((p) => (p.ok ? p.value : null));
   const decoded = await Promise.all(batch.value.map((p) => (p.ok ? tryDecode(p.value.frame) : { error: `frame refused: ${p.reason}` })));
   try {
@@ -155,6 +164,7 @@ onMessage('analyzeTabRegion', async ({ data: raw, sender }): Promise<FrameAnalys
   if (!parsed.ok) throw new Error(`analyzeTabRegion refused: ${parsed.reason}`);
   const data = parsed.value;
   const tabId = sender.tab.id;
+  countReceived(tabId, data.tileId);
   return (await host).run(async (pipeline, generation) => {
     const crop = cropTabRegion(tabId, data.rect, data.viewport);
     const t1 = performance.now();

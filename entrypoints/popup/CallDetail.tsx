@@ -4,14 +4,19 @@ import { callsToCsv, callsToJson } from '@/src/core/export';
 import { type CallSummary } from '@/src/core/summary';
 import { durationMs } from '@/src/core/summary-read';
 import { backgroundMessenger } from '@/src/messaging/background';
-import { Legend, ParticipantBars, TimelineChart } from './charts';
+import { Legend, type ParticipantActions, ParticipantBars, TimelineChart } from './charts';
 import { CSV_TYPE, downloadBlob, JSON_TYPE, tryDownload } from './download';
 import { errorMessage, fileStamp, formatDateTime, formatDuration, siteName } from './format';
 import { renderPng, summaryImage } from './summary-image';
 import { ConfirmButton, ErrorAlert } from './ui';
 
-/** Title, facts (with the models that produced it), timeline and participants of a call. `live`: the call is in progress (elapsed time). */
-export function CallSummaryPanel({ call, live = false }: { call: CallSummary; live?: boolean }) {
+/**
+ * Title, facts (with the models that produced it), timeline and participants of a call. `live`: the
+ * call is in progress (elapsed time). `participantActions`: what each participant's row offers (the
+ * live call's "Don't analyze <name>").
+ */
+export function CallSummaryPanel({ call, live = false, participantActions }: { call: CallSummary; live?: boolean; participantActions?: ParticipantActions }) {
+  const self = call.analyze === 'me';
   // A live call's last frame may be a moment ago; the elapsed time keeps counting meanwhile.
   const duration = live ? Math.max(durationMs(call), Date.now() - call.start) : durationMs(call);
   const [seekError, setSeekError] = useState<string | null>(null);
@@ -26,10 +31,23 @@ export function CallSummaryPanel({ call, live = false }: { call: CallSummary; li
       : undefined;
   return (
     <section class="call" aria-label={live ? 'Current call' : 'Call'} data-testid={live ? 'live-call' : undefined}>
-      <h2 class="call-title">
-        {call.title || siteName(call.site)}
-        {!call.ended && <span class="badge">live</span>}
-      </h2>
+      {self ? (
+        // The user's own summary: said first, so it is never read as someone else's.
+        <>
+          <h2 class="call-title" data-testid="self-coaching-title">
+            Your self-coaching summary
+            {!call.ended && <span class="badge">live</span>}
+          </h2>
+          <p class="call-subtitle muted">
+            {call.title || siteName(call.site)}: only your own camera was analyzed.
+          </p>
+        </>
+      ) : (
+        <h2 class="call-title">
+          {call.title || siteName(call.site)}
+          {!call.ended && <span class="badge">live</span>}
+        </h2>
+      )}
       <dl class="facts">
         <dt>Site</dt>
         <dd>{siteName(call.site)}</dd>
@@ -57,6 +75,11 @@ export function CallSummaryPanel({ call, live = false }: { call: CallSummary; li
           The models were changed in Settings here: the call goes on in the next entry, with the new models' labels.
         </p>
       )}
+      {call.endReason === 'mode-changed' && (
+        <p class="muted" data-testid="call-mode-changed">
+          Who is analyzed was switched here ({self ? 'from just you to everyone in the call' : 'from everyone in the call to just you'}): the call goes on in the next entry.
+        </p>
+      )}
       {call.endReason === 'media-changed' && (
         <p class="muted" data-testid="call-media-changed">
           Another video took this one's place here (an ad ended, or the next video began): it is summarized in the next entry, on its own timeline.
@@ -71,8 +94,8 @@ export function CallSummaryPanel({ call, live = false }: { call: CallSummary; li
         </p>
       )}
       <ErrorAlert error={seekError} />
-      <h3>Participants</h3>
-      <ParticipantBars call={call} onSeek={onSeek} />
+      <h3>{self ? 'You' : 'Participants'}</h3>
+      <ParticipantBars call={call} onSeek={onSeek} actions={participantActions} />
     </section>
   );
 }

@@ -30,6 +30,10 @@ function HistoryNotes({ history, onDismiss }: { history: CallList; onDismiss: ()
   );
 }
 
+/**
+ * A history row. `analyze: 'me'` marks a self-coaching summary (CallSummary.analyze); the listing
+ * shows the tag only where the history's index carries it (summary-read's listingOf).
+ */
 function HistoryItem({ call, onOpen, onStar }: { call: CallListing; onOpen: () => void; onStar: (starred: boolean) => void }) {
   const dom = call.dominant;
   const starred = call.starred === true;
@@ -50,6 +54,11 @@ function HistoryItem({ call, onOpen, onStar }: { call: CallListing; onOpen: () =
         <span class="history-when">
           {formatDateTime(call.start)}
           {!call.ended && <span class="badge">live</span>}
+          {call.analyze === 'me' && (
+            <span class="tag" data-testid="history-self" title="Self-coaching: only your own camera was analyzed">
+              Just me
+            </span>
+          )}
         </span>
         <span class="history-meta">
           <span>{siteName(call.site)}</span>

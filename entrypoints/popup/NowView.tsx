@@ -1,10 +1,11 @@
-// Popup: the overlay toggle for the target tab, the ML host's live status and the current call.
+// Popup: the overlay toggle for the target tab, who is analyzed, the ML host's live status and the current call.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { backgroundMessenger, LIVE_STATUS_PORT, type LiveStatus } from '@/src/messaging/background';
 import { CallSummaryPanel } from './CallDetail';
 import { errorMessage, formatPercent, isSupportedUrl, pipelineText, siteHealthText } from './format';
 import type { TargetTab } from './target';
 import { ErrorAlert } from './ui';
+import { AnalyzeModeRow, CopyNotice, isYouTube, leaveOutActions, useAnalyzeMode } from './WhoIsAnalyzed';
 
 /** After the worker restarts (its ports close), the popup reconnects this soon. */
 const RECONNECT_MS = 500;
@@ -15,6 +16,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
   const [busy, setBusy] = useState(false);
   const [linkError, setLinkError] = useState<string | null>(null);
   const [toggleError, setToggleError] = useState<string | null>(null);
+  const [leaveOutError, setLeaveOutError] = useState<string | null>(null);
   // While a toggle is under way, a pushed status must not overwrite the state it is setting.
   const toggling = useRef(false);
   const tabId = target?.id ?? null;
@@ -67,6 +69,9 @@ export function NowView({ target }: { target: TargetTab | null }) {
   const pipeline = status?.pipeline ?? null;
   const ready = pipeline?.state === 'ready' ? pipeline : null;
   const health = siteHealthText(status?.tab.site ?? null);
+  const call = status?.call ?? null;
+  const who = useAnalyzeMode(`${call?.id ?? ''}:${call?.analyze ?? ''}`);
+  const site = call?.site ?? status?.tab.site?.site ?? null;
   return (
     <div class="now" data-testid="now">
       <div class="row">
@@ -88,6 +93,8 @@ export function NowView({ target }: { target: TargetTab | null }) {
       )}
       <ErrorAlert error={toggleError} />
       <ErrorAlert error={linkError} />
+      <AnalyzeModeRow state={who} youtube={target !== null && isYouTube(site, target.url)} />
+      <CopyNotice />
       <dl class="facts" aria-label="Live status">
         <dt>Models</dt>
         <dd data-testid="pipeline-state">{pipelineText(pipeline)}</dd>
@@ -117,8 +124,14 @@ export function NowView({ target }: { target: TargetTab | null }) {
         <dt>Classifier</dt>
         <dd data-testid="classifier">{ready?.classifier ?? '—'}</dd>
       </dl>
-      {status?.call ? (
-        <CallSummaryPanel call={status.call} live />
+      <ErrorAlert error={leaveOutError} testId="leave-out-error" />
+      {call ? (
+        <CallSummaryPanel
+          call={call}
+          live
+          // A self-coaching summary holds only the user: no one to leave out.
+          participantActions={tabId !== null && call.analyze !== 'me' ? leaveOutActions(tabId, call.site, setLeaveOutError) : undefined}
+        />
       ) : (
         supported && status && <p class="muted" data-testid="no-call">No call in progress in this tab.</p>
       )}

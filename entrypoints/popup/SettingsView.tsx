@@ -2,10 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { PERFORMANCE_MODES, type PerformanceMode, type Settings, SETTINGS_LIMITS } from '@/src/core/settings';
 import { backgroundMessenger } from '@/src/messaging/background';
-import { errorMessage } from './format';
+import { ANALYZE_MODE_NAMES, errorMessage, excludedNameText } from './format';
 import { LabelName } from './charts';
 import { orderLabels } from '@/src/core/label-set';
 import { ModelPicker } from './ModelPicker';
+import { AnalyzeChoice, ExcludedNames } from './PeopleSettings';
 import { ErrorAlert } from './ui';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
@@ -34,17 +35,23 @@ const SETTING_NAMES: Record<keyof Settings, string> = {
   visibleLabels: 'Labels shown',
   retentionDays: 'Keep history (days)',
   historyBudgetMB: 'History size limit (MB)',
+  analyze: 'Who is analyzed',
+  excludedNames: 'Never analyzed',
   detector: 'Face detector',
   classifier: 'Emotion classifier',
 };
 
+/** A stored setting's value as the user reads it ("Just me", "Google Meet: Ada", "on"). */
+function valueText(k: keyof Settings, saved: Settings): string {
+  if (k === 'analyze') return ANALYZE_MODE_NAMES[saved.analyze];
+  if (k === 'excludedNames') return saved.excludedNames.length > 0 ? saved.excludedNames.map(excludedNameText).join(', ') : 'no one';
+  const v = saved[k];
+  return Array.isArray(v) ? (v.length > 0 ? v.join(', ') : 'none') : typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
+}
+
 /** "Saved: Sampling rate = 15", from the values the background stored (clamped, rounded). */
 function describe(patch: Partial<Settings>, saved: Settings): string {
-  const parts = (Object.keys(patch) as Array<keyof Settings>).map((k) => {
-    const v = saved[k];
-    const text = Array.isArray(v) ? (v.length > 0 ? v.join(', ') : 'none') : typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
-    return `${SETTING_NAMES[k]} = ${text}`;
-  });
+  const parts = (Object.keys(patch) as Array<keyof Settings>).map((k) => `${SETTING_NAMES[k]} = ${valueText(k, saved)}`);
   return `Saved: ${parts.join('; ')}`;
 }
 
@@ -104,6 +111,8 @@ export function SettingsView() {
 
   return (
     <form class="settings" data-testid="settings" onSubmit={(e) => e.preventDefault()}>
+      <AnalyzeChoice settings={settings} save={save} />
+      <ExcludedNames settings={settings} save={save} />
       <fieldset>
         <legend>Performance</legend>
         {(Object.keys(PERFORMANCE_MODES) as PerformanceMode[]).map((mode) => (

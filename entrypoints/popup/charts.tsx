@@ -1,8 +1,9 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
+import type { ComponentChildren } from 'preact';
 import { type CallSummary, type ParticipantSummary } from '@/src/core/summary';
 import { type Attention, attentionOf } from '@/src/core/attention';
-import { clockMs, dominant, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
-import { formatDuration, formatPercent } from './format';
+import { clockMs, dominant, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import { formatDuration, formatPercent, participantLabel } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
 
 /** "happy 45%, neutral 30%": the labels with any share, largest first. */
@@ -178,13 +179,16 @@ function AttentionLine({ a }: { a: Attention | null }) {
   );
 }
 
+/** What a participant's row may offer beside the charts (the live call's "Don't analyze <name>"). */
+export type ParticipantActions = (p: ParticipantSummary, name: string) => ComponentChildren;
+
 /** One horizontal stacked bar per participant (most seen first), and the numbers as a table. */
-export function ParticipantBars({ call, onSeek }: { call: CallSummary; onSeek?: Seek }) {
+export function ParticipantBars({ call, onSeek, actions }: { call: CallSummary; onSeek?: Seek; actions?: ParticipantActions }) {
   const rows = [...call.participants]
     .sort((a, b) => b.frames - a.frames)
     .map((p) => {
       const sh = shares(p, call.labels);
-      return { p, sh, dom: dominant(sh), name: participantName(p), att: attentionOf(p) };
+      return { p, sh, dom: dominant(sh), name: participantLabel(call, p), att: attentionOf(p) };
     });
   if (rows.length === 0) return <p class="muted">No participants seen yet.</p>;
   return (
@@ -201,6 +205,7 @@ export function ParticipantBars({ call, onSeek }: { call: CallSummary; onSeek?: 
             <StackedBar labels={call.labels} sh={sh} name={name} />
             <AttentionLine a={att} />
             <Moments call={call} p={p} onSeek={onSeek} />
+            {actions?.(p, name)}
           </li>
         ))}
       </ul>

@@ -1,6 +1,9 @@
 // Popup (pure): formatting of durations, dates, shares and file names, and which pages the overlay supports.
+import type { AnalyzeMode } from '@/src/core/settings';
 import { type SiteHealth, siteHealthProblem } from '@/src/core/site-health';
-import type { SiteId } from '@/src/core/types';
+import type { CallSummary, ParticipantSummary } from '@/src/core/summary';
+import { participantName } from '@/src/core/summary-read';
+import { SITE_IDS, type SiteId } from '@/src/core/types';
 import type { PipelineState } from '@/src/messaging/offscreen';
 import { SITE_MATCHES } from '@/src/sites/matches';
 
@@ -45,6 +48,23 @@ const SITE_NAMES: Record<SiteId, string> = { meet: 'Google Meet', zoom: 'Zoom', 
 
 export function siteName(site: SiteId): string {
   return SITE_NAMES[site] ?? site;
+}
+
+/** Who is analyzed, in the words the popup uses for it. */
+export const ANALYZE_MODE_NAMES: Record<AnalyzeMode, string> = { me: 'Just me', everyone: 'Everyone in the call' };
+
+/** A Settings.excludedNames entry (`<site>:<name>`) as the user reads it: "Google Meet: Ada Lovelace". */
+export function excludedNameText(entry: string): string {
+  const colon = entry.indexOf(':');
+  if (colon < 0) return entry;
+  const id = entry.slice(0, colon);
+  const site = SITE_IDS.find((s) => s === id);
+  return `${site ? siteName(site) : id}: ${entry.slice(colon + 1)}`;
+}
+
+/** A participant's name as the popup shows it: "You" in a self-coaching summary (only the user's own tile was analyzed). */
+export function participantLabel(call: Pick<CallSummary, 'analyze'>, p: ParticipantSummary): string {
+  return call.analyze === 'me' ? 'You' : participantName(p);
 }
 
 const videos = (n: number) => (n === 1 ? '1 playing video' : `${n} playing videos`);

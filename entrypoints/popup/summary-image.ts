@@ -4,8 +4,8 @@
 import { attentionOf } from '@/src/core/attention';
 import { labelColor } from '@/src/core/label-set';
 import type { CallSummary } from '@/src/core/summary';
-import { clockMs, durationMs, participantName, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
-import { formatDateTime, formatDuration, formatPercent, siteName } from './format';
+import { clockMs, durationMs, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import { formatDateTime, formatDuration, formatPercent, participantLabel, siteName } from './format';
 
 export type DrawOp =
   | { kind: 'rect'; x: number; y: number; w: number; h: number; color: string }
@@ -21,13 +21,18 @@ const MAX_MOMENTS_SHOWN = 8;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** The drawing of a call's summary: title, site, date and models; the timeline; per-participant bars and moments. */
+/**
+ * The drawing of a call's summary: title, site, date and models; the timeline; per-participant bars
+ * and moments. A self-coaching summary (only the user's own tile analyzed) is titled as the user's own.
+ */
 export function summaryImage(call: CallSummary): { width: number; height: number; ops: DrawOp[] } {
+  const self = call.analyze === 'me';
   const ops: DrawOp[] = [{ kind: 'rect', x: 0, y: 0, w: IMAGE_SIZE.width, h: IMAGE_SIZE.height, color: '#ffffff' }];
   const text = (x: number, y: number, t: string, size: number, opts: { bold?: boolean; color?: string; align?: 'left' | 'center' | 'right' } = {}) =>
     ops.push({ kind: 'text', x, y, text: t, font: `${opts.bold ? '600 ' : ''}${size}px ${FONT}`, color: opts.color ?? INK, ...(opts.align ? { align: opts.align } : {}) });
 
-  text(40, 58, clip(call.title || siteName(call.site), 70), 30, { bold: true });
+  const title = call.title || siteName(call.site);
+  text(40, 58, self ? clip(`Your emotions: ${title}`, 70) : clip(title, 70), 30, { bold: true });
   const models = call.models ? `models: ${call.models.detector} + ${call.models.classifier}` : 'models: unknown';
   text(40, 92, `${siteName(call.site)} · ${formatDateTime(call.start)} · ${formatDuration(durationMs(call))} · ${call.frames} frames analyzed · ${models}`, 16, { color: MUTED });
 
@@ -60,10 +65,10 @@ export function summaryImage(call: CallSummary): { width: number; height: number
   }
 
   // Participants: their label shares, and their moments of change (time into the call).
-  text(40, 500, 'Participants', 18, { bold: true });
+  text(40, 500, self ? 'You (only your own camera was analyzed)' : 'Participants', 18, { bold: true });
   call.participants.slice(0, MAX_ROWS).forEach((p, i) => {
     const y = 520 + i * 50;
-    text(40, y + 16, clip(participantName(p), 26), 15);
+    text(40, y + 16, clip(participantLabel(call, p), 26), 15);
     const att = attentionOf(p);
     if (att) text(40, y + 38, `visible ${formatPercent(att.visible)}${att.facing === null ? '' : ` · facing ${formatPercent(att.facing)}`}`, 12, { color: MUTED });
     const sh = shares(p, call.labels);

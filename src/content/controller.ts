@@ -7,6 +7,8 @@ import { FrameScheduler } from '../core/scheduler';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
 import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } from '../core/tile-step';
 import { DEFAULT_TRACKING } from '../core/tracking';
+import { participantKeyOf } from '../core/summary';
+import { type TileTreatment, treatmentOf } from '../core/who';
 import type { FrameReport, OverlayReport } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import { callIdOf, type SiteAdapter, UnnamedCalls } from '../sites';
@@ -31,6 +33,8 @@ export interface ControllerDeps {
   pipelineStatus(): Promise<PipelineState>;
   reportFrame(report: FrameReport): void;
   reportOverlay(report: OverlayReport): void;
+  /** The user left a participant out of this call (its key as the summary keys it): the background deletes what the summary held of them. */
+  reportLeftOut(left: { callId: string | null; key: string; name: string | null }): void;
   /** This script's extension is gone (updated or reloaded): stand down for good. */
   orphaned(): void;
   /** A canvas of its own per tile (a tainted video taints the canvas it is drawn into); tests without OffscreenCanvas pass their own. */
@@ -69,6 +73,8 @@ export class OverlayController {
   private lastReport = '';
   /** Call ids for a page whose URL names no meeting (Teams v2): one per join, kept across the overlay's runs. */
   private readonly unnamedCalls = new UnnamedCalls();
+  /** Who the user left out of the current call, and the tile they picked as their own ('me' mode): for that call only. */
+  private who: { callId: string | null; leftOut: Set<string>; pickedSelf: string | null } = { callId: null, leftOut: new Set(), pickedSelf: null };
 
   constructor(
     private readonly deps: ControllerDeps,
@@ -76,7 +82,7 @@ export class OverlayController {
   ) {
     this.scheduler = new FrameScheduler({ fps: settings.fps });
     this.budget = new CpuBudget({ share: PERFORMANCE_MODES[settings.performanceMode].cpuShare });
-    this.overlay = new Overlay(deps.doc, settings);
+    this.overlay = new Overlay(deps.doc, settings, { leaveOut: (id) => this.leaveOutTile(id), pickSelf: (id) => this.pickSelf(id) });
     this.sampler = new FrameSampler(deps);
   }
 
@@ -89,6 +95,65 @@ export class OverlayController {
     return { detectEvery: mode.detectEvery, maxDetectEvery: mode.maxDetectEvery, tracking: { ...DEFAULT_TRACKING, window: this.settings.smoothingWindow } };
   }
 
+  /** The call this page is in now (its choices of who is analyzed belong to it). */
+  private currentCallId(media?: Element): string | null {
+    const { adapter, win, doc } = this.deps;
+    return callIdOf(adapter, media?.ownerDocument ?? doc, win.location.href, () => this.unnamedCalls.idAt(win.location.href, win.performance.timeOrigin + win.performance.now()));
+  }
+
+  /** The choices for `callId` (a new call starts with none). */
+  private whoFor(callId: string | null) {
+    if (this.who.callId !== callId) this.who = { callId, leftOut: new Set(), pickedSelf: null };
+    return this.who;
+  }
+
+  /** What happens to a tile now: analyzed, left out, someone else ('me' mode), or waiting for the user to pick their own. */
+  private treatment(tile: SampledTile): TileTreatment {
+    const run = this.run;
+    const who = this.who;
+    const siteMarksSelf = run !== null && [...run.tiles.values()].some((t) => t.page.self);
+    const rules = { mode: this.mode(), site: this.deps.adapter.id, excludedNames: this.settings.excludedNames, leftOut: who.leftOut, pickedSelf: who.pickedSelf, siteMarksSelf };
+    return treatmentOf({ key: participantKeyOf(tile.page.name, tile.id), name: tile.page.name, self: tile.page.self }, rules);
+  }
+
+  /** Who is analyzed here: Settings' choice on a call site; a recorded video (YouTube) is not a call, "just me" does not apply. */
+  private mode(): 'everyone' | 'me' {
+    return this.deps.adapter.recorded ? 'everyone' : this.settings.analyze;
+  }
+
+  /** Forget what a tile showed (it is no longer analyzed: its chip goes at the next draw). */
+  private forget(tile: SampledTile): void {
+    tile.state = newTile(this.stepOptions().detectEvery, tile.state.status);
+  }
+
+  /** "Don't analyze" (the chip's button, or the popup through the background): that tile is not sampled again in this call. */
+  leaveOut(key: string): void {
+    const run = this.run;
+    this.whoFor(this.currentCallId()).leftOut.add(key);
+    if (!run) return;
+    for (const tile of run.tiles.values()) if (participantKeyOf(tile.page.name, tile.id) === key) this.forget(tile);
+    run.painter.request();
+  }
+
+  private leaveOutTile(tileId: string): void {
+    const tile = this.run?.byId.get(tileId);
+    if (!tile) return;
+    const key = participantKeyOf(tile.page.name, tile.id);
+    const callId = this.currentCallId(tile.page.media);
+    this.whoFor(callId);
+    this.leaveOut(key);
+    this.deps.reportLeftOut({ callId, key, name: tile.page.name });
+  }
+
+  /** "This is me" ('me' mode where the site marks no self view): only this tile is analyzed in this call. */
+  private pickSelf(tileId: string): void {
+    const tile = this.run?.byId.get(tileId);
+    if (!tile) return;
+    this.whoFor(this.currentCallId(tile.page.media)).pickedSelf = participantKeyOf(tile.page.name, tile.id);
+    this.kick();
+    this.run?.painter.request();
+  }
+
   updateSettings(settings: Settings): void {
     this.settings = settings;
     this.scheduler.setFps(settings.fps);
@@ -96,8 +161,13 @@ export class OverlayController {
     this.overlay.setOptions(settings);
     const run = this.run;
     if (!run) return;
-    // Tiles already tracked smooth over the new window too, not only tiles found from now on.
-    for (const tile of run.tiles.values()) tile.state = withOptions(tile.state, this.stepOptions());
+    // Tiles already tracked smooth over the new window too, not only tiles found from now on; tiles
+    // no longer analyzed (another mode, a name excluded) lose their chips at once.
+    for (const tile of run.tiles.values()) {
+      if (this.treatment(tile) === 'analyze') tile.state = withOptions(tile.state, this.stepOptions());
+      else this.forget(tile);
+    }
+    this.kick();
     run.painter.invalidate();
   }
 
@@ -190,7 +260,8 @@ export class OverlayController {
     run.timer = null;
     if (doc.visibilityState === 'hidden') return; // resumes on visibilitychange
     if (this.pipeline.state === 'ready') {
-      const samplable = (id: string) => { const t = run.byId.get(id); return t !== undefined && isSamplable(t.page); };
+      // Only tiles that are analyzed: the others' frames are never read, let alone sent.
+      const samplable = (id: string) => { const t = run.byId.get(id); return t !== undefined && isSamplable(t.page) && this.treatment(t) === 'analyze'; };
       for (const id of this.scheduler.due(win.performance.now(), samplable)) {
         const tile = run.byId.get(id);
         if (tile) void this.sample(run, tile);
@@ -225,6 +296,7 @@ export class OverlayController {
       this.slowdown = this.budget.slowdown(now);
       this.scheduler.setSlowdown(this.slowdown);
       if (run.signal.aborted || run.byId.get(tile.id) !== tile) return; // turned off or tile removed meanwhile
+      if (this.treatment(tile) !== 'analyze') return; // left out (or not the user's, 'me' mode) meanwhile: nothing kept
       if (this.pipeline.state !== 'ready' || result.generation !== this.pipeline.generation) {
         // Another pipeline answered (the background switched models, or WebGPU was lost): learn its
         // models (labels, cell size) first; this frame is dropped, the next ones are labelled.
@@ -234,9 +306,12 @@ export class OverlayController {
       const step = stepTile(tile.state, outcome.sampled, now, this.stepOptions());
       tile.state = step.tile;
       const { adapter, doc } = this.deps;
+      const callId = callIdOf(adapter, tile.page.media.ownerDocument, win.location.href, () => this.unnamedCalls.idAt(win.location.href, frameTime));
+      this.whoFor(callId);
       this.deps.reportFrame({
         ...step.report,
-        call: { site: adapter.id, callId: callIdOf(adapter, tile.page.media.ownerDocument, win.location.href, () => this.unnamedCalls.idAt(win.location.href, frameTime)), title: doc.title },
+        call: { site: adapter.id, callId, title: doc.title },
+        ...(this.mode() === 'me' ? { analyze: 'me' as const } : {}),
         tileId: tile.id, ...media,
         name: tile.page.name,
         latencyMs: now - t0,
@@ -301,6 +376,11 @@ export class OverlayController {
     const run = this.run;
     if (!run) return [];
     const opts = { now: this.deps.win.performance.now(), loading: this.pipeline.state === 'loading', visibleLabels: this.settings.visibleLabels };
-    return [...run.tiles.values()].flatMap((t) => tileToDraw(t.id, t.page, t.state, { ...opts, tabCapture: t.source === 'tab' }) ?? []);
+    return [...run.tiles.values()].flatMap((t) => {
+      const treatment = this.treatment(t);
+      if (treatment === 'left-out' || treatment === 'not-me') return []; // nothing drawn: nothing analyzed
+      const drawn = tileToDraw(t.id, t.page, t.state, { ...opts, tabCapture: t.source === 'tab' });
+      return drawn ? [treatment === 'pick-me' ? { ...drawn, faces: [], pick: true } : drawn] : [];
+    });
   }
 }

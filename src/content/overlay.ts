@@ -1,5 +1,7 @@
-// Content script: draws the overlay in its own closed shadow root that never takes pointer events or
-// changes the page's layout. One positioned layer per tile, one box + label chip per face. The page
+// Content script: draws the overlay in its own closed shadow root that never changes the page's layout
+// and takes pointer events only on its two small buttons: "Don't analyze" on an analyzed tile and
+// "This is me" where the user must pick their own tile. One positioned layer per tile, one box +
+// label chip per face. The page
 // sees only an empty host element with a random, meaningless name and a fixed inline style: labels,
 // names and boxes live behind the closed root, whose reference only this object holds. Its style is
 // inline and !important (no page style sheet rule can hide or move it), and a page script that
@@ -23,6 +25,14 @@ export interface OverlayTile {
   name: string | null;
   status: TileStatus;
   faces: OverlayFace[];
+  /** 'me' mode and the site marks no self view: the tile offers "This is me" (and shows nothing else). */
+  pick?: boolean;
+}
+
+/** What the overlay's buttons ask for (only for trusted clicks: a page script's synthetic click does nothing). */
+export interface OverlayActions {
+  leaveOut(tileId: string): void;
+  pickSelf(tileId: string): void;
 }
 
 export interface OverlayOptions {
@@ -50,6 +60,13 @@ const CSS = `
 .chip { position: absolute; left: -2px; bottom: 100%; margin-bottom: 3px; white-space: nowrap; padding: 2px 7px; border-radius: 10px; background: rgba(26,115,232,.95); color: #fff; }
 .status { position: absolute; left: 8px; top: 8px; padding: 3px 8px; border-radius: 10px; background: rgba(32,33,36,.8); color: #fff; font-weight: 500; }
 .chip::after, .status::after { content: attr(data-text); }
+button { all: initial; position: absolute; pointer-events: auto; cursor: pointer; font: 600 12px/1 system-ui, sans-serif; color: #fff; background: rgba(32,33,36,.85); border-radius: 12px; box-sizing: border-box; }
+.leave { right: 6px; top: 6px; width: 22px; height: 22px; text-align: center; opacity: .45; }
+.leave::after { content: '\\00d7'; font-size: 16px; line-height: 22px; }
+.leave:hover, .leave:focus-visible { opacity: 1; }
+.pick { left: 50%; bottom: 10px; transform: translateX(-50%); padding: 7px 12px; background: rgba(26,115,232,.95); }
+.pick::after { content: 'This is me'; }
+button:focus-visible { outline: 2px solid #fff; outline-offset: 1px; }
 `;
 
 /** Render runs on every result: an unchanged attribute or style is not written again (no restyle, no layout). */
@@ -98,12 +115,29 @@ export class Overlay {
   private guard: MutationObserver | null = null;
   /** Inside the closed root (host.shadowRoot is null for every script): the only way in. */
   private layer: HTMLElement | null = null;
-  private readonly tiles = new Map<string, { el: HTMLElement; status: HTMLElement; faces: Map<number, HTMLElement> }>();
+  private readonly tiles = new Map<string, { el: HTMLElement; status: HTMLElement; leave: HTMLButtonElement; pick: HTMLButtonElement; faces: Map<number, HTMLElement> }>();
 
   constructor(
     private readonly doc: Document,
     private options: OverlayOptions = { showBoxes: true, chipStyle: 'text' },
+    private readonly actions: OverlayActions = { leaveOut: () => undefined, pickSelf: () => undefined },
   ) {}
+
+  /** A button of a tile: acts on trusted clicks only (the user's, not a page script's). */
+  private button(kind: 'leave' | 'pick', tileId: string): HTMLButtonElement {
+    const b = this.doc.createElement('button');
+    b.type = 'button';
+    b.className = kind;
+    b.hidden = true;
+    b.addEventListener('click', (e) => {
+      e.stopPropagation();
+      e.preventDefault();
+      if (!e.isTrusted) return;
+      if (kind === 'leave') this.actions.leaveOut(tileId);
+      else this.actions.pickSelf(tileId);
+    });
+    return b;
+  }
 
   setOptions(options: OverlayOptions): void {
     this.options = options;
@@ -119,7 +153,6 @@ export class Overlay {
     style.textContent = CSS;
     const layer = this.doc.createElement('div');
     layer.className = 'layer';
-    layer.setAttribute('aria-hidden', 'true');
     root.append(style, layer);
     this.doc.documentElement.append(host);
     this.host = host;
@@ -167,16 +200,26 @@ export class Overlay {
         el.dataset.tileId = tile.id;
         const status = this.doc.createElement('div');
         status.className = 'status';
-        el.append(status);
+        // Labels are not read out (no live flood); the buttons are (they carry their own names).
+        status.setAttribute('aria-hidden', 'true');
+        const leave = this.button('leave', tile.id);
+        const pick = this.button('pick', tile.id);
+        pick.setAttribute('aria-label', 'This is me: analyze only this tile');
+        el.append(status, leave, pick);
         layer.append(el);
-        view = { el, status, faces: new Map() };
+        view = { el, status, leave, pick, faces: new Map() };
         this.tiles.set(tile.id, view);
       }
-      const { el, status } = view;
+      const { el, status, leave, pick } = view;
+      pick.hidden = tile.pick !== true;
+      leave.hidden = tile.pick === true;
+      const who = tile.name ?? 'this person';
+      if (leave.getAttribute('aria-label') !== `Don't analyze ${who}`) leave.setAttribute('aria-label', `Don't analyze ${who}`);
+      leave.title = `Don't analyze ${who} for the rest of this call`;
       setStyle(el, 'transform', `translate(${px(tile.rect.x)}, ${px(tile.rect.y)})`);
       setStyle(el, 'width', px(tile.rect.width));
       setStyle(el, 'height', px(tile.rect.height));
-      const statusText = tile.status.kind === 'analyzing' && tile.faces.length > 0 ? '' : STATUS_TEXT[tile.status.kind];
+      const statusText = tile.pick || (tile.status.kind === 'analyzing' && tile.faces.length > 0) ? '' : STATUS_TEXT[tile.status.kind];
       const detail =
         tile.status.kind === 'error' ? `: ${tile.status.message}` : tile.status.kind === 'unreadable' && tile.status.detail ? ` (${tile.status.detail})` : '';
       // Drawn as generated content, not text nodes: find-in-page (window.find, which a page script
@@ -203,6 +246,7 @@ export class Overlay {
       if (!box) {
         box = this.doc.createElement('div');
         box.className = 'face';
+        box.setAttribute('aria-hidden', 'true');
         const chip = this.doc.createElement('div');
         chip.className = 'chip';
         box.append(chip);

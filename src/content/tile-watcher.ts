@@ -19,6 +19,8 @@ export interface PageTile {
   fit: ObjectFit;
   /** The media is shown flipped left to right (a mirrored self view): its boxes are drawn mirrored. */
   mirrored: boolean;
+  /** The user's own self view, as the site marks it (Tile.self, or mirrored where the site mirrors only that). */
+  self: boolean;
   /** In the viewport (IntersectionObserver). */
   visible: boolean;
 }
@@ -143,15 +145,16 @@ export class TileWatcher {
       this.tiles.delete(key);
       this.events.removed(tile);
     }
-    for (const [key, { media, region, name }] of found) {
+    for (const [key, { media, region, name, self: marked }] of found) {
       const fit = (viewOf(media).getComputedStyle(media).objectFit || 'fill') as ObjectFit;
       const mirrored = isMirroredOnPage(media);
+      const self = marked === true || (adapter.mirroredIsSelf === true && mirrored);
       const known = this.tiles.get(key);
       if (known) {
-        Object.assign(known, { name, fit, mirrored });
+        Object.assign(known, { name, fit, mirrored, self });
         continue;
       }
-      const tile: PageTile = { key, media, region, name, fit, mirrored, visible: true };
+      const tile: PageTile = { key, media, region, name, fit, mirrored, self, visible: true };
       this.tiles.set(key, tile);
       this.docs.get(key.ownerDocument)?.intersections.observe(key);
       this.observeShadowRoots(key);

@@ -14,6 +14,8 @@ export interface FoundTile {
   media: TileMedia;
   region: Element | null;
   name: string | null;
+  /** The site marks it as the user's own self view (Tile.self). */
+  self: boolean;
 }
 
 /** The element's window (a frame's, for media inside a same-origin frame). */
@@ -92,8 +94,8 @@ export function discoverTiles(adapter: SiteAdapter, doc: Document): { tiles: Map
     return true;
   };
   const found = findTiles(adapter, doc, usable);
-  const candidates = found.tiles.map((t) => ({ media: t.media, region: t.region ?? null, name: t.name, area: areas.get(t) ?? 0 }));
-  const tiles = new Map(largestTiles(candidates, (c) => c.area).map(({ media, region, name }) => [region ?? media, { media, region, name }] as const));
+  const candidates = found.tiles.map((t) => ({ media: t.media, region: t.region ?? null, name: t.name, self: t.self === true, area: areas.get(t) ?? 0 }));
+  const tiles = new Map(largestTiles(candidates, (c) => c.area).map(({ media, region, name, self }) => [region ?? media, { media, region, name, self }] as const));
   const siteFound = found.source === 'site' && tiles.size > 0;
   const playing = siteFound ? 0 : found.docs.flatMap((d) => deepQueryAll<HTMLVideoElement>(d, 'video')).filter(isPlaying).length;
   return { tiles, health: { site: adapter.id, source: found.source, tiles: tiles.size, playing }, docs: found.docs };

@@ -49,7 +49,7 @@ export interface FrameMedia {
 }
 
 export type CallEvent =
-  | ({ type: 'frame'; time: number; site: SiteId; callId: string | null; models?: { detector: string; classifier: string } } & FrameMedia)
+  | ({ type: 'frame'; time: number; site: SiteId; callId: string | null; models?: { detector: string; classifier: string }; analyze?: 'me' } & FrameMedia)
   | { type: 'tab-closed'; time: number }
   | { type: 'navigated'; time: number; site: SiteId; callId: string | null }
   | { type: 'tick'; time: number };
@@ -86,7 +86,9 @@ export function endReasonFor(live: CallSummary, event: CallEvent): EndReason | n
       // One summary, one video: another in its place (an ad over) starts the next part, on its own duration.
       if (event.type === 'frame' && mediaChanged(live, event)) return 'media-changed';
       // One summary, one pair of models (and so one label set): other models start the next part.
-      return event.type === 'frame' && event.models && !sameModels(live.models, event.models) ? 'models-changed' : null;
+      if (event.type === 'frame' && event.models && !sameModels(live.models, event.models)) return 'models-changed';
+      // One summary, one choice of who is analyzed: the user's own ('me') or everyone's.
+      return event.type === 'frame' && (event.analyze === 'me') !== (live.analyze === 'me') ? 'mode-changed' : null;
     case 'tick':
       return event.time - live.end > IDLE_END_MS ? 'idle' : null;
   }

@@ -9,6 +9,14 @@
  * more often than at 9, with 15% fewer detections (`npm run eval -- detect-interval`, docs/benchmarks.md).
  */
 import { PRODUCT_LABELS } from './label-set';
+/** Who the overlay analyzes (Settings.analyze). */
+export type AnalyzeMode = 'everyone' | 'me';
+/** Names kept in Settings.excludedNames at most. */
+export const MAX_EXCLUDED = 500;
+
+/** Settings.excludedNames' entry for a person on a site. */
+export const excludedName = (site: string, name: string): string => `${site}:${name}`;
+
 export const PERFORMANCE_MODES = {
   battery: { name: 'Battery saver', fps: 3, detectEvery: 6, maxDetectEvery: 9, cpuShare: 0.25 },
   balanced: { name: 'Balanced', fps: 6, detectEvery: 3, maxDetectEvery: 12, cpuShare: 0.7 },
@@ -33,6 +41,14 @@ export interface Settings {
   retentionDays: number;
   /** The call history's size limit (MB of everything it stores): past it, the oldest unstarred calls go. */
   historyBudgetMB: number;
+  /**
+   * Who is analyzed: 'everyone' (every face in every tile) or 'me' (only the user's own self view:
+   * no other tile is sampled or sent to the ML host). Chosen at first run; switched from the popup or
+   * the shortcut, mid-call too.
+   */
+  analyze: AnalyzeMode;
+  /** People never analyzed, by name per site: `<site>:<name>` (Settings lists and removes them). */
+  excludedNames: string[];
   /** The face detector and emotion classifier (models.json ids); null: models.json's defaults. */
   detector: string | null;
   classifier: string | null;
@@ -48,6 +64,8 @@ export const DEFAULT_SETTINGS: Settings = {
   visibleLabels: [...PRODUCT_LABELS],
   retentionDays: 90,
   historyBudgetMB: 100,
+  analyze: 'everyone',
+  excludedNames: [],
   detector: null,
   classifier: null,
 };
@@ -82,6 +100,8 @@ export function validateSettings(raw: unknown): Settings {
     visibleLabels: Array.isArray(r.visibleLabels) ? r.visibleLabels.filter((l): l is string => typeof l === 'string') : d.visibleLabels,
     retentionDays: Math.round(num(r.retentionDays, d.retentionDays, SETTINGS_LIMITS.retentionDays)),
     historyBudgetMB: Math.round(num(r.historyBudgetMB, d.historyBudgetMB, SETTINGS_LIMITS.historyBudgetMB)),
+    analyze: r.analyze === 'me' ? 'me' : 'everyone',
+    excludedNames: Array.isArray(r.excludedNames) ? [...new Set(r.excludedNames.filter((n): n is string => typeof n === 'string' && n.length <= 200))].slice(0, MAX_EXCLUDED) : d.excludedNames,
     detector: modelId(r.detector),
     classifier: modelId(r.classifier),
   };

@@ -16,10 +16,12 @@ export interface CallListing {
   dominant: string | null;
   /** Kept through retention and the size budget. */
   starred?: boolean;
+  /** A self-coaching summary (only the user's own tile analyzed). */
+  analyze?: 'me';
 }
 
 export function listingOf(c: CallSummary): CallListing {
-  return { id: c.id, site: c.site, callId: c.callId, title: c.title, start: c.start, end: c.end, ended: c.ended, frames: c.frames, dominant: dominant(callShares(c)), ...(c.starred ? { starred: true } : {}) };
+  return { id: c.id, site: c.site, callId: c.callId, title: c.title, start: c.start, end: c.end, ended: c.ended, frames: c.frames, dominant: dominant(callShares(c)), ...(c.starred ? { starred: true } : {}), ...(c.analyze === 'me' ? { analyze: 'me' as const } : {}) };
 }
 
 /** How a participant is named: the name the site showed, else the tile's key. */

@@ -41,6 +41,7 @@ export function summaryProblem(raw: unknown): string | null {
   if (typeof c.ended !== 'boolean') return 'ended flag missing';
   if (c.lastFrameByTile !== undefined && !isNumRecord(c.lastFrameByTile)) return 'lastFrameByTile malformed';
   if (c.starred !== undefined && typeof c.starred !== 'boolean') return 'starred flag malformed';
+  if (c.analyze !== undefined && c.analyze !== 'me') return 'analyze mode malformed';
   if (c.opened !== undefined && !(Number.isInteger(c.opened) && c.opened >= 1)) return 'opened count malformed';
   return null;
 }

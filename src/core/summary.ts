@@ -8,7 +8,7 @@ import type { SiteId } from './types';
  * 'media-changed': the video a summary is on the clock of was replaced in its tile (a pre-roll ad
  * ended and the video began): what follows is a new part with the new video's duration.
  */
-export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'models-changed' | 'media-changed';
+export type EndReason = 'tab-closed' | 'navigated' | 'idle' | 'interrupted' | 'models-changed' | 'media-changed' | 'mode-changed';
 
 /** A call ends after this long without an analyzed frame (the overlay was turned off, or the meeting was left). */
 export const IDLE_END_MS = 2 * 60_000;
@@ -137,6 +137,8 @@ export interface CallSummary {
   mediaPlayhead?: { tileId: string; atMs: number; time: number };
   /** The user starred it: kept through the retention period and the size budget. */
   starred?: boolean;
+  /** 'me': only the user's own tile was analyzed (Settings.analyze): a self-coaching summary. Absent: everyone. */
+  analyze?: 'me';
   /** How many calls its tab had opened in the hour up to it, itself included (a flooding page's excess goes first: retention.ts). */
   opened?: number;
 }
@@ -188,8 +190,19 @@ export function startCall(init: { site: SiteId; callId: string; title: string; t
   };
 }
 
+/**
+ * The summary without a participant (the user left them out): their row, name, times, moments and
+ * attention go (a tile with several faces: every `<key>#<track>`). The call's timeline keeps its
+ * per-slot label counts, which mix every participant's frames and cannot be split after the fact.
+ */
+export function withoutParticipant(summary: CallSummary, key: string): CallSummary {
+  return { ...summary, participants: summary.participants.filter((p) => p.key !== key && !p.key.startsWith(`${key}#`)) };
+}
+
+/** A tile's participant key: its name where the site shows one, else the tile id (the content script keys its choices the same way). */
+export const participantKeyOf = (name: string | null, tileId: string): string => (name ? `name:${name}` : `tile:${tileId}`);
 /** A tile's one participant's key; with several faces in the tile, each is `<key>#<track>`. */
-const tileKey = (frame: AnalyzedFrame) => (frame.name ? `name:${frame.name}` : `tile:${frame.tileId}`);
+const tileKey = (frame: AnalyzedFrame) => participantKeyOf(frame.name, frame.tileId);
 
 function participantKey(frame: AnalyzedFrame, trackId: number): string {
   return frame.faces.length > 1 ? `${tileKey(frame)}#${trackId}` : tileKey(frame);
@@ -302,7 +315,7 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
  */
 export function endCall(summary: CallSummary, time: number, reason: EndReason): CallSummary {
   if (summary.ended) return summary;
-  const end = reason === 'idle' || reason === 'interrupted' || reason === 'models-changed' || reason === 'media-changed' ? summary.end : Math.max(summary.end, Math.min(time, summary.end + IDLE_END_MS));
+  const end = reason === 'idle' || reason === 'interrupted' || reason === 'models-changed' || reason === 'media-changed' || reason === 'mode-changed' ? summary.end : Math.max(summary.end, Math.min(time, summary.end + IDLE_END_MS));
   return { ...summary, end, ended: true, endReason: reason };
 }
 

@@ -39,6 +39,8 @@ export interface FrameReport {
   media?: { time: number; duration: number };
   /** Only while a benchmark asked for them (setTelemetry). */
   timings?: FrameTimings;
+  /** Sent in 'me' mode (Settings.analyze): the frame is of the user's own tile; such a call is the user's self-coaching summary. */
+  analyze?: 'me';
 }
 
 /**
@@ -137,6 +139,12 @@ export interface BackgroundProtocol {
   /** Popup: play a video's summary from a time (seconds): the tab where that video runs now seeks its player. */
   seekMedia(req: { id: string; seconds: number }): SeekResult;
   deleteCalls(req: { ids: string[] | 'all' }): void;
+  /**
+   * "Don't analyze <name>": a content script (its chip's button: its own tab) or the popup (a tab's
+   * live call) leaves a participant out of the call: not sampled again, and what the summary held of
+   * them is deleted. `always` (popup only): by name on this site from now on (Settings.excludedNames).
+   */
+  leaveOut(req: { tabId?: number; key: string; name: string | null; always?: boolean }): void;
   /** Popup: star (keep through retention and the size limit) or unstar a call; false when it is gone. */
   starCall(req: { id: string; starred: boolean }): boolean;
   /** Popup: merge an exported history (a JSON file's `calls`, each validated here). */
@@ -174,6 +182,7 @@ export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: Sen
   getLiveStatus: 'extension-page',
   listCalls: 'extension-page',
   deleteCalls: 'extension-page',
+  leaveOut: 'any',
   starCall: 'extension-page',
   importCalls: 'extension-page',
   historyUsage: 'extension-page',

@@ -13,6 +13,8 @@ export interface ContentProtocol {
   settingsChanged(req: Settings): void;
   /** Play the tab's video from `seconds` (a summary's moment or slot was clicked in the popup). */
   seekMedia(req: { seconds: number }): SeekResult;
+  /** The popup left a participant of this tab's call out (by summary key): stop sampling their tile. */
+  leaveOut(req: { key: string }): void;
 }
 
 export const contentMessenger = defineExtensionMessaging<ContentProtocol>();

@@ -88,6 +88,11 @@ export interface OffscreenProtocol {
   /** Background: the tabs being captured, with the page each was started on (this document owns that state; the worker may have restarted). */
   capturingTabs(): Array<{ tabId: number; url: string }>;
   pipelineStatus(): PipelineState;
+  /**
+   * Tests and benchmarks: how many frames this host received per tab and tile (`<tabId>/<tileId>`),
+   * counts only: what "just me" and "don't analyze" promise (no other tile's frame arrives) is checked here.
+   */
+  receivedFrames(): Record<string, number>;
   /** Background: the models Settings picked (the host switches to them); answers once settled. */
   useModels(req: ModelChoice): PipelineState;
   /** Background: which models a generation ran (reports name only the generation), or null when unknown. */
@@ -108,6 +113,7 @@ export const OFFSCREEN_SENDERS: { readonly [K in keyof OffscreenProtocol]: Sende
   stopTabCapture: 'extension-page',
   capturingTabs: 'extension-page',
   pipelineStatus: 'any',
+  receivedFrames: 'extension-page',
   useModels: 'extension-page',
   modelsOf: 'extension-page',
 };

@@ -119,6 +119,7 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
       latencyMs: num(r.latencyMs, 'latencyMs', 0, FRAME_TIME_PAST_MS),
       ...(t ? { timings: t } : {}),
       ...(media ? { media } : {}),
+      ...(r.analyze === 'me' ? { analyze: 'me' as const } : {}),
     };
   });
 }

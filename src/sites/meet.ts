@@ -14,8 +14,17 @@
 //   user's real name (gmeet-speakers.ts reads `span.notranslate`, then `data-self-name`);
 // - names that are ids, not names, are junk: `JUNK_NAME = /^Google Participant \(|spaces\/|devices\//`
 //   (gmeet-speakers.ts; Vexa's googlemeet/recording.ts builds `Google Participant (${id})` itself);
-// - the self view is mirrored with a CSS transform (`scaleX(-1)`): read from the computed style by
-//   the overlay (src/content/controller.ts), not here; tiles crop their video with
+// - the self view: its `data-self-name` equals its shown name (Vexa-ai/vexa
+//   services/vexa-bot/core/src/browser/gmeet-speakers.ts @200348dcb77915e074438d2593603ec7ca85a103:
+//   `if (selfAttr && name && (selfAttr === name)) return true;`), or the name shown is "You" (the
+//   same file's older rule; our fixtures); older Meet put `data-self-name="You"` on every tile
+//   (Cryptacular/google-meet-hide-self contentScript.js @5e0c85a7137705bc8021f6d4c203faa9635b6262:
+//   `querySelectorAll("[data-self-name=You]").length > 1` means others are in the call), so the
+//   attribute alone is not enough;
+// - the self view, and only it, is mirrored with a CSS transform (`scaleX(-1)`; FugiTech/google-meet-grid-view
+//   grid.user.js @018f6e25c68e34825ebcd89fdd850a53d33d4baa flips it back: `.__gmgv-flip-self video
+//   { transform: scaleX(1) !important; }`): read from the computed style by the tile watcher
+//   (src/content/tile-watcher.ts), which counts a mirrored tile as the self view; tiles crop their video with
 //   `object-fit: cover` and are often not 16:9 (the overlay maps boxes through object-fit);
 // - a meeting URL path is the meeting code, three letter groups: /abc-defg-hij.
 import type { SiteAdapter, Tile } from './types';
@@ -44,6 +53,16 @@ export function meetName(media: Element): string | null {
   return null;
 }
 
+/** The tile is the user's own self view (see the header: the attribute equals the shown name, or the name shown is "You"). */
+export function meetIsSelf(media: Element): boolean {
+  const tile = media.closest(TILE_SELECTOR);
+  const marked = tile?.querySelector('[data-self-name]');
+  if (!marked) return false;
+  const selfName = cleanMeetName(marked.getAttribute('data-self-name'));
+  const shown = [...tile!.querySelectorAll('span.notranslate, [data-self-name]')].map((el) => el.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+  return shown.some((text) => text === 'You' || (selfName !== null && text === selfName));
+}
+
 export function meetTiles(doc: Document): Tile[] {
   const seen = new Set<string>();
   const tiles: Tile[] = [];
@@ -55,7 +74,7 @@ export function meetTiles(doc: Document): Tile[] {
       if (seen.has(id)) continue;
       seen.add(id);
     }
-    tiles.push({ media, name: meetName(media) });
+    tiles.push({ media, name: meetName(media), self: meetIsSelf(media) });
   }
   return tiles;
 }
@@ -65,4 +84,5 @@ export const meetAdapter: SiteAdapter = {
   matches: (url) => url.hostname === 'meet.google.com',
   findTiles: meetTiles,
   callId: (url) => /^\/([a-z]{3,4}-[a-z]{4}-[a-z]{3,4})/.exec(url.pathname)?.[1] ?? null,
+  mirroredIsSelf: true,
 };

@@ -22,6 +22,8 @@ export interface Tile {
   region?: Element;
   /** The participant's name where the page shows one on the tile. */
   name: string | null;
+  /** The site marks this tile as the user's own self view (Settings.analyze 'me' analyzes only it). */
+  self?: boolean;
 }
 
 export interface SiteAdapter {
@@ -47,6 +49,8 @@ export interface SiteAdapter {
    * finite duration is summarized on its own clock. Call sites are live: always the wall clock.
    */
   recorded?: boolean;
+  /** The site mirrors the self view and nothing else: a mirrored tile is the user's own. */
+  mirroredIsSelf?: boolean;
   /** Media the site shows that are not people's faces (previews, screen shares): the generic scan skips them too. */
   notFaces?(media: Element): boolean;
 }

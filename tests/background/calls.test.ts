@@ -370,3 +370,40 @@ describe('batched frame reports', () => {
     expect((await bg.liveCall(1))?.frames).toBe(6);
   });
 });
+
+describe('who is analyzed', () => {
+  /** Two tiles of one call, a frame each every 200 ms, for `n` rounds from `from` on. */
+  async function twoTiles(bg: Calls, callId: string, from: number, n: number, extra: Partial<AnalyzedReport> = {}): Promise<number> {
+    let t = from;
+    for (let i = 0; i < n; i++, t += 200) {
+      vi.setSystemTime(t);
+      await bg.onFrames(1, [{ ...frame(callId, t), ...extra }, { ...frame(callId, t + 1, 'tile-2'), name: 'Grace', ...extra }]);
+    }
+    return t;
+  }
+
+  it("don't analyze: the participant leaves the live call and its stored copy at once; their late frames are not counted", async () => {
+    const bg = await startWorker();
+    let t = await twoTiles(bg, 'call-xyz', Date.now(), 40);
+    expect((await readCalls()).calls[0]!.participants.map((p) => p.name).sort()).toEqual(['Ada', 'Grace']);
+    expect(await bg.leaveOut(1, 'name:Grace')).toBe(true);
+    expect((await bg.liveCall(1))!.participants.map((p) => p.name)).toEqual(['Ada']);
+    expect((await readCalls()).calls[0]!.participants.map((p) => p.name)).toEqual(['Ada']);
+    // A batch already on its way when the user clicked: Grace's frames in it are dropped.
+    t = await twoTiles(bg, 'call-xyz', t, 5);
+    expect((await bg.liveCall(1))!.participants.map((p) => p.name)).toEqual(['Ada']);
+    expect(await bg.leaveOut(9, 'name:Ada')).toBe(false); // no live call in that tab
+  });
+
+  it("switching to 'just me' mid-call ends the part as mode-changed; the next part is the user's own (analyze: 'me')", async () => {
+    const bg = await startWorker();
+    const t = await twoTiles(bg, 'call-xyz', Date.now(), 30);
+    const everyone = (await bg.liveCall(1))!;
+    vi.setSystemTime(t + 200);
+    await bg.onFrames(1, [{ ...frame('call-xyz', t + 200), analyze: 'me' }]);
+    const mine = (await bg.liveCall(1))!;
+    expect(mine.id).not.toBe(everyone.id);
+    expect(mine).toMatchObject({ analyze: 'me', frames: 1 });
+    expect((await readCalls()).calls.find((c) => c.id === everyone.id)).toMatchObject({ ended: true, endReason: 'mode-changed' });
+  });
+});

@@ -8,6 +8,7 @@ import { ANALYZE_TIMEOUT_MS } from '../../src/content/sampler';
 import type { FrameReport } from '../../src/messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState } from '../../src/messaging/offscreen';
 import { genericAdapter } from '../../src/sites/generic';
+import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { analysisOf, fakeGrabber, pageWindow, tilesPage } from './page';
 
 const READY: PipelineState = {
@@ -40,6 +41,7 @@ function harness(analyze: (req: FrameRequest) => Promise<FrameAnalysis>, overrid
     pipelineStatus: async () => READY,
     reportFrame: (r) => reports.push(r),
     reportOverlay: () => undefined,
+    reportLeftOut: () => undefined,
     orphaned: () => void calls.orphaned++,
     grabber: () => fakeGrabber(),
     ...overrides,
@@ -176,6 +178,62 @@ describe('OverlayController', () => {
     await clock.advance(2000);
     expect(calls.tabCapture).toBe(2);
     expect(reports.length).toBeGreaterThan(before + 2); // labelled again from the new capture
+  });
+
+  it("'me' mode: only the tile the site marks as the self view is sampled; no other tile's frame is sent", async () => {
+    const [, self] = tilesPage(3);
+    // A call site (the generic adapter serves recorded videos, where "just me" does not apply).
+    const selfMarked = { ...genericAdapter, recorded: false, findTiles: (doc: Document) => genericAdapter.findTiles(doc).map((t) => ({ ...t, self: t.media === self })) };
+    const sent: string[] = [];
+    const { controller: c, clock, reports } = harness(async (req) => (sent.push(req.tileId), analysisOf(req)), { adapter: selfMarked });
+    c.updateSettings({ ...DEFAULT_SETTINGS, analyze: 'me' });
+    c.start(true);
+    await clock.advance(3000);
+    expect(new Set(sent).size).toBe(1);
+    expect(reportedTiles(reports)).toEqual(new Set(sent));
+    expect(reports.every((r) => r.analyze === 'me')).toBe(true);
+    // Back to everyone, mid-call: every tile again, reports without the mark.
+    c.updateSettings({ ...DEFAULT_SETTINGS, analyze: 'everyone' });
+    const from = reports.length;
+    await clock.advance(3000);
+    expect(reportedTiles(reports.slice(from)).size).toBe(3);
+    expect(reports.slice(from).some((r) => r.analyze)).toBe(false);
+  });
+
+  it("'me' mode where the site marks no self view: nothing is sampled until the user picks their tile", async () => {
+    tilesPage(2);
+    const sent: string[] = [];
+    const { controller: c, clock } = harness(async (req) => (sent.push(req.tileId), analysisOf(req)), { adapter: { ...genericAdapter, recorded: false } });
+    c.updateSettings({ ...DEFAULT_SETTINGS, analyze: 'me' });
+    c.start(true);
+    await clock.advance(3000);
+    expect(sent).toEqual([]);
+  });
+
+  it('"just me" does not apply to a recorded video (YouTube, the generic adapter): it is analyzed as before', async () => {
+    tilesPage(1);
+    const sent: string[] = [];
+    const { controller: c, clock, reports } = harness(async (req) => (sent.push(req.tileId), analysisOf(req)));
+    c.updateSettings({ ...DEFAULT_SETTINGS, analyze: 'me' });
+    c.start(true);
+    await clock.advance(2000);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(reports.some((r) => r.analyze)).toBe(false);
+  });
+
+  it("don't analyze: a participant left out is not sampled again in this call, nor reported, and a name excluded in Settings never is", async () => {
+    tilesPage(2);
+    const sent: string[] = [];
+    const { controller: c, clock, reports } = harness(async (req) => (sent.push(req.tileId), analysisOf(req)));
+    c.start(true);
+    await clock.advance(2000);
+    const [first] = [...reportedTiles(reports)].sort();
+    c.leaveOut(`tile:${first}`);
+    const [sentFrom, reportedFrom] = [sent.length, reports.length];
+    await clock.advance(3000);
+    expect(sent.slice(sentFrom)).not.toContain(first);
+    expect(reports.slice(reportedFrom).map((r) => r.tileId)).not.toContain(first);
+    expect(reports.length).toBeGreaterThan(reportedFrom); // the other tile goes on
   });
 
   it('stop() ends the run: no timer left, the overlay removed, nothing reported after', async () => {

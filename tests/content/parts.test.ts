@@ -66,7 +66,7 @@ describe('isSamplable', () => {
   it('samples a shown, attached, playing tile only', () => {
     const video = document.createElement('video');
     document.body.append(video);
-    const tile = (over: Partial<PageTile> = {}): PageTile => ({ key: video, media: video, region: null, name: null, fit: 'contain', mirrored: false, visible: true, ...over });
+    const tile = (over: Partial<PageTile> = {}): PageTile => ({ key: video, media: video, region: null, name: null, fit: 'contain', mirrored: false, self: false, visible: true, ...over });
     Object.defineProperty(video, 'paused', { value: false, configurable: true });
     expect(isSamplable(tile())).toBe(true);
     expect(isSamplable(tile({ visible: false }))).toBe(false);
@@ -147,7 +147,7 @@ describe('FrameSampler', () => {
   function sampled(analyze: (req: FrameRequest) => Promise<FrameAnalysis>) {
     const [canvas] = tilesPage(1);
     const { win } = pageWindow();
-    const page: PageTile = { key: canvas!, media: canvas!, region: null, name: null, fit: 'fill', mirrored: false, visible: true };
+    const page: PageTile = { key: canvas!, media: canvas!, region: null, name: null, fit: 'fill', mirrored: false, self: false, visible: true };
     const tile: SampledTile = { id: 'tile-1', page, state: newTile(3, { kind: 'analyzing' }), source: 'pixels', grabber: fakeGrabber() };
     return { tile, sampler: new FrameSampler({ win, analyze, analyzeTabRegion: () => Promise.reject(new Error('no tab capture')) }) };
   }

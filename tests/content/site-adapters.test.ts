@@ -217,6 +217,22 @@ describe('Google Meet', () => {
     ]);
   });
 
+  it('marks the self view: data-self-name equal to the shown name, or the name shown is "You"; not the attribute alone (older Meet put it on every tile)', () => {
+    document.body.innerHTML =
+      tile('spaces/x/devices/1', 'a', 'Ada Lovelace', ' data-self-name="You"') +
+      tile('spaces/x/devices/2', 'b', 'Alan Turing') +
+      `<div data-participant-id="spaces/x/devices/self"><video id="self"></video><div data-self-name="Grace Hopper">You</div></div>`;
+    expect(meetAdapter.findTiles(document).map((t) => [t.media.id, t.self])).toEqual([
+      ['a', false],
+      ['b', false],
+      ['self', true],
+    ]);
+    document.body.innerHTML = tile('spaces/x/devices/9', 'g', 'Grace Hopper', ' data-self-name="Grace Hopper"');
+    expect(meetAdapter.findTiles(document)[0]!.self).toBe(true);
+    // And the one view Meet mirrors is the self view (the tile watcher reads the computed transform).
+    expect(meetAdapter.mirroredIsSelf).toBe(true);
+  });
+
   it('skips the effects preview: a dialog, and a repeated participant id', () => {
     document.body.innerHTML =
       tile('spaces/x/devices/self', 'self', 'You') +

@@ -37,3 +37,16 @@ describe('a call summary as an image', () => {
     expect(texts.find((t) => t.startsWith('moments:'))).toMatch(/2:30 happy/);
   });
 });
+
+describe('a self-coaching summary as an image', () => {
+  const image = summaryImage({ ...call(), analyze: 'me' });
+  const texts = image.ops.flatMap((o) => (o.kind === 'text' ? [o.text] : []));
+
+  it("is titled as the user's own, and names the participant 'You'", () => {
+    expect(texts[0]).toBe('Your emotions: Design review');
+    expect(texts).toContain('You (only your own camera was analyzed)');
+    expect(texts).toContain('You');
+    expect(texts).not.toContain('Ada Lovelace');
+    expect(texts).not.toContain('Participants');
+  });
+});

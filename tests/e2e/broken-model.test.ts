@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseModelsManifest } from '../../src/core/models';
-import { EXTENSION_DIR, type ExtensionPage, type ExtensionSession, openFixturePage, openSession, readOverlay, waitForVideos } from './harness';
+import { EXTENSION_DIR, type ExtensionPage, type ExtensionSession, openFixturePage, openSession, readOverlay, waitForVideos, passFirstRun } from './harness';
 
 const { defaults } = parseModelsManifest(JSON.parse(readFileSync(join(EXTENSION_DIR, 'models', 'models.json'), 'utf8')));
 
@@ -57,7 +57,7 @@ describe.each(CASES)('$name', ({ file, expected, breakIt }) => {
   it('shows the same error in the popup', async () => {
     const popup = await session.context.newPage();
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
-    await popup.getByTestId('first-run-ok').click();
+    await passFirstRun(popup);
     await expect.poll(() => popup.getByTestId('pipeline-state').textContent(), { timeout: 30_000 }).toMatch(/^error: /);
     const text = (await popup.getByTestId('pipeline-state').textContent()) ?? '';
     expect(text).toContain(file);

@@ -10,7 +10,7 @@ import { attentionOf } from '../../src/core/attention';
 import { labelColor } from '../../src/core/label-set';
 import { dominant, durationMs, shares } from '../../src/core/summary-read';
 import { REPO_ROOT } from '../../tools/lib/paths';
-import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, stopServiceWorker, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, stopServiceWorker, waitForChipsOn, waitForVideos, passFirstRun } from './harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'e2e');
 const CALL_SECONDS = 20;
@@ -95,7 +95,7 @@ describe('a 20 s fake Meet call', () => {
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
     await popup.getByTestId('first-run').waitFor();
     await popup.screenshot({ path: join(ARTIFACTS, 'popup-first-run.png') });
-    await popup.getByTestId('first-run-ok').click();
+    await passFirstRun(popup);
     await popup.getByTestId('tab-history').click();
     await expect.poll(() => popup.getByTestId('history-item').count(), { timeout: 5000 }).toBe(1);
     await popup.getByTestId('history-item').click();

@@ -41,11 +41,21 @@ export const rectOf = (page: Page, selector: string) => page.evaluate((s) => doc
 /** The names of the live call's participants in a tab, as the popup shows them. */
 export const liveNames = async (ext: ExtensionPage, tabId: number) => ((await ext.send<LiveStatus>('getLiveStatus', { tabId })).call?.participants ?? []).map((p) => p.name);
 
+/**
+ * Past the first-run notice if the popup shows it, choosing how the extension is used (the suites
+ * that do not test "just me" analyze everyone, as the fixtures' calls are made to be).
+ */
+export async function passFirstRun(popup: Page, analyze: 'everyone' | 'me' = 'everyone'): Promise<void> {
+  await popup.locator('[data-testid="first-run-ok"], [data-testid="now"]').first().waitFor();
+  if (!(await popup.getByTestId('first-run-ok').isVisible())) return;
+  await popup.getByTestId(`first-run-${analyze}`).check();
+  await popup.getByTestId('first-run-ok').click();
+}
+
 /** The popup (aimed at a tab with `?tabId=`), past the first-run notice if a fresh profile shows it. */
 export async function openPopupPast(session: ExtensionSession, query = ''): Promise<Page> {
   const popup = await session.context.newPage();
   await popup.goto(`chrome-extension://${session.extensionId}/popup.html${query}`);
-  await popup.locator('[data-testid="first-run-ok"], [data-testid="now"]').first().waitFor();
-  if (await popup.getByTestId('first-run-ok').isVisible()) await popup.getByTestId('first-run-ok').click();
+  await passFirstRun(popup);
   return popup;
 }

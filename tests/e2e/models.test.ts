@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory, LiveStatus } from '../../src/messaging/background';
 import { parseModelsManifest } from '../../src/core/models';
 import { MODELS_DIR, REPO_ROOT } from '../../tools/lib/paths';
-import { type ExtensionPage, type ExtensionSession, openFixturePage, openSession, readOverlay, waitForChipsOn, waitForVideos } from './harness';
+import { type ExtensionPage, type ExtensionSession, openFixturePage, openSession, readOverlay, waitForChipsOn, waitForVideos, passFirstRun } from './harness';
 
 const manifest = parseModelsManifest(JSON.parse(readFileSync(`${MODELS_DIR}/models.json`, 'utf8')));
 const PAPER = manifest.models.find((m) => m.task === 'emotion' && m.labels.includes('ahegao'))!.id;
@@ -53,7 +53,7 @@ describe('switching the classifier mid-call', () => {
     popup = await session.context.newPage();
     await popup.setViewportSize({ width: 360, height: 640 });
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
-    await popup.getByTestId('first-run-ok').click();
+    await passFirstRun(popup);
     await popup.getByTestId('tab-settings').click();
     const offered = (task: string) => manifest.models.filter((m) => m.task === task && m.name).map((m) => m.id);
     expect(offered('emotion')).toHaveLength(4);

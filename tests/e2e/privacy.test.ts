@@ -4,7 +4,7 @@
 // connect-src 'self', which this test checks is enforced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
-import { evaluateInContentScript, type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, waitForChipsOn, waitForVideos } from './harness';
+import { evaluateInContentScript, type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, waitForChipsOn, waitForVideos, passFirstRun } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -81,8 +81,7 @@ describe('privacy during a fixture call', () => {
       document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { violations: string[] }).violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
     });
     await views.goto(`chrome-extension://${session.extensionId}/popup.html`);
-    await views.locator('[data-testid="first-run-ok"], [data-testid="now"]').first().waitFor();
-    if (await views.getByTestId('first-run-ok').isVisible()) await views.getByTestId('first-run-ok').click();
+    await passFirstRun(views);
     for (const tab of ['tab-history', 'tab-settings']) {
       await views.getByTestId(tab).click();
       await views.waitForTimeout(300);

@@ -1,6 +1,6 @@
 // Node (Playwright): the built extension loads and its offscreen ML host comes up on wasm.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionSession, launchExtension } from './harness';
+import { type ExtensionSession, launchExtension, passFirstRun } from './harness';
 
 describe('extension smoke', () => {
   let session: ExtensionSession;
@@ -14,7 +14,7 @@ describe('extension smoke', () => {
   it('popup shows the pipeline ready on the wasm backend', async () => {
     const page = await session.context.newPage();
     await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
-    await page.getByTestId('first-run-ok').click();
+    await passFirstRun(page);
     await expect.poll(() => page.getByTestId('pipeline-state').textContent(), { timeout: 60_000 }).toBe('ready');
     expect(await page.getByTestId('backend').textContent()).toBe('wasm');
   });

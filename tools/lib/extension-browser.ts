@@ -216,6 +216,8 @@ export interface OverlaySnapshot {
   /** The status line as shown ('' while faces are labelled). */
   statusText: string;
   chips: Array<{ label: string; text: string; rect: { x: number; y: number; width: number; height: number } }>;
+  /** The tile's buttons where shown ("Don't analyze", "This is me"): their rectangles, for a real (trusted) click, and names. */
+  buttons: Array<{ kind: 'leave' | 'pick'; label: string; rect: { x: number; y: number; width: number; height: number } }>;
 }
 
 /** Chromium flags for a fake camera playing the d18 talking-head clip (getUserMedia answered without a prompt). */
@@ -249,6 +251,10 @@ const READ_ROOT = `function () {
         const chip = f.querySelector('.chip');
         const fr = f.getBoundingClientRect();
         return { label: chip?.dataset.label ?? '', text: drawn(chip), rect: { x: fr.x, y: fr.y, width: fr.width, height: fr.height } };
+      }),
+      buttons: [...tile.querySelectorAll('button')].filter((b) => !b.hidden).map((b) => {
+        const br = b.getBoundingClientRect();
+        return { kind: b.className, label: b.getAttribute('aria-label') ?? '', rect: { x: br.x, y: br.y, width: br.width, height: br.height } };
       }),
     };
   });
