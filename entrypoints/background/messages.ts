@@ -2,7 +2,7 @@
 // BACKGROUND_SENDERS), wired to the module that owns each concern.
 import { type AnalyzedReport, BACKGROUND_SENDERS, backgroundMessenger, type FrameReport, type SeekResult } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';
-import { assertSender, targetTab } from '@/src/messaging/guard';
+import { assertSender, fromExtensionPage, targetTab } from '@/src/messaging/guard';
 import { MAX_REPORTS_PER_MESSAGE, parseFrameReport, parseOverlayReport } from '@/src/messaging/parse';
 import { callFromSender } from '@/src/messaging/sender-call';
 import { listingOf } from '@/src/core/summary-read';
@@ -120,12 +120,11 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
   onMessage('leaveOut', async ({ data, sender }) => {
     const key = String(data.key).slice(0, 300);
     // A content script leaves someone out of its own tab's call; the popup names the tab, may make it permanent, and tells the tab.
-    const fromTab = sender.tab?.id;
-    const tabId = fromTab ?? (typeof data.tabId === 'number' ? data.tabId : null);
-    if (tabId === null) throw new Error('leaveOut: which tab?');
+    const tabId = targetTab(sender, typeof data.tabId === 'number' ? data.tabId : undefined);
+    const fromPopup = fromExtensionPage(sender);
     const call = await calls.liveCall(tabId);
     await calls.leaveOut(tabId, key);
-    if (fromTab === undefined) {
+    if (fromPopup) {
       await contentMessenger.sendMessage('leaveOut', { key }, tabId).catch((err: unknown) => console.warn('[background] leaveOut: the tab did not answer', err));
       const name = typeof data.name === 'string' ? data.name.slice(0, 200) : null;
       if (data.always === true && name && call) {

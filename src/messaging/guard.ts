@@ -15,3 +15,6 @@ export function targetTab(sender: SenderInfo, requested: number | undefined): nu
   if (requested === undefined) throw new Error('no tab');
   return requested;
 }
+
+/** The message came from one of the extension's own pages (the popup), not a content script. */
+export const fromExtensionPage = (sender: SenderInfo): boolean => senderKind(sender, extensionOrigin()) === 'extension-page';

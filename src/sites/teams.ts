@@ -29,6 +29,12 @@
 //   seen in public notes linking Teams recaps); the v2 meeting stage is in the top document (the LMA and
 //   attendee bots query `document` directly). Where the URL names no meeting, the call's id is made up
 //   per join (src/sites/index.ts UnnamedCalls).
+// The self view is NOT marked here: no public code shows one (bots drop their own tile by display
+// name: Meeting-BaaS/meet-teams-bot src/meeting/teams/speakersObserver.ts
+// @0acaebb95219ea3d2899d06f0a029e08595fdaac `speaker.name !== botName`; Vexa-ai/vexa
+// msteams-speakers.ts @0d0bdbdae15d262dc830e65af373c76781d2c065 `selfName`); selectors such as
+// `data-tid="video-tile-self"` appear only in lists of guesses. So in "just me" mode the user picks
+// their own tile once per call ("This is me", src/core/who.ts).
 // Not confirmed from public code (no public bot reads a tile's pixels; they take WebRTC tracks or
 // capture the tab): that the camera is a <video> inside the tile. The tile's <video> is used, else
 // its <canvas>; pixels the page cannot read get the "unreadable" state and the tab-capture path.

@@ -34,6 +34,13 @@
 // - the meeting id is the path segment after /wc/ (or /j/), in the frame's URL inside Workplace.
 // Older builds drew one canvas per tile with no `<video-player>`: every canvas and video is then a
 // tile, named from its container as before.
+// The self view is NOT marked here: no public code shows a DOM mark for the current user's player.
+// The one bot that skips it reads Zoom's Redux store in the page's world (attendee-labs/attendee
+// bots/zoom_web_bot_adapter/zoom_web_redux_interceptor.js @10ab109284377c354b79b65197b79e6bed387809:
+// `state.meeting?.currentUser?.userId`, matched to `node-id >> 10 << 10` in
+// zoom_web_chromedriver_payload.js), which a content script cannot read; others match the bot's own
+// name (Vexa-ai/vexa zoom-speakers.ts @4e55494b3307b5ec2f8b844f483aedb76c4731f5). So in "just me"
+// mode the user picks their own tile once per call ("This is me", src/core/who.ts).
 import { closestDeep, deepQueryAll } from './dom';
 import { allMedia } from './generic';
 import { type SiteAdapter, textOf, type Tile } from './types';

@@ -279,3 +279,19 @@ describe('YouTube', () => {
     expect(youtubeAdapter.matches(new URL('https://m.youtube.com/watch?v=x'))).toBe(true);
   });
 });
+
+describe('self view marks (Settings.analyze "me")', () => {
+  it('Zoom and Teams mark none (no public code shows one): the user picks their tile; only Meet mirrors the self view alone', async () => {
+    const { zoomAdapter } = await import('../../src/sites/zoom');
+    const { teamsAdapter } = await import('../../src/sites/teams');
+    document.body.innerHTML =
+      '<video-player-container><div class="gallery-video-container__video-frame"><video-player node-id="16778240"><video id="z"></video></video-player><div class="video-avatar__avatar"><div class="video-avatar__avatar-footer"><span>Ada Lovelace</span></div></div></div></video-player-container>' +
+      '<div data-stream-type="Video" data-tid="Grace Hopper"><video id="t"></video></div>';
+    for (const adapter of [zoomAdapter, teamsAdapter]) {
+      const tiles = adapter.findTiles(document);
+      expect(tiles.length).toBeGreaterThan(0);
+      expect(tiles.every((t) => !t.self)).toBe(true);
+      expect(adapter.mirroredIsSelf).toBeUndefined();
+    }
+  });
+});

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStatus } from '../../src/messaging/background';
 import type { Settings } from '../../src/core/settings';
 import { CHAT_NOTICE } from '../../src/core/consent';
-import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, inside, openFixturePage, openSession, type OverlaySnapshot, passFirstRun, readOverlay, type Rect, rectOf, waitForVideos } from './harness';
+import { worthKeeping } from '../../src/core/call-end';
+import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, inside, openFixturePage, openSession, type OverlaySnapshot, openPopupPast, passFirstRun, readOverlay, type Rect, rectOf, waitForVideos } from './harness';
 
 let session: ExtensionSession;
 let ext: ExtensionPage;
@@ -65,6 +66,8 @@ describe('just me', () => {
     const call = (await live(tabId)).call!;
     expect(call.analyze).toBe('me');
     expect(call.participants.map((p) => p.name)).toEqual(['Margaret Hamilton']);
+    // Held long enough to be kept: the self-coaching summary below reads it from the history.
+    await expect.poll(async () => worthKeeping((await live(tabId)).call ?? { participants: [] }), { timeout: 15_000 }).toBe(true);
     await ext.send('setOverlay', { tabId, on: false });
     await page.close();
   });
@@ -120,7 +123,34 @@ describe("don't analyze", () => {
     expect((await received(tabId)).get(ada.tileId) ?? 0).toBeLessThanOrEqual(before + 1); // at most the one in flight
     expect(withChips(await readOverlay(page))).toHaveLength(3);
     expect((await live(tabId)).call!.participants.map((p) => p.name)).not.toContain('Ada Lovelace');
+
+    // From the popup, for good: "Never analyze Grace Hopper on Google Meet".
+    const popup = await openPopupPast(session, `?tabId=${tabId}`);
+    const grace = popup.getByTestId('participant-row').filter({ hasText: 'Grace Hopper' });
+    await grace.getByTestId('leave-out-always').click();
+    await expect.poll(async () => withChips(await readOverlay(page)).length, { timeout: 2000 }).toBe(2);
+    await expect.poll(async () => (await live(tabId)).call!.participants.map((p) => p.name).includes('Grace Hopper'), { timeout: 2000 }).toBe(false);
+    expect((await settings()).excludedNames).toEqual(['meet:Grace Hopper']);
+    // Settings lists her, and removing her there analyzes her again.
+    await popup.getByTestId('tab-settings').click();
+    await expect.poll(() => popup.getByTestId('excluded-name').allTextContents()).toEqual(['Google Meet: Grace Hopper']);
+    await popup.getByTestId('excluded-remove').click();
+    await expect.poll(async () => (await settings()).excludedNames).toEqual([]);
+    await popup.close();
     await ext.send('setOverlay', { tabId, on: false });
     await page.close();
+  });
+});
+
+describe('a self-coaching summary', () => {
+  it('the call made in "just me" reads as the user\'s own in the popup', async () => {
+    const { calls } = await ext.send<{ calls: Array<{ id: string; analyze?: string }> }>('listCallIndex', undefined);
+    expect(calls.some((c) => c.analyze === 'me')).toBe(true);
+    const popup = await openPopupPast(session);
+    await popup.getByTestId('tab-history').click();
+    const mine = popup.getByTestId('history-item').filter({ has: popup.getByTestId('history-self') }).first();
+    await mine.click();
+    await expect.poll(() => popup.getByTestId('self-coaching-title').textContent()).toContain('Your self-coaching summary');
+    await popup.close();
   });
 });
