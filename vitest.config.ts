@@ -9,7 +9,7 @@ export default defineConfig({
         plugins: [WxtVitest()],
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/content/**/*.test.ts', 'tests/background/**/*.test.ts', 'tests/ml/**/*.test.ts', 'tests/tools/**/*.test.ts', 'tests/storage/**/*.test.ts', 'tests/messaging/**/*.test.ts'],
+          include: ['tests/core/**/*.test.ts', 'tests/overlay/**/*.test.ts', 'tests/calls/**/*.test.ts', 'tests/background/**/*.test.ts', 'tests/ml/**/*.test.ts', 'tests/tools/**/*.test.ts', 'tests/storage/**/*.test.ts', 'tests/messaging/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           // tfjs-backend-wasm registers process-wide handlers; one fork keeps model loads shared and memory low.

@@ -7,7 +7,7 @@
 // and 9 people (`--writes-only` stops there; `--minutes` sets the call's length).
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { addFrame, type CallSummary, endCall, startCall } from '../src/core/summary';
+import { addFrame, type CallSummary, endCall, startCall } from '../src/calls/summary';
 import { exitWithError, isMain } from './lib/cli';
 import { extensionPage, launchExtension } from './lib/extension-browser';
 import { median } from './lib/metrics';

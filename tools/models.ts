@@ -3,7 +3,7 @@ import { modelLabels, PRODUCT_LABELS } from '../src/core/label-set';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { FACE_API_SSD_ANCHORS, ssdAnchors } from '../src/core/anchors';
+import { FACE_API_SSD_ANCHORS, ssdAnchors } from '../src/ml/logic/anchors';
 import { type ModelEntry, type ModelsManifest, type Quantization, wildScoresText } from '../src/core/models';
 import { exitWithError, isMain } from './lib/cli';
 import { encodeWeights, QUANT_SUFFIX, readManifestFile, sha256, type WeightSpec, writeManifest, writeModelDir } from './lib/model-files';

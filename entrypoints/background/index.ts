@@ -1,7 +1,7 @@
 // Background service worker: wiring only. Messages (messages.ts), call sessions (calls.ts), overlay
 // state and badge (overlay-state.ts), tab capture (tab-capture.ts), the ML host (offscreen-host.ts),
 // the popup's live status (live-status.ts); here, the browser's events.
-import { createCalls } from './calls';
+import { createCalls } from '../../src/calls/sessions';
 import { createLiveStatus } from './live-status';
 import { registerMessages } from './messages';
 import { createMlHost } from './offscreen-host';

@@ -1,14 +1,14 @@
-// Content script (Meet, Zoom web, Teams, YouTube): wiring only; the engine is src/content/controller.
+// Content script (Meet, Zoom web, Teams, YouTube): wiring only; the engine is src/overlay/controller.
 // An unlisted script registered in wxt.config.ts rather than defineContentScript: WXT's content script
 // context announces itself to the page (window.postMessage with the extension id) and stands down on
-// a DOM event any page script can replay, so this script owns its lifecycle (src/content/lifecycle).
-import { OverlayController } from '@/src/content/controller';
-import { seekVideo } from '@/src/content/tiles';
-import { linkError } from '@/src/content/pipeline-link';
-import { claimTab } from '@/src/content/lifecycle';
-import { Batcher } from '@/src/core/batcher';
-import { coalesce } from '@/src/core/coalesce';
-import { RetryQueue } from '@/src/core/retry-queue';
+// a DOM event any page script can replay, so this script owns its lifecycle (src/overlay/lifecycle).
+import { OverlayController } from '@/src/overlay/controller';
+import { seekVideo } from '@/src/overlay/tiles';
+import { linkError } from '@/src/overlay/pipeline-link';
+import { claimTab } from '@/src/overlay/lifecycle';
+import { Batcher } from '@/src/overlay/logic/batcher';
+import { coalesce } from '@/src/overlay/logic/coalesce';
+import { RetryQueue } from '@/src/overlay/logic/retry-queue';
 import type { FrameReport } from '@/src/messaging/background';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { contentMessenger } from '@/src/messaging/content';

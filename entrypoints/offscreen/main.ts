@@ -1,12 +1,12 @@
 // Offscreen document: hosts the ML pipeline; computes, stores nothing.
 import { MAX_FRAME_SIDE } from '@/src/core/geometry';
-import { jpegFrameRefusal } from '@/src/core/jpeg';
+import { jpegFrameRefusal } from '@/src/ml/logic/jpeg';
 import { type ModelsManifest, type ModelTask, parseModelsManifest } from '@/src/core/models';
 import { fetchReader } from '@/src/ml/loader';
 import { createPipeline, type Pipeline } from '@/src/ml/pipeline';
 import { createPipelineHost, type PipelineHost } from '@/src/ml/host';
 import { analyzeBatch } from '@/src/ml/frame-batch';
-import type { BatchAnswer } from '@/src/core/coalesce';
+import type { BatchAnswer } from '@/src/overlay/logic/coalesce';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { type FrameAnalysis, type FramePayload, type FrameRequest, type ModelChoice, OFFSCREEN_SENDERS, offscreenMessenger, type PipelineState } from '@/src/messaging/offscreen';
 import { assertSender } from '@/src/messaging/guard';

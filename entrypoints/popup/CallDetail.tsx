@@ -1,8 +1,8 @@
 // Popup: one call's summary (shared by the live view and history) and the history detail around it.
 import { useState } from 'preact/hooks';
-import { callsToCsv, callsToJson } from '@/src/core/export';
-import { type CallSummary } from '@/src/core/summary';
-import { durationMs } from '@/src/core/summary-read';
+import { callsToCsv, callsToJson } from '@/src/calls/export';
+import { type CallSummary } from '@/src/calls/summary';
+import { durationMs } from '@/src/calls/summary-read';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { Legend, type ParticipantActions, ParticipantBars, TimelineChart } from './charts';
 import { CSV_TYPE, downloadBlob, JSON_TYPE, tryDownload } from './download';

@@ -1,9 +1,9 @@
 // Popup: stored calls (newest first, from the history's index), export and delete, and the detail
 // of one call (its record, fetched when opened).
 import { useEffect, useState } from 'preact/hooks';
-import { callsFromJson, callsToCsv, callsToJson } from '@/src/core/export';
-import { type CallSummary } from '@/src/core/summary';
-import type { CallListing } from '@/src/core/summary-read';
+import { callsFromJson, callsToCsv, callsToJson } from '@/src/calls/export';
+import { type CallSummary } from '@/src/calls/summary';
+import type { CallListing } from '@/src/calls/summary-read';
 import { backgroundMessenger, type CallList } from '@/src/messaging/background';
 import { CallDetail } from './CallDetail';
 import { LabelName } from './charts';

@@ -1,8 +1,8 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
 import type { ComponentChildren } from 'preact';
-import { type CallSummary, type ParticipantSummary } from '@/src/core/summary';
-import { type Attention, attentionOf } from '@/src/core/attention';
-import { clockMs, dominant, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import { type CallSummary, type ParticipantSummary } from '@/src/calls/summary';
+import { type Attention, attentionOf } from '@/src/calls/attention';
+import { clockMs, dominant, shares, timelineBars, timelineShares } from '@/src/calls/summary-read';
 import { formatDuration, formatPercent, participantLabel } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
 
@@ -49,7 +49,7 @@ const W = 332;
 const H = 128;
 const PAD = { left: 32, right: 12, top: 6, bottom: 32 } as const;
 
-/** Stacked bars of label shares over the call, in steps that suit its length (src/core/summary timelineBars). */
+/** Stacked bars of label shares over the call, in steps that suit its length (src/calls/summary timelineBars). */
 export function TimelineChart({ call, onSeek }: { call: CallSummary; onSeek?: Seek }) {
   const { bars, stepMs, spanMs } = timelineBars(call);
   if (bars.length === 0) return <p class="muted">No faces analyzed yet.</p>;

@@ -1,8 +1,8 @@
 // Popup (pure): formatting of durations, dates, shares and file names, and which pages the overlay supports.
 import type { AnalyzeMode } from '@/src/core/settings';
 import { type SiteHealth, siteHealthProblem } from '@/src/core/site-health';
-import type { CallSummary, ParticipantSummary } from '@/src/core/summary';
-import { participantName } from '@/src/core/summary-read';
+import type { CallSummary, ParticipantSummary } from '@/src/calls/summary';
+import { participantName } from '@/src/calls/summary-read';
 import { SITE_IDS, type SiteId } from '@/src/core/types';
 import type { PipelineState } from '@/src/messaging/offscreen';
 import { SITE_MATCHES } from '@/src/sites/matches';

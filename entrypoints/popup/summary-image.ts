@@ -1,10 +1,10 @@
 // Popup: "Save image": a call's summary as a 1280×800 PNG (the Chrome Web Store's screenshot size),
 // drawn by the extension itself from the stored summary, no network. The layout is a pure list of
 // rectangles and texts (summaryImage, unit-tested); drawing it on a canvas is renderPng.
-import { attentionOf } from '@/src/core/attention';
+import { attentionOf } from '@/src/calls/attention';
 import { labelColor } from '@/src/core/label-set';
-import type { CallSummary } from '@/src/core/summary';
-import { clockMs, durationMs, shares, timelineBars, timelineShares } from '@/src/core/summary-read';
+import type { CallSummary } from '@/src/calls/summary';
+import { clockMs, durationMs, shares, timelineBars, timelineShares } from '@/src/calls/summary-read';
 import { formatDateTime, formatDuration, formatPercent, participantLabel, siteName } from './format';
 
 export type DrawOp =

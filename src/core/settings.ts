@@ -3,7 +3,7 @@
 /**
  * What the overlay may cost the machine. A mode sets the sampling rate (the fps setting, which the
  * user may then fine-tune), how many frames of a tracked face go between two full detections, and
- * the ML host's CPU budget for a tab (a share of one core: sampling slows down past it, src/core/budget).
+ * the ML host's CPU budget for a tab (a share of one core: sampling slows down past it, src/overlay/logic/budget).
  * `npm run bench:cpu -- --modes battery,smooth` measures them beside the default. Balanced detects
  * at most every 12 frames (2 s): on the talking clips its labels differ from per-frame detection no
  * more often than at 9, with 15% fewer detections (`npm run eval -- detect-interval`, docs/benchmarks.md).

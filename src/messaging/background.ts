@@ -1,11 +1,11 @@
 // Any extension context: the typed protocol the background service worker receives.
-import type { ImportOutcome } from '../core/retention';
+import type { ImportOutcome } from '../calls/retention';
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { SenderPolicy } from '../core/senders';
+import type { SenderPolicy } from './senders';
 import type { Settings } from '../core/settings';
-import type { CallSummary } from '../core/summary';
-import type { CallListing } from '../core/summary-read';
-import type { FrameSource } from '../core/tile-step';
+import type { CallSummary } from '../calls/summary';
+import type { CallListing } from '../calls/summary-read';
+import type { FrameSource } from '../overlay/logic/tile-step';
 import type { SiteHealth } from '../core/site-health';
 import type { Generation, SiteId } from '../core/types';
 import type { ModelChoice, PipelineState } from './offscreen';
@@ -170,7 +170,7 @@ export interface BackgroundProtocol {
 }
 
 /**
- * Who may send each message (checked by the background on every message, src/core/senders): what
+ * Who may send each message (checked by the background on every message, src/messaging/senders): what
  * reads or changes other tabs, the call history or the settings comes only from extension pages.
  */
 export const BACKGROUND_SENDERS: { readonly [K in keyof BackgroundProtocol]: SenderPolicy } = {

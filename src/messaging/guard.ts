@@ -1,5 +1,5 @@
-// Any receiving extension context: refuses a message whose sender may not send it (src/core/senders).
-import { originOf, type SenderInfo, type SenderPolicy, senderKind, senderRefusal } from '../core/senders';
+// Any receiving extension context: refuses a message whose sender may not send it (src/messaging/senders).
+import { originOf, type SenderInfo, type SenderPolicy, senderKind, senderRefusal } from './senders';
 
 const extensionOrigin = () => originOf(browser.runtime.getURL('/')) ?? '';
 

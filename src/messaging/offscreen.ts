@@ -1,7 +1,7 @@
 // Any extension context: the typed protocol the offscreen document (the ML host) receives.
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { BatchAnswer } from '../core/coalesce';
-import type { SenderPolicy } from '../core/senders';
+import type { BatchAnswer } from '../overlay/logic/coalesce';
+import type { SenderPolicy } from './senders';
 import type { AnalyzeResult, BackendName, Generation, PixelBox } from '../core/types';
 
 export type PipelineState =

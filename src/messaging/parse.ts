@@ -4,8 +4,8 @@
 // reason it refused, for the handler to log and drop.
 import { MAX_FRAME_SIDE } from '../core/geometry';
 import { parseSiteHealth } from '../core/site-health';
-import { MAX_MEDIA_DURATION_MS } from '../core/summary';
-import { MAX_TILES } from '../core/tiles';
+import { MAX_MEDIA_DURATION_MS } from '../calls/summary';
+import { MAX_TILES } from '../overlay/logic/tile-limit';
 import { SITE_IDS } from '../core/types';
 import type { FrameReport, FrameTimings, OverlayReport } from './background';
 import type { FramePayload, FrameRequest, TabRegionRequest } from './offscreen';

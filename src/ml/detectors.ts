@@ -1,7 +1,7 @@
 // Any context: stage 1, face detection. One implementation per architecture in models.json.
-import { BLAZEFACE_BACK_ANCHORS, blazeFaceAnchors, FACE_API_SSD_ANCHORS, ssdAnchors } from '../core/anchors';
+import { BLAZEFACE_BACK_ANCHORS, blazeFaceAnchors, FACE_API_SSD_ANCHORS, ssdAnchors } from './logic/anchors';
 import { unletterbox } from '../core/boxes';
-import { decodeBlazeFace, decodeSsd } from '../core/decode';
+import { decodeBlazeFace, decodeSsd } from './logic/decode';
 import type { ModelEntry } from '../core/models';
 import type { Candidate } from '../core/types';
 import { type GraphNode, loadGraphAndWeights, loadWeightMap, type ModelFileReader } from './loader';

@@ -24,7 +24,7 @@
 // - the self view, and only it, is mirrored with a CSS transform (`scaleX(-1)`; FugiTech/google-meet-grid-view
 //   grid.user.js @018f6e25c68e34825ebcd89fdd850a53d33d4baa flips it back: `.__gmgv-flip-self video
 //   { transform: scaleX(1) !important; }`): read from the computed style by the tile watcher
-//   (src/content/tile-watcher.ts), which counts a mirrored tile as the self view; tiles crop their video with
+//   (src/overlay/tile-watcher.ts), which counts a mirrored tile as the self view; tiles crop their video with
 //   `object-fit: cover` and are often not 16:9 (the overlay maps boxes through object-fit);
 // - a meeting URL path is the meeting code, three letter groups: /abc-defg-hij.
 import type { SiteAdapter, Tile } from './types';

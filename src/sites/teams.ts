@@ -34,7 +34,7 @@
 // @0acaebb95219ea3d2899d06f0a029e08595fdaac `speaker.name !== botName`; Vexa-ai/vexa
 // msteams-speakers.ts @0d0bdbdae15d262dc830e65af373c76781d2c065 `selfName`); selectors such as
 // `data-tid="video-tile-self"` appear only in lists of guesses. So in "just me" mode the user picks
-// their own tile once per call ("This is me", src/core/who.ts).
+// their own tile once per call ("This is me", src/overlay/logic/who.ts).
 // Not confirmed from public code (no public bot reads a tile's pixels; they take WebRTC tracks or
 // capture the tab): that the camera is a <video> inside the tile. The tile's <video> is used, else
 // its <canvas>; pixels the page cannot read get the "unreadable" state and the tab-capture path.

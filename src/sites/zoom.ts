@@ -40,7 +40,7 @@
 // `state.meeting?.currentUser?.userId`, matched to `node-id >> 10 << 10` in
 // zoom_web_chromedriver_payload.js), which a content script cannot read; others match the bot's own
 // name (Vexa-ai/vexa zoom-speakers.ts @4e55494b3307b5ec2f8b844f483aedb76c4731f5). So in "just me"
-// mode the user picks their own tile once per call ("This is me", src/core/who.ts).
+// mode the user picks their own tile once per call ("This is me", src/overlay/logic/who.ts).
 import { closestDeep, deepQueryAll } from './dom';
 import { allMedia } from './generic';
 import { type SiteAdapter, textOf, type Tile } from './types';

@@ -1,17 +1,17 @@
-// Node (WXT's fake browser): the background's call sessions (entrypoints/background/calls) against
+// Node (WXT's fake browser): the background's call sessions (src/calls/sessions) against
 // in-memory storage whose writes take a while to land, as chrome.storage's do.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addFrame, type CallSummary, endCall, IDLE_END_MS, startCall } from '../../src/core/summary';
+import { addFrame, type CallSummary, endCall, IDLE_END_MS, startCall } from '../../src/calls/summary';
 import type { AnalyzedReport } from '../../src/messaging/background';
-import { readCalls } from '../../src/storage/calls';
+import { readCalls } from '../../src/calls/store';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 
-import { type Calls, createCalls, RETENTION_EVERY_MS } from '../../entrypoints/background/calls';
-import { KEEP_AFTER_FACE_MS } from '../../src/core/call-end';
-import { CHECKPOINT_MS } from '../../src/core/summary';
+import { type Calls, createCalls, RETENTION_EVERY_MS } from '../../src/calls/sessions';
+import { KEEP_AFTER_FACE_MS } from '../../src/calls/call-end';
+import { CHECKPOINT_MS } from '../../src/calls/summary';
 
 /** Stored history as the background writes it (v2 records keyed by id, with the version meta). */
 const storeHistory = (...calls: CallSummary[]) => fakeBrowser.storage.local.set({ calls: Object.fromEntries(calls.map((c) => [c.id, c])), calls$: { v: 2 } });

@@ -2,13 +2,13 @@
 // keeps is lost when storage refuses writes. Each case is one way a finished call used to be lost.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
-import { listingOf } from '../../src/core/summary-read';
+import { addFrame, type CallSummary, endCall, startCall } from '../../src/calls/summary';
+import { listingOf } from '../../src/calls/summary-read';
 import type { AnalyzedReport } from '../../src/messaging/background';
-import { readCalls } from '../../src/storage/calls';
+import { readCalls } from '../../src/calls/store';
 import { readNotices } from '../../src/storage/notices';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
-import { createCalls } from '../../entrypoints/background/calls';
+import { createCalls } from '../../src/calls/sessions';
 import { bytesInUse, enforceQuota } from '../storage/quota';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BLAZEFACE_BACK_ANCHORS, blazeFaceAnchors, FACE_API_SSD_ANCHORS, ssdAnchors, ssdBoxSpecs } from '../../src/core/anchors';
+import { BLAZEFACE_BACK_ANCHORS, blazeFaceAnchors, FACE_API_SSD_ANCHORS, ssdAnchors, ssdBoxSpecs } from '../../src/ml/logic/anchors';
 import { initNodeTf, tf } from '../../tools/lib/tf-node';
 
 describe('ssdAnchors', () => {

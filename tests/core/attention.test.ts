@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attentionOf } from '../../src/core/attention';
-import { decodeBlazeFace } from '../../src/core/decode';
-import { callsToCsv } from '../../src/core/export';
-import { FACING_MAX_TURN, type FaceKeypoints, headTurn, isFacing } from '../../src/core/head-turn';
-import { addFrame, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/core/summary';
-import { summaryProblem } from '../../src/core/summary-stored';
-import { trackFaces, NO_TRACKS } from '../../src/core/tracking';
+import { attentionOf } from '../../src/calls/attention';
+import { decodeBlazeFace } from '../../src/ml/logic/decode';
+import { callsToCsv } from '../../src/calls/export';
+import { FACING_MAX_TURN, type FaceKeypoints, headTurn, isFacing } from '../../src/ml/logic/head-turn';
+import { addFrame, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/calls/summary';
+import { summaryProblem } from '../../src/calls/summary-stored';
+import { trackFaces, NO_TRACKS } from '../../src/overlay/logic/tracking';
 
 // A head seen from above (x right on screen, z towards the camera), eyes 64 px apart: the face's right
 // eye is on the image's left. Turning by `deg` rotates it about the vertical axis, then the camera

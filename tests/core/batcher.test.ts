@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Batcher } from '../../src/core/batcher';
+import { Batcher } from '../../src/overlay/logic/batcher';
 
 function fakeTimers() {
   let now = 0;

@@ -1,12 +1,12 @@
 // Node: bounds on what pages and long calls can grow: grapheme-safe truncation of page-supplied
 // text, participants per call, and a deadline on frame analysis.
 import { describe, expect, it } from 'vitest';
-import { largestTiles, MAX_TILES } from '../../src/core/tiles';
-import { addFrame, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/core/summary';
-import { callShares } from '../../src/core/summary-read';
+import { largestTiles, MAX_TILES } from '../../src/overlay/logic/tile-limit';
+import { addFrame, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/calls/summary';
+import { callShares } from '../../src/calls/summary-read';
 import { MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from '../../src/core/text';
-import { TimeoutError, withTimeout } from '../../src/core/timeout';
-import { ANALYZE_TIMEOUT_MS } from '../../src/content/sampler';
+import { TimeoutError, withTimeout } from '../../src/overlay/logic/timeout';
+import { ANALYZE_TIMEOUT_MS } from '../../src/overlay/sampler';
 
 const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
@@ -107,7 +107,7 @@ describe('frame analysis deadline', () => {
     await expect(withTimeout(Promise.reject(new Error('no receiver')), 1000, timers, 'x')).rejects.toThrow('no receiver');
     expect(timers.pending).toBe(0);
   });
-  // Hung requests through the real engine: tests/content/controller.test.ts.
+  // Hung requests through the real engine: tests/overlay/controller.test.ts.
 });
 
 describe('tiles per page', () => {

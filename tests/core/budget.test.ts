@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuBudget } from '../../src/core/budget';
+import { CpuBudget } from '../../src/overlay/logic/budget';
 
 /** `fps` analyses a second of `ms` each for `seconds`, the rate divided by the budget's slowdown. */
 function run(b: CpuBudget, from: number, seconds: number, fps: number, ms: number): { now: number; slowdown: number } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchAnswer, coalesce } from '../../src/core/coalesce';
+import { type BatchAnswer, coalesce } from '../../src/overlay/logic/coalesce';
 
 /** A manual scheduler: flushes run when the test says the task ended. */
 function manual() {

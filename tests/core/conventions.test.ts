@@ -1,6 +1,10 @@
 // Node: the layout's rules, read off the source tree so that they stay true.
-//   src/core is pure: it imports nothing from tfjs, WXT, chrome or the DOM (and touches no such global);
-//   tfjs is imported only in src/ml; storage is defined and touched only in src/storage, each item versioned.
+//   Folders by feature area: src/overlay (the content engine), src/ml (the models), src/calls (what a
+//   call is and how it is kept), src/sites, src/messaging, src/storage (the small items); src/core
+//   holds only the vocabulary several areas share. Entry points import from the areas, never back.
+//   A file is pure when its header says so (and every file in src/core or a logic/ folder is): it
+//   imports nothing from tfjs, WXT or Preact and touches no chrome, browser or DOM global.
+//   tfjs is imported only in src/ml; storage is touched only in src/storage and src/calls/store*.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,15 +24,37 @@ function code(file: string): string {
 const imports = (src: string) => [...src.matchAll(/(?:import|export)[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
 const PRODUCT = [...files('src'), ...files('entrypoints')];
 
+/** The first line says the file is pure ("// Pure: …", "// Any context, pure …"). */
+const saysPure = (file: string) => /^\/\/ (Pure\b|[^:\n]*\bpure\b)/.test(readFileSync(join(REPO_ROOT, file), 'utf8'));
+const DOM_GLOBALS = /\b(chrome|browser|document|window|navigator|HTMLElement|HTMLVideoElement|HTMLCanvasElement|OffscreenCanvas|ImageBitmap|tf)\s*\./g;
+
 describe('layout rules', () => {
-  it('src/core imports only src/core, and uses no tfjs, WXT, chrome, browser or DOM global', () => {
+  it('every file of src/core and of a logic/ folder says it is pure', () => {
+    const must = PRODUCT.filter((f) => f.startsWith('src/core/') || f.includes('/logic/'));
+    expect(must.length).toBeGreaterThan(20);
+    expect(must.filter((f) => !saysPure(f))).toEqual([]);
+  });
+
+  it('a pure file imports no tfjs, WXT or Preact and touches no chrome, browser or DOM global', () => {
     const broken: string[] = [];
-    for (const f of files('src/core')) {
+    for (const f of PRODUCT.filter(saysPure)) {
       const src = code(f);
-      for (const spec of imports(src)) if (!spec.startsWith('./')) broken.push(`${f} imports ${spec}`);
-      const globals = src.match(/\b(chrome|browser|document|window|navigator|HTMLElement|HTMLVideoElement|HTMLCanvasElement|OffscreenCanvas|ImageBitmap|tf)\s*\./g);
+      for (const spec of imports(src)) if (/^(@tensorflow\/|wxt|#imports|preact)/.test(spec)) broken.push(`${f} imports ${spec}`);
+      const globals = src.match(DOM_GLOBALS);
       if (globals) broken.push(`${f} uses ${[...new Set(globals)].join(', ')}`);
     }
+    expect(broken).toEqual([]);
+  });
+
+  it('src/core (the shared vocabulary) imports only src/core, and stays small', () => {
+    const core = files('src/core');
+    expect(core.flatMap((f) => imports(code(f)).filter((s) => !s.startsWith('./')).map((s) => `${f} imports ${s}`))).toEqual([]);
+    const lines = core.reduce((n, f) => n + readFileSync(join(REPO_ROOT, f), 'utf8').split('\n').length, 0);
+    expect(lines).toBeLessThanOrEqual(1000);
+  });
+
+  it('the areas never import an entry point (entry points are wiring: they import the areas)', () => {
+    const broken = files('src').filter((f) => imports(code(f)).some((s) => /(^|\/)entrypoints\//.test(s)));
     expect(broken).toEqual([]);
   });
 
@@ -37,15 +63,16 @@ describe('layout rules', () => {
     expect(broken).toEqual([]);
   });
 
-  it('storage items are defined and storage is touched only in src/storage', () => {
-    const broken = PRODUCT.filter((f) => !f.startsWith('src/storage/') && /\bdefineItem\s*[<(]|(chrome|browser)\.storage\b|wxt\/utils\/storage/.test(code(f)));
+  it('storage items are defined and storage is touched only in src/storage and src/calls/store*.ts', () => {
+    const ownsStorage = (f: string) => f.startsWith('src/storage/') || /^src\/calls\/store[\w-]*\.ts$/.test(f);
+    const broken = PRODUCT.filter((f) => !ownsStorage(f) && /\bdefineItem\s*[<(]|(chrome|browser)\.storage\b|wxt\/utils\/storage/.test(code(f)));
     expect(broken).toEqual([]);
   });
 
   it('every storage item is versioned', () => {
     const items: string[] = [];
     const unversioned: string[] = [];
-    for (const f of files('src/storage')) {
+    for (const f of [...files('src/storage'), ...files('src/calls').filter((f) => /store[\w-]*\.ts$/.test(f))]) {
       const src = code(f);
       for (const m of src.matchAll(/defineItem\s*(?:<[^(]*>)?\(\s*'([^']+)'\s*,\s*([^)]*)\)/g)) {
         const [, key, options] = m;

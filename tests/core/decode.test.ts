@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBlazeFace, decodeSsd, sigmoid } from '../../src/core/decode';
+import { decodeBlazeFace, decodeSsd, sigmoid } from '../../src/ml/logic/decode';
 
 describe('decodeSsd', () => {
   const anchor = { ymin: 0.2, xmin: 0.3, ymax: 0.4, xmax: 0.7 }; // centre (0.3, 0.5), h 0.2, w 0.4

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDetectInterval, sameFaces } from '../../src/core/detect-interval';
+import { nextDetectInterval, sameFaces } from '../../src/overlay/logic/detect-interval';
 
 const box = (x: number, y = 20, side = 100) => ({ x, y, width: side, height: side });
 const limits = { base: 3, max: 9 };

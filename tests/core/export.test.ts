@@ -1,7 +1,7 @@
 // Node: CSV export safety (OWASP CSV injection), encoding and bounded cells.
 import { describe, expect, it } from 'vitest';
-import { callsToCsv, csvCell, MAX_CSV_TEXT_GRAPHEMES } from '../../src/core/export';
-import { addFrame, endCall, startCall } from '../../src/core/summary';
+import { callsToCsv, csvCell, MAX_CSV_TEXT_GRAPHEMES } from '../../src/calls/export';
+import { addFrame, endCall, startCall } from '../../src/calls/summary';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 const T0 = 1_700_000_000_000;

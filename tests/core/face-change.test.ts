@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellSignature, maxBlockChange, SIGNATURE_GRID } from '../../src/core/face-change';
+import { cellSignature, maxBlockChange, SIGNATURE_GRID } from '../../src/overlay/logic/face-change';
 
 /** A sheet of `n` cells of `cell` px, grey level from `grey(cellIndex, x, y)`. */
 function sheet(n: number, cell: number, grey: (i: number, x: number, y: number) => number): Uint8ClampedArray {

@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FRAME_SIDE } from '../../src/core/geometry';
-import { jpegFrameRefusal, jpegSize } from '../../src/core/jpeg';
+import { jpegFrameRefusal, jpegSize } from '../../src/ml/logic/jpeg';
 
 const jpeg = async (width: number, height: number, opts: { progressive?: boolean; metadata?: boolean } = {}): Promise<Uint8Array> => {
   let image = sharp({ create: { width, height, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg({ quality: 80, progressive: opts.progressive ?? false });

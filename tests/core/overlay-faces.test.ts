@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facesInTile } from '../../src/core/overlay-faces';
+import { facesInTile } from '../../src/overlay/logic/overlay-faces';
 
 const face = (label: string, x = 100) => ({ trackId: 1, box: { x, y: 60, width: 80, height: 80 }, label, confidence: 0.8 });
 const view = { frame: { width: 480, height: 270 }, tile: { width: 480, height: 270 }, fit: 'fill' as const, mirrored: false, visibleLabels: ['happy', 'sad'] };

@@ -2,7 +2,7 @@
 // self-coaching summary.
 import { describe, expect, it } from 'vitest';
 import { excludedName } from '../../src/core/settings';
-import { addFrame, startCall } from '../../src/core/summary';
+import { addFrame, startCall } from '../../src/calls/summary';
 import { ANALYZE_MODE_NAMES, excludedNameText, participantLabel } from '../../entrypoints/popup/format';
 
 describe('the popup names people', () => {

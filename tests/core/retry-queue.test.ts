@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { linkError } from '../../src/content/pipeline-link';
-import { RetryQueue } from '../../src/core/retry-queue';
+import { linkError } from '../../src/overlay/pipeline-link';
+import { RetryQueue } from '../../src/overlay/logic/retry-queue';
 import { validateSettings, DEFAULT_SETTINGS } from '../../src/core/settings';
-import { addFrame, type AnalyzedFrame, startCall } from '../../src/core/summary';
+import { addFrame, type AnalyzedFrame, startCall } from '../../src/calls/summary';
 
 function harness(failFirst: number) {
   const delivered: number[] = [];

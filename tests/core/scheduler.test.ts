@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameScheduler } from '../../src/core/scheduler';
+import { FrameScheduler } from '../../src/overlay/logic/scheduler';
 
 const all = () => true;
 

@@ -1,6 +1,6 @@
-// Node: which context may send which message (src/core/senders and the protocols' sender tables).
+// Node: which context may send which message (src/messaging/senders and the protocols' sender tables).
 import { describe, expect, it } from 'vitest';
-import { type SenderInfo, senderKind, senderRefusal } from '../../src/core/senders';
+import { type SenderInfo, senderKind, senderRefusal } from '../../src/messaging/senders';
 import { BACKGROUND_SENDERS } from '../../src/messaging/background';
 import { OFFSCREEN_SENDERS } from '../../src/messaging/offscreen';
 

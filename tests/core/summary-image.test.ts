@@ -2,7 +2,7 @@
 // operations (the PNG itself is checked in tests/e2e/calls.test.ts).
 import { describe, expect, it } from 'vitest';
 import { labelColor } from '../../src/core/label-set';
-import { addFrame, endCall, startCall } from '../../src/core/summary';
+import { addFrame, endCall, startCall } from '../../src/calls/summary';
 import { IMAGE_SIZE, summaryImage } from '../../entrypoints/popup/summary-image';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];

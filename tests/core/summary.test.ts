@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { callsToCsv, callsToJson } from '../../src/core/export';
-import { applyRetention, FLOOD_CALLS_PER_HOUR, ID_LIST_BYTES, planPrune, pruneToBudget, storedSize } from '../../src/core/retention';
-import { endReasonFor } from '../../src/core/call-end';
-import { addFrame, MAX_MOMENTS, MOMENT_HOLD_MS, endCall, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/core/summary';
-import { callShares, dominant, durationMs, shares, timelineBars, timelineShares } from '../../src/core/summary-read';
-import { summaryProblem, upgradeSummary } from '../../src/core/summary-stored';
+import { callsToCsv, callsToJson } from '../../src/calls/export';
+import { applyRetention, FLOOD_CALLS_PER_HOUR, ID_LIST_BYTES, planPrune, pruneToBudget, storedSize } from '../../src/calls/retention';
+import { endReasonFor } from '../../src/calls/call-end';
+import { addFrame, MAX_MOMENTS, MOMENT_HOLD_MS, endCall, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/calls/summary';
+import { callShares, dominant, durationMs, shares, timelineBars, timelineShares } from '../../src/calls/summary-read';
+import { summaryProblem, upgradeSummary } from '../../src/calls/summary-stored';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 const T0 = 1_700_000_000_000;

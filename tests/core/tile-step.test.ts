@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { facesToClassify, newTile, STALE_MS, type StepOptions, statusForPipeline, stepTile, type TileAnalysis, type TileState, UNCHANGED_FOR_MS, UNCHANGED_LUMA, unchangedResult, withOptions } from '../../src/core/tile-step';
-import { DEFAULT_TRACKING } from '../../src/core/tracking';
+import { facesToClassify, newTile, STALE_MS, type StepOptions, statusForPipeline, stepTile, type TileAnalysis, type TileState, UNCHANGED_FOR_MS, UNCHANGED_LUMA, unchangedResult, withOptions } from '../../src/overlay/logic/tile-step';
+import { DEFAULT_TRACKING } from '../../src/overlay/logic/tracking';
 import type { PixelBox } from '../../src/core/types';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];

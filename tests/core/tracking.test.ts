@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pixelIou } from '../../src/core/boxes';
-import { averageProbabilities, DEFAULT_TRACKING, hysteresisLabel, NO_TRACKS, trackFaces, type TrackingOptions, withWindow } from '../../src/core/tracking';
+import { averageProbabilities, DEFAULT_TRACKING, hysteresisLabel, NO_TRACKS, trackFaces, type TrackingOptions, withWindow } from '../../src/overlay/logic/tracking';
 import type { FaceResult } from '../../src/core/types';
 
 const face = (x: number, probs: Record<string, number>): FaceResult => {

@@ -2,12 +2,12 @@
 // stamped with the video's time, stretches watched again counted in the same slots; exports carry
 // the time base and video seconds. Calls keep the wall clock.
 import { describe, expect, it } from 'vitest';
-import { callsToCsv, callsToJson } from '../../src/core/export';
-import { endReasonFor } from '../../src/core/call-end';
-import { addFrame, endCall, MAX_MEDIA_DURATION_MS, MAX_REMEMBERED_TILES, MAX_TIMELINE_SLOTS, startCall } from '../../src/core/summary';
+import { callsToCsv, callsToJson } from '../../src/calls/export';
+import { endReasonFor } from '../../src/calls/call-end';
+import { addFrame, endCall, MAX_MEDIA_DURATION_MS, MAX_REMEMBERED_TILES, MAX_TIMELINE_SLOTS, startCall } from '../../src/calls/summary';
 import { parseFrameReport } from '../../src/messaging/parse';
-import { clockMs, timelineBars } from '../../src/core/summary-read';
-import { summaryProblem } from '../../src/core/summary-stored';
+import { clockMs, timelineBars } from '../../src/calls/summary-read';
+import { summaryProblem } from '../../src/calls/summary-stored';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
 const T0 = 1_780_000_000_000;

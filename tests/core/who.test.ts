@@ -1,6 +1,6 @@
-// Node: who the overlay analyzes (src/core/who.ts), per mode, per tile.
+// Node: who the overlay analyzes (src/overlay/logic/who.ts), per mode, per tile.
 import { describe, expect, it } from 'vitest';
-import { treatmentOf, type WhoRules } from '../../src/core/who';
+import { treatmentOf, type WhoRules } from '../../src/overlay/logic/who';
 
 const rules = (over: Partial<WhoRules> = {}): WhoRules => ({ mode: 'everyone', site: 'meet', excludedNames: [], leftOut: new Set(), pickedSelf: null, siteMarksSelf: false, ...over });
 const ada = { key: 'name:Ada', name: 'Ada', self: false };

@@ -6,9 +6,9 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
-import { attentionOf } from '../../src/core/attention';
+import { attentionOf } from '../../src/calls/attention';
 import { labelColor } from '../../src/core/label-set';
-import { dominant, durationMs, shares } from '../../src/core/summary-read';
+import { dominant, durationMs, shares } from '../../src/calls/summary-read';
 import { REPO_ROOT } from '../../tools/lib/paths';
 import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, stopServiceWorker, waitForChipsOn, waitForVideos, passFirstRun } from './harness';
 

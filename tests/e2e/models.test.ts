@@ -2,7 +2,7 @@
 // (expressions/happy.jpg) runs on the default models; the user picks the OAHEGA paper's six-class
 // classifier in Settings mid-call; the running overlay switches without a reload, the call goes on as
 // a second part with six labels (ahegao among them), and the popup and CSV show both parts as they were.
-import { worthKeeping } from '../../src/core/call-end';
+import { worthKeeping } from '../../src/calls/call-end';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';

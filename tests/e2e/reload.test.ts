@@ -3,7 +3,7 @@
 // goes on as the same call with its summary intact.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_MS } from '../../src/core/summary';
+import { CHECKPOINT_MS } from '../../src/calls/summary';
 import type { CallHistory } from '../../src/messaging/background';
 import { type ExtensionPage, extensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openSession, OVERLAY_HOSTS, readOverlayRoots, reloadExtension, waitForChipsOn, waitForVideos } from './harness';
 

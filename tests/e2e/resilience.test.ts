@@ -1,6 +1,6 @@
 // Node (Playwright): the overlay and the call summary survive the offscreen host closing and the
 // extension reloading mid-call; bad input gives clear states; many tiles and tile churn stay bounded.
-import { worthKeeping } from '../../src/core/call-end';
+import { worthKeeping } from '../../src/calls/call-end';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory, TimingSample } from '../../src/messaging/background';
 import type { PipelineState } from '../../src/messaging/offscreen';

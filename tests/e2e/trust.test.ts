@@ -2,7 +2,7 @@
 // the overlay draws (labels, names, boxes) and must not be able to make it stand down.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_STYLE } from '../../src/content/overlay';
+import { HOST_STYLE } from '../../src/overlay/overlay';
 import { FAKE_CAMERA_ARGS, type ExtensionPage, extensionPage, type ExtensionSession, launchExtension, openFixturePage, OVERLAY_HOSTS, readOverlay, serveFixtures, waitForChipsOn, waitForVideos } from './harness';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];

@@ -3,7 +3,7 @@
 // spans the video, counts the stretch watched again in the same slots and says so; clicking a bar of
 // its timeline in the popup plays the video from there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallSummary } from '../../src/core/summary';
+import type { CallSummary } from '../../src/calls/summary';
 import type { LiveStatus } from '../../src/messaging/background';
 import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openPopupPast, openSession, waitForChipsOn, waitForVideos } from './harness';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStatus } from '../../src/messaging/background';
 import type { Settings } from '../../src/core/settings';
 import { CHAT_NOTICE } from '../../src/core/consent';
-import { worthKeeping } from '../../src/core/call-end';
+import { worthKeeping } from '../../src/calls/call-end';
 import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, inside, openFixturePage, openSession, type OverlaySnapshot, openPopupPast, passFirstRun, readOverlay, type Rect, rectOf, waitForVideos } from './harness';
 
 let session: ExtensionSession;

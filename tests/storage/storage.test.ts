@@ -2,9 +2,9 @@
 // retention and the storage budget, settings validation on read.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addFrame, type CallSummary, endCall, startCall } from '../../src/core/summary';
-import { upgradeSummary } from '../../src/core/summary-stored';
-import { callIdsItem, callsItem, migrateLegacyCalls, deleteCalls, historyUsage, importCalls, listCallIndex, liveCallsItem, pruneExpired, readCall, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls, setStoredStar } from '../../src/storage/calls';
+import { addFrame, type CallSummary, endCall, startCall } from '../../src/calls/summary';
+import { upgradeSummary } from '../../src/calls/summary-stored';
+import { callIdsItem, callsItem, migrateLegacyCalls, deleteCalls, historyUsage, importCalls, listCallIndex, liveCallsItem, pruneExpired, readCall, liveCheckpointItem, migrateCallsV1, migrateCallsV2, migrateLiveCallsV1, readCalls, readLiveCalls, saveCalls, setStoredStar } from '../../src/calls/store';
 import { bytesInUse, enforceQuota } from './quota';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { getSettings, settingsItem, updateSettings } from '../../src/storage/settings';

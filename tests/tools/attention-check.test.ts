@@ -2,7 +2,7 @@
 // eye (tests/fixtures/attention-check.csv; frames of ../shared's talking clips decoded by Chromium,
 // wild photos on a call-tile frame). `npm run eval -- attention` prints the full table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FACING_MAX_TURN } from '../../src/core/head-turn';
+import { FACING_MAX_TURN } from '../../src/ml/logic/head-turn';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
 import { agreement, type Measured, measureCheckSet, readCheckSet } from '../../tools/lib/attention-check';
 import { fsReader, readManifest } from '../../tools/lib/node-models';

@@ -3,7 +3,7 @@
 // The fixture clips are 360x360; in a call page (tests/e2e/fixtures/meet.html) each one fills a
 // 480x270 tile with `object-fit: cover`, and the extension crops that tile rectangle, fitted to
 // 480 px (entrypoints/offscreen/tab-capture.ts) and JPEG-encoded at quality 0.85
-// (src/content/capture.ts). `fit: 'cover'` reproduces that frame; `fit: 'within'` keeps the
+// (src/overlay/capture.ts). `fit: 'cover'` reproduces that frame; `fit: 'within'` keeps the
 // clip's own aspect ratio (what capturing the <video> element itself gives).
 
 const JPEG_QUALITY = 0.85;

@@ -1,10 +1,10 @@
 // Node (`npm run eval -- attention [--detectors a,b]`, tools/eval.ts): how well the head turn from a
-// detector's keypoints (src/core/head-turn.ts) agrees with frames marked by eye as facing the camera or
+// detector's keypoints (src/ml/logic/head-turn.ts) agrees with frames marked by eye as facing the camera or
 // turned away (tests/fixtures/attention-check.csv: ../shared's talking clips and wild photos). Prints,
 // per detector with keypoints and part of the check set, the agreement at FACING_MAX_TURN, then the
 // default detector's agreement at other thresholds.
 import { parseArgs } from 'node:util';
-import { FACING_MAX_TURN } from '../../src/core/head-turn';
+import { FACING_MAX_TURN } from '../../src/ml/logic/head-turn';
 import { createPipeline } from '../../src/ml/pipeline';
 import { type Agreement, agreement, type Measured, measureCheckSet, partOf, readCheckSet } from '../lib/attention-check';
 import { fsReader, readManifest } from '../lib/node-models';

@@ -1,7 +1,7 @@
 // Node (`npm run eval -- detect-interval [--max 9,12,15,18] [--fps 6] [--loops 2]`, tools/eval.ts): what
 // detecting less often costs the label. The talking clips are sampled as a tile is (fps frames a second,
 // looped); every frame is analyzed with its own detection (the reference), then the detection schedule
-// of src/core/detect-interval.ts is replayed with each longest interval: frames between detections are
+// of src/overlay/logic/detect-interval.ts is replayed with each longest interval: frames between detections are
 // classified at the box of the last detection, as the overlay's face sheets are. Prints, per longest
 // interval, the share of frames detected, how often a frame's label differs from the reference, the
 // mean change of its probabilities, and the overlap of the box used with the frame's own.
@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pixelIou } from '../../src/core/boxes';
-import { nextDetectInterval } from '../../src/core/detect-interval';
+import { nextDetectInterval } from '../../src/overlay/logic/detect-interval';
 import type { FaceResult, PixelBox } from '../../src/core/types';
 import { createPipeline, type Pipeline } from '../../src/ml/pipeline';
 import { PERFORMANCE_MODES } from '../../src/core/settings';

@@ -1,8 +1,8 @@
 // Extension page (bundled by tools/bench-storage.ts and run in a real extension page over CDP): the
 // history's storage functions as the background runs them, against the real chrome.storage.local,
 // each step timed here so that only storage work is measured (no CDP round trip).
-import type { CallSummary } from '../../src/core/summary';
-import { listCallIndex, readCall, pruneExpired, saveCalls } from '../../src/storage/calls';
+import type { CallSummary } from '../../src/calls/summary';
+import { listCallIndex, readCall, pruneExpired, saveCalls } from '../../src/calls/store';
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 // Node (WXT's fake browser, a virtual clock): what the background writes to chrome.storage while a
-// call runs. One call of N people is fed to the real call sessions (entrypoints/background/calls)
+// call runs. One call of N people is fed to the real call sessions (src/calls/sessions)
 // as the content script sends it (a second of frame reports at a time, ANALYZED_FPS per tile), the
 // tick runs on its alarm's period, and every storage write is counted in bytes as Chromium counts
 // them (key + JSON value), per area.
@@ -74,7 +74,7 @@ export async function countCallWrites(people: number, minutes: number): Promise<
   }
   const clock = virtualClock(Date.UTC(2026, 0, 5, 9));
   try {
-    const { createCalls } = await import('../../entrypoints/background/calls');
+    const { createCalls } = await import('../../src/calls/sessions');
     const calls = createCalls();
     const t0 = clock.now();
     const names = Array.from({ length: people }, (_, i) => `Participant ${i + 1} with a longer name`);

@@ -19,7 +19,7 @@ export interface SchedulerOptions {
   /**
    * When a tile is due, tiles due within this fraction of their interval go with it: tiles fall
    * into step and are sampled together, so one message carries them all and the ML host classifies
-   * all their faces in one model call (src/core/coalesce, src/ml/frame-batch).
+   * all their faces in one model call (src/overlay/logic/coalesce, src/ml/frame-batch).
    */
   gather?: number;
 }
@@ -52,7 +52,7 @@ export class FrameScheduler {
     return (1000 / Math.max(0.1, this.opts.fps)) * this.slowdown;
   }
 
-  /** Stretch every tile's interval by `factor` (the CPU budget, src/core/budget); 1 undoes it. */
+  /** Stretch every tile's interval by `factor` (the CPU budget, src/overlay/logic/budget); 1 undoes it. */
   setSlowdown(factor: number): void {
     if (factor === this.slowdown) return;
     this.slowdown = factor;

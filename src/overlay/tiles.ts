@@ -3,9 +3,9 @@
 // given in the top window's viewport, where the overlay draws.
 import { intersectRects, isMirrored } from '../core/geometry';
 import type { SiteHealth } from '../core/site-health';
-import { MAX_MEDIA_DURATION_MS } from '../core/summary';
+import { MAX_MEDIA_DURATION_MS } from '../calls/summary';
 import type { PixelBox } from '../core/types';
-import { largestTiles } from '../core/tiles';
+import { largestTiles } from './logic/tile-limit';
 import { findTiles, type SiteAdapter } from '../sites';
 import { deepQueryAll } from '../sites/dom';
 import { HAVE_CURRENT_DATA, isVideo, MIN_TILE_SIDE, type Tile, type TileMedia } from '../sites/types';

@@ -1,7 +1,7 @@
-// Node: the content script's lifecycle (src/content/lifecycle) with a plain object as its world's
+// Node: the content script's lifecycle (src/overlay/lifecycle) with a plain object as its world's
 // globals and hand-driven timers: replaced by a newer copy, or orphaned; never by anything a page sends.
 import { describe, expect, it } from 'vitest';
-import { claimTab, type LifecycleDeps, ORPHAN_CHECK_MS } from '../../src/content/lifecycle';
+import { claimTab, type LifecycleDeps, ORPHAN_CHECK_MS } from '../../src/overlay/lifecycle';
 
 function world() {
   const global = {};

@@ -1,8 +1,8 @@
 // Pure: who the overlay analyzes. In 'everyone' mode every tile but those the user left out; in 'me'
 // mode only the user's own self view (the site marks it, or the user picked it for this call). A tile
 // that is not analyzed is not sampled at all: none of its frames reaches the ML host.
-import { type AnalyzeMode, excludedName } from './settings';
-import type { SiteId } from './types';
+import { type AnalyzeMode, excludedName } from '../../core/settings';
+import type { SiteId } from '../../core/types';
 
 export interface WhoRules {
   mode: AnalyzeMode;

@@ -3,9 +3,9 @@
 // tile and replaces it with each step's; nothing here touches the page or the ML host.
 import { nextDetectInterval } from './detect-interval';
 import { maxBlockChange } from './face-change';
-import { isFacing } from './head-turn';
+import { isFacing } from '../../ml/logic/head-turn';
 import { NO_TRACKS, trackFaces, type TrackedFace, type Tracks, type TrackingOptions, withWindow } from './tracking';
-import type { AnalyzeResult, Generation, PixelBox } from './types';
+import type { AnalyzeResult, Generation, PixelBox } from '../../core/types';
 
 export type TileStatus =
   | { kind: 'loading' }

@@ -1,6 +1,6 @@
 // Pure: the rules for when a call ends, and when a tab may start one.
 import { type CallSummary, callKey, type EndReason, IDLE_END_MS, REWATCH_MS } from './summary';
-import type { SiteId } from './types';
+import type { SiteId } from '../core/types';
 
 /**
  * A call is a meeting, not a URL: a page that changes its URL (history.pushState) or its meeting id

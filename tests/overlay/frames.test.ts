@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { callDocuments, callIdOf, findTiles } from '../../src/sites';
 import { zoomAdapter } from '../../src/sites/zoom';
 import { meetAdapter } from '../../src/sites/meet';
-import { toTopViewport } from '../../src/content/tiles';
+import { toTopViewport } from '../../src/overlay/tiles';
 
 beforeEach(() => {
   document.body.innerHTML = '';

@@ -1,15 +1,15 @@
 // @vitest-environment happy-dom
 // The content side's parts on their own, in happy-dom: TileWatcher, Painter, FrameSampler.
 import { describe, expect, it } from 'vitest';
-import { HOST_STYLE, neutralName, Overlay, type OverlayTile } from '../../src/content/overlay';
-import { DRAW_TICK_MS, Painter, PERCENT_EVERY_MS } from '../../src/content/painter';
-import { FrameSampler, type SampledTile } from '../../src/content/sampler';
-import { isSamplable, SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/content/tile-watcher';
-import { newTile, stepTile } from '../../src/core/tile-step';
-import { DEFAULT_TRACKING } from '../../src/core/tracking';
+import { HOST_STYLE, neutralName, Overlay, type OverlayTile } from '../../src/overlay/overlay';
+import { DRAW_TICK_MS, Painter, PERCENT_EVERY_MS } from '../../src/overlay/painter';
+import { FrameSampler, type SampledTile } from '../../src/overlay/sampler';
+import { isSamplable, SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/overlay/tile-watcher';
+import { newTile, stepTile } from '../../src/overlay/logic/tile-step';
+import { DEFAULT_TRACKING } from '../../src/overlay/logic/tracking';
 import type { FrameAnalysis, FrameRequest } from '../../src/messaging/offscreen';
 import { genericAdapter } from '../../src/sites/generic';
-import { mediaClock } from '../../src/content/tiles';
+import { mediaClock } from '../../src/overlay/tiles';
 import { analysisOf, fakeGrabber, pageWindow, place, tilesPage } from './page';
 
 describe('TileWatcher', () => {

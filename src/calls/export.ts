@@ -2,7 +2,7 @@
 import { attentionOf } from './attention';
 import type { CallSummary, ParticipantSummary } from './summary';
 import { clockMs, dominant, durationMs, shares } from './summary-read';
-import { truncateGraphemes } from './text';
+import { truncateGraphemes } from '../core/text';
 
 /** Excel reads a CSV file as UTF-8 (names in any script, emoji) only with a byte order mark. */
 export const CSV_BOM = '\uFEFF';

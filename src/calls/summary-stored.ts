@@ -1,7 +1,7 @@
 // Pure: a call summary as read back from storage: older shapes brought up to today's, and the
 // checks that keep a malformed record from being shown half-broken.
 import type { CallSummary } from './summary';
-import { SITE_IDS } from './types';
+import { SITE_IDS } from '../core/types';
 
 /**
  * A stored summary in today's shape: calls stored before the adaptive timeline had one slot per

@@ -7,7 +7,7 @@
 // inline and !important (no page style sheet rule can hide or move it), and a page script that
 // removes it or edits its style sees it put back at once.
 import { labelEmoji } from '../core/label-set';
-import type { TileStatus } from '../core/tile-step';
+import type { TileStatus } from './logic/tile-step';
 import type { PixelBox } from '../core/types';
 
 export interface OverlayFace {

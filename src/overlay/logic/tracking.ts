@@ -1,7 +1,7 @@
 // Pure: stable face ids per tile (greedy IoU tracker) and smoothed labels with hysteresis.
-import { pixelIou } from './boxes';
-import { topLabel } from './labels';
-import type { FaceResult, PixelBox } from './types';
+import { pixelIou } from '../../core/boxes';
+import { topLabel } from '../../core/labels';
+import type { FaceResult, PixelBox } from '../../core/types';
 
 export interface TrackingOptions {
   /** Minimum IoU for a detection to continue a track. */

@@ -2,13 +2,13 @@
 // has), FrameScheduler and CpuBudget (when each is sampled), FrameSampler (one frame analyzed by the
 // ML host), stepTile (the tile's next state and report, pure), Painter (when the overlay is drawn).
 // Each run (start to stop) has one AbortSignal that every part is bound to.
-import { CpuBudget } from '../core/budget';
-import { FrameScheduler } from '../core/scheduler';
+import { CpuBudget } from './logic/budget';
+import { FrameScheduler } from './logic/scheduler';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
-import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } from '../core/tile-step';
-import { DEFAULT_TRACKING } from '../core/tracking';
-import { participantKeyOf } from '../core/summary';
-import { type TileTreatment, treatmentOf } from '../core/who';
+import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } from './logic/tile-step';
+import { DEFAULT_TRACKING } from './logic/tracking';
+import { participantKeyOf } from '../calls/summary';
+import { type TileTreatment, treatmentOf } from './logic/who';
 import type { FrameReport, OverlayReport } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
 import { callIdOf, type SiteAdapter, UnnamedCalls } from '../sites';

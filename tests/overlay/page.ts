@@ -2,7 +2,7 @@
 // nothing out, so each tile's rectangle is set here), and a window whose clock the test moves
 // (timers, animation frames and performance.now), so deadlines and schedules run without waiting.
 import type { FrameAnalysis } from '../../src/messaging/offscreen';
-import type { Grabber } from '../../src/content/sampler';
+import type { Grabber } from '../../src/overlay/sampler';
 
 export interface Clock {
   now(): number;

@@ -7,8 +7,8 @@
 // on the slow tick (labels, boxes and statuses show at once): each draw costs the page and the GPU
 // process a frame, and a number that moved on every result redrew the page on every result (at 1
 // tile, 12 ms of CPU a second: docs/benchmarks.md). Everything stops with its signal.
-import { facesInTile, type FaceToDraw } from '../core/overlay-faces';
-import { isFresh, type TileState, type TileStatus } from '../core/tile-step';
+import { facesInTile, type FaceToDraw } from './logic/overlay-faces';
+import { isFresh, type TileState, type TileStatus } from './logic/tile-step';
 import { HAVE_CURRENT_DATA, isVideo } from '../sites/types';
 import type { Overlay, OverlayTile } from './overlay';
 import type { PageTile } from './tile-watcher';

@@ -2,13 +2,13 @@
 // (memory: it survives worker restarts), and into the call history (the disk) every CHECKPOINT_MS
 // while it changes: an extension reload or a browser crash loses at most that much. A call the
 // history cannot take (the disk is full even after pruning) is kept pending, shown, and retried.
-import { callStartLimit, endReasonFor, MAX_NEW_CALLS_PER_HOUR, sameModels, withStart, worthKeeping } from '@/src/core/call-end';
+import { callStartLimit, endReasonFor, MAX_NEW_CALLS_PER_HOUR, sameModels, withStart, worthKeeping } from '@/src/calls/call-end';
 import { historyRules } from '@/src/core/settings';
-import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, participantKeyOf, startCall, withoutParticipant } from '@/src/core/summary';
+import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, participantKeyOf, startCall, withoutParticipant } from '@/src/calls/summary';
 import type { AnalyzedReport } from '@/src/messaging/background';
 import { adapterFor } from '@/src/sites';
-import type { ImportOutcome } from '@/src/core/retention';
-import { deleteCalls, importCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pendingCallsItem, pruneExpired, pruneToRules, readCalls, readLiveCalls, readPendingCalls, saveCalls, setStoredStar } from '@/src/storage/calls';
+import type { ImportOutcome } from '@/src/calls/retention';
+import { deleteCalls, importCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pendingCallsItem, pruneExpired, pruneToRules, readCalls, readLiveCalls, readPendingCalls, saveCalls, setStoredStar } from '@/src/calls/store';
 import { addNotice } from '@/src/storage/notices';
 import { getSettings } from '@/src/storage/settings';
 

@@ -3,8 +3,8 @@
 // page of canvas tiles; only the ML host's answers and the pixel copy are the test's (see page.ts).
 import { TAB_CAPTURE_STOPPED } from '../../src/messaging/offscreen';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ControllerDeps, OverlayController } from '../../src/content/controller';
-import { ANALYZE_TIMEOUT_MS } from '../../src/content/sampler';
+import { type ControllerDeps, OverlayController } from '../../src/overlay/controller';
+import { ANALYZE_TIMEOUT_MS } from '../../src/overlay/sampler';
 import type { FrameReport } from '../../src/messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState } from '../../src/messaging/offscreen';
 import { genericAdapter } from '../../src/sites/generic';

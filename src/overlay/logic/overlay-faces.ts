@@ -1,6 +1,6 @@
 // Pure: where each tracked face is drawn over its tile, from boxes in the analyzed frame's pixels.
-import { frameBoxToElement, mirrorBox, type ObjectFit } from './geometry';
-import type { PixelBox } from './types';
+import { frameBoxToElement, mirrorBox, type ObjectFit } from '../../core/geometry';
+import type { PixelBox } from '../../core/types';
 
 export interface FaceToDraw {
   trackId: number;

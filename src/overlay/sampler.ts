@@ -3,10 +3,10 @@
 // its rectangle of the tab capture (pixels the page cannot read). A face sheet that matches the last
 // one classified is not sent at all. Every analysis has a deadline.
 import { FACE_CROP_SCALE, squareCrop } from '../core/boxes';
-import { cellSignature } from '../core/face-change';
+import { cellSignature } from './logic/face-change';
 import { frameToSource, regionOfFrame } from '../core/geometry';
-import { facesToClassify, type Sampled, type TileState, unchangedResult } from '../core/tile-step';
-import { withTimeout } from '../core/timeout';
+import { facesToClassify, type Sampled, type TileState, unchangedResult } from './logic/tile-step';
+import { withTimeout } from './logic/timeout';
 import type { FrameTimings } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, TabRegionRequest } from '../messaging/offscreen';
 import type { Generation, PixelBox } from '../core/types';
@@ -22,7 +22,7 @@ import { tileRect } from './tiles';
  */
 export const ANALYZE_TIMEOUT_MS = 10_000;
 
-/** Copies a tile's pixels (src/content/capture's FrameGrabber; each tile has its own canvas). */
+/** Copies a tile's pixels (src/overlay/capture's FrameGrabber; each tile has its own canvas). */
 export interface Grabber {
   capture(media: TileMedia, crop?: PixelBox): Promise<CaptureResult>;
   captureFaces(media: TileMedia, crops: readonly PixelBox[], cell: number): Promise<CaptureResult>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineState } from '../../src/messaging/offscreen';
-import { connectToHost, HOST_START_MS, linkError } from '../../src/content/pipeline-link';
+import { connectToHost, HOST_START_MS, linkError } from '../../src/overlay/pipeline-link';
 import { TAB_CAPTURE_STOPPED } from '../../src/messaging/offscreen';
 
 const READY: PipelineState = { state: 'ready', generation: 'host:1', backend: 'wasm', detector: 'd', classifier: 'c', labels: [], cropSize: 96, loadMs: 1, memory: { tensors: 0, tensorBytes: 0 } };

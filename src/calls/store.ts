@@ -9,12 +9,12 @@
 // kept every call in one `calls` item, rewritten whole on every write: it is moved into records
 // once, in chunks (migrateLegacyCalls), losing nothing.
 import { storage } from 'wxt/utils/storage';
-import { applyRetention, callBytes, type HistoryRules, ID_LIST_BYTES, type ImportOutcome, planPrune, type Prunable, pruneToBudget } from '../core/retention';
-import { type CallSummary } from '../core/summary';
-import { type CallListing, listingOf } from '../core/summary-read';
-import { summaryProblem, upgradeSummary } from '../core/summary-stored';
-import { addNotice } from './notices';
-import { objectOrEmpty } from './shape';
+import { applyRetention, callBytes, type HistoryRules, ID_LIST_BYTES, type ImportOutcome, planPrune, type Prunable, pruneToBudget } from './retention';
+import { type CallSummary } from './summary';
+import { type CallListing, listingOf } from './summary-read';
+import { summaryProblem, upgradeSummary } from './summary-stored';
+import { addNotice } from '../storage/notices';
+import { objectOrEmpty } from '../storage/shape';
 
 /** Version 1 kept calls as an array; participants had no per-label frame counts. */
 export interface CallsV1 {

@@ -1,7 +1,7 @@
 // Pure: per-call emotion summaries (aggregates only, never images); when a call ends: call-end.ts.
 import { type AttentionCounts, countFound, countMissing, mergeAttention } from './attention';
-import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from './text';
-import type { SiteId } from './types';
+import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from '../core/text';
+import type { SiteId } from '../core/types';
 
 /**
  * 'models-changed': Settings picked other models mid-call; the call goes on as a new part with them.

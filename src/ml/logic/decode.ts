@@ -1,7 +1,7 @@
 // Pure decoding of raw detector outputs against anchors into scored candidates.
 import type { PointAnchor } from './anchors';
 import { headTurn } from './head-turn';
-import type { Candidate, NormalizedCorners } from './types';
+import type { Candidate, NormalizedCorners } from '../../core/types';
 
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));

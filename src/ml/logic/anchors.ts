@@ -1,5 +1,5 @@
 // Pure anchor generation for the two detector families (SSD-MobileNetV1 and BlazeFace).
-import type { NormalizedCorners } from './types';
+import type { NormalizedCorners } from '../../core/types';
 
 export interface SsdAnchorConfig {
   /** Feature map side per prediction layer, e.g. [32, 16, 8, 4, 2, 1] for a 512 px input. */

@@ -1,7 +1,7 @@
 // Pure: how often a tile's faces are detected again. Between detections the tracked boxes are only
 // classified, a fraction of a detection's cost; faces that stay put need detecting less often.
-import { pixelIou } from './boxes';
-import type { PixelBox } from './types';
+import { pixelIou } from '../../core/boxes';
+import type { PixelBox } from '../../core/types';
 
 export interface DetectIntervalLimits {
   /** Frames between detections when anything changed (the performance mode's detectEvery). */
