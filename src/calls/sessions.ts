@@ -2,15 +2,17 @@
 // (memory: it survives worker restarts), and into the call history (the disk) every CHECKPOINT_MS
 // while it changes: an extension reload or a browser crash loses at most that much. A call the
 // history cannot take (the disk is full even after pruning) is kept pending, shown, and retried.
-import { callStartLimit, endReasonFor, MAX_NEW_CALLS_PER_HOUR, sameModels, withStart, worthKeeping } from '@/src/calls/call-end';
-import { historyRules } from '@/src/core/settings';
-import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, participantKeyOf, startCall, withoutParticipant } from '@/src/calls/summary';
-import type { AnalyzedReport } from '@/src/messaging/background';
-import { adapterFor } from '@/src/sites';
-import type { ImportOutcome } from '@/src/calls/retention';
-import { deleteCalls, importCalls, listCallIndex, migrateLegacyCalls, liveCallsItem, liveCheckpointItem, pendingCallsItem, pruneExpired, pruneToRules, readCalls, readLiveCalls, readPendingCalls, saveCalls, setStoredStar } from '@/src/calls/store';
-import { addNotice } from '@/src/storage/notices';
-import { getSettings } from '@/src/storage/settings';
+import { callStartLimit, endReasonFor, MAX_NEW_CALLS_PER_HOUR, sameModels, withStart, worthKeeping } from './call-end';
+import { createHistoryWriter } from './history-writer';
+import { restoreSessions } from './session-restore';
+import { userActions } from './session-actions';
+import { addFrame, boundCallId, boundTitle, callKey, isDuplicateFrame, type CallSummary, CHECKPOINT_MS, endCall, type EndReason, IDLE_END_MS, participantKeyOf, startCall } from './summary';
+import { pruneExpired } from './store';
+import { liveCallsItem } from './store-live';
+import type { AnalyzedReport } from '../messaging/background';
+import { adapterFor } from '../sites';
+import { addNotice } from '../storage/notices';
+import { getSettings } from '../storage/settings';
 
 /**
  * How often the tick applies the retention period on its own (a checkpoint applies it too, but
@@ -28,8 +30,9 @@ export type Calls = ReturnType<typeof createCalls>;
 export function createCalls() {
   const live = new Map<number, CallSummary>();
   const lastCheckpoint = new Map<number, number>();
-  /** Each call's frame count as last written to history (an unchanged call is not written again). */
-  const written = new Map<string, number>();
+  /** Writes to the history, and the calls it could not take yet. */
+  const history = createHistoryWriter();
+  const { checkpoint } = history;
   /** When each tab started its calls in the last hour (the rate limits on new calls, and `opened`). */
   const callStarts = new Map<number, number[]>();
   /** When each tab was last told it reached the hourly limit (once per full hour of starts). */
@@ -41,43 +44,15 @@ export function createCalls() {
   const resumable = new Map<string, CallSummary>();
   /** Participants the user left out, by call id (their frames still in flight are dropped). */
   const leftOut = new Map<string, Set<string>>();
-  /** Calls the history could not take (mirrored to storage.session), by id: retried at every checkpoint. */
-  const pending = new Map<string, CallSummary>();
 
   /** Told when a call starts or resumes (the tick's alarm must run while it is live). */
   const activeListeners = new Set<() => void>();
-  /** Told when calls become pending or all pending ones are written (the badge warns meanwhile). */
-  const pendingListeners = new Set<(count: number) => void>();
 
   /** Stored live calls that could not be read at start (skipped; listed with the history's problems). */
   const restoreProblems: string[] = [];
 
   /** Restore live calls after a worker restart, and collect the calls a reload or crash interrupted. */
-  const restored: Promise<void> = (async () => {
-    // Calls waiting for room first: whatever else fails below, they are not lost.
-    const waiting = await readPendingCalls();
-    restoreProblems.push(...waiting.problems);
-    for (const c of waiting.calls) pending.set(c.id, c);
-    const session = await readLiveCalls(liveCallsItem);
-    restoreProblems.push(...session.problems);
-    for (const [tabId, call] of session.calls) live.set(tabId, call);
-    await migrateLegacyCalls();
-    const liveIds = new Set([...live.values()].map((c) => c.id));
-    // One read of the index; only the unfinished calls' records are read, never the whole history.
-    const { calls: listed } = await listCallIndex();
-    const { calls } = await readCalls(listed.filter((c) => !c.ended).map((c) => c.id));
-    for (const c of calls) if (!c.ended && !liveIds.has(c.id)) resumable.set(callKey(c.site, c.callId), c);
-    // An older version's live checkpoint (storage.local, every second) may be fresher than history's copy: taken once, then removed.
-    const ended = new Set(listed.filter((c) => c.ended).map((c) => c.id));
-    const local = await readLiveCalls(liveCheckpointItem);
-    restoreProblems.push(...local.problems);
-    const fresher = [...local.calls.values()].filter(
-      (c) => !liveIds.has(c.id) && !ended.has(c.id) && c.frames >= (resumable.get(callKey(c.site, c.callId))?.frames ?? 0),
-    );
-    for (const c of fresher) resumable.set(callKey(c.site, c.callId), c);
-    if (fresher.length > 0) await checkpoint(fresher);
-    if (local.calls.size > 0 || local.problems.length > 0) await liveCheckpointItem.removeValue({ removeMeta: true });
-  })().catch((err: unknown) => {
+  const restored: Promise<void> = restoreSessions({ live, resumable, history, problems: restoreProblems }).catch((err: unknown) => {
     // Never leave every later handler awaiting a rejected promise: start empty, say why.
     restoreProblems.push(`live calls could not be restored: ${err instanceof Error ? err.message : String(err)}`);
     console.error('[calls] restore failed', err);
@@ -98,32 +73,6 @@ export function createCalls() {
     const value = snapshot(live.entries());
     sessionWrite = sessionWrite.then(() => liveCallsItem.setValue(value)).catch((err: unknown) => console.error('[calls] session write failed', err));
     return sessionWrite;
-  }
-
-  /** Mirror the pending calls to storage.session, and tell the badge. */
-  async function persistPending(): Promise<void> {
-    await pendingCallsItem.setValue(snapshot(pending.entries())).catch((err: unknown) => console.error('[calls] pending write failed', err));
-    for (const listener of pendingListeners) listener(pending.size);
-  }
-
-  /**
-   * Write calls (and any still pending) to the history. What it cannot take stays pending, with a
-   * notice; never throws, so whatever follows (the live state's own write) still happens.
-   */
-  async function checkpoint(calls: CallSummary[]): Promise<void> {
-    const ids = new Set(calls.map((c) => c.id));
-    const batch = [...calls, ...[...pending.values()].filter((c) => !ids.has(c.id))];
-    const outcome = await saveCalls(batch, historyRules(await getSettings())).catch((err: unknown) => ({ saved: false, error: String(err) }));
-    const hadPending = pending.size;
-    if (outcome.saved) {
-      pending.clear();
-      for (const c of batch) written.set(c.id, c.frames);
-    } else {
-      // Live calls stay live (they are retried at their next checkpoint); ended ones wait here.
-      for (const c of batch) if (c.ended) pending.set(c.id, c);
-      if (hadPending === 0) await addNotice(`The call history could not be saved (${outcome.error ?? 'storage error'}): free disk space or lower the history's size limit (Settings); the calls are kept until then.`);
-    }
-    if (pending.size !== hadPending || (!outcome.saved && pending.size > 0)) await persistPending();
   }
 
   async function finish(tabId: number, reason: EndReason, time: number): Promise<void> {
@@ -292,9 +241,9 @@ export function createCalls() {
       const stale = [...resumable.entries()].filter(([, c]) => !c.ended && now - c.end > IDLE_END_MS);
       for (const [key] of stale) resumable.delete(key);
       // Calls changed since their last write, and any pending (checkpoint retries those).
-      const changed = [...live.values()].filter((c) => worthKeeping(c) && written.get(c.id) !== c.frames);
+      const changed = [...live.values()].filter((c) => worthKeeping(c) && history.changedSinceWrite(c));
       const due = [...stale.map(([, c]) => endCall(c, now, 'interrupted')), ...changed];
-      if (due.length > 0 || pending.size > 0) await checkpoint(due);
+      if (due.length > 0 || history.pendingCount > 0) await checkpoint(due);
     });
   }
 
@@ -318,101 +267,23 @@ export function createCalls() {
   /** Ended calls the history could not take yet (listed with it). */
   async function pendingCalls(): Promise<CallSummary[]> {
     await restored;
-    return [...pending.values()];
+    return history.pendingCalls();
   }
 
-  /** Star or unstar a call, live, pending or stored (in the queue: a checkpoint must not undo it). */
-  function setStarred(id: string, starred: boolean): Promise<boolean> {
-    let found = false;
-    const mark = (c: CallSummary): CallSummary => {
-      found = true;
-      const { starred: _, ...rest } = c;
-      return starred ? { ...rest, starred: true } : rest;
-    };
-    return serial(async () => {
-      await restored;
-      for (const [tabId, c] of live) if (c.id === id) live.set(tabId, mark(c));
-      for (const [key, c] of resumable) if (c.id === id) resumable.set(key, mark(c));
-      const waiting = pending.get(id);
-      if (waiting) pending.set(id, mark(waiting));
-      if (await setStoredStar(id, starred)) found = true;
-      await persistLive();
-      if (waiting) await persistPending();
-    }).then(() => found);
-  }
-
-  /**
-   * "Don't analyze": a participant of a tab's live call is left out. What the summary held of them goes
-   * from the live call and, when it is stored, from the stored copy at once. False without a live call.
-   */
-  function leaveOut(tabId: number, key: string): Promise<boolean> {
-    let done = false;
-    return serial(async () => {
-      await restored;
-      const call = live.get(tabId);
-      if (!call) return;
-      leftOut.set(call.id, (leftOut.get(call.id) ?? new Set()).add(key));
-      const without = withoutParticipant(call, key);
-      live.set(tabId, without);
-      done = true;
-      await persistLive();
-      if (written.has(call.id)) await checkpoint([without]);
-    }).then(() => done);
-  }
-
-  /** Bring the history under the user's rules at once (they lowered the size limit or the retention period). */
-  function applyRules(): Promise<void> {
-    return serial(async () => {
-      await restored;
-      await pruneToRules(historyRules(await getSettings()));
-    });
-  }
-
-  /** Merge an exported history (the popup's import), in the same queue as every other history write. */
-  function importHistory(raw: readonly unknown[]): Promise<ImportOutcome> {
-    let outcome: ImportOutcome | null = null;
-    return serial(async () => {
-      await restored;
-      outcome = await importCalls(raw, historyRules(await getSettings()));
-    }).then(() => outcome!);
-  }
-
-  /**
-   * The popup's delete, in the same queue as every other history write (a checkpoint that read the
-   * history before the delete would otherwise write the deleted calls back). Live calls lose their
-   * data so far (the next frame starts a new call), and a call a reload interrupted is no longer
-   * resumed or ended into history.
-   */
-  function removeCalls(ids: string[] | 'all'): Promise<void> {
-    return serial(async () => {
-      await restored;
-      const doomed = (c: CallSummary) => ids === 'all' || ids.includes(c.id);
-      for (const [tabId, call] of [...live.entries()]) {
-        if (!doomed(call)) continue;
-        live.delete(tabId);
-        lastCheckpoint.delete(tabId);
-      }
-      for (const [key, call] of [...resumable.entries()]) if (doomed(call)) resumable.delete(key);
-      const pendingBefore = pending.size;
-      for (const call of [...pending.values()]) if (doomed(call)) pending.delete(call.id);
-      if (pending.size !== pendingBefore) await persistPending();
-      await deleteCalls(ids);
-      await persistLive();
-    });
-  }
+  const { setStarred, leaveOut, applyRules, importHistory, removeCalls } = userActions({ serial, restored, live, resumable, leftOut, lastCheckpoint, history, persistLive });
 
   /** Whether the tick has work: a live call, one a reload interrupted that may resume or must be ended, or calls waiting for room. */
   async function hasWork(): Promise<boolean> {
     await restored;
     // (a paused video's summary waits to resume without a tick: it is stored, ended, already)
-    return live.size > 0 || pending.size > 0 || [...resumable.values()].some((c) => !c.ended);
+    return live.size > 0 || history.pendingCount > 0 || [...resumable.values()].some((c) => !c.ended);
   }
 
   const onActive = (listener: () => void) => void activeListeners.add(listener);
   /** Told the number of pending calls whenever it changes (and once the restore has read them). */
   const onPending = (listener: (count: number) => void) => {
-    pendingListeners.add(listener);
-    void restored.then(() => listener(pending.size));
+    history.onChange(listener);
+    void restored.then(() => listener(history.pendingCount));
   };
 
   return { hasWork, onActive, onPending, tabOfCall, liveProblems, onFrames, onFrame, onTabClosed, onNavigated, onTick, liveCall, liveCalls, pendingCalls, setStarred, importHistory, applyRules, leaveOut, removeCalls };

@@ -1,5 +1,6 @@
-// Any extension context (written by the background only): stored call summaries and live calls.
-// Versioned; every record is validated on read.
+// Any extension context (written by the background only): the call history's records and index.
+// Versioned; every record is validated on read. Live and pending calls: store-live.ts; the history
+// before records, and its one-time move: store-legacy.ts.
 //
 // The history is one record per call (`call:<id>`) plus an index (`callIds`, and per call `callMeta:<id>`:
 // what the list shows and what the call takes in storage): a checkpoint writes one record and its
@@ -7,97 +8,13 @@
 // budget are decided on the index. A new call's record, entry and id go in one storage call (never
 // a record the list does not know), after the prune that makes room for it. Version 3 and older
 // kept every call in one `calls` item, rewritten whole on every write: it is moved into records
-// once, in chunks (migrateLegacyCalls), losing nothing.
+// once, in chunks (store-legacy.ts), losing nothing.
 import { storage } from 'wxt/utils/storage';
 import { applyRetention, callBytes, type HistoryRules, ID_LIST_BYTES, type ImportOutcome, planPrune, type Prunable, pruneToBudget } from './retention';
 import { type CallSummary } from './summary';
 import { type CallListing, listingOf } from './summary-read';
-import { summaryProblem, upgradeSummary } from './summary-stored';
+import { summaryProblem } from './summary-stored';
 import { addNotice } from '../storage/notices';
-import { objectOrEmpty } from '../storage/shape';
-
-/** Version 1 kept calls as an array; participants had no per-label frame counts. */
-export interface CallsV1 {
-  calls: Array<Omit<CallSummary, 'participants'> & { participants: Array<Omit<CallSummary['participants'][number], 'countByLabel'>> }>;
-}
-
-/** v1 -> v2: keyed by id (one upsert per checkpoint), participants gain countByLabel (zeros: unknown). */
-export function migrateCallsV1(old: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const list = (old as Partial<CallsV1> | null)?.calls;
-  if (!Array.isArray(list)) return out;
-  for (const c of list) {
-    if (typeof c !== 'object' || c === null || typeof c.id !== 'string') continue;
-    out[c.id] = {
-      ...c,
-      participants: Array.isArray(c.participants)
-        ? c.participants.map((p) => ({ ...p, countByLabel: Object.fromEntries((c.labels ?? []).map((l) => [l, 0])) }))
-        : c.participants,
-    };
-  }
-  return out;
-}
-
-/** v2 -> v3: every record's per-minute timeline becomes slots of 1 min (upgradeSummary); the rest as it was. */
-export function migrateCallsV2(old: unknown): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(objectOrEmpty(old)).map(([k, v]) => [k, upgradeSummary(v)]));
-}
-
-/** The history before records (v1-v3): read only to move it into records (migrateLegacyCalls). */
-export const callsItem = storage.defineItem<Record<string, unknown>>('local:calls', {
-  fallback: {},
-  version: 3,
-  migrations: { 2: migrateCallsV1, 3: migrateCallsV2 },
-});
-
-/**
- * Live calls v1 (unversioned): an object of CallSummary by tab id, read as is (one null entry made
- * every later read throw). v2: the same shape, every entry validated on read; this migration only
- * makes sure the whole value is an object.
- */
-export const migrateLiveCallsV1 = objectOrEmpty;
-
-/** v3: the adaptive timeline, as for calls (migrateCallsV2). */
-const liveCallsOptions = { fallback: {}, version: 3, migrations: { 2: migrateLiveCallsV1, 3: migrateCallsV2 } };
-/** Live calls by tab id: storage.session survives service-worker restarts (not browser restarts). */
-export const liveCallsItem = storage.defineItem<Record<string, unknown>>('session:liveCalls', liveCallsOptions);
-/**
- * Versions before 0.2 also mirrored the live calls to storage.local every second (what an extension
- * reload or a crash left to resume from). The history's own checkpoint does that now: this item is
- * read once at the worker's start after the upgrade, then removed.
- */
-export const liveCheckpointItem = storage.defineItem<Record<string, unknown>>('local:liveCalls', liveCallsOptions);
-/**
- * Calls the history could not take (the disk was full even after pruning): kept here, shown with the
- * history, and written as soon as a write succeeds. storage.session: in memory, apart from the disk.
- */
-export const pendingCallsItem = storage.defineItem<Record<string, unknown>>('session:pendingCalls', { fallback: {}, version: 1 });
-
-/** Live calls by tab id, every entry validated: corrupt ones are skipped and reported, never thrown on. */
-export async function readLiveCalls(item: typeof liveCallsItem): Promise<{ calls: Map<number, CallSummary>; problems: string[] }> {
-  const raw: unknown = await item.getValue();
-  const calls = new Map<number, CallSummary>();
-  const problems: string[] = [];
-  for (const [key, rec] of Object.entries(migrateLiveCallsV1(raw))) {
-    const tabId = Number(key);
-    const problem = Number.isInteger(tabId) && tabId >= 0 ? summaryProblem(rec) : `tab id ${JSON.stringify(key)} is not a tab id`;
-    if (problem) problems.push(`live call in ${item.key} for tab ${key} skipped: ${problem}`);
-    else calls.set(tabId, rec as CallSummary);
-  }
-  return { calls, problems };
-}
-
-/** The calls waiting for room, every one validated (a corrupt one is skipped and reported). */
-export async function readPendingCalls(): Promise<{ calls: CallSummary[]; problems: string[] }> {
-  const calls: CallSummary[] = [];
-  const problems: string[] = [];
-  for (const [id, rec] of Object.entries(objectOrEmpty(await pendingCallsItem.getValue()))) {
-    const problem = summaryProblem(rec);
-    if (problem) problems.push(`call ${id} waiting for room skipped: ${problem}`);
-    else calls.push(rec as CallSummary);
-  }
-  return { calls, problems };
-}
 
 /** A call's index entry: its listing, what it takes in storage, and why its record is unreadable if it is. */
 export interface IndexEntry extends CallListing, Prunable {
@@ -130,7 +47,7 @@ function entryFor(id: string, rec: unknown): IndexEntry {
  * Write records with their index entries, and the id list when calls are new: one storage call, so a
  * record is never stored without its id (nor an id without its record).
  */
-async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
+export async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly [string, unknown]>): Promise<void> {
   const known = new Set(ids);
   const added = [...new Set(recs.map(([id]) => id).filter((id) => !known.has(id)))];
   const items: Array<{ key: `local:${string}`; value: unknown }> = recs.flatMap(([id, rec]) => [
@@ -141,45 +58,8 @@ async function writeRecords(ids: readonly string[], recs: ReadonlyArray<readonly
   await storage.setItems(items);
 }
 
-/** Legacy records moved per storage call: small beside the 10 MB a pre-0.2 install had in all. */
-export const MIGRATE_CHUNK_BYTES = 256 * 1024;
-
-/**
- * Move a v1-v3 history (one `calls` item) into records and the index, in chunks: each chunk's records
- * go in, then the old item is rewritten without them, so the two copies never need more room than one
- * chunk (a history near the old 10 MB quota moves too). An interruption at any point is redone at the
- * next start, losing nothing (a record written twice is the same record).
- */
-export async function migrateLegacyCalls(): Promise<void> {
-  if ((await storage.getItem('local:calls')) === null) return;
-  let rest = Object.entries((await callsItem.getValue()) ?? {}).filter(([id]) => id !== ''); // its own migrations bring v1 and v2 to v3 first
-  let chunkBytes = MIGRATE_CHUNK_BYTES;
-  while (rest.length > 0) {
-    // At least one record a chunk, then as many as fit chunkBytes.
-    let size = 0;
-    let n = 0;
-    for (const [id, rec] of rest) {
-      const bytes = callBytes(id, rec, null);
-      if (n > 0 && size + bytes > chunkBytes) break;
-      size += bytes;
-      n++;
-    }
-    try {
-      await writeRecords(await readIds(), rest.slice(0, n));
-    } catch (err) {
-      // Too little room for this chunk beside the old item: smaller chunks, down to one record.
-      if (n === 1) throw err;
-      chunkBytes = Math.max(1, Math.floor(size / 2));
-      continue;
-    }
-    rest = rest.slice(n);
-    await callsItem.setValue(Object.fromEntries(rest));
-  }
-  await callsItem.removeValue({ removeMeta: true });
-}
-
 /** The stored calls' ids. (The background moves a legacy history into records at its start, before any read: migrateLegacyCalls.) */
-const readIds = (): Promise<string[]> => callIdsItem.getValue();
+export const readIds = (): Promise<string[]> => callIdsItem.getValue();
 
 /** Every index entry (one read of the id list, one of the entries). */
 async function readIndex(): Promise<{ ids: string[]; index: Record<string, IndexEntry> }> {

@@ -1,6 +1,7 @@
 // Pure: what the popup and the exports read off a call summary (shares of time per label, the
 // timeline in bars), never changing it.
-import { type CallSummary, type ParticipantSummary, TIMELINE_STEPS_MS, zeros } from './summary';
+import { type CallSummary, type ParticipantSummary, TIMELINE_STEPS_MS } from './summary';
+import { zeros } from './summary-participants';
 
 /** What the history list shows of a call (kept in the history's index: the list reads no record). */
 export interface CallListing {

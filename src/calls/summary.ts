@@ -1,5 +1,6 @@
 // Pure: per-call emotion summaries (aggregates only, never images); when a call ends: call-end.ts.
-import { type AttentionCounts, countFound, countMissing, mergeAttention } from './attention';
+import { type AttentionCounts, countFound, countMissing } from './attention';
+import { makeRoom, MAX_PARTICIPANTS, noteMoment, zeros } from './summary-participants';
 import { MAX_ID_GRAPHEMES, MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from '../core/text';
 import type { SiteId } from '../core/types';
 
@@ -63,32 +64,6 @@ export interface TimelineSlot {
 export const TIMELINE_STEPS_MS = [5_000, 10_000, 30_000, 60_000, 300_000, 600_000, 1_800_000, 3_600_000] as const;
 /** Slots a call keeps at most: past it, the timeline moves to the next step (slots merged). */
 export const MAX_TIMELINE_SLOTS = 120;
-
-/**
- * Participants kept per call. Beyond it, the participants with the fewest frames (the oldest first
- * among equals: brief tracks of passing or misdetected faces) are merged into one OTHERS_KEY row,
- * so the call's totals stay right and its size stays bounded.
- */
-export const MAX_PARTICIPANTS = 64;
-export const OTHERS_KEY = 'others';
-
-/** A label counts as a moment of change once held this long (brief flickers are not moments). */
-export const MOMENT_HOLD_MS = 3_000;
-export const MAX_MOMENTS = 40;
-
-/** Fold one labelled sample of a participant into its streak and moments (see ParticipantSummary.moments). */
-function noteMoment(p: ParticipantSummary, label: string, time: number): void {
-  if (!p.streak || p.streak.label !== label) {
-    p.streak = { label, since: time };
-    return;
-  }
-  const moments = (p.moments ??= []);
-  const last = moments[moments.length - 1];
-  if (time - p.streak.since >= MOMENT_HOLD_MS && last?.label !== label && (last?.time ?? -Infinity) < p.streak.since) {
-    moments.push({ time: p.streak.since, label });
-    if (moments.length > MAX_MOMENTS) moments.splice(0, moments.length - MAX_MOMENTS);
-  }
-}
 
 /** Tiles whose latest frame time a summary remembers (see lastFrameByTile); the least recent go first. */
 export const MAX_REMEMBERED_TILES = 256;
@@ -208,33 +183,6 @@ function participantKey(frame: AnalyzedFrame, trackId: number): string {
   return frame.faces.length > 1 ? `${tileKey(frame)}#${trackId}` : tileKey(frame);
 }
 
-export const zeros = (labels: readonly string[]) => Object.fromEntries(labels.map((l) => [l, 0]));
-
-function sumInto(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
-  for (const [l, v] of Object.entries(from)) into[l] = (into[l] ?? 0) + v;
-}
-
-/** Make room for one more participant: merge the least-seen ones into the OTHERS_KEY row. */
-function makeRoom(s: CallSummary): void {
-  let others = s.participants.find((p) => p.key === OTHERS_KEY);
-  const limit = MAX_PARTICIPANTS - 2; // the others row and the newcomer take the last two places
-  const candidates = s.participants.filter((p) => p.key !== OTHERS_KEY).sort((a, b) => a.frames - b.frames || a.lastSeen - b.lastSeen);
-  const merged = candidates.slice(0, Math.max(0, candidates.length - limit));
-  if (merged.length === 0) return;
-  if (!others) {
-    others = { key: OTHERS_KEY, name: null, frames: 0, msByLabel: zeros(s.labels), countByLabel: zeros(s.labels), lastSeen: 0 };
-    s.participants.push(others);
-  }
-  for (const p of merged) {
-    mergeAttention(others, p); // (before the frames: a row without `analyzed` counts its frames)
-    others.frames += p.frames;
-    sumInto(others.msByLabel, p.msByLabel);
-    sumInto(others.countByLabel, p.countByLabel);
-    others.lastSeen = Math.max(others.lastSeen, p.lastSeen);
-  }
-  const gone = new Set(merged);
-  s.participants = s.participants.filter((p) => !gone.has(p));
-}
 
 /** Whether this frame (tile id + frame time) was already folded into the summary. */
 export function isDuplicateFrame(summary: CallSummary, frame: Pick<AnalyzedFrame, 'tileId' | 'time'>): boolean {

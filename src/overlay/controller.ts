@@ -7,59 +7,19 @@ import { FrameScheduler } from './logic/scheduler';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
 import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } from './logic/tile-step';
 import { DEFAULT_TRACKING } from './logic/tracking';
-import { participantKeyOf } from '../calls/summary';
-import { type TileTreatment, treatmentOf } from './logic/who';
-import type { FrameReport, OverlayReport } from '../messaging/background';
-import type { FrameAnalysis, FrameRequest, PipelineState, TabRegionRequest } from '../messaging/offscreen';
-import { callIdOf, type SiteAdapter, UnnamedCalls } from '../sites';
+import type { TileTreatment } from './logic/who';
+import { tileKeyOf, WhoChoices } from './who-choices';
+import type { PipelineState } from '../messaging/offscreen';
+import type { ControllerDeps, Run } from './controller-types';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile } from './overlay';
 import { Painter, tileToDraw } from './painter';
 import { connectToHost, linkError } from './pipeline-link';
-import { FrameSampler, frameTimings, type Grabber, type SampledTile } from './sampler';
+import { FrameSampler, frameTimings, type SampledTile } from './sampler';
 import { isSamplable, type PageTile, TileWatcher } from './tile-watcher';
+
 import { mediaClock } from './tiles';
 
-export interface ControllerDeps {
-  win: Window;
-  doc: Document;
-  adapter: SiteAdapter;
-  analyze(req: FrameRequest): Promise<FrameAnalysis>;
-  analyzeTabRegion(req: TabRegionRequest): Promise<FrameAnalysis>;
-  requestTabCapture(): Promise<{ ok: true } | { ok: false; reason: string }>;
-  /** The background makes sure the ML host exists and answers with its state (later changes: pipelineChanged). */
-  ensureOffscreen(): Promise<PipelineState>;
-  /** The ML host's state now (asked when a result comes from a pipeline this script does not know yet). */
-  pipelineStatus(): Promise<PipelineState>;
-  reportFrame(report: FrameReport): void;
-  reportOverlay(report: OverlayReport): void;
-  /** The user left a participant out of this call (its key as the summary keys it): the background deletes what the summary held of them. */
-  reportLeftOut(left: { callId: string | null; key: string; name: string | null }): void;
-  /** This script's extension is gone (updated or reloaded): stand down for good. */
-  orphaned(): void;
-  /** A canvas of its own per tile (a tainted video taints the canvas it is drawn into); tests without OffscreenCanvas pass their own. */
-  grabber?(): Grabber;
-}
-
-/** Everything that lives from start() to stop(). */
-interface Run {
-  abort: AbortController;
-  signal: AbortSignal;
-  watcher: TileWatcher;
-  painter: Painter;
-  tiles: Map<PageTile, SampledTile>;
-  byId: Map<string, SampledTile>;
-  timer: number | null;
-  /** One wait for the ML host at a time, whichever tile noticed it gone. */
-  booting: Promise<void> | null;
-  /** Pipeline states pushed in this run (a boot's answer older than a push is dropped). */
-  pushes: number;
-  refreshing: Promise<unknown> | null;
-  /** A benchmark asked for per-frame timings in the reports (off for users). */
-  telemetry: boolean;
-  /** Asked once per run: a refused tab capture may be granted next time (the toolbar click turns it on). */
-  tabCapture: Promise<{ ok: true } | { ok: false; reason: string }> | null;
-}
 let tileSeq = 0;
 
 export class OverlayController {
@@ -71,10 +31,8 @@ export class OverlayController {
   private pipeline: PipelineState = { state: 'loading' };
   private slowdown = 1;
   private lastReport = '';
-  /** Call ids for a page whose URL names no meeting (Teams v2): one per join, kept across the overlay's runs. */
-  private readonly unnamedCalls = new UnnamedCalls();
   /** Who the user left out of the current call, and the tile they picked as their own ('me' mode): for that call only. */
-  private who: { callId: string | null; leftOut: Set<string>; pickedSelf: string | null } = { callId: null, leftOut: new Set(), pickedSelf: null };
+  private readonly who: WhoChoices;
 
   constructor(
     private readonly deps: ControllerDeps,
@@ -82,6 +40,7 @@ export class OverlayController {
   ) {
     this.scheduler = new FrameScheduler({ fps: settings.fps });
     this.budget = new CpuBudget({ share: PERFORMANCE_MODES[settings.performanceMode].cpuShare });
+    this.who = new WhoChoices(deps.adapter, deps.win, deps.doc);
     this.overlay = new Overlay(deps.doc, settings, { leaveOut: (id) => this.leaveOutTile(id), pickSelf: (id) => this.pickSelf(id) });
     this.sampler = new FrameSampler(deps);
   }
@@ -95,30 +54,9 @@ export class OverlayController {
     return { detectEvery: mode.detectEvery, maxDetectEvery: mode.maxDetectEvery, tracking: { ...DEFAULT_TRACKING, window: this.settings.smoothingWindow } };
   }
 
-  /** The call this page is in now (its choices of who is analyzed belong to it). */
-  private currentCallId(media?: Element): string | null {
-    const { adapter, win, doc } = this.deps;
-    return callIdOf(adapter, media?.ownerDocument ?? doc, win.location.href, () => this.unnamedCalls.idAt(win.location.href, win.performance.timeOrigin + win.performance.now()));
-  }
-
-  /** The choices for `callId` (a new call starts with none). */
-  private whoFor(callId: string | null) {
-    if (this.who.callId !== callId) this.who = { callId, leftOut: new Set(), pickedSelf: null };
-    return this.who;
-  }
-
-  /** What happens to a tile now: analyzed, left out, someone else ('me' mode), or waiting for the user to pick their own. */
+  /** What happens to a tile now (who-choices.ts). */
   private treatment(tile: SampledTile): TileTreatment {
-    const run = this.run;
-    const who = this.who;
-    const siteMarksSelf = run !== null && [...run.tiles.values()].some((t) => t.page.self);
-    const rules = { mode: this.mode(), site: this.deps.adapter.id, excludedNames: this.settings.excludedNames, leftOut: who.leftOut, pickedSelf: who.pickedSelf, siteMarksSelf };
-    return treatmentOf({ key: participantKeyOf(tile.page.name, tile.id), name: tile.page.name, self: tile.page.self }, rules);
-  }
-
-  /** Who is analyzed here: Settings' choice on a call site; a recorded video (YouTube) is not a call, "just me" does not apply. */
-  private mode(): 'everyone' | 'me' {
-    return this.deps.adapter.recorded ? 'everyone' : this.settings.analyze;
+    return this.who.treatment(tile, this.run?.tiles.values() ?? [], this.settings);
   }
 
   /** Forget what a tile showed (it is no longer analyzed: its chip goes at the next draw). */
@@ -129,18 +67,18 @@ export class OverlayController {
   /** "Don't analyze" (the chip's button, or the popup through the background): that tile is not sampled again in this call. */
   leaveOut(key: string): void {
     const run = this.run;
-    this.whoFor(this.currentCallId()).leftOut.add(key);
+    this.who.leaveOut(this.who.callIdAt(), key);
     if (!run) return;
-    for (const tile of run.tiles.values()) if (participantKeyOf(tile.page.name, tile.id) === key) this.forget(tile);
+    for (const tile of run.tiles.values()) if (tileKeyOf(tile) === key) this.forget(tile);
     run.painter.request();
   }
 
   private leaveOutTile(tileId: string): void {
     const tile = this.run?.byId.get(tileId);
     if (!tile) return;
-    const key = participantKeyOf(tile.page.name, tile.id);
-    const callId = this.currentCallId(tile.page.media);
-    this.whoFor(callId);
+    const key = tileKeyOf(tile);
+    const callId = this.who.callIdAt(tile.page.media);
+    this.who.forCall(callId);
     this.leaveOut(key);
     this.deps.reportLeftOut({ callId, key, name: tile.page.name });
   }
@@ -149,7 +87,7 @@ export class OverlayController {
   private pickSelf(tileId: string): void {
     const tile = this.run?.byId.get(tileId);
     if (!tile) return;
-    this.whoFor(this.currentCallId(tile.page.media)).pickedSelf = participantKeyOf(tile.page.name, tile.id);
+    this.who.pick(this.who.callIdAt(tile.page.media), tileKeyOf(tile));
     this.kick();
     this.run?.painter.request();
   }
@@ -306,12 +244,12 @@ export class OverlayController {
       const step = stepTile(tile.state, outcome.sampled, now, this.stepOptions());
       tile.state = step.tile;
       const { adapter, doc } = this.deps;
-      const callId = callIdOf(adapter, tile.page.media.ownerDocument, win.location.href, () => this.unnamedCalls.idAt(win.location.href, frameTime));
-      this.whoFor(callId);
+      const callId = this.who.callIdAt(tile.page.media, frameTime);
+      this.who.forCall(callId);
       this.deps.reportFrame({
         ...step.report,
         call: { site: adapter.id, callId, title: doc.title },
-        ...(this.mode() === 'me' ? { analyze: 'me' as const } : {}),
+        ...(this.who.mode(this.settings) === 'me' ? { analyze: 'me' as const } : {}),
         tileId: tile.id, ...media,
         name: tile.page.name,
         latencyMs: now - t0,

@@ -3,7 +3,8 @@ import { attentionOf } from '../../src/calls/attention';
 import { decodeBlazeFace } from '../../src/ml/logic/decode';
 import { callsToCsv } from '../../src/calls/export';
 import { FACING_MAX_TURN, type FaceKeypoints, headTurn, isFacing } from '../../src/ml/logic/head-turn';
-import { addFrame, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/calls/summary';
+import { addFrame, startCall } from '../../src/calls/summary';
+import { MAX_PARTICIPANTS, OTHERS_KEY } from '../../src/calls/summary-participants';
 import { summaryProblem } from '../../src/calls/summary-stored';
 import { trackFaces, NO_TRACKS } from '../../src/overlay/logic/tracking';
 

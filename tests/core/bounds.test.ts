@@ -2,7 +2,8 @@
 // text, participants per call, and a deadline on frame analysis.
 import { describe, expect, it } from 'vitest';
 import { largestTiles, MAX_TILES } from '../../src/overlay/logic/tile-limit';
-import { addFrame, MAX_PARTICIPANTS, OTHERS_KEY, startCall } from '../../src/calls/summary';
+import { addFrame, startCall } from '../../src/calls/summary';
+import { MAX_PARTICIPANTS, OTHERS_KEY } from '../../src/calls/summary-participants';
 import { callShares } from '../../src/calls/summary-read';
 import { MAX_NAME_GRAPHEMES, MAX_TITLE_GRAPHEMES, truncateGraphemes } from '../../src/core/text';
 import { TimeoutError, withTimeout } from '../../src/overlay/logic/timeout';

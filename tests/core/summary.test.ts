@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { callsToCsv, callsToJson } from '../../src/calls/export';
 import { applyRetention, FLOOD_CALLS_PER_HOUR, ID_LIST_BYTES, planPrune, pruneToBudget, storedSize } from '../../src/calls/retention';
 import { endReasonFor } from '../../src/calls/call-end';
-import { addFrame, MAX_MOMENTS, MOMENT_HOLD_MS, endCall, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/calls/summary';
+import { addFrame, endCall, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/calls/summary';
+import { MAX_MOMENTS, MOMENT_HOLD_MS } from '../../src/calls/summary-participants';
 import { callShares, dominant, durationMs, shares, timelineBars, timelineShares } from '../../src/calls/summary-read';
 import { summaryProblem, upgradeSummary } from '../../src/calls/summary-stored';
 

@@ -3,7 +3,8 @@
 // page of canvas tiles; only the ML host's answers and the pixel copy are the test's (see page.ts).
 import { TAB_CAPTURE_STOPPED } from '../../src/messaging/offscreen';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ControllerDeps, OverlayController } from '../../src/overlay/controller';
+import { OverlayController } from '../../src/overlay/controller';
+import type { ControllerDeps } from '../../src/overlay/controller-types';
 import { ANALYZE_TIMEOUT_MS } from '../../src/overlay/sampler';
 import type { FrameReport } from '../../src/messaging/background';
 import type { FrameAnalysis, FrameRequest, PipelineState } from '../../src/messaging/offscreen';
