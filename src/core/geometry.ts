@@ -45,6 +45,8 @@ export function frameBoxToElement(
  * side is at most this (faces in call tiles stay > 40 px); the ML host refuses a larger JPEG.
  */
 export const MAX_FRAME_SIDE = 480;
+/** The JPEG quality a frame is sent at (the content script's capture; the peer benchmarks' frames). */
+export const FRAME_JPEG_QUALITY = 0.85;
 
 export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number } {
   const s = Math.min(1, maxSide / Math.max(width, height, 1));

@@ -64,3 +64,19 @@ export interface AnalyzeResult {
   /** False when the caller supplied tracked face boxes and detection was skipped. */
   detected: boolean;
 }
+
+/** What a frame is analyzed with (the ML host's pipeline; a content script's frame request carries the same). */
+export interface AnalyzeOptions {
+  minFaceSize?: number;
+  /**
+   * Known face boxes (input pixels, e.g. tracked from the previous frame): detection is skipped and
+   * only these are classified. The caller re-detects every few frames.
+   */
+  faces?: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
+  /**
+   * The input is a face sheet, not the frame: cell i (`cell` px square at x = i * cell) is already
+   * faces[i]'s classifier crop (see FrameGrabber.captureFaces); the faces keep their boxes, and the
+   * result's input is `frame`, the frame those boxes refer to.
+   */
+  sheet?: { cell: number; frame: { width: number; height: number } };
+}

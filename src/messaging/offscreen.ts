@@ -2,7 +2,7 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { BatchAnswer } from '../overlay/logic/coalesce';
 import type { SenderPolicy } from './senders';
-import type { AnalyzeResult, BackendName, Generation, PixelBox } from '../core/types';
+import type { AnalyzeOptions, AnalyzeResult, BackendName, Generation } from '../core/types';
 
 export type PipelineState =
   | { state: 'loading' }
@@ -44,16 +44,11 @@ export interface ResultModels {
  */
 export type FramePayload = { kind: 'jpeg'; blob: Blob; width: number; height: number } | { kind: 'raw'; data: ArrayBuffer; width: number; height: number };
 
-export interface FrameRequest {
+export interface FrameRequest extends AnalyzeOptions {
   tileId: string;
   /** Wall-clock ms (performance.timeOrigin + now) when the frame was sampled. */
   frameTime: number;
   frame: FramePayload;
-  minFaceSize?: number;
-  /** Tracked face boxes in this frame's pixels: skip detection and classify these (see AnalyzeOptions). */
-  faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
-  /** `frame` is a sheet of the faces' crops, not the frame (see AnalyzeOptions.sheet). */
-  sheet?: { cell: number; frame: { width: number; height: number } };
 }
 
 /** A tile read from the captured tab instead (pixels the page itself cannot read, e.g. tainted canvases). The tab is the sender's. */
@@ -63,8 +58,8 @@ export interface TabRegionRequest {
   /** The tile's rectangle and the viewport, in CSS pixels of the tab. */
   rect: { x: number; y: number; width: number; height: number };
   viewport: { width: number; height: number };
-  minFaceSize?: number;
-  faces?: Array<{ box: PixelBox; score: number; roll?: number }>;
+  minFaceSize?: AnalyzeOptions['minFaceSize'];
+  faces?: AnalyzeOptions['faces'];
 }
 
 export interface FrameAnalysis extends AnalyzeResult {

@@ -1,8 +1,8 @@
 // Any context: one batch of frame requests through the pipeline. Whole frames go one at a time;
 // the face sheets of all the batch's tiles are joined side by side into one sheet, so all their
 // faces are classified in one model call (one call per face costs more: `npm run bench:cpu`).
-import type { AnalyzeResult } from '../core/types';
-import type { AnalyzeOptions, Pipeline } from './pipeline';
+import type { AnalyzeOptions, AnalyzeResult } from '../core/types';
+import type { Pipeline } from './pipeline';
 import { type ImageInput, isPixelData, type PixelData } from './preprocess';
 
 export interface BatchItem {

@@ -3,7 +3,7 @@ import { cornersToPixels, FACE_CROP_SCALE, nonMaxSuppression, squareCrop } from 
 import { modelLabels } from '../core/label-set';
 import { mapProbabilities, topLabel } from '../core/labels';
 import { findModel, type ModelsManifest } from '../core/models';
-import type { AnalyzeResult, BackendName, FaceResult, PixelBox } from '../core/types';
+import type { AnalyzeOptions, AnalyzeResult, BackendName, FaceResult, PixelBox } from '../core/types';
 import { type BackendOptions, selectBackend, webgpuDeviceLost } from './backend';
 import { createClassifier } from './classifiers';
 import { createDetector } from './detectors';
@@ -31,20 +31,6 @@ export interface PipelineOptions {
   warmup?: boolean;
 }
 
-export interface AnalyzeOptions {
-  minFaceSize?: number;
-  /**
-   * Known face boxes (input pixels, e.g. tracked from the previous frame): detection is skipped and
-   * only these are classified. The caller re-detects every few frames.
-   */
-  faces?: ReadonlyArray<{ box: PixelBox; score: number; roll?: number }>;
-  /**
-   * The input is a face sheet, not the frame: cell i (`cell` px square at x = i * cell) is already
-   * faces[i]'s classifier crop (see FrameGrabber.captureFaces); the faces keep their boxes, and the
-   * result's input is `frame`, the frame those boxes refer to.
-   */
-  sheet?: { cell: number; frame: { width: number; height: number } };
-}
 
 /** A backend that was selected and then failed, and why (the pipeline runs on the next one). */
 export interface BackendFallback {

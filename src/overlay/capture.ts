@@ -1,5 +1,5 @@
 // Content script: grab one frame of a tile as a small JPEG for the offscreen ML host.
-import { fitWithin, MAX_FRAME_SIDE } from '../core/geometry';
+import { fitWithin, FRAME_JPEG_QUALITY, MAX_FRAME_SIDE } from '../core/geometry';
 import type { PixelBox } from '../core/types';
 import { HAVE_CURRENT_DATA, isVideo, type TileMedia } from '../sites/types';
 
@@ -121,7 +121,7 @@ export class FrameGrabber {
         return { ok: true, frame: { kind: 'raw', data, width, height }, width, height, mainThreadMs };
       }
       // Encoding runs off the main thread; only the call itself counts.
-      const pending = canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+      const pending = canvas.convertToBlob({ type: 'image/jpeg', quality: FRAME_JPEG_QUALITY });
       mainThreadMs += performance.now() - t;
       return { ok: true, frame: { kind: 'jpeg', blob: await pending, width, height }, width, height, mainThreadMs };
     } catch (err) {

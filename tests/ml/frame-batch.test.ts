@@ -7,7 +7,7 @@ import type { PixelData } from '../../src/ml/preprocess';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
 import { sharedPath } from '../../tools/lib/paths';
-import { faceSheet } from '../../tools/lib/face-sheet';
+import { faceSheet } from '../helpers/face-sheet';
 
 let pipeline: Pipeline;
 let images: PixelData[];

@@ -12,7 +12,7 @@ import { tf } from '../../src/ml/tf';
 import { decodeImageFile } from '../../tools/lib/images';
 import { fsReader, readManifest } from '../../tools/lib/node-models';
 import { MODELS_DIR, sharedPath } from '../../tools/lib/paths';
-import { faceSheet } from '../../tools/lib/face-sheet';
+import { faceSheet } from '../helpers/face-sheet';
 
 const manifest = readManifest();
 let pipeline: Pipeline;

@@ -103,7 +103,7 @@ export function fakeGrabber(grey = 128): Grabber & { sheets: number; frames: num
 }
 
 /** What the ML host answers for one frame: one face, happy, at the frame's centre (or the tracked boxes again). */
-export function analysisOf(req: { tileId: string; frameTime: number; faces?: Array<{ box: { x: number; y: number; width: number; height: number } }> }, label = 'happy'): FrameAnalysis {
+export function analysisOf(req: { tileId: string; frameTime: number; faces?: ReadonlyArray<{ box: { x: number; y: number; width: number; height: number } }> }, label = 'happy'): FrameAnalysis {
   const boxes = req.faces?.map((f) => f.box) ?? [{ x: 200, y: 80, width: 80, height: 80 }];
   const probabilities = { angry: 0.05, happy: 0.05, neutral: 0.05, sad: 0.05, surprise: 0.05, [label]: 0.8 };
   return {

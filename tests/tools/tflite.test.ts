@@ -6,7 +6,7 @@ import { float16ToNumber, loadTfliteModel, parseTflite, tfliteToGraph, type Tfli
 import { loadGraphModel, tf } from '../../src/ml/tf';
 import { decodeImageFile } from '../../tools/lib/images';
 import { sharedPath } from '../../tools/lib/paths';
-import { buildTfliteModel, float16Bytes, float32Bytes, int32Bytes, int8Bytes } from '../../tools/lib/tflite/builder';
+import { buildTfliteModel, float16Bytes, float32Bytes, int32Bytes, int8Bytes } from '../helpers/tflite-builder';
 import { initNodeTf } from '../../tools/lib/tf-node';
 
 const LABELS = ['Ahegao', 'Angry', 'Happy', 'Neutral', 'Sad', 'Surprise'] as const;

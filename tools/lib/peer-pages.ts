@@ -2,7 +2,10 @@
 // fixture clips into tile frames, peers.html runs a peer library), each in its own headless Chromium,
 // served with the libraries, models and wasm binaries from node_modules through context.route;
 // nothing else loads. Also the frames every peer sees: 480x270 JPEG tiles and 2x2 mosaics of them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
 import { REPO_ROOT, sharedPath } from './paths';
@@ -17,6 +20,18 @@ export const TALKING_CLIPS = ['talking-d18', 'talking-d19', 'talking-d12', 'talk
 const DEFAULT_TILES = TALKING_CLIPS.slice(0, 4);
 const DEFAULT_FPS = 4;
 const DEFAULT_CLIP_SECONDS = 10;
+
+/**
+ * The frame-prep page's script, bundled from TypeScript (decode.ts) with the extension's own frame
+ * rules (src/core/geometry), into a folder of this process's own.
+ */
+function bundleDecodePage(): string {
+  const dir = join(tmpdir(), `bench-peers-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const out = buildSync({ entryPoints: [join(PAGE_DIR, 'decode.ts')], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'silent' });
+  writeFileSync(join(dir, 'decode.js'), out.outputFiles[0]!.text);
+  return dir;
+}
 
 /** URL prefix -> directory. Every request outside these (or off bench.local) is aborted. */
 const MOUNTS: ReadonlyArray<readonly [string, string]> = [
@@ -33,7 +48,7 @@ export async function openBrowser(log: ServeLog, extraArgs: readonly string[] = 
   // performance.memory without its 100 KB bucketing
   const browser = await launchBrowser(['--enable-precise-memory-info', ...extraArgs]);
   const context = await browser.newContext();
-  await serveMounts(context, ORIGIN, MOUNTS, log);
+  await serveMounts(context, ORIGIN, [['/build/', bundleDecodePage()], ...MOUNTS], log);
   return { browser, context };
 }
 

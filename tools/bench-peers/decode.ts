@@ -1,38 +1,31 @@
-// Page (https://bench.local/decode.html): turns fixture videos into the JPEG frames the extension
-// analyzes and tiles frames into 2x2 mosaics. Driven from tools/lib/peer-pages.ts via page.evaluate.
+// Page (https://bench.local/decode.html, bundled by tools/lib/peer-pages.ts): turns fixture videos into
+// the JPEG frames the extension analyzes and tiles frames into 2x2 mosaics, with the extension's own
+// frame rules (src/core/geometry: the side limit, fitWithin, the JPEG quality). Driven via page.evaluate.
 // The fixture clips are 360x360; in a call page (tests/e2e/fixtures/meet.html) each one fills a
 // 480x270 tile with `object-fit: cover`, and the extension crops that tile rectangle, fitted to
 // 480 px (entrypoints/offscreen/tab-capture.ts) and JPEG-encoded at quality 0.85
 // (src/overlay/capture.ts). `fit: 'cover'` reproduces that frame; `fit: 'within'` keeps the
 // clip's own aspect ratio (what capturing the <video> element itself gives).
 
-const JPEG_QUALITY = 0.85;
-const MAX_SIDE = 480;
+import { fitWithin, FRAME_JPEG_QUALITY, MAX_FRAME_SIDE } from '../../src/core/geometry';
 
-/** Same rule as src/core/geometry.ts fitWithin: scale down (never up) so the longer side <= max. */
-function fitWithin(width, height, max) {
-  if (!(width > 0) || !(height > 0)) return { width: 1, height: 1 };
-  const scale = Math.min(1, max / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
-}
-
-async function blobToBase64(blob) {
+async function blobToBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
 
-function base64ToBlob(b64, type = 'image/jpeg') {
+function base64ToBlob(b64: string, type = 'image/jpeg'): Blob {
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return new Blob([bytes], { type });
 }
 
-const encode = (canvas) => new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob failed'))), 'image/jpeg', JPEG_QUALITY));
+const encode = (canvas: HTMLCanvasElement) => new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob failed'))), 'image/jpeg', FRAME_JPEG_QUALITY));
 
-function once(target, event, timeoutMs = 20000) {
+function once(target: HTMLVideoElement, event: string, timeoutMs = 20000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), timeoutMs);
     target.addEventListener(event, () => { clearTimeout(timer); resolve(); }, { once: true });
@@ -45,7 +38,7 @@ function once(target, event, timeoutMs = 20000) {
  * shown at t = i / fps). The file is fetched whole and played from a blob: URL so seeking never
  * depends on HTTP range support.
  */
-async function decodeVideo(url, { fps = 4, seconds = 10, width: tileW = 480, height: tileH = 270, fit = 'cover' } = {}) {
+async function decodeVideo(url: string, { fps = 4, seconds = 10, width: tileW = 480, height: tileH = 270, fit = 'cover' }: { fps?: number; seconds?: number; width?: number; height?: number; fit?: 'cover' | 'within' } = {}) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   const objectUrl = URL.createObjectURL(await res.blob());
@@ -58,18 +51,18 @@ async function decodeVideo(url, { fps = 4, seconds = 10, width: tileW = 480, hei
   const vh = video.videoHeight;
   // Source rectangle: centred cover crop (object-position 50% 50%) or the whole frame.
   let src = { x: 0, y: 0, w: vw, h: vh };
-  let { width, height } = fitWithin(vw, vh, MAX_SIDE);
+  let { width, height } = fitWithin(vw, vh, MAX_FRAME_SIDE);
   if (fit === 'cover') {
     const scale = Math.max(tileW / vw, tileH / vh);
     src = { x: (vw - tileW / scale) / 2, y: (vh - tileH / scale) / 2, w: tileW / scale, h: tileH / scale };
-    ({ width, height } = fitWithin(tileW, tileH, MAX_SIDE));
+    ({ width, height } = fitWithin(tileW, tileH, MAX_FRAME_SIDE));
   }
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
-  const ctx = canvas.getContext('2d');
+  const ctx = canvas.getContext('2d')!;
   const duration = Number.isFinite(video.duration) ? video.duration : seconds;
-  const frames = [];
+  const frames: Array<{ t: number; jpeg: string }> = [];
   for (let i = 0; i < Math.round(seconds * fps); i++) {
     const t = i / fps;
     if (t >= duration) break;
@@ -85,15 +78,15 @@ async function decodeVideo(url, { fps = 4, seconds = 10, width: tileW = 480, hei
 }
 
 /** Tile `jpegs` (base64, up to 4) into a 2x2 grid of `cell` sized cells; returns base64 JPEG. */
-async function mosaic(jpegs, cell = { width: 480, height: 270 }) {
+async function mosaic(jpegs: string[], cell = { width: 480, height: 270 }): Promise<string> {
   const canvas = document.createElement('canvas');
   canvas.width = cell.width * 2;
   canvas.height = cell.height * 2;
-  const ctx = canvas.getContext('2d');
+  const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   for (let i = 0; i < jpegs.length && i < 4; i++) {
-    const bitmap = await createImageBitmap(base64ToBlob(jpegs[i]));
+    const bitmap = await createImageBitmap(base64ToBlob(jpegs[i]!));
     // Fit each frame inside its cell, centred (frames are 16:9 like the cell in practice).
     const scale = Math.min(cell.width / bitmap.width, cell.height / bitmap.height);
     const w = bitmap.width * scale;
@@ -104,5 +97,4 @@ async function mosaic(jpegs, cell = { width: 480, height: 270 }) {
   return blobToBase64(await encode(canvas));
 }
 
-window.prep = { decodeVideo, mosaic };
-window.prepReady = true;
+Object.assign(window, { prep: { decodeVideo, mosaic }, prepReady: true });

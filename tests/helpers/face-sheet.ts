@@ -1,4 +1,4 @@
-// Node context (tests, tools): a face sheet as the page cuts it (FrameGrabber.captureFaces): each face's
+// Node (tests): a face sheet as the page cuts it (FrameGrabber.captureFaces): each face's
 // classifier crop from its own image, bilinear, side by side, as RGBA pixels.
 import { FACE_CROP_SCALE, squareCrop } from '../../src/core/boxes';
 import type { PixelBox } from '../../src/core/types';
