@@ -3,9 +3,11 @@ import type { AnalyzeMode } from '@/src/core/settings';
 import { type SiteHealth, siteHealthProblem } from '@/src/core/site-health';
 import type { CallSummary, ParticipantSummary } from '@/src/calls/summary';
 import { participantName } from '@/src/calls/summary-read';
-import { SITE_IDS, type SiteId } from '@/src/core/types';
+import type { SiteId } from '@/src/core/types';
+import { siteNameOf } from '@/src/sites';
+import { matchPattern } from '@/src/sites/registry';
 import type { PipelineState } from '@/src/messaging/offscreen';
-import { SITE_MATCHES } from '@/src/sites/matches';
+import { siteMatches } from '@/src/sites/matches';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
@@ -44,11 +46,8 @@ export function fileStamp(ms: number): string {
   return `${fileDate(ms)}-${pad2(d.getHours())}${pad2(d.getMinutes())}`;
 }
 
-const SITE_NAMES: Record<SiteId, string> = { meet: 'Google Meet', zoom: 'Zoom', teams: 'Microsoft Teams', youtube: 'YouTube', generic: 'Other page' };
-
-export function siteName(site: SiteId): string {
-  return SITE_NAMES[site] ?? site;
-}
+/** A site's name for people (its adapter's; src/sites). */
+export const siteName = (site: SiteId): string => siteNameOf(site);
 
 /** Who is analyzed, in the words the popup uses for it. */
 export const ANALYZE_MODE_NAMES: Record<AnalyzeMode, string> = { me: 'Just me', everyone: 'Everyone in the call' };
@@ -57,9 +56,7 @@ export const ANALYZE_MODE_NAMES: Record<AnalyzeMode, string> = { me: 'Just me', 
 export function excludedNameText(entry: string): string {
   const colon = entry.indexOf(':');
   if (colon < 0) return entry;
-  const id = entry.slice(0, colon);
-  const site = SITE_IDS.find((s) => s === id);
-  return `${site ? siteName(site) : id}: ${entry.slice(colon + 1)}`;
+  return `${siteName(entry.slice(0, colon))}: ${entry.slice(colon + 1)}`;
 }
 
 /** A participant's name as the popup shows it: "You" in a self-coaching summary (only the user's own tile was analyzed). */
@@ -81,25 +78,15 @@ export function siteHealthText(health: SiteHealth | null): string | null {
   return `${site}: the page's layout was not recognised. ${videos(health.playing)}, ${found}. If this is a call, please report it: the site may have changed.`;
 }
 
-/** Whether a tab URL is one the content script runs on (the manifest's match patterns, e.g. https://*.zoom.us/*). */
-export function isSupportedUrl(url: string, patterns: readonly string[] = SITE_MATCHES): boolean {
+/** Whether a tab URL is one the content script runs on (the manifest's match patterns, e.g. https://*.example.com/*). */
+export function isSupportedUrl(url: string, patterns: readonly string[] = siteMatches()): boolean {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     return false;
   }
-  return patterns.some((pattern) => {
-    const m = /^([a-z*]+):\/\/([^/]+)\//.exec(pattern);
-    if (!m) return false;
-    const [, scheme = '', host = ''] = m;
-    if (scheme !== '*' && `${scheme}:` !== u.protocol) return false;
-    if (host.startsWith('*.')) {
-      const base = host.slice(2);
-      return u.hostname === base || u.hostname.endsWith(`.${base}`);
-    }
-    return u.hostname === host;
-  });
+  return patterns.some((pattern) => matchPattern(pattern)(u));
 }
 
 /** `?tabId=<n>` in the popup URL (e2e tests open popup.html as a page aimed at a given tab). */

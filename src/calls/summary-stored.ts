@@ -1,7 +1,7 @@
 // Pure: a call summary as read back from storage: older shapes brought up to today's, and the
 // checks that keep a malformed record from being shown half-broken.
 import type { CallSummary } from './summary';
-import { SITE_IDS } from '../core/types';
+import { isSiteId } from '../core/types';
 
 /**
  * A stored summary in today's shape: calls stored before the adaptive timeline had one slot per
@@ -27,7 +27,7 @@ export function summaryProblem(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return 'not an object';
   const c = raw as Partial<CallSummary>;
   if (typeof c.id !== 'string' || !c.id) return 'no id';
-  if (!(SITE_IDS as readonly unknown[]).includes(c.site)) return `unknown site ${String(c.site)}`;
+  if (!isSiteId(c.site)) return `unknown site ${String(c.site)}`;
   for (const k of ['start', 'end', 'frames'] as const) if (typeof c[k] !== 'number' || !Number.isFinite(c[k])) return `${k} is not a number`;
   if (typeof c.callId !== 'string' || typeof c.title !== 'string') return 'callId/title missing';
   if (!Array.isArray(c.labels) || !c.labels.every((l) => typeof l === 'string')) return 'labels missing';

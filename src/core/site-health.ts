@@ -1,5 +1,5 @@
 // Pure: how the site's adapter fares on a page, as the content script reports it and the popup tells it.
-import { SITE_IDS, type SiteId } from './types';
+import { isSiteId, type SiteId } from './types';
 
 export interface SiteHealth {
   site: SiteId;
@@ -16,7 +16,7 @@ const count = (v: unknown): number | null => (typeof v === 'number' && Number.is
 export function parseSiteHealth(raw: unknown): SiteHealth | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const r = raw as Record<string, unknown>;
-  const site = SITE_IDS.find((id) => id === r.site);
+  const site = isSiteId(r.site) ? r.site : null;
   const source = r.source === 'site' || r.source === 'generic' ? r.source : null;
   const tiles = count(r.tiles);
   const playing = count(r.playing);

@@ -1,8 +1,14 @@
 // Pure types shared by every context: coordinate spaces are in the type names.
 
-/** The sites the extension knows (src/sites has an adapter for each); 'generic' is any other page. */
-export const SITE_IDS = ['meet', 'zoom', 'teams', 'youtube', 'generic'] as const;
-export type SiteId = (typeof SITE_IDS)[number];
+/**
+ * A site's id, as its adapter declares it (src/sites: one file per site, registered); 'generic' is
+ * any other page. A string, checked where it comes in: a stored call of a site no longer served
+ * still reads (its id shown as it is).
+ */
+export type SiteId = string;
+
+/** The shape of a site id (lowercase letters, digits, dashes). */
+export const isSiteId = (v: unknown): v is SiteId => typeof v === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(v);
 
 /**
  * Which pipeline produced a result: the ML host instance's random id and the pipeline's number in

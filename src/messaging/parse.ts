@@ -6,7 +6,7 @@ import { MAX_FRAME_SIDE } from '../core/geometry';
 import { parseSiteHealth } from '../core/site-health';
 import { MAX_MEDIA_DURATION_MS } from '../calls/summary';
 import { MAX_TILES } from '../overlay/logic/tile-limit';
-import { SITE_IDS } from '../core/types';
+import { isSiteId } from '../core/types';
 import type { FrameReport, FrameTimings, OverlayReport } from './background';
 import type { FramePayload, FrameRequest, TabRegionRequest } from './offscreen';
 
@@ -95,7 +95,8 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
   return parse(() => {
     const r = obj(raw, 'report');
     const call = obj(r.call, 'call');
-    const site = SITE_IDS.find((s) => s === call.site) ?? refuse('call.site: unknown');
+    // The shape here; which site the sender's page is, the background checks (sender-call.ts).
+    const site = isSiteId(call.site) ? call.site : refuse('call.site: not a site id');
     const faces = list(r.faces, 'faces', MAX_FACES_PER_FRAME).map((f, i) => {
       const o = obj(f, `faces[${i}]`);
       const facing = optional(o.facing, (v) => bool(v, `faces[${i}].facing`));

@@ -8,8 +8,11 @@ export function allMedia(root: Document | Element): Tile[] {
   return deepQueryAll<HTMLVideoElement | HTMLCanvasElement>(root, 'video, canvas').map((media) => ({ media, name: null }));
 }
 
+/** Any other page (not registered: it is what a page no site matches gets). */
 export const genericAdapter: SiteAdapter = {
   id: 'generic',
+  name: 'Other page',
+  hosts: [],
   matches: () => true,
   findTiles: (doc) => allMedia(doc),
   recorded: true,

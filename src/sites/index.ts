@@ -2,16 +2,16 @@
 // if a site's DOM changed and its adapter finds nothing usable, the generic scan still finds the videos.
 import type { SiteHealth } from '../core/site-health';
 import { genericAdapter } from './generic';
-import { meetAdapter } from './meet';
-import { teamsAdapter } from './teams';
+import { registeredSites } from './all';
 import type { SiteAdapter, Tile } from './types';
-import { youtubeAdapter } from './youtube';
-import { zoomAdapter } from './zoom';
-
-export const SITE_ADAPTERS: readonly SiteAdapter[] = [meetAdapter, zoomAdapter, teamsAdapter, youtubeAdapter];
 
 export function adapterFor(url: URL): SiteAdapter {
-  return SITE_ADAPTERS.find((a) => a.matches(url)) ?? genericAdapter;
+  return registeredSites().find((a) => a.matches(url)) ?? genericAdapter;
+}
+
+/** A site's name for people ("Google Meet"); an id no site has any more is shown as it is. */
+export function siteNameOf(id: string): string {
+  return registeredSites().find((a) => a.id === id)?.name ?? (id === genericAdapter.id ? genericAdapter.name : id);
 }
 
 /**

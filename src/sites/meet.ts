@@ -27,7 +27,8 @@
 //   (src/overlay/tile-watcher.ts), which counts a mirrored tile as the self view; tiles crop their video with
 //   `object-fit: cover` and are often not 16:9 (the overlay maps boxes through object-fit);
 // - a meeting URL path is the meeting code, three letter groups: /abc-defg-hij.
-import type { SiteAdapter, Tile } from './types';
+import { registerSite } from './registry';
+import type { Tile } from './types';
 
 const TILE_SELECTOR = '[data-participant-id], [data-requested-participant-id], [data-initial-participant-id]';
 const ID_ATTRS = ['data-participant-id', 'data-requested-participant-id', 'data-initial-participant-id'];
@@ -79,10 +80,11 @@ export function meetTiles(doc: Document): Tile[] {
   return tiles;
 }
 
-export const meetAdapter: SiteAdapter = {
+export const meetAdapter = registerSite({
   id: 'meet',
-  matches: (url) => url.hostname === 'meet.google.com',
+  name: 'Google Meet',
+  hosts: ['https://meet.google.com/*'],
   findTiles: meetTiles,
   callId: (url) => /^\/([a-z]{3,4}-[a-z]{4}-[a-z]{3,4})/.exec(url.pathname)?.[1] ?? null,
   mirroredIsSelf: true,
-};
+});

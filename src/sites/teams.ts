@@ -39,7 +39,8 @@
 // capture the tab): that the camera is a <video> inside the tile. The tile's <video> is used, else
 // its <canvas>; pixels the page cannot read get the "unreadable" state and the tab-capture path.
 import { deepQueryAll } from './dom';
-import { type SiteAdapter, textOf, type Tile } from './types';
+import { registerSite } from './registry';
+import { textOf, type Tile } from './types';
 
 const TILES = '[data-stream-type="Video"], [data-cid="calling-participant-stream"], [data-tid="menur1j"]';
 const SHARE = '[data-stream-type="ScreenSharing"]';
@@ -114,13 +115,14 @@ function safeDecode(s: string): string {
   }
 }
 
-export const teamsAdapter: SiteAdapter = {
+export const teamsAdapter = registerSite({
   id: 'teams',
-  matches: (url) => ['teams.microsoft.com', 'teams.live.com', 'teams.cloud.microsoft'].includes(url.hostname),
+  name: 'Microsoft Teams',
+  hosts: ['https://teams.microsoft.com/*', 'https://teams.live.com/*', 'https://teams.cloud.microsoft/*'],
   findTiles: teamsTiles,
   // The v2 app may not keep the meeting in its URL once joined (not confirmed from public code): a
   // call there gets an id per join (UnnamedCalls), so back-to-back meetings in one tab stay apart.
   callId: teamsMeetingId,
   unnamedCalls: true,
   notFaces: (media) => media.closest(SHARE) !== null,
-};
+});

@@ -28,6 +28,11 @@ export interface Tile {
 
 export interface SiteAdapter {
   id: SiteId;
+  /** What the popup calls the site. */
+  name: string;
+  /** The pages the content script runs on for this site (manifest match patterns, e.g. `https://*.example.com/*`): the only place its host names are written. */
+  hosts: readonly string[];
+  /** Whether a URL is one of this site's pages (built from `hosts` by registerSite). */
   matches(url: URL): boolean;
   /** Media elements that show people. Size/visibility/playing checks are applied by the caller. */
   findTiles(doc: Document): Tile[];

@@ -16,7 +16,8 @@
 //   (inside it on current builds) otherwise;
 // - the channel name (the tile's name) is in `#owner #channel-name` on watch pages; in a reel,
 //   `#channel-name` inside the reel where present (not checked against live markup: null otherwise).
-import { type SiteAdapter, textOf, type Tile } from './types';
+import { registerSite } from './registry';
+import { textOf, type Tile } from './types';
 
 const REEL = 'ytd-reel-video-renderer';
 const WATCH_VIDEOS = '#movie_player video, #player-container-id video';
@@ -38,10 +39,11 @@ function watchTiles(doc: Document): Tile[] {
   return [...new Set(doc.querySelectorAll<HTMLVideoElement>(WATCH_VIDEOS))].map((media) => ({ media, name }));
 }
 
-export const youtubeAdapter: SiteAdapter = {
+export const youtubeAdapter = registerSite({
   id: 'youtube',
-  matches: (url) => url.hostname === 'www.youtube.com' || url.hostname === 'm.youtube.com',
+  name: 'YouTube',
+  hosts: ['https://www.youtube.com/*', 'https://m.youtube.com/*'],
   findTiles: youtubeTiles,
   recorded: true,
   callId: (url) => url.searchParams.get('v') ?? (/^\/(?:shorts|live)\/([\w-]+)/.exec(url.pathname)?.[1] ?? null),
-};
+});

@@ -43,7 +43,8 @@
 // mode the user picks their own tile once per call ("This is me", src/overlay/logic/who.ts).
 import { closestDeep, deepQueryAll } from './dom';
 import { allMedia } from './generic';
-import { type SiteAdapter, textOf, type Tile } from './types';
+import { registerSite } from './registry';
+import { textOf, type Tile } from './types';
 
 const PLAYER = 'video-player';
 const CONTAINER = 'video-player-container';
@@ -108,11 +109,12 @@ export function zoomTiles(doc: Document): Tile[] {
     .map((t) => ({ media: t.media, name: zoomName(t.media) }));
 }
 
-export const zoomAdapter: SiteAdapter = {
+export const zoomAdapter = registerSite({
   id: 'zoom',
-  matches: (url) => url.hostname === 'zoom.us' || url.hostname.endsWith('.zoom.us'),
+  name: 'Zoom',
+  hosts: ['https://*.zoom.us/*'],
   findTiles: zoomTiles,
   callId: (url) => /\/(?:wc|j)\/(?:join\/)?(\d{9,12})/.exec(url.pathname)?.[1] ?? null,
   callFrames: 'iframe#webclient, iframe.pwa-webclient__iframe',
   notFaces: isNotAFace,
-};
+});

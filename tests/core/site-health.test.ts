@@ -26,7 +26,7 @@ describe('site health: what the popup says when the site adapter finds no tile',
 
   it('a page\'s report is kept only when every field is sane', () => {
     expect(parseSiteHealth({ site: 'zoom', source: 'generic', tiles: 1, playing: 2 })).toEqual({ site: 'zoom', source: 'generic', tiles: 1, playing: 2 });
-    for (const bad of [null, 'zoom', { site: 'evil', source: 'site', tiles: 0, playing: 0 }, { site: 'zoom', source: 'x', tiles: 0, playing: 0 }, { site: 'zoom', source: 'site', tiles: -1, playing: 0 }, { site: 'zoom', source: 'site', tiles: 0, playing: Number.NaN }, { site: 'zoom', source: 'site', tiles: 0, playing: 1e9 }]) {
+    for (const bad of [null, 'zoom', { site: 'Evil <b>', source: 'site', tiles: 0, playing: 0 }, { site: 'zoom', source: 'x', tiles: 0, playing: 0 }, { site: 'zoom', source: 'site', tiles: -1, playing: 0 }, { site: 'zoom', source: 'site', tiles: 0, playing: Number.NaN }, { site: 'zoom', source: 'site', tiles: 0, playing: 1e9 }]) {
       expect(parseSiteHealth(bad)).toBeNull();
     }
   });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { adapterFor } from '../../src/sites';
-import { SITE_MATCHES } from '../../src/sites/matches';
+import { adapterFor, siteNameOf } from '../../src/sites';
+import { registeredSites } from '../../src/sites/all';
+import { SITE_MATCHES, siteMatches } from '../../src/sites/matches';
+import { isSupportedUrl } from '../../entrypoints/popup/format';
+import { callFromSender } from '../../src/messaging/sender-call';
+import type { FrameReport } from '../../src/messaging/background';
 
 const call = (url: string) => {
   const u = new URL(url);
@@ -29,14 +33,34 @@ describe('site adapters: which adapter and which call', () => {
   });
 });
 
-describe('the manifest matches every host an adapter accepts', () => {
-  const covered = (host: string) =>
-    SITE_MATCHES.some((m) => {
-      const pattern = new URL(m.replace('*.', 'wildcard.')).hostname;
-      return pattern.startsWith('wildcard.') ? host.endsWith(pattern.slice('wildcard'.length)) || host === pattern.slice('wildcard.'.length) : host === pattern;
-    });
-  it.each(['meet.google.com', 'app.zoom.us', 'us05web.zoom.us', 'zoom.us', 'teams.microsoft.com', 'teams.live.com', 'teams.cloud.microsoft', 'www.youtube.com', 'm.youtube.com'])('%s', (host) => {
-    expect(adapterFor(new URL(`https://${host}/`)).id).not.toBe('generic');
-    expect(covered(host)).toBe(true);
+describe('the manifest matches every host an adapter accepts (the hosts read off the adapters)', () => {
+  /** Hosts a site's patterns name: the host itself, and for `*.x` both x and a subdomain of it. */
+  const hostsOf = (pattern: string) => {
+    const host = /^https?:\/\/([^/]+)\//.exec(pattern)![1]!;
+    return host.startsWith('*.') ? [host.slice(2), `app.${host.slice(2)}`] : [host];
+  };
+  const hosts = registeredSites().flatMap((s) => s.hosts.flatMap(hostsOf).map((h) => [h, s.id] as const));
+  it('every registered site has hosts, and the manifest lists exactly theirs', () => {
+    expect(registeredSites().map((s) => s.id)).toEqual(['meet', 'zoom', 'teams', 'youtube']);
+    expect(SITE_MATCHES).toEqual(registeredSites().flatMap((s) => s.hosts));
+  });
+  it.each(hosts)('%s is %s', (host, id) => {
+    expect(adapterFor(new URL(`https://${host}/`)).id).toBe(id);
+    expect(isSupportedUrl(`https://${host}/x`)).toBe(true);
+  });
+});
+
+describe('a site is one file', () => {
+  it('a test-only site, by its file alone: its pages get its adapter, the manifest matches it, the popup names it, and its reports are accepted from its pages', async () => {
+    const url = new URL('https://calls.example.test/room/abc123');
+    expect(adapterFor(url).id).toBe('generic');
+    const { testSite } = await import('../helpers/test-site');
+    expect(adapterFor(url)).toBe(testSite);
+    expect(siteMatches()).toContain('https://calls.example.test/*');
+    expect(isSupportedUrl(url.href)).toBe(true);
+    expect(siteNameOf('testcalls')).toBe('Test Calls');
+    const report = { call: { site: 'testcalls', callId: 'abc123', title: '' } } as FrameReport;
+    expect(callFromSender(report, { url: url.href })).toMatchObject({ ok: true });
+    expect(callFromSender({ ...report, call: { ...report.call, callId: 'other' } }, { url: url.href })).toMatchObject({ ok: false });
   });
 });

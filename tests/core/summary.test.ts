@@ -166,7 +166,9 @@ describe('stored summary validation', () => {
   it('accepts a real summary and names what is wrong with a broken one', () => {
     expect(summaryProblem(begin())).toBeNull();
     expect(summaryProblem(null)).toBe('not an object');
-    expect(summaryProblem({ ...begin(), site: 'skype' })).toBe('unknown site skype');
+    expect(summaryProblem({ ...begin(), site: 'Skype!' })).toBe('unknown site Skype!');
+    // A well-formed id of a site no longer served still reads (shown by its id).
+    expect(summaryProblem({ ...begin(), site: 'skype' })).toBeNull();
     expect(summaryProblem({ ...begin(), frames: Number.NaN })).toBe('frames is not a number');
     expect(summaryProblem({ ...begin(), participants: [{ key: 'x', msByLabel: { a: 'lots' } }] })).toBe('participants malformed');
   });
