@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findModel } from '../../src/core/models';
 import { rng } from './training';
-import { faceApiFeatures } from '../../src/ml/classifiers';
+import { faceApiFeatures } from '../../src/ml/classifiers/faceapi';
 import { loadGraph, loadWeightMap } from '../../src/ml/loader';
 import { loadTfliteModel } from '../lib/tflite';
 import { fsReader, readManifest } from '../lib/node-models';
