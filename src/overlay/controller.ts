@@ -1,7 +1,7 @@
 // Content script: the overlay's engine, while it is on. Its parts: TileWatcher (which tiles the page
-// has), FrameScheduler and CpuBudget (when each is sampled), FrameSampler (one frame analyzed by the
-// ML host), stepTile (the tile's next state and report, pure), Painter (when the overlay is drawn).
-// Each run (start to stop) has one AbortSignal that every part is bound to.
+// has), FrameScheduler and CpuBudget (when each is sampled), WhoChoices (which are analyzed), HostLink
+// (the ML host's pipeline), FrameSampler (one frame analyzed), stepTile (the tile's next state,
+// pure), Painter (when the overlay is drawn). A run (start to stop) has one AbortSignal for all.
 import { CpuBudget } from './logic/budget';
 import { FrameScheduler } from './logic/scheduler';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
@@ -14,10 +14,9 @@ import type { ControllerDeps, Run } from './controller-types';
 import { FrameGrabber } from './capture';
 import { Overlay, type OverlayTile } from './overlay';
 import { Painter, tileToDraw } from './painter';
-import { connectToHost, linkError } from './pipeline-link';
+import { HostLink, linkError } from './pipeline-link';
 import { FrameSampler, frameTimings, type SampledTile } from './sampler';
 import { isSamplable, type PageTile, TileWatcher } from './tile-watcher';
-
 import { mediaClock } from './tiles';
 
 let tileSeq = 0;
@@ -28,7 +27,8 @@ export class OverlayController {
   private readonly budget: CpuBudget;
   private readonly overlay: Overlay;
   private readonly sampler: FrameSampler;
-  private pipeline: PipelineState = { state: 'loading' };
+  /** The ML host's pipeline as this tab knows it (pipeline-link.ts). */
+  private readonly link: HostLink;
   private slowdown = 1;
   private lastReport = '';
   /** Who the user left out of the current call, and the tile they picked as their own ('me' mode): for that call only. */
@@ -41,6 +41,7 @@ export class OverlayController {
     this.scheduler = new FrameScheduler({ fps: settings.fps });
     this.budget = new CpuBudget({ share: PERFORMANCE_MODES[settings.performanceMode].cpuShare });
     this.who = new WhoChoices(deps.adapter, deps.win, deps.doc);
+    this.link = new HostLink(deps, (run, state) => this.applyPipeline(run, state));
     this.overlay = new Overlay(deps.doc, settings, { leaveOut: (id) => this.leaveOutTile(id), pickSelf: (id) => this.pickSelf(id) });
     this.sampler = new FrameSampler(deps);
   }
@@ -120,7 +121,7 @@ export class OverlayController {
     const painter = new Painter(win, this.overlay, signal, () => this.view());
     const watcher = new TileWatcher({ win, doc, adapter }, signal, {
       added: (page) => {
-        const status = this.pipeline.state === 'ready' ? { kind: 'analyzing' as const } : { kind: 'loading' as const };
+        const status = this.link.state.state === 'ready' ? { kind: 'analyzing' as const } : { kind: 'loading' as const };
         const tile: SampledTile = { id: `tile-${++tileSeq}`, page, state: newTile(this.stepOptions().detectEvery, status), source: 'pixels', grabber: this.deps.grabber?.() ?? new FrameGrabber() };
         tiles.set(page, tile);
         byId.set(tile.id, tile);
@@ -144,7 +145,7 @@ export class OverlayController {
     });
     doc.addEventListener('visibilitychange', () => this.kick(), { signal });
     watcher.scan();
-    this.boot(run);
+    this.link.boot(run);
     this.kick();
     painter.request();
   }
@@ -157,32 +158,18 @@ export class OverlayController {
     this.report(null);
   }
 
-  /** Ask for the ML host (the background creates it if needed) unless a question is under way; what it answers lets the tiles go. */
-  private boot(run: Run): void {
-    this.pipeline = { state: 'loading' };
-    const pushes = run.pushes;
-    run.booting ??= (async () => {
-      const { win } = this.deps;
-      const sleep = (ms: number) => new Promise<void>((r) => win.setTimeout(r, ms));
-      const state = await connectToHost({ ensureOffscreen: this.deps.ensureOffscreen, now: () => win.performance.now(), sleep }, run.signal);
-      run.booting = null;
-      // A state pushed meanwhile is newer than this answer.
-      if (!run.signal.aborted && run.pushes === pushes) this.applyPipeline(run, state);
-    })();
-  }
-
   /** The ML host's state changed (pushed by the background to tabs with the overlay on). */
   pipelineChanged(state: PipelineState): void {
     const run = this.run;
     if (!run) return;
     run.pushes++;
     // Other models loading: frames go on running on the current ones until the new ones are ready.
-    if (state.state === 'loading' && this.pipeline.state === 'ready') return;
+    if (state.state === 'loading' && this.link.state.state === 'ready') return;
     this.applyPipeline(run, state);
   }
 
   private applyPipeline(run: Run, state: PipelineState): void {
-    this.pipeline = state;
+    this.link.state = state;
     const pipeline = state.state === 'error' ? { error: state.error } : state.state;
     for (const tile of run.tiles.values()) tile.state = { ...tile.state, status: statusForPipeline(tile.state.status, pipeline) };
     this.kick();
@@ -197,7 +184,7 @@ export class OverlayController {
     if (run.timer !== null) win.clearTimeout(run.timer);
     run.timer = null;
     if (doc.visibilityState === 'hidden') return; // resumes on visibilitychange
-    if (this.pipeline.state === 'ready') {
+    if (this.link.state.state === 'ready') {
       // Only tiles that are analyzed: the others' frames are never read, let alone sent.
       const samplable = (id: string) => { const t = run.byId.get(id); return t !== undefined && isSamplable(t.page) && this.treatment(t) === 'analyze'; };
       for (const id of this.scheduler.due(win.performance.now(), samplable)) {
@@ -211,8 +198,8 @@ export class OverlayController {
 
   private async sample(run: Run, tile: SampledTile): Promise<void> {
     const { win } = this.deps;
-    if (this.pipeline.state !== 'ready') return;
-    const { cropSize: cell, generation } = this.pipeline;
+    if (this.link.state.state !== 'ready') return;
+    const { cropSize: cell, generation } = this.link.state;
     const t0 = win.performance.now();
     this.scheduler.started(tile.id, t0);
     try {
@@ -235,10 +222,10 @@ export class OverlayController {
       this.scheduler.setSlowdown(this.slowdown);
       if (run.signal.aborted || run.byId.get(tile.id) !== tile) return; // turned off or tile removed meanwhile
       if (this.treatment(tile) !== 'analyze') return; // left out (or not the user's, 'me' mode) meanwhile: nothing kept
-      if (this.pipeline.state !== 'ready' || result.generation !== this.pipeline.generation) {
+      if (this.link.state.state !== 'ready' || result.generation !== this.link.state.generation) {
         // Another pipeline answered (the background switched models, or WebGPU was lost): learn its
         // models (labels, cell size) first; this frame is dropped, the next ones are labelled.
-        this.refreshPipeline(run);
+        this.link.refresh(run);
         return;
       }
       const step = stepTile(tile.state, outcome.sampled, now, this.stepOptions());
@@ -263,7 +250,7 @@ export class OverlayController {
       if (kind === 'orphaned') this.deps.orphaned();
       // The offscreen host went away (closed or crashed): recreate it and wait for its models.
       else if (kind === 'no-host') {
-        if (!run.signal.aborted) this.boot(run);
+        if (!run.signal.aborted) this.link.boot(run);
       } else if (kind === 'no-capture') {
         // Read the page again; if it still cannot, the capture is asked for anew (fallBackToTabCapture).
         run.tabCapture = null;
@@ -274,17 +261,6 @@ export class OverlayController {
       this.kick();
       run.painter.request();
     }
-  }
-
-  /** Ask the ML host what runs now (one question at a time). */
-  private refreshPipeline(run: Run): void {
-    run.refreshing ??= this.deps
-      .pipelineStatus()
-      .then((state) => {
-        if (!run.signal.aborted && state.state !== 'loading') this.pipeline = state;
-      })
-      .catch((err: unknown) => console.warn('[emotion-overlay] pipeline status', err))
-      .finally(() => (run.refreshing = null));
   }
 
   /** Pixels this page cannot read: switch the tile to tab capture if the user's gesture allows it. */
@@ -313,7 +289,7 @@ export class OverlayController {
   private view(): OverlayTile[] {
     const run = this.run;
     if (!run) return [];
-    const opts = { now: this.deps.win.performance.now(), loading: this.pipeline.state === 'loading', visibleLabels: this.settings.visibleLabels };
+    const opts = { now: this.deps.win.performance.now(), loading: this.link.state.state === 'loading', visibleLabels: this.settings.visibleLabels };
     return [...run.tiles.values()].flatMap((t) => {
       const treatment = this.treatment(t);
       if (treatment === 'left-out' || treatment === 'not-me') return []; // nothing drawn: nothing analyzed

@@ -2,6 +2,7 @@
 // background creates the host if needed and answers with its state); every change after that is
 // pushed to the tab (ContentProtocol.pipelineChanged), never polled.
 import { type PipelineState, TAB_CAPTURE_STOPPED } from '../messaging/offscreen';
+import type { Run } from './controller-types';
 
 /** A message no ML host answered: none exists, or it is still starting (only the background heard it). */
 const NO_HOST = /Receiving end does not exist|Could not establish connection|message port closed|^No response$/;
@@ -41,4 +42,42 @@ export async function connectToHost(deps: PipelineLinkDeps, signal: AbortSignal)
     }
   }
   return { state: 'loading' };
+}
+
+/**
+ * The ML host's pipeline as one tab knows it: asked once when the overlay starts (boot), changed by
+ * the background's pushes, asked again when a result names a pipeline this tab does not know.
+ */
+export class HostLink {
+  state: PipelineState = { state: 'loading' };
+
+  constructor(
+    private readonly deps: { win: Window; ensureOffscreen(): Promise<PipelineState>; pipelineStatus(): Promise<PipelineState> },
+    private readonly apply: (run: Run, state: PipelineState) => void,
+  ) {}
+
+  /** Ask for the ML host (the background creates it if needed) unless a question is under way; what it answers lets the tiles go. */
+  boot(run: Run): void {
+    this.state = { state: 'loading' };
+    const pushes = run.pushes;
+    run.booting ??= (async () => {
+      const { win } = this.deps;
+      const sleep = (ms: number) => new Promise<void>((r) => win.setTimeout(r, ms));
+      const state = await connectToHost({ ensureOffscreen: this.deps.ensureOffscreen, now: () => win.performance.now(), sleep }, run.signal);
+      run.booting = null;
+      // A state pushed meanwhile is newer than this answer.
+      if (!run.signal.aborted && run.pushes === pushes) this.apply(run, state);
+    })();
+  }
+
+  /** Ask the ML host what runs now (one question at a time). */
+  refresh(run: Run): void {
+    run.refreshing ??= this.deps
+      .pipelineStatus()
+      .then((state) => {
+        if (!run.signal.aborted && state.state !== 'loading') this.state = state;
+      })
+      .catch((err: unknown) => console.warn('[emotion-overlay] pipeline status', err))
+      .finally(() => (run.refreshing = null));
+  }
 }

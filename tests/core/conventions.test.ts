@@ -53,6 +53,11 @@ describe('layout rules', () => {
     expect(lines).toBeLessThanOrEqual(1000);
   });
 
+  it('no product file is over 300 lines (a file a reader can hold)', () => {
+    const long = PRODUCT.map((f) => [f, readFileSync(join(REPO_ROOT, f), 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 300);
+    expect(long).toEqual([]);
+  });
+
   it('the areas never import an entry point (entry points are wiring: they import the areas)', () => {
     const broken = files('src').filter((f) => imports(code(f)).some((s) => /(^|\/)entrypoints\//.test(s)));
     expect(broken).toEqual([]);
