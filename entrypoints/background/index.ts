@@ -4,9 +4,9 @@
 import { createCalls } from '../../src/calls/sessions';
 import { createLiveStatus } from './live-status';
 import { registerMessages } from './messages';
-import { createMlHost } from './offscreen-host';
-import { createOverlayState } from './overlay-state';
-import { stopTabCapture, stopTabCaptureOnNavigation } from './tab-capture';
+import { createMlHost } from '../../src/ml/offscreen-host';
+import { createOverlayState } from '../../src/overlay/tab-state';
+import { stopTabCapture, stopTabCaptureOnNavigation } from '../../src/ml/tab-capture-control';
 import { createTick } from './tick';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 import { lockStorage } from '@/src/storage/access';

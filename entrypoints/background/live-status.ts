@@ -4,8 +4,8 @@
 import { LIVE_STATUS_PORT, type LiveStatus } from '@/src/messaging/background';
 import { assertSender } from '@/src/messaging/guard';
 import type { Calls } from '../../src/calls/sessions';
-import type { MlHost } from './offscreen-host';
-import type { OverlayState } from './overlay-state';
+import type { MlHost } from '../../src/ml/offscreen-host';
+import type { OverlayState } from '../../src/overlay/tab-state';
 
 const PUSH_MS = 500;
 

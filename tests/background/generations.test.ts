@@ -3,7 +3,7 @@
 // stand-in offscreen messenger.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMlHost } from '../../entrypoints/background/offscreen-host';
+import { createMlHost } from '../../src/ml/offscreen-host';
 import { type ModelChoice, offscreenMessenger, type PipelineState } from '../../src/messaging/offscreen';
 import { createPipelineHost, type PipelineHost } from '../../src/ml/host';
 import type { Pipeline } from '../../src/ml/pipeline';

@@ -2,7 +2,7 @@
 // started for (by the site adapters' call ids), and goes on through a navigation within that call.
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { stopTabCaptureOnNavigation } from '../../entrypoints/background/tab-capture';
+import { stopTabCaptureOnNavigation } from '../../src/ml/tab-capture-control';
 import { offscreenMessenger } from '../../src/messaging/offscreen';
 import { leavesCall } from '../../src/sites/same-call';
 

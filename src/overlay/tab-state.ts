@@ -1,12 +1,12 @@
 // Background service worker: which tabs have the overlay on (src/storage/tabs), live per-tab
 // stats, and the action badge.
-import type { AnalyzedReport, OverlayReport, TabStats, TimingSample } from '@/src/messaging/background';
-import { contentMessenger } from '@/src/messaging/content';
-import { clearOverlayTabs, readOverlayTabs, readTelemetry, writeOverlayTab } from '@/src/storage/tabs';
-import type { PipelineState } from '@/src/messaging/offscreen';
-import type { Settings } from '@/src/core/settings';
-import type { MlHost } from './offscreen-host';
-import { stopTabCapture } from './tab-capture';
+import type { AnalyzedReport, OverlayReport, TabStats, TimingSample } from '../messaging/background';
+import { contentMessenger } from '../messaging/content';
+import { clearOverlayTabs, readOverlayTabs, readTelemetry, writeOverlayTab } from '../storage/tabs';
+import type { PipelineState } from '../messaging/offscreen';
+import type { Settings } from '../core/settings';
+import type { MlHost } from '../ml/offscreen-host';
+import { stopTabCapture } from '../ml/tab-capture-control';
 
 /** The overlay's per-tab state for one worker's life: built at its start (defineBackground). */
 export type OverlayState = ReturnType<typeof createOverlayState>;

@@ -2,8 +2,8 @@
 // (WebGL canvases without preserveDrawingBuffer, tainted canvases). Only started when a tile needs it.
 // Stateless: the offscreen document holds the streams and says which tabs it captures, so a worker
 // restart (which clears this module) cannot leave a capture running that nothing would stop.
-import { offscreenMessenger } from '@/src/messaging/offscreen';
-import { leavesCall } from '@/src/sites/same-call';
+import { offscreenMessenger } from '../messaging/offscreen';
+import { leavesCall } from '../sites/same-call';
 import type { MlHost } from './offscreen-host';
 
 /** `url`: the tab's page, kept with the capture so that leaving its call stops it (stopTabCaptureOnNavigation). */

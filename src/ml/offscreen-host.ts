@@ -1,8 +1,8 @@
 // Background service worker: owns the offscreen document (the ML host): its lifecycle, the models it
 // runs (the background owns the choice: Settings), and which models each pipeline generation ran.
-import type { Generation } from '@/src/core/types';
-import type { ModelChoice, PipelineState, ResultModels } from '@/src/messaging/offscreen';
-import { IDLE_CLOSE_MS, offscreenMessenger } from '@/src/messaging/offscreen';
+import type { Generation } from '../core/types';
+import type { ModelChoice, PipelineState, ResultModels } from '../messaging/offscreen';
+import { IDLE_CLOSE_MS, offscreenMessenger } from '../messaging/offscreen';
 
 const OFFSCREEN_PATH = '/offscreen.html';
 /** How long a new host may take to say it listens (its first pipelineChanged) before callers go on anyway. */
