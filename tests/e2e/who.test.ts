@@ -137,6 +137,16 @@ describe("don't analyze", () => {
     await popup.getByTestId('excluded-remove').click();
     await expect.poll(async () => (await settings()).excludedNames).toEqual([]);
     await popup.close();
+
+    // Mid-call, from the popup's Now view: "Just me". Only the self view keeps a chip, and the call goes on as the user's own part.
+    const now = await openPopupPast(session, `?tabId=${tabId}`);
+    await expect.poll(() => now.getByTestId('analyze-mode').textContent()).toContain('Everyone');
+    await now.getByTestId('analyze-toggle').click();
+    await expect.poll(async () => (await settings()).analyze).toBe('me');
+    const selfRect = await rectOf(page, '#self');
+    await expect.poll(async () => withChips(await readOverlay(page)).map((t) => inside(t.rect, selfRect, 4)), { timeout: 3000 }).toEqual([true]);
+    await expect.poll(async () => (await live(tabId)).call?.analyze, { timeout: 5000 }).toBe('me');
+    await now.close();
     await ext.send('setOverlay', { tabId, on: false });
     await page.close();
   });
