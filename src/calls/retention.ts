@@ -46,6 +46,9 @@ export const FLOOD_CALLS_PER_HOUR = 4;
 /** The callIds list's own size beside its ids (brackets). */
 export const ID_LIST_BYTES = 2;
 
+/** What `calls` take in storage together, with the id list's own brackets (the budget's measure). */
+export const usedBytes = (calls: Iterable<{ bytes: number }>): number => [...calls].reduce((n, c) => n + c.bytes, ID_LIST_BYTES);
+
 /**
  * What one call takes in chrome.storage.local as Chromium counts it (key + JSON value): its record,
  * its index entry and its id in the id list (quotes and a comma).
@@ -81,7 +84,7 @@ function pruneRank(c: Prunable): number {
  */
 export function pruneToBudget<T extends Prunable>(calls: readonly T[], maxBytes: number, keep: ReadonlySet<string> = new Set()): { kept: T[]; removed: T[] } {
   const sorted = [...calls].sort((a, b) => pruneRank(a) - pruneRank(b) || a.start - b.start);
-  let size = sorted.reduce((sum, c) => sum + c.bytes, ID_LIST_BYTES);
+  let size = usedBytes(sorted);
   const removed = new Set<T>();
   for (const c of sorted) {
     if (size <= maxBytes) break;

@@ -10,7 +10,7 @@
 // kept every call in one `calls` item, rewritten whole on every write: it is moved into records
 // once, in chunks (store-legacy.ts), losing nothing.
 import { storage } from 'wxt/utils/storage';
-import { applyRetention, callBytes, type HistoryRules, ID_LIST_BYTES, type ImportOutcome, planPrune, type Prunable, pruneToBudget } from './retention';
+import { applyRetention, callBytes, type HistoryRules, type ImportOutcome, planPrune, type Prunable, pruneToBudget, usedBytes } from './retention';
 import { type CallSummary } from './summary';
 import { type CallListing, listingOf } from './summary-read';
 import { summaryProblem } from './summary-stored';
@@ -89,7 +89,7 @@ export async function listCallIndex(): Promise<{ calls: CallListing[]; problems:
 export async function historyUsage(): Promise<{ bytes: number; calls: number }> {
   const { index } = await readIndex();
   const entries = Object.values(index);
-  return { bytes: entries.reduce((n, e) => n + e.bytes, ID_LIST_BYTES), calls: entries.length };
+  return { bytes: usedBytes(entries), calls: entries.length };
 }
 
 /** One stored call, validated; null when there is none or it cannot be read. */
@@ -147,7 +147,7 @@ async function pruneThenWrite(recs: ReadonlyArray<readonly [string, CallSummary]
   const stored = Object.values(index);
   const incoming = recs.map(([id, s]) => ({ id, bytes: entryFor(id, s).bytes }));
   const incomingBytes = incoming.reduce((n, c) => n + c.bytes, 0);
-  const used = stored.reduce((n, e) => n + e.bytes, ID_LIST_BYTES);
+  const used = usedBytes(stored);
   const budgetBytes = squeeze ? Math.min(rules.budgetBytes, used - incomingBytes) : rules.budgetBytes;
   const { expired, overBudget } = planPrune(stored, incoming, { ...rules, budgetBytes }, now);
   const doomed = [...expired, ...overBudget].map((e) => e.id);
@@ -193,30 +193,20 @@ export async function saveCalls(summaries: readonly CallSummary[], rules: Histor
   return { saved: false, pruned, error };
 }
 
-/** Apply the retention period alone (the periodic tick): decided on the index, removed in one call. */
-export async function pruneExpired(retentionDays: number, now = Date.now()): Promise<number> {
-  const { ids, index } = await readIndex();
-  const removed = applyRetention(
-    Object.values(index).filter((e) => !e.problem),
-    now,
-    retentionDays,
-  ).removed;
-  await removeFromHistory(
-    ids,
-    removed.map((e) => e.id),
-  );
-  return removed.length;
-}
-
-/** Bring the history under a (new, smaller) budget: what the user sees happen when they lower it. */
-export async function pruneToRules(rules: HistoryRules, now = Date.now()): Promise<number> {
+/** Bring the history under `rules` (a lowered size limit or retention period): how many calls each rule removed. */
+export async function pruneToRules(rules: HistoryRules, now = Date.now()): Promise<{ expired: number; overBudget: number }> {
   const { ids, index } = await readIndex();
   const { expired, overBudget } = planPrune(Object.values(index), [], rules, now);
   await removeFromHistory(
     ids,
     [...expired, ...overBudget].map((e) => e.id),
   );
-  return overBudget.length;
+  return { expired: expired.length, overBudget: overBudget.length };
+}
+
+/** Apply the retention period alone (the periodic tick): the same plan with no size limit. */
+export async function pruneExpired(retentionDays: number, now = Date.now()): Promise<number> {
+  return (await pruneToRules({ retentionDays, budgetBytes: Number.POSITIVE_INFINITY }, now)).expired;
 }
 
 /** Star or unstar a stored call (its record and entry together); false when it is not stored. */
@@ -244,7 +234,7 @@ export async function importCalls(raw: readonly unknown[], rules: HistoryRules, 
   const fresh = [...valid.values()].filter((c) => !index[c.id]).map((c): CallSummary => ({ ...c, ended: true, endReason: c.endReason ?? 'interrupted' }));
   const { kept, removed: expired } = applyRetention(fresh, now, rules.retentionDays);
   // Room: the budget less what stays whatever happens (starred calls); the newest imported calls first.
-  const room = rules.budgetBytes - Object.values(index).reduce((n, e) => n + (e.starred ? e.bytes : 0), ID_LIST_BYTES);
+  const room = rules.budgetBytes - usedBytes(Object.values(index).filter((e) => e.starred));
   const fits = new Set(pruneToBudget(kept.map((c) => ({ ...entryFor(c.id, c), starred: false })), room).kept.map((e) => e.id));
   const adding = kept.filter((c) => fits.has(c.id));
   const { saved } = adding.length > 0 ? await saveCalls(adding, rules, now) : { saved: true };
