@@ -9,8 +9,8 @@ import { deleteCalls, importCalls, pruneToRules, setStoredStar } from './store';
 import { getSettings } from '../storage/settings';
 
 export interface SessionState {
-  serial(fn: () => Promise<void>): Promise<void>;
-  restored: Promise<void>;
+  /** Run in the sessions' one queue, after the restore. */
+  serial<T>(fn: () => Promise<T>): Promise<T>;
   live: Map<number, CallSummary>;
   resumable: Map<string, CallSummary>;
   leftOut: Map<string, Set<string>>;
@@ -19,7 +19,7 @@ export interface SessionState {
   persistLive(): Promise<void>;
 }
 
-export function userActions({ serial, restored, live, resumable, leftOut, lastCheckpoint, history, persistLive }: SessionState) {
+export function userActions({ serial, live, resumable, leftOut, lastCheckpoint, history, persistLive }: SessionState) {
   const { checkpoint } = history;
   /** Star or unstar a call, live, pending or stored (in the queue: a checkpoint must not undo it). */
   function setStarred(id: string, starred: boolean): Promise<boolean> {
@@ -30,13 +30,13 @@ export function userActions({ serial, restored, live, resumable, leftOut, lastCh
       return starred ? { ...rest, starred: true } : rest;
     };
     return serial(async () => {
-      await restored;
       for (const [tabId, c] of live) if (c.id === id) live.set(tabId, mark(c));
       for (const [key, c] of resumable) if (c.id === id) resumable.set(key, mark(c));
       await history.update(id, mark);
-      if (await setStoredStar(id, starred)) found = true;
+      const stored = await setStoredStar(id, starred);
       await persistLive();
-    }).then(() => found);
+      return found || stored;
+    });
   }
 
   /**
@@ -44,35 +44,26 @@ export function userActions({ serial, restored, live, resumable, leftOut, lastCh
    * from the live call and, when it is stored, from the stored copy at once. False without a live call.
    */
   function leaveOut(tabId: number, key: string): Promise<boolean> {
-    let done = false;
     return serial(async () => {
-      await restored;
       const call = live.get(tabId);
-      if (!call) return;
+      if (!call) return false;
       leftOut.set(call.id, (leftOut.get(call.id) ?? new Set()).add(key));
       const without = withoutParticipant(call, key);
       live.set(tabId, without);
-      done = true;
       await persistLive();
       if (history.wasWritten(call.id)) await checkpoint([without]);
-    }).then(() => done);
+      return true;
+    });
   }
 
   /** Bring the history under the user's rules at once (they lowered the size limit or the retention period). */
   function applyRules(): Promise<void> {
-    return serial(async () => {
-      await restored;
-      await pruneToRules(historyRules(await getSettings()));
-    });
+    return serial(async () => void (await pruneToRules(historyRules(await getSettings()))));
   }
 
   /** Merge an exported history (the popup's import), in the same queue as every other history write. */
   function importHistory(raw: readonly unknown[]): Promise<ImportOutcome> {
-    let outcome: ImportOutcome | null = null;
-    return serial(async () => {
-      await restored;
-      outcome = await importCalls(raw, historyRules(await getSettings()));
-    }).then(() => outcome!);
+    return serial(async () => importCalls(raw, historyRules(await getSettings())));
   }
 
   /**
@@ -83,7 +74,6 @@ export function userActions({ serial, restored, live, resumable, leftOut, lastCh
    */
   function removeCalls(ids: string[] | 'all'): Promise<void> {
     return serial(async () => {
-      await restored;
       const doomed = (c: CallSummary) => ids === 'all' || ids.includes(c.id);
       for (const [tabId, call] of [...live.entries()]) {
         if (!doomed(call)) continue;

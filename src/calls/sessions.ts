@@ -94,11 +94,16 @@ export function createCalls() {
   /** Tabs closed in this worker's life: when, and their live call then (ids are never reused in a browser session). */
   const closedTabs = new Map<number, { at: number; call: CallSummary | null }>();
 
-  // One frame at a time per worker: summaries are read-modify-write.
-  let queue: Promise<void> = Promise.resolve();
-  function serial(fn: () => Promise<void>): Promise<void> {
-    queue = queue.then(fn, fn);
-    return queue;
+  // One job at a time per worker (summaries are read-modify-write), each after the restore; a job's
+  // result (or error) is its caller's, and the queue goes on either way.
+  let queue: Promise<unknown> = Promise.resolve();
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const job = queue.then(async () => {
+      await restored;
+      return fn();
+    });
+    queue = job.catch(() => undefined);
+    return job;
   }
 
   /**
@@ -111,9 +116,11 @@ export function createCalls() {
     const callId = report.call.callId === null ? null : boundCallId(report.call.callId);
     const title = boundTitle(report.call.title);
     const time = report.frameTime;
+    // The video's own clock, in ms (a report gives seconds).
+    const media = report.media ? { mediaMs: report.media.time * 1000, mediaDurationMs: report.media.duration * 1000 } : {};
     let call = live.get(tabId);
     if (call) {
-      const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models, tileId: report.tileId, ...(report.analyze ? { analyze: report.analyze } : {}), ...(report.media ? { mediaMs: report.media.time * 1000, mediaDurationMs: report.media.duration * 1000 } : {}) });
+      const reason = endReasonFor(call, { type: 'frame', time, site, callId, models: report.models, tileId: report.tileId, ...(report.analyze ? { analyze: report.analyze } : {}), ...media });
       if (reason) {
         await finish(tabId, reason, time);
         call = undefined;
@@ -135,10 +142,9 @@ export function createCalls() {
       const previous = resumable.get(key);
       resumable.delete(key);
       const resumes = previous && (previous.clock === 'media' || time - previous.end <= IDLE_END_MS) && sameModels(previous.models, report.models);
-      const mediaDurationMs = report.media ? report.media.duration * 1000 : undefined;
       call = resumes
         ? { ...previous, ended: false, endReason: null }
-        : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs }), backend: report.backend, models: report.models, opened: opened.length, ...(report.analyze ? { analyze: report.analyze } : {}) };
+        : { ...startCall({ site, callId, title, time, labels: report.labels, mediaDurationMs: media.mediaDurationMs }), backend: report.backend, models: report.models, opened: opened.length, ...(report.analyze ? { analyze: report.analyze } : {}) };
       if (previous && call !== previous) await checkpoint([endCall(previous, time, sameModels(previous.models, report.models) ? 'interrupted' : 'models-changed')]);
       lastCheckpoint.set(tabId, 0);
       for (const listener of activeListeners) listener();
@@ -148,7 +154,7 @@ export function createCalls() {
       live.set(tabId, call);
       return false;
     }
-    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces, ...(report.media ? { mediaMs: report.media.time * 1000 } : {}) };
+    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces, ...(media.mediaMs === undefined ? {} : { mediaMs: media.mediaMs }) };
     if (isDuplicateFrame(call, frame)) {
       live.set(tabId, call); // (a call resumed by this report stays live)
       return false;
@@ -164,27 +170,32 @@ export function createCalls() {
    * frame: the content script sends a second of frames at a time). Per report: false for a duplicate.
    */
   function onFrames(tabId: number, reports: readonly AnalyzedReport[]): Promise<boolean[]> {
-    const counted: boolean[] = [];
     return serial(async () => {
-      await restored;
       // Reports a tab sent as it closed can arrive after the worker heard it close: they go into the
       // call its closing ended (or one they resume), which then ends again as closed.
       const closed = closedTabs.get(tabId);
       if (closed?.call && !live.has(tabId)) live.set(tabId, closed.call);
+      const counted: boolean[] = [];
       for (const r of reports) counted.push(await applyFrame(tabId, r));
-      const call = live.get(tabId);
-      if (!call) return;
-      if (closed) {
-        closedTabs.set(tabId, { at: closed.at, call });
-        return finish(tabId, 'tab-closed', closed.at);
-      }
-      await persistLive();
-      // A call is stored once a face was in it for a while (worthKeeping), then every CHECKPOINT_MS.
-      if (worthKeeping(call) && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
-        lastCheckpoint.set(tabId, Date.now());
-        await checkpoint([call]);
-      }
-    }).then(() => counted);
+      await keepFrames(tabId, closed);
+      return counted;
+    });
+  }
+
+  /** After a batch: a closed tab's call ends; else the live state is saved, and the history's copy every CHECKPOINT_MS. */
+  async function keepFrames(tabId: number, closed: { at: number } | undefined): Promise<void> {
+    const call = live.get(tabId);
+    if (!call) return;
+    if (closed) {
+      closedTabs.set(tabId, { at: closed.at, call });
+      return finish(tabId, 'tab-closed', closed.at);
+    }
+    await persistLive();
+    // A call is stored once a face was in it for a while (worthKeeping), then every CHECKPOINT_MS.
+    if (worthKeeping(call) && Date.now() - (lastCheckpoint.get(tabId) ?? 0) >= CHECKPOINT_MS) {
+      lastCheckpoint.set(tabId, Date.now());
+      await checkpoint([call]);
+    }
   }
 
   /** One report (as a batch of one). */
@@ -193,7 +204,6 @@ export function createCalls() {
   function onTabClosed(tabId: number): Promise<void> {
     const at = Date.now();
     return serial(async () => {
-      await restored;
       closedTabs.set(tabId, { at, call: live.get(tabId) ?? null });
       for (const id of [...closedTabs.keys()].slice(0, -MAX_CLOSED_TABS)) closedTabs.delete(id);
       await finish(tabId, 'tab-closed', at);
@@ -202,7 +212,6 @@ export function createCalls() {
 
   function onNavigated(tabId: number, url: string): Promise<void> {
     return serial(async () => {
-      await restored;
       const call = live.get(tabId);
       if (!call) return;
       let parsed: URL;
@@ -227,7 +236,6 @@ export function createCalls() {
   /** Periodic: end idle calls, checkpoint the rest, and drop calls past the retention period. */
   function onTick(): Promise<void> {
     return serial(async () => {
-      await restored;
       const now = Date.now();
       for (const [tabId, call] of [...live.entries()]) {
         const reason = endReasonFor(call, { type: 'tick', time: now });
@@ -270,7 +278,7 @@ export function createCalls() {
     return history.pendingCalls();
   }
 
-  const { setStarred, leaveOut, applyRules, importHistory, removeCalls } = userActions({ serial, restored, live, resumable, leftOut, lastCheckpoint, history, persistLive });
+  const { setStarred, leaveOut, applyRules, importHistory, removeCalls } = userActions({ serial, live, resumable, leftOut, lastCheckpoint, history, persistLive });
 
   /** Whether the tick has work: a live call, one a reload interrupted that may resume or must be ended, or calls waiting for room. */
   async function hasWork(): Promise<boolean> {
