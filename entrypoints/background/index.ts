@@ -1,12 +1,12 @@
 // Background service worker: wiring only. Messages (messages.ts), call sessions (calls.ts), overlay
 // state and badge (overlay-state.ts), tab capture (tab-capture.ts), the ML host (offscreen-host.ts),
 // the popup's live status (live-status.ts); here, the browser's events.
-import { createCalls } from '../../src/calls/sessions';
+import { createCalls } from '@/src/calls/sessions';
 import { createLiveStatus } from './live-status';
 import { registerMessages } from './messages';
-import { createMlHost } from '../../src/ml/offscreen-host';
-import { createOverlayState } from '../../src/overlay/tab-state';
-import { stopTabCapture, stopTabCaptureOnNavigation } from '../../src/ml/tab-capture-control';
+import { createMlHost } from '@/src/ml/offscreen-host';
+import { createOverlayState } from '@/src/overlay/tab-state';
+import { stopTabCapture, stopTabCaptureOnNavigation } from '@/src/ml/tab-capture-control';
 import { createTick } from './tick';
 import { CONTENT_SCRIPT_FILE, SITE_MATCHES } from '@/src/sites/matches';
 import { lockStorage } from '@/src/storage/access';

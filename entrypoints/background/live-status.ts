@@ -3,9 +3,9 @@
 // PUSH_MS per tab: the popup never polls. An open popup also counts as a user of the ML host.
 import { LIVE_STATUS_PORT, type LiveStatus } from '@/src/messaging/background';
 import { assertSender } from '@/src/messaging/guard';
-import type { Calls } from '../../src/calls/sessions';
-import type { MlHost } from '../../src/ml/offscreen-host';
-import type { OverlayState } from '../../src/overlay/tab-state';
+import type { Calls } from '@/src/calls/sessions';
+import type { MlHost } from '@/src/ml/offscreen-host';
+import type { OverlayState } from '@/src/overlay/tab-state';
 
 const PUSH_MS = 500;
 

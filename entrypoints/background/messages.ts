@@ -12,11 +12,11 @@ import { storageProblems } from '@/src/storage/problems';
 import { getSettings, updateSettings } from '@/src/storage/settings';
 import { excludedName } from '@/src/core/settings';
 import { telemetryItem } from '@/src/storage/tabs';
-import type { Calls } from '../../src/calls/sessions';
+import type { Calls } from '@/src/calls/sessions';
 import type { LiveStatusService } from './live-status';
-import type { MlHost } from '../../src/ml/offscreen-host';
-import type { OverlayState } from '../../src/overlay/tab-state';
-import { startTabCapture } from '../../src/ml/tab-capture-control';
+import type { MlHost } from '@/src/ml/offscreen-host';
+import type { OverlayState } from '@/src/overlay/tab-state';
+import { startTabCapture } from '@/src/ml/tab-capture-control';
 
 /** backgroundMessenger.onMessage, refusing senders BACKGROUND_SENDERS does not allow for the type. */
 const onMessage: typeof backgroundMessenger.onMessage = (type, onReceived) =>
