@@ -38,7 +38,8 @@ export function createHistoryWriter() {
       for (const c of batch) if (c.ended) pending.set(c.id, c);
       if (hadPending === 0) await addNotice(`The call history could not be saved (${outcome.error ?? 'storage error'}): free disk space or lower the history's size limit (Settings); the calls are kept until then.`);
     }
-    if (pending.size !== hadPending || (!outcome.saved && pending.size > 0)) await persist();
+    // Mirrored (and the badge told) whenever there is something waiting, or there was and it went.
+    if (outcome.saved ? hadPending > 0 : pending.size > 0) await persist();
   }
 
   return {
