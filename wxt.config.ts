@@ -10,8 +10,10 @@ const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/pack
 export default defineConfig({
   manifestVersion: 3,
   manifest: {
-    name: 'Emotion Overlay',
-    description: 'On-device emotion overlay for video calls on Meet, Zoom, Teams and YouTube. Nothing leaves your machine.',
+    // Words from public/_locales/<locale>/messages.json (tests/core/locales.test.ts checks every reference).
+    name: '__MSG_ext_name__',
+    description: '__MSG_ext_description__',
+    default_locale: 'en',
     // 148: message_serialization (structured clone) ships there; tests/core/chrome-version.test.ts checks
     // that this covers every manifest key and extension API the code uses.
     minimum_chrome_version: '148',
@@ -32,16 +34,16 @@ export default defineConfig({
     commands: {
       'toggle-overlay': {
         suggested_key: { default: 'Alt+Shift+E' },
-        description: 'Turn the emotion overlay on or off in this tab',
+        description: '__MSG_command_toggle_overlay__',
       },
       'toggle-analyze': {
         suggested_key: { default: 'Alt+Shift+M' },
-        description: 'Analyze just me, or everyone in the call',
+        description: '__MSG_command_toggle_analyze__',
       },
     },
     icons: { 16: '/icon/16.png', 32: '/icon/32.png', 48: '/icon/48.png', 128: '/icon/128.png' },
     action: {
-      default_title: 'Emotion Overlay',
+      default_title: '__MSG_ext_name__',
       default_icon: { 16: '/icon/16.png', 32: '/icon/32.png', 48: '/icon/48.png', 128: '/icon/128.png' },
     },
   },

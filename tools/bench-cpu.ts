@@ -1,8 +1,11 @@
-// Node CLI (`npm run bench:cpu [-- --tiles 1,4,9] [--seconds 30] [--peers human,face-api]`): what one
-// label costs the machine. The built extension in headless Chromium on a fixture call of N talking
-// tiles (tests/e2e/fixtures/many-tiles.html, 320x180 tiles), default settings: CPU time of every
+// Node CLI (`npm run bench:cpu [-- --tiles 4,9,16,25] [--seconds 30] [--peers human] [--peer-tiles 4,9]`):
+// what one label costs the machine. The built extension in headless Chromium on a fixture call of N
+// talking tiles (tests/e2e/fixtures/many-tiles.html) laid out as Meet lays out a gallery in a
+// 1920x1080 window (galleryLayout below; `--tile-width 320`: one size at every count), default settings; `--before
+// <dir>` measures another build (e.g. the last commit's) first at each count, interleaved. CPU time of every
 // Chromium process, by type, read from /proc over a window with the overlay off and one with it on;
-// analyzed frames/s, label age, added cores and added CPU ms per analyzed frame. Then the peers
+// analyzed frames/s, label age, how often each tile's label is refreshed, added cores and added CPU
+// ms per analyzed frame. Then the peers
 // (@vladmandic/human, @vladmandic/face-api) in a page on the same clips as tiles, analyzing each
 // tile's <video> at the frame rate ours reached, same wasm backend, measured the same way.
 // `--modes battery,smooth` adds our other performance modes; `--profile 10000` prints where the time goes;
@@ -10,7 +13,7 @@
 // for software WebGPU where there is no GPU). Prints one table, writes artifacts/bench-cpu.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { labelAges, median, percentile } from './lib/metrics';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type PerformanceMode } from '../src/core/settings';
@@ -18,7 +21,8 @@ import type { BackendName } from '../src/core/types';
 import type { TimingSample } from '../src/messaging/background';
 import type { PipelineState } from '../src/messaging/offscreen';
 import { exitWithError, isMain } from './lib/cli';
-import { type ExtensionSession, extensionPage, FIXTURE_PAGES, launchExtension, serveFixtures, waitForVideos, waitUntil } from './lib/extension-browser';
+import { openGallery, WINDOW } from './lib/gallery';
+import { type ExtensionSession, FIXTURE_PAGES, launchExtension, waitUntil } from './lib/extension-browser';
 import { profileTargets } from './lib/cdp-profile';
 import { sampleLabelAges } from './lib/label-age';
 import { REPO_ROOT } from './lib/paths';
@@ -36,6 +40,10 @@ interface CpuRow {
   /** Analyzed frames per second, all tiles together. */
   fps: number;
   labelAgeMs: { median: number; p90: number };
+  /** Time between two labels of one tile (its chip's refresh), over every tile: median, p90, the longest. */
+  refreshMs: { median: number; p90: number; max: number };
+  /** The tiles' size on the page (CSS px), or null for the peers (they read each video whole). */
+  tileSize: string | null;
   /** CPU ms per second of wall time (1000 = one core busy), by process type, analysis off and on. */
   off: CpuByKind;
   on: CpuByKind;
@@ -43,6 +51,12 @@ interface CpuRow {
   addedMsPerFrame: number;
   /** Ours only: the ML host's mean ms per analyzed frame by stage, and how the frames came (share by source). */
   stages?: { decode: number; detect: number; classify: number; detectedShare: number; sources: Record<string, number>; framesPerMessage: number; facesPerCall: number };
+  /**
+   * Ours only: what the CPU budget counts per second (the ML host's work and the page's capture as
+   * timed, ms/s), messages to the ML host per second, and what is left of the measured added CPU per
+   * message (the budget's UNSEEN_MS_PER_MESSAGE is set from it).
+   */
+  budget?: { timedMsPerSecond: number; messagesPerSecond: number; unseenMsPerMessage: number };
 }
 
 function stagesOf(samples: readonly TimingSample[]): NonNullable<CpuRow['stages']> {
@@ -58,7 +72,14 @@ function stagesOf(samples: readonly TimingSample[]): NonNullable<CpuRow['stages'
 
 const perSecond = (c: CpuByKind, seconds: number) => Object.fromEntries(PROCESS_KINDS.map((k) => [k, c[k] / seconds])) as CpuByKind;
 
-function row(system: string, tiles: number, seconds: number, frames: number, ages: number[], off: CpuByKind, on: CpuByKind): CpuRow {
+/** Gaps between consecutive labels of each tile (`at`: when the label arrived). */
+function refreshGaps(results: ReadonlyArray<{ tile: string; at: number }>): number[] {
+  const byTile = new Map<string, number[]>();
+  for (const r of results) (byTile.get(r.tile) ?? byTile.set(r.tile, []).get(r.tile)!).push(r.at);
+  return [...byTile.values()].flatMap((ats) => ats.sort((a, b) => a - b).slice(1).map((at, i) => at - ats[i]!));
+}
+
+function row(system: string, tiles: number, seconds: number, frames: number, ages: number[], gaps: number[], off: CpuByKind, on: CpuByKind, tileSize: string | null = null): CpuRow {
   const added = (totalCpu(on) - totalCpu(off)) / 1000; // cores
   const fps = frames / seconds;
   return {
@@ -67,6 +88,8 @@ function row(system: string, tiles: number, seconds: number, frames: number, age
     seconds,
     fps,
     labelAgeMs: { median: median(ages), p90: percentile(ages, 90) },
+    refreshMs: { median: median(gaps), p90: percentile(gaps, 90), max: gaps.length ? Math.max(...gaps) : Number.NaN },
+    tileSize,
     off,
     on,
     addedCores: added,
@@ -85,23 +108,19 @@ interface OursRun {
   profileMs?: number;
   backend?: BackendName;
   adapter?: 'hardware' | 'swiftshader';
+  /** Every tile this wide (CSS px) instead of the gallery layout. */
+  tileWidth?: number;
+  /** Another build of the extension (`--before`), named in the row. */
+  extensionDir?: string;
 }
 
 async function benchOurs(tiles: number, seconds: number, run: OursRun = {}): Promise<CpuRow> {
   const { mode = DEFAULT_SETTINGS.performanceMode, profileMs = 0, backend = 'wasm', adapter = 'hardware' } = run;
   const tag = `--bench-tag=ours-${process.pid}-${Date.now()}`;
-  const session = await launchExtension({ args: [tag, ...backendArgs(backend, adapter)] });
+  const session = await launchExtension({ args: [tag, ...backendArgs(backend, adapter)], extensionDir: run.extensionDir });
   try {
     const root = findBrowserPid(tag);
-    await serveFixtures(session);
-    const ext = await extensionPage(session);
-    const page = await session.context.newPage();
-    await page.setViewportSize({ width: 1000, height: 600 });
-    await page.goto(`${FIXTURE_PAGES.manyTiles.url}?n=${tiles}&w=320&cols=3`);
-    const tabId = await ext.tabIdOf(`${FIXTURE_PAGES.manyTiles.url}*`);
-    if (tabId === null) throw new Error('no tab for the fixture call');
-    await page.bringToFront();
-    await waitForVideos(page, 30_000, true);
+    const { ext, page, tabId, tileSize: size } = await openGallery(session, tiles, run.tileWidth);
     await page.waitForTimeout(3000);
     // The control page (the popup, idle) is open in both windows: its cost cancels out.
     const o0 = sampleTree(root);
@@ -123,8 +142,14 @@ async function benchOurs(tiles: number, seconds: number, run: OursRun = {}): Pro
     const samples = (await ext.send<TimingSample[]>('getTimings', { tabId })).filter((s) => s.at >= w0 && s.at < w1);
     if (profileMs > 0) await printProfile(session, profileMs);
     await ext.send('setOverlay', { tabId, on: false });
-    const name = `ours${mode === DEFAULT_SETTINGS.performanceMode ? '' : ` (${PERFORMANCE_MODES[mode].name})`}${backend === 'wasm' ? '' : ` on ${backend}`}`;
-    return { ...row(name, tiles, (w1 - w0) / 1000, samples.length, sampleLabelAges(samples), off, on), stages: stagesOf(samples) };
+    const name = `ours${run.extensionDir ? ` (${basename(run.extensionDir)})` : ''}${mode === DEFAULT_SETTINGS.performanceMode ? '' : ` (${PERFORMANCE_MODES[mode].name})`}${backend === 'wasm' ? '' : ` on ${backend}`}`;
+    const gaps = refreshGaps(samples.map((s) => ({ tile: s.tileId, at: s.at })));
+    const span = (w1 - w0) / 1000;
+    const timedMsPerSecond = samples.reduce((a, s) => a + s.captureMs + s.decodeMs + s.detectMs + s.classifyMs, 0) / span;
+    const messagesPerSecond = samples.reduce((a, s) => a + ((s.batch?.frames ?? 1) > 0 ? 1 / (s.batch?.frames ?? 1) : 0), 0) / span;
+    const addedMsPerSecond = totalCpu(on) - totalCpu(off);
+    const budget = { timedMsPerSecond, messagesPerSecond, unseenMsPerMessage: (addedMsPerSecond - timedMsPerSecond) / Math.max(1e-9, messagesPerSecond) };
+    return { ...row(name, tiles, span, samples.length, sampleLabelAges(samples), gaps, off, on, size), stages: stagesOf(samples), budget };
   } finally {
     await session.close();
   }
@@ -148,30 +173,31 @@ async function benchPeer(peer: PeerName, tiles: number, seconds: number, fpsPerT
   // human keeps per-instance caches (one instance per tile, as an app would); face-api has none.
   const r = await benchPeerLive(peer, { clips, fps: fpsPerTile, seconds, idleSeconds: seconds, perTile: peer === 'human' });
   const results = r.results.flatMap((list, i) => list.map((x) => ({ tile: String(i), sampledAt: x.sampled, doneAt: x.done })));
-  return row(`${peer} ${r.version}`, tiles, r.seconds, results.length, labelAges(results), perSecond(r.idle, seconds), perSecond(r.live, r.seconds));
+  const gaps = refreshGaps(results.map((x) => ({ tile: x.tile, at: x.doneAt })));
+  return row(`${peer} ${r.version}`, tiles, r.seconds, results.length, labelAges(results), gaps, perSecond(r.idle, seconds), perSecond(r.live, r.seconds));
 }
 
 const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 
 function cpuTable(rows: readonly CpuRow[]): string {
   const lines = [
-    '| system | tiles | analyzed frames/s | label age median / p90 ms | added cores | **added CPU ms / analyzed frame** | x ours | added by process: extension / page / browser / GPU / other ms/s |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    '| system | tiles | tile px | analyzed frames/s | label refresh per tile median / p90 / max ms | label age median / p90 ms | **added cores** | **added CPU ms / analyzed frame** | x human | added by process: extension / page / browser / GPU / other ms/s |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
-    const ours = rows.find((o) => o.system === 'ours' && o.tiles === r.tiles);
+    const human = rows.find((o) => o.system.startsWith('human') && o.tiles === r.tiles);
     const d = (k: keyof CpuByKind) => r.on[k] - r.off[k];
     lines.push(
-      `| ${r.system} | ${r.tiles} | ${f(r.fps, 1)} | ${f(r.labelAgeMs.median)} / ${f(r.labelAgeMs.p90)} | ${f(r.addedCores, 2)} | **${f(r.addedMsPerFrame, 1)}** | ${ours ? f(r.addedMsPerFrame / ours.addedMsPerFrame, 2) : '-'} | ${f(d('extension'))} / ${f(d('page'))} / ${f(d('browser'))} / ${f(d('gpu'))} / ${f(d('utility') + d('other'))} |`,
+      `| ${r.system} | ${r.tiles} | ${r.tileSize ?? '-'} | ${f(r.fps, 1)} | ${f(r.refreshMs.median)} / ${f(r.refreshMs.p90)} / ${f(r.refreshMs.max)} | ${f(r.labelAgeMs.median)} / ${f(r.labelAgeMs.p90)} | **${f(r.addedCores, 2)}** | **${f(r.addedMsPerFrame, 1)}** | ${human ? f(r.addedMsPerFrame / human.addedMsPerFrame, 2) : '-'} | ${f(d('extension'))} / ${f(d('page'))} / ${f(d('browser'))} / ${f(d('gpu'))} / ${f(d('utility') + d('other'))} |`,
     );
   }
   const ours = rows.filter((r) => r.stages);
   if (ours.length > 0) {
-    lines.push('', '| ours | tiles | ML host ms / frame: decode / detect / classify | frames detected | frames by source | frames per message / faces per classifier call (means over frames) |', '|---|---:|---:|---:|---|---:|');
+    lines.push('', '| ours | tiles | ML host ms / frame: decode / detect / classify | frames detected | frames by source | frames per message / faces per classifier call (means over frames) | budget: timed ms/s, messages/s, unseen ms / message |', '|---|---:|---:|---:|---|---:|---:|');
     for (const r of ours) {
       const st = r.stages!;
       const by = Object.entries(st.sources).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ');
-      lines.push(`| ${r.system} | ${r.tiles} | ${f(st.decode, 1)} / ${f(st.detect, 1)} / ${f(st.classify, 1)} | ${(st.detectedShare * 100).toFixed(0)}% | ${by} | ${f(st.framesPerMessage, 1)} / ${f(st.facesPerCall, 1)} |`);
+      lines.push(`| ${r.system} | ${r.tiles} | ${f(st.decode, 1)} / ${f(st.detect, 1)} / ${f(st.classify, 1)} | ${(st.detectedShare * 100).toFixed(0)}% | ${by} | ${f(st.framesPerMessage, 1)} / ${f(st.facesPerCall, 1)} | ${r.budget ? `${f(r.budget.timedMsPerSecond)}, ${f(r.budget.messagesPerSecond, 1)}, ${f(r.budget.unseenMsPerMessage, 1)}` : '-'} |`);
     }
   }
   return lines.join('\n');
@@ -180,7 +206,13 @@ function cpuTable(rows: readonly CpuRow[]): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      tiles: { type: 'string', default: '1,4,9' },
+      tiles: { type: 'string', default: '4,9,16,25' },
+      /** The peers run at these tile counts only (the ones in --tiles); empty: at every count. */
+      'peer-tiles': { type: 'string', default: '4,9' },
+      /** Builds to measure before this one at each count, interleaved (e.g. a worktree's .output/chrome-mv3). */
+      before: { type: 'string', default: '' },
+      /** Every tile this wide (CSS px), instead of the 1920x1080 gallery layout. */
+      'tile-width': { type: 'string', default: '' },
       seconds: { type: 'string', default: '30' },
       peers: { type: 'string', default: PEERS.join(',') },
       /** Also measure ours in these performance modes (at each tile count), e.g. battery,smooth. */
@@ -200,25 +232,35 @@ async function main(): Promise<void> {
   for (const m of modes) if (!(m in PERFORMANCE_MODES)) throw new Error(`--modes: unknown mode ${m}`);
   const seconds = Number(values.seconds);
   const tileCounts = values.tiles.split(',').map(Number);
+  const peerTiles = values['peer-tiles'].split(',').filter(Boolean).map(Number);
+  const tileWidth = values['tile-width'] ? Number(values['tile-width']) : undefined;
+  const before = values.before.split(',').filter(Boolean);
   const peers = values.peers ? (values.peers.split(',').filter(Boolean) as PeerName[]) : [];
   const rows: CpuRow[] = [];
   for (const n of tileCounts) {
     // One backend after another: two browsers at once would share the cores.
     for (const backend of backends) {
-      const r = await benchOurs(n, seconds, { profileMs: Number(values.profile), backend, adapter });
+      // The build before first, then this one, at each count: interleaved, so drift hits both alike.
+      for (const extensionDir of before) {
+        const b = await benchOurs(n, seconds, { backend, adapter, tileWidth, extensionDir });
+        rows.push(b);
+        console.error(`${b.system}, ${n} tile(s): ${b.addedMsPerFrame.toFixed(1)} ms/frame`);
+      }
+      const r = await benchOurs(n, seconds, { profileMs: Number(values.profile), backend, adapter, tileWidth });
       rows.push(r);
       console.error(`${r.system}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
     }
-    const ours = rows.find((r) => r.tiles === n && r.stages);
+    const ours = rows.find((r) => r.tiles === n && r.system.startsWith('ours') && !r.system.includes('('));
     if (!ours) throw new Error('--backends: none given');
-    for (const m of modes) rows.push(await benchOurs(n, seconds, { mode: m }));
+    for (const m of modes) rows.push(await benchOurs(n, seconds, { mode: m, tileWidth }));
+    if (peerTiles.length > 0 && !peerTiles.includes(n)) continue;
     for (const peer of peers) {
       const r = await benchPeer(peer, n, seconds, ours.fps / n);
       rows.push(r);
       console.error(`${peer}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
     }
   }
-  console.log(`\n## bench:cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, headless Chromium, ${backends.join(' and ')}, ${seconds} s windows, ${new Date().toISOString()}\n`);
+  console.log(`\n## bench:cpu: ${cpus()[0]?.model ?? '?'} x${cpus().length}, headless Chromium, ${WINDOW.width}x${WINDOW.height} window, ${backends.join(' and ')}, ${seconds} s windows, ${new Date().toISOString()}\n`);
   console.log(cpuTable(rows));
   console.log('\nAdded = overlay (or peer analysis) on minus off, the same call playing in both windows. Peers analyze at the frame rate ours reached (face-api cannot keep up: its row shows what it managed).');
   mkdirSync(join(REPO_ROOT, 'artifacts'), { recursive: true });

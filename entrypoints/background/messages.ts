@@ -9,6 +9,7 @@ import { listingOf } from '@/src/calls/summary-read';
 import { historyUsage, listCallIndex, readCall, readCalls } from '@/src/calls/store';
 import { acknowledgeFirstRun, clearNotices, readFirstRun, readNotices } from '@/src/storage/notices';
 import { storageProblems } from '@/src/storage/problems';
+import { t } from '@/src/i18n';
 import { getSettings, updateSettings } from '@/src/storage/settings';
 import { excludedName } from '@/src/core/settings';
 import { telemetryItem } from '@/src/storage/tabs';
@@ -96,10 +97,10 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
   onMessage('getCall', async ({ data }) => (await current()).find((c) => c.id === data.id) ?? (await readCall(String(data.id))));
   onMessage('seekMedia', async ({ data }): Promise<SeekResult> => {
     const tabId = await calls.tabOfCall(String(data.id));
-    if (tabId === null) return { ok: false, reason: 'This video is not playing in any tab now: open it again to jump to a moment.' };
+    if (tabId === null) return { ok: false, reason: t('seek_not_playing') };
     const seconds = Number(data.seconds);
-    if (!Number.isFinite(seconds) || seconds < 0) return { ok: false, reason: 'Not a time in the video.' };
-    return contentMessenger.sendMessage('seekMedia', { seconds }, tabId).catch((err: unknown) => ({ ok: false as const, reason: `The video's tab did not answer (${err instanceof Error ? err.message : String(err)}): reload it.` }));
+    if (!Number.isFinite(seconds) || seconds < 0) return { ok: false, reason: t('seek_bad_time') };
+    return contentMessenger.sendMessage('seekMedia', { seconds }, tabId).catch((err: unknown) => ({ ok: false as const, reason: t('seek_no_answer', err instanceof Error ? err.message : String(err)) }));
   });
   onMessage('deleteCalls', async ({ data }) => {
     await removeCalls(data.ids);

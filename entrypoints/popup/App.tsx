@@ -1,6 +1,7 @@
 // Popup: the shell: first-run notice, then the Now / History / Settings tabs.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { backgroundMessenger } from '@/src/messaging/background';
+import { type MessageKey, t } from '@/src/i18n';
 import { FirstRun } from './FirstRun';
 import { errorMessage } from './format';
 import { HistoryView } from './HistoryView';
@@ -10,10 +11,10 @@ import { resolveTargetTab, type TargetTab } from './target';
 import { ErrorAlert } from './ui';
 
 type View = 'now' | 'history' | 'settings';
-const VIEWS: ReadonlyArray<{ id: View; label: string }> = [
-  { id: 'now', label: 'Now' },
-  { id: 'history', label: 'History' },
-  { id: 'settings', label: 'Settings' },
+const VIEWS: ReadonlyArray<{ id: View; label: MessageKey }> = [
+  { id: 'now', label: 'tab_now' },
+  { id: 'history', label: 'tab_history' },
+  { id: 'settings', label: 'tab_settings' },
 ];
 
 function Tabs({ view, onSelect }: { view: View; onSelect: (v: View) => void }) {
@@ -31,7 +32,7 @@ function Tabs({ view, onSelect }: { view: View; onSelect: (v: View) => void }) {
     refs.current[j]?.focus();
   };
   return (
-    <div class="tabs" role="tablist" aria-label="Views" onKeyDown={onKeyDown}>
+    <div class="tabs" role="tablist" aria-label={t('tabs_aria')} onKeyDown={onKeyDown}>
       {VIEWS.map((v, i) => (
         <button
           type="button"
@@ -47,7 +48,7 @@ function Tabs({ view, onSelect }: { view: View; onSelect: (v: View) => void }) {
           tabIndex={view === v.id ? 0 : -1}
           onClick={() => onSelect(v.id)}
         >
-          {v.label}
+          {t(v.label)}
         </button>
       ))}
     </div>
@@ -68,21 +69,21 @@ export function App() {
       .then((r) => setFirstRun(r.acknowledged ? 'done' : 'show'))
       .catch((e: unknown) => {
         // Better to show the notice once too often than never.
-        setFirstRunError(`Could not check the first-run notice: ${errorMessage(e)}`);
+        setFirstRunError(t('error_first_run_check', errorMessage(e)));
         setFirstRun('show');
       });
     resolveTargetTab()
       .then(setTarget)
       .catch((e: unknown) => {
-        setTargetError(`Could not find the tab: ${errorMessage(e)}`);
+        setTargetError(t('error_find_tab', errorMessage(e)));
         setTarget(null);
       });
   }, []);
 
   return (
     <main>
-      <h1>Emotion Overlay</h1>
-      {firstRun === 'checking' && <p class="muted">Loading…</p>}
+      <h1>{t('ext_name')}</h1>
+      {firstRun === 'checking' && <p class="muted">{t('loading')}</p>}
       {firstRun === 'show' && <FirstRun loadError={firstRunError} onAcknowledged={() => setFirstRun('done')} />}
       {firstRun === 'done' && (
         <>
@@ -91,7 +92,7 @@ export function App() {
             {view === 'now' && (
               <>
                 <ErrorAlert error={targetError} />
-                {target === undefined ? <p class="muted">Loading…</p> : <NowView target={target} />}
+                {target === undefined ? <p class="muted">{t('loading')}</p> : <NowView target={target} />}
               </>
             )}
             {view === 'history' && <HistoryView />}
@@ -99,7 +100,7 @@ export function App() {
           </div>
         </>
       )}
-      <p class="muted footer">Runs on this device. No frame or face leaves your computer.</p>
+      <p class="muted footer">{t('footer_privacy')}</p>
     </main>
   );
 }

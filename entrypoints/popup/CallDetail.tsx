@@ -4,6 +4,7 @@ import { callsToCsv, callsToJson } from '@/src/calls/export';
 import { type CallSummary } from '@/src/calls/summary';
 import { durationMs } from '@/src/calls/summary-read';
 import { backgroundMessenger } from '@/src/messaging/background';
+import { t } from '@/src/i18n';
 import { Legend, type ParticipantActions, ParticipantBars, TimelineChart } from './charts';
 import { CSV_TYPE, downloadBlob, JSON_TYPE, tryDownload } from './download';
 import { errorMessage, fileStamp, formatDateTime, formatDuration, siteName } from './format';
@@ -26,75 +27,73 @@ export function CallSummaryPanel({ call, live = false, participantActions }: { c
       ? (ms: number) =>
           void backgroundMessenger.sendMessage('seekMedia', { id: call.id, seconds: ms / 1000 }).then(
             (r) => setSeekError(r.ok ? null : r.reason),
-            (e: unknown) => setSeekError(`Could not play the video from there: ${errorMessage(e)}`),
+            (e: unknown) => setSeekError(t('error_seek', errorMessage(e))),
           )
       : undefined;
   return (
-    <section class="call" aria-label={live ? 'Current call' : 'Call'} data-testid={live ? 'live-call' : undefined}>
+    <section class="call" aria-label={live ? t('call_aria_current') : t('call_aria')} data-testid={live ? 'live-call' : undefined}>
       {self ? (
         // The user's own summary: said first, so it is never read as someone else's.
         <>
           <h2 class="call-title" data-testid="self-coaching-title">
-            Your self-coaching summary
-            {!call.ended && <span class="badge">live</span>}
+            {t('self_coaching_title')}
+            {!call.ended && <span class="badge">{t('badge_live')}</span>}
           </h2>
-          <p class="call-subtitle muted">
-            {call.title || siteName(call.site)}: only your own camera was analyzed.
-          </p>
+          <p class="call-subtitle muted">{t('self_coaching_subtitle', call.title || siteName(call.site))}</p>
         </>
       ) : (
         <h2 class="call-title">
           {call.title || siteName(call.site)}
-          {!call.ended && <span class="badge">live</span>}
+          {!call.ended && <span class="badge">{t('badge_live')}</span>}
         </h2>
       )}
       <dl class="facts">
-        <dt>Site</dt>
+        <dt>{t('fact_site')}</dt>
         <dd>{siteName(call.site)}</dd>
-        <dt>Started</dt>
+        <dt>{t('fact_started')}</dt>
         <dd>{formatDateTime(call.start)}</dd>
         {call.clock === 'media' && call.mediaDurationMs !== undefined && (
           <>
-            <dt>Video</dt>
-            <dd data-testid="video-length">{formatDuration(call.mediaDurationMs)} long; summarized on its own clock</dd>
+            <dt>{t('fact_video')}</dt>
+            <dd data-testid="video-length">{t('video_length', formatDuration(call.mediaDurationMs))}</dd>
           </>
         )}
-        <dt>{live ? 'Elapsed' : 'Duration'}</dt>
+        <dt>{live ? t('fact_elapsed') : t('fact_duration')}</dt>
         <dd data-testid="call-duration">{formatDuration(duration)}</dd>
-        <dt>Frames</dt>
+        <dt>{t('fact_frames')}</dt>
         <dd data-testid="call-frames">{call.frames}</dd>
-        <dt>Backend</dt>
+        <dt>{t('fact_backend')}</dt>
         <dd>{call.backend ?? '—'}</dd>
-        <dt>Detector</dt>
+        <dt>{t('fact_detector')}</dt>
         <dd data-testid="call-detector">{call.models?.detector ?? '—'}</dd>
-        <dt>Classifier</dt>
+        <dt>{t('fact_classifier')}</dt>
         <dd data-testid="call-classifier">{call.models?.classifier ?? '—'}</dd>
       </dl>
       {call.endReason === 'models-changed' && (
         <p class="muted" data-testid="call-models-changed">
-          The models were changed in Settings here: the call goes on in the next entry, with the new models' labels.
+          {t('call_models_changed')}
         </p>
       )}
       {call.endReason === 'mode-changed' && (
         <p class="muted" data-testid="call-mode-changed">
-          Who is analyzed was switched here ({self ? 'from just you to everyone in the call' : 'from everyone in the call to just you'}): the call goes on in the next entry.
+          {self ? t('call_mode_changed_from_me') : t('call_mode_changed_from_everyone')}
         </p>
       )}
       {call.endReason === 'media-changed' && (
         <p class="muted" data-testid="call-media-changed">
-          Another video took this one's place here (an ad ended, or the next video began): it is summarized in the next entry, on its own timeline.
+          {t('call_media_changed')}
         </p>
       )}
       <Legend labels={call.labels} />
-      <h3>Timeline</h3>
+      <h3>{t('heading_timeline')}</h3>
       <TimelineChart call={call} onSeek={onSeek} />
       {call.clock === 'media' && call.rewatched && (
         <p class="muted" data-testid="rewatched">
-          Parts of the video were watched more than once: every viewing is counted at its place on the video's timeline.
+          {t('rewatched')}
         </p>
       )}
       <ErrorAlert error={seekError} />
-      <h3>{self ? 'You' : 'Participants'}</h3>
+      <h3>{self ? t('participant_you') : t('heading_participants')}</h3>
       <ParticipantBars call={call} onSeek={onSeek} actions={participantActions} />
     </section>
   );
@@ -112,27 +111,27 @@ export function CallDetail({ call, onBack, onDeleted }: { call: CallSummary; onB
       downloadBlob(`${name}.png`, await renderPng(summaryImage(call)));
       setError(null);
     } catch (e) {
-      setError(`Could not save the image: ${errorMessage(e)}`);
+      setError(t('error_save_image', errorMessage(e)));
     }
   };
   return (
     <div data-testid="call-detail">
       <button type="button" class="link" data-testid="back" onClick={onBack}>
-        ← All calls
+        {t('back_all_calls')}
       </button>
       <CallSummaryPanel call={call} />
       <div class="actions">
         <button type="button" data-testid="export-csv" onClick={() => setError(tryDownload(`${name}.csv`, () => callsToCsv([call]), CSV_TYPE))}>
-          Export CSV
+          {t('export_csv')}
         </button>
         <button type="button" data-testid="export-json" onClick={() => setError(tryDownload(`${name}.json`, () => callsToJson([call]), JSON_TYPE))}>
-          Export JSON
+          {t('export_json')}
         </button>
         <button type="button" data-testid="save-image" onClick={() => void saveImage()}>
-          Save image
+          {t('save_image')}
         </button>
-        <ConfirmButton testId="delete-call" prompt="Delete this call?" confirmLabel="Delete" onConfirm={remove} onError={(m) => setError(`Could not delete: ${m}`)}>
-          Delete
+        <ConfirmButton testId="delete-call" prompt={t('delete_call_prompt')} confirmLabel={t('delete')} onConfirm={remove} onError={(m) => setError(t('error_delete', m))}>
+          {t('delete')}
         </ConfirmButton>
       </div>
       <ErrorAlert error={error} />

@@ -3,12 +3,13 @@
 import { useState } from 'preact/hooks';
 import type { AnalyzeMode } from '@/src/core/settings';
 import { backgroundMessenger } from '@/src/messaging/background';
+import { type MessageKey, t } from '@/src/i18n';
 import { errorMessage } from './format';
 import { ErrorAlert } from './ui';
 
-const CHOICES: ReadonlyArray<{ mode: AnalyzeMode; label: string; hint: string }> = [
-  { mode: 'me', label: 'Just me (self-coaching: only my own camera)', hint: "No one else's video is read. For practice, and for calls at work or in class." },
-  { mode: 'everyone', label: 'Everyone in the call, with their consent', hint: 'Tell them first (the popup copies a notice for the chat); anyone can be left out.' },
+const CHOICES: ReadonlyArray<{ mode: AnalyzeMode; label: MessageKey; hint: MessageKey }> = [
+  { mode: 'me', label: 'first_run_me_label', hint: 'first_run_me_hint' },
+  { mode: 'everyone', label: 'first_run_everyone_label', hint: 'first_run_everyone_hint' },
 ];
 
 export function FirstRun({ onAcknowledged, loadError }: { onAcknowledged: () => void; loadError: string | null }) {
@@ -21,7 +22,7 @@ export function FirstRun({ onAcknowledged, loadError }: { onAcknowledged: () => 
     try {
       await backgroundMessenger.sendMessage('updateSettings', { analyze: mode });
     } catch (e) {
-      setError(`Could not save your choice: ${errorMessage(e)}`);
+      setError(t('error_save_choice', errorMessage(e)));
       setBusy(false);
       return;
     }
@@ -29,41 +30,38 @@ export function FirstRun({ onAcknowledged, loadError }: { onAcknowledged: () => 
       await backgroundMessenger.sendMessage('acknowledgeFirstRun', undefined);
       onAcknowledged();
     } catch (e) {
-      setError(`Could not save that you have read this: ${errorMessage(e)}`);
+      setError(t('error_save_acknowledged', errorMessage(e)));
     } finally {
       setBusy(false);
     }
   };
   return (
     <section class="first-run" data-testid="first-run" aria-labelledby="first-run-title">
-      <h2 id="first-run-title">Before you start</h2>
+      <h2 id="first-run-title">{t('first_run_title')}</h2>
       <ul>
-        <li>Everything runs on this device. No video, image or result is sent anywhere.</li>
-        <li>Reading other people's emotions may need their consent. Tell the people in your call.</li>
-        <li>
-          The EU AI Act (Art. 5(1)(f)) prohibits inferring people's emotions in workplace and education settings, except for medical or safety reasons. Do not
-          analyze others there.
-        </li>
-        <li>The overlay stays off until you turn it on, tab by tab.</li>
+        <li>{t('first_run_local')}</li>
+        <li>{t('first_run_consent')}</li>
+        <li>{t('first_run_ai_act')}</li>
+        <li>{t('first_run_off')}</li>
       </ul>
       <fieldset class="first-run-choice">
-        <legend>How will you use it?</legend>
+        <legend>{t('first_run_question')}</legend>
         {CHOICES.map(({ mode: m, label, hint }) => (
           <div class="choice-block" key={m}>
             <input type="radio" name="first-run-analyze" id={`first-run-${m}`} data-testid={`first-run-${m}`} checked={mode === m} onChange={() => setMode(m)} aria-describedby={`first-run-${m}-hint`} />
             <label for={`first-run-${m}`}>
-              {label}
+              {t(label)}
               <span class="muted" id={`first-run-${m}-hint`}>
-                {hint}
+                {t(hint)}
               </span>
             </label>
           </div>
         ))}
-        <p class="muted">You can switch at any time in the popup, in Settings, or with Alt+Shift+M.</p>
+        <p class="muted">{t('first_run_switch')}</p>
       </fieldset>
       <ErrorAlert error={error ?? loadError} />
       <button type="button" class="primary" data-testid="first-run-ok" disabled={busy} onClick={() => void ok()}>
-        I understand
+        {t('first_run_ok')}
       </button>
     </section>
   );

@@ -5,10 +5,11 @@ import { callsFromJson, callsToCsv, callsToJson } from '@/src/calls/export';
 import { type CallSummary } from '@/src/calls/summary';
 import type { CallListing } from '@/src/calls/summary-read';
 import { backgroundMessenger, type CallList } from '@/src/messaging/background';
+import { plural, t } from '@/src/i18n';
 import { CallDetail } from './CallDetail';
 import { LabelName } from './charts';
 import { CSV_TYPE, JSON_TYPE, tryDownload } from './download';
-import { errorMessage, fileDate, formatDateTime, formatDuration, siteName } from './format';
+import { ANALYZE_MODE_NAMES, errorMessage, fileDate, formatDateTime, formatDuration, siteName } from './format';
 import { ConfirmButton, ErrorAlert } from './ui';
 
 function HistoryNotes({ history, onDismiss }: { history: CallList; onDismiss: () => void }) {
@@ -24,7 +25,7 @@ function HistoryNotes({ history, onDismiss }: { history: CallList; onDismiss: ()
         ))}
       </ul>
       <button type="button" class="link" data-testid="dismiss-notices" onClick={onDismiss}>
-        Dismiss
+        {t('dismiss')}
       </button>
     </div>
   );
@@ -44,8 +45,8 @@ function HistoryItem({ call, onOpen, onStar }: { call: CallListing; onOpen: () =
         class="star"
         data-testid="star-call"
         aria-pressed={starred}
-        aria-label={starred ? 'Starred: kept whatever the retention period and size limit. Unstar' : 'Star: keep this call whatever the retention period and size limit'}
-        title={starred ? 'Starred (always kept)' : 'Star (always keep)'}
+        aria-label={starred ? t('star_aria_starred') : t('star_aria')}
+        title={starred ? t('star_title_starred') : t('star_title')}
         onClick={() => onStar(!starred)}
       >
         {starred ? '★' : '☆'}
@@ -53,17 +54,17 @@ function HistoryItem({ call, onOpen, onStar }: { call: CallListing; onOpen: () =
       <button type="button" class="history-item" data-testid="history-item" onClick={onOpen}>
         <span class="history-when">
           {formatDateTime(call.start)}
-          {!call.ended && <span class="badge">live</span>}
+          {!call.ended && <span class="badge">{t('badge_live')}</span>}
           {call.analyze === 'me' && (
-            <span class="tag" data-testid="history-self" title="Self-coaching: only your own camera was analyzed">
-              Just me
+            <span class="tag" data-testid="history-self" title={t('history_self_title')}>
+              {ANALYZE_MODE_NAMES.me}
             </span>
           )}
         </span>
         <span class="history-meta">
           <span>{siteName(call.site)}</span>
           <span>{formatDuration(Math.max(0, call.end - call.start))}</span>
-          <span>{dom ? <LabelName label={dom} /> : 'no faces'}</span>
+          <span>{dom ? <LabelName label={dom} /> : t('no_faces')}</span>
         </span>
         {call.title && <span class="history-title">{call.title}</span>}
       </button>
@@ -84,7 +85,7 @@ export function HistoryView() {
       setHistory({ ...h, calls: [...h.calls].sort((a, b) => b.start - a.start) });
       setError(null);
     } catch (e) {
-      setError(`Could not load calls: ${errorMessage(e)}`);
+      setError(t('error_load_calls', errorMessage(e)));
     } finally {
       setLoading(false);
     }
@@ -98,7 +99,7 @@ export function HistoryView() {
       await backgroundMessenger.sendMessage('dismissNotices', undefined);
       setHistory((h) => (h ? { ...h, notices: [], problems: [] } : h));
     } catch (e) {
-      setError(`Could not dismiss: ${errorMessage(e)}`);
+      setError(t('error_dismiss', errorMessage(e)));
     }
   };
 
@@ -107,19 +108,19 @@ export function HistoryView() {
       const call = await backgroundMessenger.sendMessage('getCall', { id });
       if (call) setOpen(call);
       else {
-        setError('That call is no longer stored.');
+        setError(t('call_gone'));
         void load();
       }
     } catch (e) {
-      setError(`Could not open the call: ${errorMessage(e)}`);
+      setError(t('error_open_call', errorMessage(e)));
     }
   };
   const star = async (id: string, starred: boolean) => {
     try {
-      if (!(await backgroundMessenger.sendMessage('starCall', { id, starred }))) setError('That call is no longer stored.');
+      if (!(await backgroundMessenger.sendMessage('starCall', { id, starred }))) setError(t('call_gone'));
       await load();
     } catch (e) {
-      setError(`Could not star the call: ${errorMessage(e)}`);
+      setError(t('error_star_call', errorMessage(e)));
     }
   };
   const [imported, setImported] = useState<string | null>(null);
@@ -129,14 +130,15 @@ export function HistoryView() {
       const parsed = callsFromJson(await file.text());
       if ('error' in parsed) throw new Error(parsed.error);
       const o = await backgroundMessenger.sendMessage('importCalls', { calls: parsed.calls });
-      const parts = [`${o.added} call(s) added`, o.present > 0 && `${o.present} already here`, o.invalid > 0 && `${o.invalid} unreadable`, o.expired > 0 && `${o.expired} past the retention period`, o.overBudget > 0 && `${o.overBudget} over the size limit`];
+      const parts = [t('import_added', o.added), o.present > 0 && t('import_present', o.present), o.invalid > 0 && t('import_invalid', o.invalid), o.expired > 0 && t('import_expired', o.expired), o.overBudget > 0 && t('import_over_budget', o.overBudget)];
       // The list first, then the result: whoever reads the result sees the list it describes.
       await load();
-      setImported(`Import: ${parts.filter(Boolean).join(', ')}${o.saved ? '.' : '; the history could not be written (see the notice).'}`);
+      const list = parts.filter(Boolean).join(', ');
+      setImported(o.saved ? t('import_result', list) : t('import_result_unsaved', list));
       setError(null);
     } catch (e) {
       setImported(null);
-      setError(`Import failed: ${errorMessage(e)}`);
+      setError(t('import_failed', errorMessage(e)));
     }
   };
   /** Every call in full (the list holds only what it shows), for the exports. */
@@ -145,7 +147,7 @@ export function HistoryView() {
       const { calls: full } = await backgroundMessenger.sendMessage('listCalls', undefined);
       setError(tryDownload(name, () => make(full), type));
     } catch (e) {
-      setError(`Export failed: ${errorMessage(e)}`);
+      setError(t('export_failed', errorMessage(e)));
     }
   };
   if (open) {
@@ -176,14 +178,14 @@ export function HistoryView() {
         </p>
       )}
       {history && <HistoryNotes history={history} onDismiss={() => void dismiss()} />}
-      {loading && !history && <p class="muted">Loading…</p>}
+      {loading && !history && <p class="muted">{t('loading')}</p>}
       {history && calls.length === 0 && (
         <p class="muted" data-testid="history-empty">
-          No calls yet. Turn the overlay on during a call and its summary appears here.
+          {t('history_empty')}
         </p>
       )}
       {calls.length > 0 && (
-        <ul class="history" data-testid="history-list" aria-label="Calls, newest first">
+        <ul class="history" data-testid="history-list" aria-label={t('history_list_aria')}>
           {calls.map((c) => (
             <HistoryItem key={c.id} call={c} onOpen={() => void openCall(c.id)} onStar={(on) => void star(c.id, on)} />
           ))}
@@ -191,13 +193,13 @@ export function HistoryView() {
       )}
       <div class="actions">
         <button type="button" data-testid="export-all-csv" disabled={calls.length === 0} onClick={() => void exportAll(`emotion-calls-${stamp}.csv`, callsToCsv, CSV_TYPE)}>
-          Export all CSV
+          {t('export_all_csv')}
         </button>
         <button type="button" data-testid="export-all-json" disabled={calls.length === 0} onClick={() => void exportAll(`emotion-calls-${stamp}.json`, callsToJson, JSON_TYPE)}>
-          Export all JSON
+          {t('export_all_json')}
         </button>
         <label class="button" data-testid="import-json-label">
-          Import JSON
+          {t('import_json')}
           <input
             type="file"
             accept="application/json,.json"
@@ -212,13 +214,13 @@ export function HistoryView() {
         </label>
         <ConfirmButton
           testId="delete-all"
-          prompt={`Delete all ${calls.length} call${calls.length === 1 ? '' : 's'}?`}
-          confirmLabel="Delete all"
+          prompt={plural('delete_all_prompt', calls.length)}
+          confirmLabel={t('delete_all')}
           onConfirm={removeAll}
-          onError={(m) => setError(`Could not delete: ${m}`)}
+          onError={(m) => setError(t('error_delete', m))}
           disabled={calls.length === 0}
         >
-          Delete all
+          {t('delete_all')}
         </ConfirmButton>
       </div>
     </div>

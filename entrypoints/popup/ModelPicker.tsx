@@ -4,19 +4,24 @@ import { useEffect, useState } from 'preact/hooks';
 import { modelLabels } from '@/src/core/label-set';
 import { type ModelEntry, type ModelsManifest, type ModelTask, parseModelsManifest, wildScoresText } from '@/src/core/models';
 import type { Settings } from '@/src/core/settings';
-import { errorMessage, formatBytes } from './format';
+import { labelName, t } from '@/src/i18n';
+import { errorMessage, formatBytes, formatNumber, formatPercent } from './format';
 import { ErrorAlert } from './ui';
-
-const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}`);
 
 /** "wild valid macro-F1 nhfi 64.1 / sfew 50.2 / ... · 10.2 ms per face · 365 kB", or what is not measured. */
 function measuredText(m: ModelEntry): string {
   const size = formatBytes(m.bytes);
   const r = m.measured;
-  if (!r) return `not measured yet · ${size}`;
-  const f1 = `wild valid macro-F1 ${wildScoresText(r)}`;
-  const found = r.facesFound === undefined ? '' : ` · faces found ${pct(r.facesFound)}%`;
-  return `${f1}${found} · ${r.ms.toFixed(1)} ms per ${m.task === 'emotion' ? 'face' : 'frame'} · ${size}`;
+  if (!r) return t('model_not_measured', size);
+  const ms = formatNumber(r.ms, 1);
+  return [
+    t('model_scores', wildScoresText(r)),
+    r.facesFound !== undefined && t('model_faces_found', formatPercent(r.facesFound, 1)),
+    m.task === 'emotion' ? t('model_ms_per_face', ms) : t('model_ms_per_frame', ms),
+    size,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function ModelChoices({ manifest, task, chosen, onPick }: { manifest: ModelsManifest; task: ModelTask; chosen: string | null; onPick: (id: string) => void }) {
@@ -26,21 +31,21 @@ function ModelChoices({ manifest, task, chosen, onPick }: { manifest: ModelsMani
   const key = task === 'emotion' ? 'classifier' : 'detector';
   return (
     <fieldset data-testid={`setting-${key}`}>
-      <legend>{task === 'emotion' ? 'Emotion classifier' : 'Face detector'}</legend>
-      {chosen && current !== chosen && <p class="muted">{`"${chosen}" is not in this version; using the default.`}</p>}
+      <legend>{task === 'emotion' ? t('setting_classifier') : t('setting_detector')}</legend>
+      {chosen && current !== chosen && <p class="muted">{t('model_missing', chosen)}</p>}
       {offered.map((m) => (
         <div class="model-choice" key={m.id}>
           <input type="radio" name={key} id={`setting-${key}-${m.id}`} data-testid={`setting-${key}-${m.id}`} checked={current === m.id} onChange={() => onPick(m.id)} />
           <label for={`setting-${key}-${m.id}`}>
             <span class="model-name">
               {m.name}
-              {m.id === fallback && <span class="badge">default</span>}
+              {m.id === fallback && <span class="badge">{t('badge_default')}</span>}
             </span>
-            {task === 'emotion' && <span class="muted model-labels">{modelLabels(m, manifest.labels).join(', ')}</span>}
+            {task === 'emotion' && <span class="muted model-labels">{modelLabels(m, manifest.labels).map(labelName).join(', ')}</span>}
             <span class="muted model-measured" data-testid="model-measured">
               {measuredText(m)}
             </span>
-            <span class="muted model-trained-on" data-testid="model-trained-on">{`Trained on ${m.trainedOn}`}</span>
+            <span class="muted model-trained-on" data-testid="model-trained-on">{t('model_trained_on', m.trainedOn)}</span>
           </label>
         </div>
       ))}
@@ -56,17 +61,14 @@ export function ModelPicker({ settings, save }: { settings: Settings; save: (pat
     fetch(browser.runtime.getURL('/models/models.json'))
       .then((r) => r.json())
       .then((j: unknown) => setManifest(parseModelsManifest(j)))
-      .catch((e: unknown) => setError(`Could not read the models: ${errorMessage(e)}`));
+      .catch((e: unknown) => setError(t('error_read_models', errorMessage(e))));
   }, []);
   if (!manifest) return error ? <ErrorAlert error={error} /> : null;
   return (
-    <section class="models" aria-label="Models">
+    <section class="models" aria-label={t('fact_models')}>
       <ModelChoices manifest={manifest} task="face-detection" chosen={settings.detector} onPick={(id) => void save({ detector: id })} />
       <ModelChoices manifest={manifest} task="emotion" chosen={settings.classifier} onPick={(id) => void save({ classifier: id })} />
-      <p class="muted">
-        Measured on this project's 2-core test machine (Node, wasm). A change applies to running calls at once; a call is saved in two parts
-        then, one per model.
-      </p>
+      <p class="muted">{t('models_note')}</p>
     </section>
   );
 }

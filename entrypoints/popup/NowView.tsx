@@ -2,10 +2,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { backgroundMessenger, LIVE_STATUS_PORT, type LiveStatus } from '@/src/messaging/background';
 import { CallSummaryPanel } from './CallDetail';
-import { errorMessage, formatPercent, isSupportedUrl, pipelineText, siteHealthText } from './format';
+import { t } from '@/src/i18n';
+import { errorMessage, formatNumber, formatPercent, isSupportedUrl, pipelineText, siteHealthText } from './format';
 import type { TargetTab } from './target';
 import { ErrorAlert } from './ui';
+import { MAX_REFRESH_MS } from '@/src/overlay/logic/fair-share';
 import { AnalyzeModeRow, CopyNotice, isYouTube, leaveOutActions, useAnalyzeMode } from './WhoIsAnalyzed';
+
+/** A call this large slows its labels down by its size (on a 2-core machine, balanced mode), not because the machine is busy. */
+const LARGE_CALL_TILES = 6;
 
 /** After the worker restarts (its ports close), the popup reconnects this soon. */
 const RECONNECT_MS = 500;
@@ -36,7 +41,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
       });
       port.onDisconnect.addListener(() => {
         if (stopped) return;
-        setLinkError(`Live status unavailable: ${chrome.runtime.lastError?.message ?? 'the extension restarted'}; reconnecting`);
+        setLinkError(t('error_live_status', chrome.runtime.lastError?.message ?? t('extension_restarted')));
         timer = setTimeout(connect, RECONNECT_MS);
       });
       port.postMessage({ tabId });
@@ -59,7 +64,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
       setOn(res.on);
       setToggleError(null);
     } catch (e) {
-      setToggleError(`Could not turn the overlay ${on ? 'off' : 'on'}: ${errorMessage(e)}`);
+      setToggleError(t(on ? 'error_toggle_off' : 'error_toggle_on', errorMessage(e)));
     } finally {
       toggling.current = false;
       setBusy(false);
@@ -75,15 +80,15 @@ export function NowView({ target }: { target: TargetTab | null }) {
   return (
     <div class="now" data-testid="now">
       <div class="row">
-        <span id="toggle-label">Overlay in this tab</span>
+        <span id="toggle-label">{t('overlay_in_tab')}</span>
         <button type="button" class="toggle" data-testid="toggle" aria-labelledby="toggle-label" aria-pressed={on} disabled={!supported || busy} onClick={() => void toggle()}>
-          <span aria-hidden="true">{on ? 'On' : 'Off'}</span>
+          <span aria-hidden="true">{on ? t('toggle_on') : t('toggle_off')}</span>
         </button>
       </div>
-      {target === null && <p class="muted">No tab to control.</p>}
+      {target === null && <p class="muted">{t('no_tab')}</p>}
       {target !== null && !supported && (
         <p class="muted" data-testid="unsupported">
-          Not a supported page. Open a call on Google Meet, Zoom (web), Microsoft Teams (web) or YouTube.
+          {t('unsupported')}
         </p>
       )}
       {on && health && (
@@ -95,33 +100,35 @@ export function NowView({ target }: { target: TargetTab | null }) {
       <ErrorAlert error={linkError} />
       <AnalyzeModeRow state={who} youtube={target !== null && isYouTube(site, target.url)} />
       <CopyNotice />
-      <dl class="facts" aria-label="Live status">
-        <dt>Models</dt>
+      <dl class="facts" aria-label={t('live_status_aria')}>
+        <dt>{t('fact_models')}</dt>
         <dd data-testid="pipeline-state">{pipelineText(pipeline)}</dd>
-        <dt>Backend</dt>
+        <dt>{t('fact_backend')}</dt>
         <dd data-testid="backend">{ready?.backend ?? '—'}</dd>
         {ready?.fallback && (
           <dd class="muted" data-testid="backend-fallback">
             {ready.fallback}
           </dd>
         )}
-        <dt>Analyzed</dt>
-        <dd data-testid="fps">{status ? `${status.fps.toFixed(1)} frames/s` : '—'}</dd>
+        <dt>{t('fact_analyzed')}</dt>
+        <dd data-testid="fps">{status ? t('fps_value', formatNumber(status.fps, 1)) : '—'}</dd>
         {status?.tab.on && (
-          <dd class="muted" data-testid="cpu-share" title="The ML host's own work on this tab's frames over the last 5 s (the page's copying and messages not included)">
-            {formatPercent(status.tab.cpu)} of one CPU core for the models
+          <dd class="muted" data-testid="cpu-share" title={t('cpu_share_title')}>
+            {t('cpu_share', formatPercent(status.tab.cpu))}
           </dd>
         )}
         {status && status.tab.slowdown > 1 && (
           <dd class="muted" data-testid="slowed-down">
-            Sampling {status.tab.slowdown.toFixed(1)}x slower to stay within the performance mode's CPU budget (the machine is busy, or many tiles)
+            {status.tab.tiles >= LARGE_CALL_TILES
+              ? t('slowed_large_call', status.tab.tiles, formatNumber(status.tab.slowdown, 1), MAX_REFRESH_MS / 1000)
+              : t('slowed_busy', formatNumber(status.tab.slowdown, 1), MAX_REFRESH_MS / 1000)}
           </dd>
         )}
-        <dt>Faces</dt>
+        <dt>{t('fact_faces')}</dt>
         <dd data-testid="faces">{status ? status.tab.faces : '—'}</dd>
-        <dt>Detector</dt>
+        <dt>{t('fact_detector')}</dt>
         <dd data-testid="detector">{ready?.detector ?? '—'}</dd>
-        <dt>Classifier</dt>
+        <dt>{t('fact_classifier')}</dt>
         <dd data-testid="classifier">{ready?.classifier ?? '—'}</dd>
       </dl>
       <ErrorAlert error={leaveOutError} testId="leave-out-error" />
@@ -133,7 +140,7 @@ export function NowView({ target }: { target: TargetTab | null }) {
           participantActions={tabId !== null && call.analyze !== 'me' ? leaveOutActions(tabId, call.site, setLeaveOutError) : undefined}
         />
       ) : (
-        supported && status && <p class="muted" data-testid="no-call">No call in progress in this tab.</p>
+        supported && status && <p class="muted" data-testid="no-call">{t('no_call')}</p>
       )}
     </div>
   );

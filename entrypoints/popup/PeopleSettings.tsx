@@ -1,19 +1,18 @@
 // Popup: the Settings about people: who is analyzed (Settings.analyze) and the people never analyzed
 // (Settings.excludedNames, added from the Now view's "Never analyze <name>").
 import type { AnalyzeMode, Settings } from '@/src/core/settings';
-import { ANALYZE_MODE_NAMES, excludedNameText } from './format';
+import { type MessageKey, t } from '@/src/i18n';
+import { excludedNameText } from './format';
 
 type Save = (patch: Partial<Settings>) => Promise<void>;
 
-const ANALYZE_HINTS: Record<AnalyzeMode, string> = {
-  me: 'self-coaching: only your own camera',
-  everyone: 'with their consent',
-};
+/** Each mode's name with its hint, e.g. "Just me (self-coaching: only your own camera)". */
+const ANALYZE_CHOICES: Record<AnalyzeMode, MessageKey> = { me: 'analyze_choice_me', everyone: 'analyze_choice_everyone' };
 
 export function AnalyzeChoice({ settings, save }: { settings: Settings; save: Save }) {
   return (
     <fieldset>
-      <legend>Who is analyzed</legend>
+      <legend>{t('setting_analyze')}</legend>
       {(['me', 'everyone'] as const).map((mode) => (
         <span class="choice" key={mode}>
           <input
@@ -24,12 +23,10 @@ export function AnalyzeChoice({ settings, save }: { settings: Settings; save: Sa
             checked={settings.analyze === mode}
             onChange={() => void save({ analyze: mode })}
           />
-          <label for={`setting-analyze-${mode}`}>
-            {ANALYZE_MODE_NAMES[mode]} ({ANALYZE_HINTS[mode]})
-          </label>
+          <label for={`setting-analyze-${mode}`}>{t(ANALYZE_CHOICES[mode])}</label>
         </span>
       ))}
-      <p class="muted">Alt+Shift+M switches it, mid-call too.</p>
+      <p class="muted">{t('analyze_shortcut_hint')}</p>
     </fieldset>
   );
 }
@@ -38,13 +35,13 @@ export function ExcludedNames({ settings, save }: { settings: Settings; save: Sa
   const names = settings.excludedNames;
   return (
     <fieldset>
-      <legend>Never analyzed</legend>
+      <legend>{t('setting_excluded_names')}</legend>
       {names.length === 0 ? (
         <p class="muted" data-testid="excluded-empty">
-          No one. In a call, "Never analyze &lt;name&gt;" in the Now view adds a person here.
+          {t('excluded_empty')}
         </p>
       ) : (
-        <ul class="excluded" aria-label="People never analyzed, by name per site">
+        <ul class="excluded" aria-label={t('excluded_aria')}>
           {names.map((entry) => (
             <li key={entry}>
               <span data-testid="excluded-name">{excludedNameText(entry)}</span>
@@ -52,10 +49,10 @@ export function ExcludedNames({ settings, save }: { settings: Settings; save: Sa
                 type="button"
                 class="link"
                 data-testid="excluded-remove"
-                aria-label={`Remove ${excludedNameText(entry)}: analyze them again`}
+                aria-label={t('excluded_remove_aria', excludedNameText(entry))}
                 onClick={() => void save({ excludedNames: names.filter((n) => n !== entry) })}
               >
-                Remove
+                {t('remove')}
               </button>
             </li>
           ))}

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { PERFORMANCE_MODES, type PerformanceMode, type Settings, SETTINGS_LIMITS } from '@/src/core/settings';
 import { backgroundMessenger } from '@/src/messaging/background';
-import { ANALYZE_MODE_NAMES, errorMessage, excludedNameText } from './format';
+import { labelName, type MessageKey, plural, t } from '@/src/i18n';
+import { ANALYZE_MODE_NAMES, errorMessage, excludedNameText, formatNumber } from './format';
 import { LabelName } from './charts';
 import { orderLabels } from '@/src/core/label-set';
 import { ModelPicker } from './ModelPicker';
@@ -11,12 +12,12 @@ import { ErrorAlert } from './ui';
 
 type NumberKey = keyof typeof SETTINGS_LIMITS;
 
-const NUMBER_FIELDS: ReadonlyArray<{ key: NumberKey; label: string; step: number; unit: string; hint?: string }> = [
-  { key: 'fps', label: 'Sampling rate', step: 0.5, unit: 'frames/s per video' },
-  { key: 'minFaceSize', label: 'Minimum face size', step: 1, unit: 'px' },
-  { key: 'smoothingWindow', label: 'Smoothing window', step: 1, unit: 'frames' },
-  { key: 'retentionDays', label: 'Keep history for', step: 1, unit: 'days', hint: '0 keeps calls forever; starred calls are always kept' },
-  { key: 'historyBudgetMB', label: 'History size limit', step: 1, unit: 'MB', hint: 'past it the oldest unstarred calls are deleted' },
+const NUMBER_FIELDS: ReadonlyArray<{ key: NumberKey; label: MessageKey; step: number; unit: MessageKey; hint?: MessageKey }> = [
+  { key: 'fps', label: 'setting_fps', step: 0.5, unit: 'unit_fps_per_video' },
+  { key: 'minFaceSize', label: 'setting_min_face_size', step: 1, unit: 'unit_px' },
+  { key: 'smoothingWindow', label: 'setting_smoothing_window', step: 1, unit: 'unit_frames' },
+  { key: 'retentionDays', label: 'setting_retention_days', step: 1, unit: 'unit_days', hint: 'hint_retention' },
+  { key: 'historyBudgetMB', label: 'setting_history_budget', step: 1, unit: 'unit_mb', hint: 'hint_history_budget' },
 ];
 
 function numberPatch(key: NumberKey, value: number): Partial<Settings> {
@@ -25,34 +26,37 @@ function numberPatch(key: NumberKey, value: number): Partial<Settings> {
   return patch;
 }
 
-const SETTING_NAMES: Record<keyof Settings, string> = {
-  performanceMode: 'Performance',
-  fps: 'Sampling rate',
-  minFaceSize: 'Minimum face size',
-  smoothingWindow: 'Smoothing window',
-  chipStyle: 'Chips',
-  showBoxes: 'Face boxes',
-  visibleLabels: 'Labels shown',
-  retentionDays: 'Keep history (days)',
-  historyBudgetMB: 'History size limit (MB)',
-  analyze: 'Who is analyzed',
-  excludedNames: 'Never analyzed',
-  detector: 'Face detector',
-  classifier: 'Emotion classifier',
+const SETTING_NAMES: Record<keyof Settings, MessageKey> = {
+  performanceMode: 'setting_performance',
+  fps: 'setting_fps',
+  minFaceSize: 'setting_min_face_size',
+  smoothingWindow: 'setting_smoothing_window',
+  chipStyle: 'setting_chip_style',
+  showBoxes: 'setting_show_boxes',
+  visibleLabels: 'setting_visible_labels',
+  retentionDays: 'setting_retention_days_saved',
+  historyBudgetMB: 'setting_history_budget_saved',
+  analyze: 'setting_analyze',
+  excludedNames: 'setting_excluded_names',
+  detector: 'setting_detector',
+  classifier: 'setting_classifier',
 };
 
 /** A stored setting's value as the user reads it ("Just me", "Google Meet: Ada", "on"). */
 function valueText(k: keyof Settings, saved: Settings): string {
   if (k === 'analyze') return ANALYZE_MODE_NAMES[saved.analyze];
-  if (k === 'excludedNames') return saved.excludedNames.length > 0 ? saved.excludedNames.map(excludedNameText).join(', ') : 'no one';
+  if (k === 'excludedNames') return saved.excludedNames.length > 0 ? saved.excludedNames.map(excludedNameText).join(', ') : t('value_no_one');
+  if (k === 'visibleLabels') return saved.visibleLabels.length > 0 ? saved.visibleLabels.map(labelName).join(', ') : t('value_none');
+  if (k === 'performanceMode') return t(`performance_${saved.performanceMode}`);
+  if (k === 'chipStyle') return t(`value_chip_${saved.chipStyle}`);
   const v = saved[k];
-  return Array.isArray(v) ? (v.length > 0 ? v.join(', ') : 'none') : typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
+  return typeof v === 'boolean' ? (v ? t('value_on') : t('value_off')) : String(v);
 }
 
 /** "Saved: Sampling rate = 15", from the values the background stored (clamped, rounded). */
 function describe(patch: Partial<Settings>, saved: Settings): string {
-  const parts = (Object.keys(patch) as Array<keyof Settings>).map((k) => `${SETTING_NAMES[k]} = ${valueText(k, saved)}`);
-  return `Saved: ${parts.join('; ')}`;
+  const parts = (Object.keys(patch) as Array<keyof Settings>).map((k) => `${t(SETTING_NAMES[k])} = ${valueText(k, saved)}`);
+  return t('settings_saved', parts.join('; '));
 }
 
 /** What the history takes beside its limit, and the calls waiting for room (the disk was full). */
@@ -68,8 +72,8 @@ function HistoryUsage({ limitMB }: { limitMB: number }) {
   const mb = usage.bytes / (1024 * 1024);
   return (
     <p class="muted" data-testid="history-usage">
-      The history holds {usage.calls} call{usage.calls === 1 ? '' : 's'} in {mb < 0.1 ? mb.toFixed(2) : mb.toFixed(1)} MB of its {limitMB} MB limit.
-      {usage.pending > 0 && <strong> {usage.pending} call(s) wait for disk space and are not saved yet.</strong>}
+      {plural('history_usage', usage.calls, formatNumber(mb, mb < 0.1 ? 2 : 1), limitMB)}
+      {usage.pending > 0 && <strong> {t('history_pending', usage.pending)}</strong>}
     </p>
   );
 }
@@ -83,7 +87,7 @@ export function SettingsView() {
     backgroundMessenger
       .sendMessage('getSettings', undefined)
       .then(setSettings)
-      .catch((e: unknown) => setError(`Could not load settings: ${errorMessage(e)}`));
+      .catch((e: unknown) => setError(t('error_load_settings', errorMessage(e))));
   }, []);
 
   const save = async (patch: Partial<Settings>) => {
@@ -93,13 +97,13 @@ export function SettingsView() {
       setSaved(describe(patch, next));
       setError(null);
     } catch (e) {
-      setError(`Could not save: ${errorMessage(e)}`);
+      setError(t('error_save', errorMessage(e)));
       // Show the stored values again rather than the unsaved input.
       setSettings((s) => (s ? { ...s } : s));
     }
   };
 
-  if (!settings) return error ? <ErrorAlert error={error} /> : <p class="muted">Loading…</p>;
+  if (!settings) return error ? <ErrorAlert error={error} /> : <p class="muted">{t('loading')}</p>;
 
   const labels = orderLabels(settings.visibleLabels);
   const setLabel = (label: string, on: boolean) => {
@@ -114,7 +118,7 @@ export function SettingsView() {
       <AnalyzeChoice settings={settings} save={save} />
       <ExcludedNames settings={settings} save={save} />
       <fieldset>
-        <legend>Performance</legend>
+        <legend>{t('setting_performance')}</legend>
         {(Object.keys(PERFORMANCE_MODES) as PerformanceMode[]).map((mode) => (
           <span class="choice" key={mode}>
             <input
@@ -125,9 +129,7 @@ export function SettingsView() {
               checked={settings.performanceMode === mode}
               onChange={() => void save({ performanceMode: mode, fps: PERFORMANCE_MODES[mode].fps })}
             />
-            <label for={`setting-performance-${mode}`}>
-              {PERFORMANCE_MODES[mode].name} ({PERFORMANCE_MODES[mode].fps} frames/s per video)
-            </label>
+            <label for={`setting-performance-${mode}`}>{t('performance_choice', t(`performance_${mode}`), PERFORMANCE_MODES[mode].fps)}</label>
           </span>
         ))}
       </fieldset>
@@ -136,7 +138,7 @@ export function SettingsView() {
         const id = `setting-${key}`;
         return (
           <div class="field" key={key}>
-            <label for={id}>{label}</label>
+            <label for={id}>{t(label)}</label>
             <span class="field-input">
               <input
                 id={id}
@@ -154,7 +156,7 @@ export function SettingsView() {
                 }}
               />
               <span class="muted" id={`${id}-hint`}>
-                {unit} ({min}–{max}){hint ? `; ${hint}` : ''}
+                {hint ? t('field_range_hint', t(unit), min, max, t(hint)) : t('field_range', t(unit), min, max)}
               </span>
             </span>
           </div>
@@ -163,7 +165,7 @@ export function SettingsView() {
       <HistoryUsage limitMB={settings.historyBudgetMB} />
       <ModelPicker settings={settings} save={save} />
       <fieldset>
-        <legend>Chips show</legend>
+        <legend>{t('chips_legend')}</legend>
         {(['text', 'emoji'] as const).map((style) => (
           <span class="choice" key={style}>
             <input
@@ -174,7 +176,7 @@ export function SettingsView() {
               checked={settings.chipStyle === style}
               onChange={() => void save({ chipStyle: style })}
             />
-            <label for={`setting-chipStyle-${style}`}>{style === 'text' ? 'Text (happy 80%)' : 'Emoji (😄 80%)'}</label>
+            <label for={`setting-chipStyle-${style}`}>{style === 'text' ? t('chip_text') : t('chip_emoji')}</label>
           </span>
         ))}
       </fieldset>
@@ -186,10 +188,10 @@ export function SettingsView() {
           checked={settings.showBoxes}
           onChange={(e) => void save({ showBoxes: e.currentTarget.checked })}
         />
-        <label for="setting-showBoxes">Show face boxes</label>
+        <label for="setting-showBoxes">{t('show_boxes')}</label>
       </div>
       <fieldset>
-        <legend>Labels shown on chips</legend>
+        <legend>{t('labels_legend')}</legend>
         {labels.map((l) => (
           <span class="choice" key={l}>
             <input
@@ -204,7 +206,7 @@ export function SettingsView() {
             </label>
           </span>
         ))}
-        <p class="muted">Hidden labels are still counted in call summaries.</p>
+        <p class="muted">{t('hidden_labels_note')}</p>
       </fieldset>
       <ErrorAlert error={error} />
       <p class="muted saved" role="status" data-testid="settings-saved">

@@ -1,10 +1,10 @@
 // Popup: who the overlay analyzes, in the Now view: the mode and its switch, "Don't analyze <name>"
 // on each participant of the live call, and the notice to paste into the call's chat.
 import { useEffect, useState } from 'preact/hooks';
-import { CHAT_NOTICE } from '@/src/core/consent';
 import type { AnalyzeMode } from '@/src/core/settings';
 import type { SiteId } from '@/src/core/types';
 import { backgroundMessenger } from '@/src/messaging/background';
+import { t } from '@/src/i18n';
 import { youtubeAdapter } from '@/src/sites/youtube';
 import type { ParticipantActions } from './charts';
 import { ANALYZE_MODE_NAMES, errorMessage, siteName } from './format';
@@ -30,7 +30,7 @@ export function useAnalyzeMode(refreshKey: string): AnalyzeModeState {
     backgroundMessenger
       .sendMessage('getSettings', undefined)
       .then((s) => setMode(s.analyze))
-      .catch((e: unknown) => setError(`Could not read who is analyzed: ${errorMessage(e)}`));
+      .catch((e: unknown) => setError(t('error_read_analyze', errorMessage(e))));
   }, [refreshKey]);
   const switchMode = async () => {
     if (mode === null) return;
@@ -40,7 +40,7 @@ export function useAnalyzeMode(refreshKey: string): AnalyzeModeState {
       setMode(saved.analyze);
       setError(null);
     } catch (e) {
-      setError(`Could not switch who is analyzed: ${errorMessage(e)}`);
+      setError(t('error_switch_analyze', errorMessage(e)));
     } finally {
       setBusy(false);
     }
@@ -65,18 +65,18 @@ export function AnalyzeModeRow({ state, youtube }: { state: AnalyzeModeState; yo
       {mode !== null && (
         <div class="row">
           <span>
-            Analyzing:{' '}
+            {t('analyzing_label')}{' '}
             <strong data-testid="analyze-mode">{ANALYZE_MODE_NAMES[mode]}</strong>
           </span>
           <button type="button" data-testid="analyze-toggle" disabled={busy} title="Alt+Shift+M" onClick={() => void switchMode()}>
-            {mode === 'me' ? 'Analyze everyone' : 'Just me'}
+            {mode === 'me' ? t('analyze_everyone_button') : ANALYZE_MODE_NAMES.me}
           </button>
         </div>
       )}
-      {mode === 'me' && <p class="muted">Only your own camera is read; no other participant's video is sampled.</p>}
+      {mode === 'me' && <p class="muted">{t('me_only_note')}</p>}
       {youtube && (
         <p class="muted" data-testid="analyze-youtube">
-          "Just me" does not apply to videos: a YouTube page has no camera of yours.
+          {t('youtube_note')}
         </p>
       )}
       <ErrorAlert error={error} />
@@ -84,33 +84,33 @@ export function AnalyzeModeRow({ state, youtube }: { state: AnalyzeModeState; yo
   );
 }
 
-/** "Copy a notice for the chat": the words of src/core/consent, to the clipboard. */
+/** "Copy a notice for the chat": src/core/consent's words in the browser's language, to the clipboard. */
 export function CopyNotice() {
   const [result, setResult] = useState<{ copied: true } | { error: string } | null>(null);
-  const text = CHAT_NOTICE;
+  const text = t('chat_notice');
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
       setResult({ copied: true });
     } catch (e) {
-      setResult({ error: `Could not copy (select the text below instead): ${errorMessage(e)}` });
+      setResult({ error: t('error_copy', errorMessage(e)) });
     }
   };
   return (
     <div class="copy-notice">
       <div class="row">
         <button type="button" data-testid="copy-notice" onClick={() => void copy()}>
-          Copy a notice for the chat
+          {t('copy_notice')}
         </button>
         {result && 'copied' in result && (
           <span class="muted" role="status" data-testid="copy-notice-status">
-            Copied
+            {t('copied')}
           </span>
         )}
       </div>
       {result && 'error' in result && <ErrorAlert error={result.error} testId="copy-notice-status" />}
       <details>
-        <summary>Show the notice</summary>
+        <summary>{t('show_notice')}</summary>
         <p class="notice-text" data-testid="notice-text">
           {text}
         </p>
@@ -131,19 +131,19 @@ export function leaveOutActions(tabId: number, site: SiteId, onError: (message: 
         await backgroundMessenger.sendMessage('leaveOut', { tabId, key: p.key, name: p.name, ...(always ? { always: true } : {}) });
         onError(null);
       } catch (e) {
-        onError(`Could not leave ${shown} out: ${errorMessage(e)}`);
+        onError(t('error_leave_out', shown, errorMessage(e)));
       }
     };
     // An unnamed tile is known by its key only: "this person" reads better than "tile:3".
-    const who = p.name ?? 'this person';
+    const who = p.name ?? t('this_person');
     return (
       <div class="leave-out">
         <button type="button" class="link" data-testid="leave-out" onClick={() => void leaveOut(false)}>
-          Don't analyze {who}
+          {t('leave_out', who)}
         </button>
         {p.name !== null && (
           <button type="button" class="link" data-testid="leave-out-always" onClick={() => void leaveOut(true)}>
-            Never analyze {p.name} on {siteName(site)}
+            {t('leave_out_always', p.name, siteName(site))}
           </button>
         )}
       </div>

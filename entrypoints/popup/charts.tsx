@@ -5,6 +5,7 @@ import { type Attention, attentionOf } from '@/src/calls/attention';
 import { clockMs, dominant, shares, timelineBars, timelineShares } from '@/src/calls/summary-read';
 import { formatDuration, formatPercent, participantLabel } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
+import { labelName, t } from '@/src/i18n';
 
 /** "happy 45%, neutral 30%": the labels with any share, largest first. */
 export function describeShares(labels: readonly string[], sh: Readonly<Record<string, number>>): string {
@@ -12,8 +13,8 @@ export function describeShares(labels: readonly string[], sh: Readonly<Record<st
     .map((l) => [l, sh[l] ?? 0] as const)
     .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1])
-    .map(([l, v]) => `${l} ${formatPercent(v)}`);
-  return parts.length > 0 ? parts.join(', ') : 'no faces';
+    .map(([l, v]) => `${labelName(l)} ${formatPercent(v)}`);
+  return parts.length > 0 ? parts.join(', ') : t('no_faces');
 }
 
 export function LabelName({ label }: { label: string }) {
@@ -22,14 +23,14 @@ export function LabelName({ label }: { label: string }) {
     <span class="label-name">
       <span class="swatch" style={{ background: labelColor(label) }} aria-hidden="true" />
       {emoji && <span aria-hidden="true">{emoji} </span>}
-      {label}
+      {labelName(label)}
     </span>
   );
 }
 
 export function Legend({ labels }: { labels: readonly string[] }) {
   return (
-    <ul class="legend" aria-label="Colours">
+    <ul class="legend" aria-label={t('colours_aria')}>
       {labels.map((l) => (
         <li key={l}>
           <LabelName label={l} />
@@ -52,7 +53,7 @@ const PAD = { left: 32, right: 12, top: 6, bottom: 32 } as const;
 /** Stacked bars of label shares over the call, in steps that suit its length (src/calls/summary timelineBars). */
 export function TimelineChart({ call, onSeek }: { call: CallSummary; onSeek?: Seek }) {
   const { bars, stepMs, spanMs } = timelineBars(call);
-  if (bars.length === 0) return <p class="muted">No faces analyzed yet.</p>;
+  if (bars.length === 0) return <p class="muted">{t('no_faces_yet')}</p>;
 
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
@@ -67,7 +68,7 @@ export function TimelineChart({ call, onSeek }: { call: CallSummary; onSeek?: Se
   for (const bar of bars) for (const l of call.labels) overall[l] = (overall[l] ?? 0) + (bar.countByLabel[l] ?? 0);
   const total = Object.values(overall).reduce((a, b) => a + b, 0);
   const overallShares = Object.fromEntries(call.labels.map((l) => [l, total > 0 ? (overall[l] ?? 0) / total : 0]));
-  const summary = `Emotion shares every ${formatDuration(stepMs)} over ${formatDuration(spanMs)}. Overall: ${describeShares(call.labels, overallShares)}.`;
+  const summary = t('timeline_summary', formatDuration(stepMs), formatDuration(spanMs), describeShares(call.labels, overallShares));
 
   return (
     <svg class="timeline" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={summary} data-testid="timeline-chart">
@@ -107,7 +108,7 @@ export function TimelineChart({ call, onSeek }: { call: CallSummary; onSeek?: Se
           </text>
         ))}
         <text x={PAD.left + plotW / 2} y={H - 4} text-anchor="middle">
-          {call.clock === 'media' ? 'time in the video (click a bar to play from there)' : 'time into the call'}
+          {call.clock === 'media' ? t('axis_media') : t('axis_call')}
         </text>
       </g>
     </svg>
@@ -117,11 +118,11 @@ export function TimelineChart({ call, onSeek }: { call: CallSummary; onSeek?: Se
 /** A table header that fits the popup: the emoji where there is one (the legend maps it), the name for screen readers. */
 function ColumnLabel({ label }: { label: string }) {
   const emoji = labelEmoji(label);
-  if (!emoji) return <>{label}</>;
+  if (!emoji) return <>{labelName(label)}</>;
   return (
     <>
       <span aria-hidden="true">{emoji}</span>
-      <span class="sr-only">{label}</span>
+      <span class="sr-only">{labelName(label)}</span>
     </>
   );
 }
@@ -147,14 +148,14 @@ function Moments({ call, p, onSeek }: { call: CallSummary; p: ParticipantSummary
   if (moments.length === 0) return null;
   return (
     <p class="moments muted" data-testid="participant-moments">
-      <span class="sr-only">Moments of change: </span>
+      <span class="sr-only">{t('moments_sr')} </span>
       {moments.map((m, i) => {
         const at = formatDuration(clockMs(call, m.time));
         return (
           <span key={m.time}>
             {i > 0 ? ' → ' : ''}
             {onSeek ? (
-              <button type="button" class="link" data-testid="moment" title={`Play the video from ${at}`} onClick={() => onSeek(m.time)}>
+              <button type="button" class="link" data-testid="moment" title={t('play_from', at)} onClick={() => onSeek(m.time)}>
                 {at}
               </button>
             ) : (
@@ -172,9 +173,8 @@ function Moments({ call, p, onSeek }: { call: CallSummary; p: ParticipantSummary
 function AttentionLine({ a }: { a: Attention | null }) {
   if (!a) return null;
   return (
-    <p class="attention muted" data-testid="participant-attention" title={`Of ${a.analyzed} analyzed frames of this tile`}>
-      Face visible {formatPercent(a.visible)}
-      {a.facing === null ? ' (this face detector cannot tell where a head turns)' : ` · facing the camera ${formatPercent(a.facing)}`}
+    <p class="attention muted" data-testid="participant-attention" title={t('attention_title', a.analyzed)}>
+      {a.facing === null ? t('attention_visible_only', formatPercent(a.visible)) : t('attention_visible_facing', formatPercent(a.visible), formatPercent(a.facing))}
     </p>
   );
 }
@@ -190,7 +190,7 @@ export function ParticipantBars({ call, onSeek, actions }: { call: CallSummary; 
       const sh = shares(p, call.labels);
       return { p, sh, dom: dominant(sh), name: participantLabel(call, p), att: attentionOf(p) };
     });
-  if (rows.length === 0) return <p class="muted">No participants seen yet.</p>;
+  if (rows.length === 0) return <p class="muted">{t('no_participants')}</p>;
   return (
     <>
       <ul class="participants">
@@ -210,21 +210,25 @@ export function ParticipantBars({ call, onSeek, actions }: { call: CallSummary; 
         ))}
       </ul>
       <details class="numbers">
-        <summary>Show numbers</summary>
+        <summary>{t('show_numbers')}</summary>
         <div class="table-scroll">
           <table>
-            <caption>Share of time per label</caption>
+            <caption>{t('table_caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Participant</th>
-                <th scope="col">Frames</th>
+                <th scope="col">{t('col_participant')}</th>
+                <th scope="col">{t('fact_frames')}</th>
                 {call.labels.map((l) => (
-                  <th key={l} scope="col" title={l}>
+                  <th key={l} scope="col" title={labelName(l)}>
                     <ColumnLabel label={l} />
                   </th>
                 ))}
-                <th scope="col" title="Share of analyzed frames with the face found">Visible</th>
-                <th scope="col" title="Share of analyzed frames with the face found and facing the camera">Facing</th>
+                <th scope="col" title={t('col_visible_title')}>
+                  {t('col_visible')}
+                </th>
+                <th scope="col" title={t('col_facing_title')}>
+                  {t('col_facing')}
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -1,4 +1,5 @@
 // Popup: save text as a file through a Blob object URL and an <a download> (no downloads permission needed).
+import { t } from '@/src/i18n';
 
 export function downloadText(filename: string, text: string, type: string, doc: Document = document): void {
   downloadBlob(filename, new Blob([text], { type }), doc);
@@ -26,6 +27,6 @@ export function tryDownload(filename: string, makeText: () => string, type: stri
     downloadText(filename, makeText(), type);
     return null;
   } catch (e) {
-    return `Export failed: ${e instanceof Error ? e.message : String(e)}`;
+    return t('export_failed', e instanceof Error ? e.message : String(e));
   }
 }

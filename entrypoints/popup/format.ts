@@ -1,4 +1,5 @@
-// Popup (pure): formatting of durations, dates, shares and file names, and which pages the overlay supports.
+// Popup: formatting of durations, dates, shares and file names in the browser's language (src/i18n), and
+// which pages the overlay supports.
 import type { AnalyzeMode } from '@/src/core/settings';
 import { type SiteHealth, siteHealthProblem } from '@/src/core/site-health';
 import type { CallSummary, ParticipantSummary } from '@/src/calls/summary';
@@ -8,6 +9,7 @@ import { siteNameOf } from '@/src/sites';
 import { matchPattern } from '@/src/sites/registry';
 import type { PipelineState } from '@/src/messaging/offscreen';
 import { siteMatches } from '@/src/sites/matches';
+import { plural, t, uiLocale } from '@/src/i18n';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
@@ -20,21 +22,28 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${pad2(m)}:${pad2(s)}` : `${m}:${pad2(s)}`;
 }
 
-/** Date and time in the user's locale, e.g. "12 Mar 2025, 14:05". */
-export function formatDateTime(ms: number, locale?: string): string {
+/** Date and time in the browser's language, e.g. "12 Mar 2025, 14:05". */
+export function formatDateTime(ms: number, locale = uiLocale()): string {
   return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-export function formatPercent(share: number): string {
-  return `${Math.round((Number.isFinite(share) ? share : 0) * 100)}%`;
+/** "45%" ("45 %" in French and German); `digits` after the decimal point. */
+export function formatPercent(share: number, digits = 0): string {
+  const v = Number.isFinite(share) ? share : 0;
+  return new Intl.NumberFormat(uiLocale(), { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+}
+
+/** A number with exactly `digits` decimals, in the browser's language ("1.5", "1,5"). */
+export function formatNumber(value: number, digits: number): string {
+  return new Intl.NumberFormat(uiLocale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/** "365 kB", "5.6 MB" (decimal units, as the Web Store shows sizes). */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1e6 ? t('size_mb', formatNumber(bytes / 1e6, 1)) : t('size_kb', formatNumber(bytes / 1e3, 0));
 }
 
 /** Local date for file names: 2025-03-12. */
-/** "365 kB", "5.6 MB" (decimal units, as the Web Store shows sizes). */
-export function formatBytes(bytes: number): string {
-  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.round(bytes / 1e3)} kB`;
-}
-
 export function fileDate(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
@@ -50,7 +59,7 @@ export function fileStamp(ms: number): string {
 export const siteName = (site: SiteId): string => siteNameOf(site);
 
 /** Who is analyzed, in the words the popup uses for it. */
-export const ANALYZE_MODE_NAMES: Record<AnalyzeMode, string> = { me: 'Just me', everyone: 'Everyone in the call' };
+export const ANALYZE_MODE_NAMES: Record<AnalyzeMode, string> = { me: t('analyze_mode_me'), everyone: t('analyze_mode_everyone') };
 
 /** A Settings.excludedNames entry (`<site>:<name>`) as the user reads it: "Google Meet: Ada Lovelace". */
 export function excludedNameText(entry: string): string {
@@ -61,21 +70,15 @@ export function excludedNameText(entry: string): string {
 
 /** A participant's name as the popup shows it: "You" in a self-coaching summary (only the user's own tile was analyzed). */
 export function participantLabel(call: Pick<CallSummary, 'analyze'>, p: ParticipantSummary): string {
-  return call.analyze === 'me' ? 'You' : participantName(p);
+  return call.analyze === 'me' ? t('participant_you') : participantName(p);
 }
-
-const videos = (n: number) => (n === 1 ? '1 playing video' : `${n} playing videos`);
 
 /** The popup's site health line: said only when video plays and the site's adapter found no tile. */
 export function siteHealthText(health: SiteHealth | null): string | null {
   const problem = health && siteHealthProblem(health);
   if (!health || !problem) return null;
-  const site = siteName(health.site);
-  const found =
-    problem === 'fallback'
-      ? `the overlay uses the ${health.tiles === 1 ? 'video' : `${health.tiles} videos`} it found on the page (whole videos, no names)`
-      : 'none large and visible enough to label';
-  return `${site}: the page's layout was not recognised. ${videos(health.playing)}, ${found}. If this is a call, please report it: the site may have changed.`;
+  const found = problem === 'fallback' ? plural('health_used', health.tiles) : t('health_none');
+  return t('health_text', siteName(health.site), plural('playing_videos', health.playing), found);
 }
 
 /** Whether a tab URL is one the content script runs on (the manifest's match patterns, e.g. https://*.example.com/*). */
@@ -102,10 +105,10 @@ export function errorMessage(e: unknown): string {
   return typeof e === 'string' ? e : String(e);
 }
 
-/** The models' state exactly as tests read it: `ready`, `loading…` or `error: <message>`. */
+/** The models' state; in English exactly as tests read it: `ready`, `loading…` or `error: <message>`. */
 export function pipelineText(p: PipelineState | null): string {
-  if (!p) return 'checking…';
-  if (p.state === 'ready') return 'ready';
-  if (p.state === 'loading') return 'loading…';
-  return `error: ${p.error}`;
+  if (!p) return t('pipeline_checking');
+  if (p.state === 'ready') return t('pipeline_ready');
+  if (p.state === 'loading') return t('pipeline_loading');
+  return t('pipeline_error', p.error);
 }

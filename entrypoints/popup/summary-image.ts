@@ -3,6 +3,7 @@
 // rectangles and texts (summaryImage, unit-tested); drawing it on a canvas is renderPng.
 import { attentionOf } from '@/src/calls/attention';
 import { labelColor } from '@/src/core/label-set';
+import { labelName, t } from '@/src/i18n';
 import type { CallSummary } from '@/src/calls/summary';
 import { clockMs, durationMs, shares, timelineBars, timelineShares } from '@/src/calls/summary-read';
 import { formatDateTime, formatDuration, formatPercent, participantLabel, siteName } from './format';
@@ -32,12 +33,12 @@ export function summaryImage(call: CallSummary): { width: number; height: number
     ops.push({ kind: 'text', x, y, text: t, font: `${opts.bold ? '600 ' : ''}${size}px ${FONT}`, color: opts.color ?? INK, ...(opts.align ? { align: opts.align } : {}) });
 
   const title = call.title || siteName(call.site);
-  text(40, 58, self ? clip(`Your emotions: ${title}`, 70) : clip(title, 70), 30, { bold: true });
-  const models = call.models ? `models: ${call.models.detector} + ${call.models.classifier}` : 'models: unknown';
-  text(40, 92, `${siteName(call.site)} · ${formatDateTime(call.start)} · ${formatDuration(durationMs(call))} · ${call.frames} frames analyzed · ${models}`, 16, { color: MUTED });
+  text(40, 58, clip(self ? t('image_title_self', title) : title, 70), 30, { bold: true });
+  const models = call.models ? t('image_models', call.models.detector, call.models.classifier) : t('image_models_unknown');
+  text(40, 92, [siteName(call.site), formatDateTime(call.start), formatDuration(durationMs(call)), t('image_frames', call.frames), models].join(' · '), 16, { color: MUTED });
 
   // Timeline: the share of each label in every bar, stacked.
-  text(40, 140, 'Emotions over time', 18, { bold: true });
+  text(40, 140, t('image_timeline'), 18, { bold: true });
   const { bars, stepMs, spanMs } = timelineBars(call, 60);
   ops.push({ kind: 'rect', x: PLOT.x, y: PLOT.y + PLOT.h, w: PLOT.w, h: 1, color: MUTED });
   const scale = PLOT.w / Math.max(1, spanMs);
@@ -53,24 +54,26 @@ export function summaryImage(call: CallSummary): { width: number; height: number
       ops.push({ kind: 'rect', x, y, w, h, color: labelColor(l) });
     }
   }
-  if (bars.length === 0) text(PLOT.x + PLOT.w / 2, PLOT.y + PLOT.h / 2, 'No faces analyzed', 16, { color: MUTED, align: 'center' });
+  if (bars.length === 0) text(PLOT.x + PLOT.w / 2, PLOT.y + PLOT.h / 2, t('image_no_faces'), 16, { color: MUTED, align: 'center' });
   for (const t of [0, 0.25, 0.5, 0.75, 1]) text(PLOT.x + t * PLOT.w, PLOT.y + PLOT.h + 22, formatDuration(t * spanMs), 13, { color: MUTED, align: 'center' });
 
   // Legend.
   let lx = 40;
   for (const l of call.labels) {
     ops.push({ kind: 'rect', x: lx, y: 440, w: 16, h: 16, color: labelColor(l) });
-    text(lx + 22, 453, l, 15);
-    lx += 30 + l.length * 9;
+    const name = labelName(l);
+    text(lx + 22, 453, name, 15);
+    lx += 30 + name.length * 9;
   }
 
   // Participants: their label shares, and their moments of change (time into the call).
-  text(40, 500, self ? 'You (only your own camera was analyzed)' : 'Participants', 18, { bold: true });
+  text(40, 500, self ? t('image_you') : t('heading_participants'), 18, { bold: true });
   call.participants.slice(0, MAX_ROWS).forEach((p, i) => {
     const y = 520 + i * 50;
     text(40, y + 16, clip(participantLabel(call, p), 26), 15);
     const att = attentionOf(p);
-    if (att) text(40, y + 38, `visible ${formatPercent(att.visible)}${att.facing === null ? '' : ` · facing ${formatPercent(att.facing)}`}`, 12, { color: MUTED });
+    const attention = att && [t('image_visible', formatPercent(att.visible)), att.facing !== null && t('image_facing', formatPercent(att.facing))].filter(Boolean).join(' · ');
+    if (attention) text(40, y + 38, attention, 12, { color: MUTED });
     const sh = shares(p, call.labels);
     let x = 280;
     for (const l of call.labels) {
@@ -79,12 +82,12 @@ export function summaryImage(call: CallSummary): { width: number; height: number
       ops.push({ kind: 'rect', x, y, w, h: 20, color: labelColor(l) });
       x += w;
     }
-    const moments = (p.moments ?? []).slice(-MAX_MOMENTS_SHOWN).map((m) => `${formatDuration(clockMs(call, m.time))} ${m.label}`);
-    if (moments.length > 0) text(280, y + 38, clip(`moments: ${moments.join(' · ')}`, 140), 12, { color: MUTED });
+    const moments = (p.moments ?? []).slice(-MAX_MOMENTS_SHOWN).map((m) => `${formatDuration(clockMs(call, m.time))} ${labelName(m.label)}`);
+    if (moments.length > 0) text(280, y + 38, clip(t('image_moments', moments.join(' · ')), 140), 12, { color: MUTED });
   });
-  if (call.participants.length > MAX_ROWS) text(40, 520 + MAX_ROWS * 50 + 4, `+ ${call.participants.length - MAX_ROWS} more`, 13, { color: MUTED });
+  if (call.participants.length > MAX_ROWS) text(40, 520 + MAX_ROWS * 50 + 4, t('image_more', call.participants.length - MAX_ROWS), 13, { color: MUTED });
 
-  text(40, 785, 'Emotion Overlay · analyzed on this device; labels are estimates of facial expression, not of feelings', 12, { color: MUTED });
+  text(40, 785, t('image_footer'), 12, { color: MUTED });
   return { ...IMAGE_SIZE, ops };
 }
 
@@ -94,7 +97,7 @@ export async function renderPng(image: ReturnType<typeof summaryImage>, doc: Doc
   canvas.width = image.width;
   canvas.height = image.height;
   const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('no 2D canvas to draw the image on');
+  if (!ctx) throw new Error(t('error_no_canvas'));
   for (const op of image.ops) {
     if (op.kind === 'rect') {
       ctx.fillStyle = op.color;
@@ -106,5 +109,5 @@ export async function renderPng(image: ReturnType<typeof summaryImage>, doc: Doc
       ctx.fillText(op.text, op.x, op.y);
     }
   }
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the PNG could not be encoded'))), 'image/png'));
+  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(t('error_png')))), 'image/png'));
 }

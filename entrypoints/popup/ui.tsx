@@ -1,6 +1,7 @@
 // Popup: small shared widgets (error alert, a two-step confirm button).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '@/src/i18n';
 import { errorMessage } from './format';
 
 export function ErrorAlert({ error, testId }: { error: string | null; testId?: string }) {
@@ -58,7 +59,7 @@ export function ConfirmButton({ children, prompt, confirmLabel, onConfirm, onErr
         {confirmLabel}
       </button>
       <button type="button" data-testid={`${testId}-cancel`} disabled={busy} onClick={() => setAsking(false)}>
-        Cancel
+        {t('cancel')}
       </button>
     </span>
   );

@@ -7,6 +7,7 @@ import type { CallSummary } from './summary';
 import { saveCalls } from './store';
 import { pendingCallsItem, readPendingCalls } from './store-live';
 import { addNotice } from '../storage/notices';
+import { t } from '../i18n';
 import { getSettings } from '../storage/settings';
 
 export type HistoryWriter = ReturnType<typeof createHistoryWriter>;
@@ -36,7 +37,7 @@ export function createHistoryWriter() {
     } else {
       // Live calls stay live (they are retried at their next checkpoint); ended ones wait here.
       for (const c of batch) if (c.ended) pending.set(c.id, c);
-      if (hadPending === 0) await addNotice(`The call history could not be saved (${outcome.error ?? 'storage error'}): free disk space or lower the history's size limit (Settings); the calls are kept until then.`);
+      if (hadPending === 0) await addNotice(t('notice_not_saved', outcome.error ?? t('storage_error')));
     }
     // Mirrored (and the badge told) whenever there is something waiting, or there was and it went.
     if (outcome.saved ? hadPending > 0 : pending.size > 0) await persist();

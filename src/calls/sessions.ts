@@ -12,6 +12,7 @@ import { liveCallsItem } from './store-live';
 import type { AnalyzedReport } from '../messaging/background';
 import { adapterFor } from '../sites';
 import { addNotice } from '../storage/notices';
+import { t } from '../i18n';
 import { getSettings } from '../storage/settings';
 
 /**
@@ -134,7 +135,7 @@ export function createCalls() {
       if (limit === 'hour' && (hourLimitTold.get(tabId) ?? -Infinity) < starts[0]!) {
         // Once per tab and hour: its calls are still drawn, but not summarized (never in silence).
         hourLimitTold.set(tabId, time);
-        await addNotice(`A tab opened more than ${MAX_NEW_CALLS_PER_HOUR} calls or videos within an hour: the next ones there are shown but not summarized until that hour has passed.`);
+        await addNotice(t('notice_hour_limit', MAX_NEW_CALLS_PER_HOUR));
       }
       if (limit) return false;
       const opened = withStart(starts, time);

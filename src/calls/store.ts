@@ -15,6 +15,7 @@ import { type CallSummary } from './summary';
 import { type CallListing, listingOf } from './summary-read';
 import { summaryProblem } from './summary-stored';
 import { addNotice } from '../storage/notices';
+import { plural } from '../i18n';
 
 /** A call's index entry: its listing, what it takes in storage, and why its record is unreadable if it is. */
 export interface IndexEntry extends CallListing, Prunable {
@@ -126,8 +127,6 @@ async function removeFromHistory(ids: readonly string[], doomed: readonly string
 }
 
 const MB = 1024 * 1024;
-/** "the oldest call was" / "the 3 oldest calls were". */
-const oldest = (n: number) => (n === 1 ? 'the oldest call was' : `the ${n} oldest calls were`);
 
 /** What happened to a save: written or not, what was pruned to make room, and why it failed. */
 export interface SaveOutcome {
@@ -178,11 +177,7 @@ export async function saveCalls(summaries: readonly CallSummary[], rules: Histor
       if (!squeeze && summaries.every((s) => known.has(s.id) && !s.ended)) await writeRecords(ids, recs);
       else pruned += await pruneThenWrite(recs, rules, now, squeeze);
       if (pruned > 0) {
-        await addNotice(
-          squeeze
-            ? `The disk had no room for the call history: ${oldest(pruned)} deleted to keep the newest.`
-            : `The call history reached its size limit (${Math.round(rules.budgetBytes / MB)} MB, Settings): ${oldest(pruned)} deleted.`,
-        );
+        await addNotice(squeeze ? plural('notice_disk_full', pruned) : plural('notice_size_limit', pruned, Math.round(rules.budgetBytes / MB)));
       }
       return { saved: true, pruned };
     } catch (err) {

@@ -1,5 +1,6 @@
-// Pure: the notice the user pastes into a call's chat to tell the others about the overlay (one home
-// for its words: the popup copies it, the e2e test checks the clipboard against it). The EU AI Act
+// Pure: the notice the user pastes into a call's chat to tell the others about the overlay, in English
+// (the popup copies public/_locales' chat_notice, in the browser's language; tests/core/locales.test.ts
+// checks that the English one is this, and the e2e test checks the clipboard against it). The EU AI Act
 // (Art. 50(3)) requires that people exposed to emotion recognition be informed of it.
 
 /** One line for any mode: in "just me" nobody else is read, but a chip on a shared screen may still be seen. */

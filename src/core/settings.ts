@@ -19,7 +19,7 @@ export const excludedName = (site: string, name: string): string => `${site}:${n
 
 export const PERFORMANCE_MODES = {
   battery: { name: 'Battery saver', fps: 3, detectEvery: 6, maxDetectEvery: 9, cpuShare: 0.25 },
-  balanced: { name: 'Balanced', fps: 6, detectEvery: 3, maxDetectEvery: 12, cpuShare: 0.7 },
+  balanced: { name: 'Balanced', fps: 6, detectEvery: 3, maxDetectEvery: 12, cpuShare: 0.5 },
   smooth: { name: 'Smooth', fps: 10, detectEvery: 2, maxDetectEvery: 12, cpuShare: 1 },
 } as const;
 export type PerformanceMode = keyof typeof PERFORMANCE_MODES;

@@ -3,6 +3,7 @@
 // (the ML host's pipeline), FrameSampler (one frame analyzed), stepTile (the tile's next state,
 // pure), Painter (when the overlay is drawn). A run (start to stop) has one AbortSignal for all.
 import { CpuBudget } from './logic/budget';
+import { tileUrgency } from './logic/fair-share';
 import { FrameScheduler } from './logic/scheduler';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
 import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } from './logic/tile-step';
@@ -20,7 +21,6 @@ import { isSamplable, type PageTile, TileWatcher } from './tile-watcher';
 import { mediaClock } from './tiles';
 
 let tileSeq = 0;
-
 export class OverlayController {
   private run: Run | null = null;
   private readonly scheduler: FrameScheduler;
@@ -118,7 +118,8 @@ export class OverlayController {
     const { signal } = abort;
     const tiles = new Map<PageTile, SampledTile>();
     const byId = new Map<string, SampledTile>();
-    const painter = new Painter(win, this.overlay, signal, () => this.view());
+    // Draws count toward the budget as timed in the script (the page's frames for them: UNSEEN_MS_PER_MESSAGE).
+    const painter = new Painter(win, this.overlay, signal, () => this.view(), (ms) => this.budget.record(win.performance.now(), ms));
     const watcher = new TileWatcher({ win, doc, adapter }, signal, {
       added: (page) => {
         const status = this.link.state.state === 'ready' ? { kind: 'analyzing' as const } : { kind: 'loading' as const };
@@ -215,9 +216,7 @@ export class OverlayController {
         return;
       }
       const result = outcome.sampled.analysis;
-      // The host's own work on this frame (decode, detection, classification), not its wall time: frames
-      // in flight together overlap there, and would count twice.
-      this.budget.record(now, result.offscreenMs.decode + result.ms.detect + result.ms.classify);
+      this.budget.recordFrame(now, { hostMs: result.offscreenMs.decode + result.ms.detect + result.ms.classify, captureMs: outcome.captureMs, framesInMessage: result.batch?.frames ?? 1 });
       this.slowdown = this.budget.slowdown(now);
       this.scheduler.setSlowdown(this.slowdown);
       if (run.signal.aborted || run.byId.get(tile.id) !== tile) return; // turned off or tile removed meanwhile
@@ -229,6 +228,7 @@ export class OverlayController {
         return;
       }
       const step = stepTile(tile.state, outcome.sampled, now, this.stepOptions());
+      this.scheduler.setUrgency(tile.id, outcome.sampled.source === 'unchanged' ? 0 : tileUrgency(tile.state.faces, step.tile.faces));
       tile.state = step.tile;
       const { adapter, doc } = this.deps;
       const callId = this.who.callIdAt(tile.page.media, frameTime);

@@ -7,6 +7,7 @@
 // inline and !important (no page style sheet rule can hide or move it), and a page script that
 // removes it or edits its style sees it put back at once.
 import { labelEmoji } from '../core/label-set';
+import { labelName, type MessageKey, t } from '../i18n';
 import type { TileStatus } from './logic/tile-step';
 import type { PixelBox } from '../core/types';
 
@@ -41,14 +42,14 @@ export interface OverlayOptions {
 }
 
 
-const STATUS_TEXT: Record<TileStatus['kind'], string> = {
-  loading: 'Loading emotion models…',
-  waiting: 'Waiting for video…',
-  analyzing: 'Looking for faces…',
-  'no-face': 'No face found',
-  unreadable: "This video can't be read",
-  paused: 'Paused',
-  error: 'Analysis error',
+const STATUS_TEXT: Record<TileStatus['kind'], MessageKey> = {
+  loading: 'status_loading',
+  waiting: 'status_waiting',
+  analyzing: 'status_analyzing',
+  'no-face': 'status_no_face',
+  unreadable: 'status_unreadable',
+  paused: 'status_paused',
+  error: 'status_error',
 };
 
 const CSS = `
@@ -59,13 +60,12 @@ const CSS = `
 .face.nobox { border-color: transparent; }
 .chip { position: absolute; left: -2px; bottom: 100%; margin-bottom: 3px; white-space: nowrap; padding: 2px 7px; border-radius: 10px; background: rgba(26,115,232,.95); color: #fff; }
 .status { position: absolute; left: 8px; top: 8px; padding: 3px 8px; border-radius: 10px; background: rgba(32,33,36,.8); color: #fff; font-weight: 500; }
-.chip::after, .status::after { content: attr(data-text); }
+.chip::after, .status::after, .pick::after { content: attr(data-text); }
 button { all: initial; position: absolute; pointer-events: auto; cursor: pointer; font: 600 12px/1 system-ui, sans-serif; color: #fff; background: rgba(32,33,36,.85); border-radius: 12px; box-sizing: border-box; }
 .leave { right: 6px; top: 6px; width: 22px; height: 22px; text-align: center; opacity: .45; }
 .leave::after { content: '\\00d7'; font-size: 16px; line-height: 22px; }
 .leave:hover, .leave:focus-visible { opacity: 1; }
 .pick { left: 50%; bottom: 10px; transform: translateX(-50%); padding: 7px 12px; background: rgba(26,115,232,.95); }
-.pick::after { content: 'This is me'; }
 button:focus-visible { outline: 2px solid #fff; outline-offset: 1px; }
 `;
 
@@ -204,7 +204,8 @@ export class Overlay {
         status.setAttribute('aria-hidden', 'true');
         const leave = this.button('leave', tile.id);
         const pick = this.button('pick', tile.id);
-        pick.setAttribute('aria-label', 'This is me: analyze only this tile');
+        pick.setAttribute('aria-label', t('pick_self_aria'));
+        pick.dataset.text = t('pick_self');
         el.append(status, leave, pick);
         layer.append(el);
         view = { el, status, leave, pick, faces: new Map() };
@@ -213,13 +214,14 @@ export class Overlay {
       const { el, status, leave, pick } = view;
       pick.hidden = tile.pick !== true;
       leave.hidden = tile.pick === true;
-      const who = tile.name ?? 'this person';
-      if (leave.getAttribute('aria-label') !== `Don't analyze ${who}`) leave.setAttribute('aria-label', `Don't analyze ${who}`);
-      leave.title = `Don't analyze ${who} for the rest of this call`;
+      const who = tile.name ?? t('this_person');
+      const leaveLabel = t('leave_out', who);
+      if (leave.getAttribute('aria-label') !== leaveLabel) leave.setAttribute('aria-label', leaveLabel);
+      leave.title = t('leave_out_title', who);
       setStyle(el, 'transform', `translate(${px(tile.rect.x)}, ${px(tile.rect.y)})`);
       setStyle(el, 'width', px(tile.rect.width));
       setStyle(el, 'height', px(tile.rect.height));
-      const statusText = tile.pick || (tile.status.kind === 'analyzing' && tile.faces.length > 0) ? '' : STATUS_TEXT[tile.status.kind];
+      const statusText = tile.pick || (tile.status.kind === 'analyzing' && tile.faces.length > 0) ? '' : t(STATUS_TEXT[tile.status.kind]);
       const detail =
         tile.status.kind === 'error' ? `: ${tile.status.message}` : tile.status.kind === 'unreadable' && tile.status.detail ? ` (${tile.status.detail})` : '';
       // Drawn as generated content, not text nodes: find-in-page (window.find, which a page script
@@ -260,7 +262,7 @@ export class Overlay {
       setStyle(box, 'height', px(face.box.height));
       const chip = box.firstElementChild as HTMLElement;
       const pct = Math.round(face.confidence * 100);
-      setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${labelEmoji(face.label) ?? ''} ${pct}%` : `${face.label} ${pct}%`);
+      setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${labelEmoji(face.label) ?? ''} ${pct}%` : `${labelName(face.label)} ${pct}%`);
       setData(chip, 'label', face.label);
     }
     for (const [id, el] of view.faces) {

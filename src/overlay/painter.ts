@@ -7,7 +7,8 @@
 // on the slow tick (labels, boxes and statuses show at once): each draw costs the page and the GPU
 // process a frame, and a number that moved on every result redrew the page on every result (at 1
 // tile, 12 ms of CPU a second: docs/benchmarks.md). Everything stops with its signal.
-import { facesInTile, type FaceToDraw } from './logic/overlay-faces';
+import { facesInTile, type FaceToDraw, steadyBox } from './logic/overlay-faces';
+import type { PixelBox } from '../core/types';
 import { isFresh, type TileState, type TileStatus } from './logic/tile-step';
 import { HAVE_CURRENT_DATA, isVideo } from '../sites/types';
 import type { Overlay, OverlayTile } from './overlay';
@@ -20,6 +21,11 @@ export const DRAW_TICK_MS = 250;
 export const PERCENT_EVERY_MS = 1000;
 /** A request is drawn this much later (about a display frame): the results of one message, or of a few close ones, draw once. */
 export const DRAW_DELAY_MS = 16;
+/**
+ * Draws are at least this far apart: with many tiles the results of several messages draw once (a
+ * label shows at most this much later; the GPU process's share of a draw is most of its cost).
+ */
+export const MIN_DRAW_GAP_MS = 200;
 
 export class Painter {
   private timer: number | null = null;
@@ -29,6 +35,8 @@ export class Painter {
   private lastDrawAt = -Infinity;
   /** The next draw comes from the slow tick (percentages alone are drawn then). */
   private tick = false;
+  /** Where each face was last drawn (`<tile id>/<track id>`): boxes that barely moved stay there (steadyBox). */
+  private drawnBoxes = new Map<string, PixelBox>();
 
   constructor(
     private readonly win: Window,
@@ -36,6 +44,8 @@ export class Painter {
     private readonly signal: AbortSignal,
     /** What to draw now. */
     private readonly view: () => OverlayTile[],
+    /** A draw took `ms` of the page's main thread (the CPU budget counts it). */
+    private readonly drew: (ms: number) => void = () => {},
   ) {
     overlay.mount();
     const tick = win.setInterval(() => this.request(true), DRAW_TICK_MS);
@@ -53,14 +63,20 @@ export class Painter {
     this.timer = this.win.setTimeout(() => {
       this.timer = null;
       if (!this.signal.aborted) this.draw();
-    }, DRAW_DELAY_MS);
+    }, Math.max(DRAW_DELAY_MS, this.lastDrawAt + MIN_DRAW_GAP_MS - this.win.performance.now()));
   }
 
   /** Draw now, unless nothing changed since the last draw, or only percentages did (drawn on the tick, PERCENT_EVERY_MS apart). */
   draw(): void {
+    const t0 = this.win.performance.now();
+    this.drawIfChanged();
+    this.drew(this.win.performance.now() - t0);
+  }
+
+  private drawIfChanged(): void {
     const tick = this.tick;
     this.tick = false;
-    const tiles = this.view();
+    const tiles = this.steady(this.view());
     const key = JSON.stringify(tiles);
     if (key === this.lastDrawn) return;
     const shape = JSON.stringify(tiles, (k, v: unknown) => (k === 'confidence' ? undefined : v));
@@ -68,6 +84,22 @@ export class Painter {
     if (shape === this.lastShape && !(tick && now - this.lastDrawAt >= PERCENT_EVERY_MS)) return;
     [this.lastDrawn, this.lastShape, this.lastDrawAt] = [key, shape, now];
     this.overlay.render(tiles);
+  }
+
+  /** The tiles with each face's box kept where it was drawn while it barely moved. */
+  private steady(tiles: OverlayTile[]): OverlayTile[] {
+    const drawn = new Map<string, PixelBox>();
+    const out = tiles.map((t) => ({
+      ...t,
+      faces: t.faces.map((f) => {
+        const key = `${t.id}/${f.trackId}`;
+        const box = steadyBox(f.box, this.drawnBoxes.get(key));
+        drawn.set(key, box);
+        return box === f.box ? f : { ...f, box };
+      }),
+    }));
+    this.drawnBoxes = drawn;
+    return out;
   }
 
   /** Draw the next request even if it looks the same (the overlay's options changed). */

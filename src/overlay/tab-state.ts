@@ -5,6 +5,7 @@ import { contentMessenger } from '../messaging/content';
 import { clearOverlayTabs, readOverlayTabs, readTelemetry, writeOverlayTab } from '../storage/tabs';
 import type { PipelineState } from '../messaging/offscreen';
 import type { Settings } from '../core/settings';
+import { t } from '../i18n';
 import type { MlHost } from '../ml/offscreen-host';
 import { stopTabCapture } from '../ml/tab-capture-control';
 
@@ -110,7 +111,7 @@ export function createOverlayState(host: MlHost) {
   /** Calls the history could not take (calls.ts keeps them pending): every badge says so until they are written. */
   let unsaved = 0;
   const UNSAVED_COLOR = '#d93025';
-  const unsavedTitle = () => `${unsaved} call(s) not saved: the disk is full (open the popup)`;
+  const unsavedTitle = () => t('badge_unsaved', unsaved);
 
   async function setUnsavedCalls(count: number): Promise<void> {
     if (count === unsaved) return;
@@ -119,7 +120,7 @@ export function createOverlayState(host: MlHost) {
     badges.clear();
     await chrome.action.setBadgeText({ text: count > 0 ? '!' : '' });
     await chrome.action.setBadgeBackgroundColor({ color: UNSAVED_COLOR });
-    await chrome.action.setTitle({ title: count > 0 ? `Emotion Overlay: ${unsavedTitle()}` : 'Emotion Overlay' });
+    await chrome.action.setTitle({ title: count > 0 ? t('action_title_unsaved', unsavedTitle()) : t('ext_name') });
   }
 
   async function showBadge(tabId: number, report: OverlayReport, documentId?: string): Promise<void> {
@@ -129,9 +130,9 @@ export function createOverlayState(host: MlHost) {
     s.slowdown = report.slowdown ?? 1;
     s.cpu = report.cpu ?? 0;
     s.site = report.site ?? null;
-    const shown = report.on ? (report.faces > 0 ? String(report.faces) : 'ON') : '';
+    const shown = report.on ? (report.faces > 0 ? String(report.faces) : t('badge_on')) : '';
     const text = unsaved > 0 ? `${shown}!` : shown;
-    const title = `${report.on ? `Emotion Overlay: on, ${report.faces} face(s) in ${report.tiles} tile(s)` : 'Emotion Overlay: off'}${unsaved > 0 ? `; ${unsavedTitle()}` : ''}`;
+    const title = `${report.on ? t('action_title_on', report.faces, report.tiles) : t('action_title_off')}${unsaved > 0 ? `; ${unsavedTitle()}` : ''}`;
     // Most reports change only what the popup shows (the CPU share, the site's health): the badge is
     // set again (three browser calls) only when it would look different, or for a new document in the
     // tab (Chrome clears a tab's badge when it navigates).

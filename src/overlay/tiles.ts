@@ -8,6 +8,7 @@ import type { PixelBox } from '../core/types';
 import { largestTiles } from './logic/tile-limit';
 import { findTiles, type SiteAdapter } from '../sites';
 import { deepQueryAll } from '../sites/dom';
+import { t } from '../i18n';
 import { HAVE_CURRENT_DATA, isVideo, MIN_TILE_SIDE, type Tile, type TileMedia } from '../sites/types';
 
 export interface FoundTile {
@@ -61,7 +62,7 @@ export function seekVideo(adapter: SiteAdapter, doc: Document, seconds: number):
     media.currentTime = Math.min(seconds, media.duration);
     return { ok: true };
   }
-  return { ok: false, reason: 'The tab shows no video with a timeline now (it may have moved on to another page).' };
+  return { ok: false, reason: t('seek_no_video') };
 }
 
 /** The media is drawn flipped left to right: by its own transform or an ancestor's (a few levels up; two flips cancel). */

@@ -11,6 +11,7 @@ const SINCE: Record<string, number> = {
   // Manifest keys.
   'manifest.name': 88,
   'manifest.description': 88,
+  'manifest.default_locale': 88,
   'manifest.minimum_chrome_version': 88,
   'manifest.permissions': 88,
   'manifest.host_permissions': 88,
@@ -31,6 +32,8 @@ const SINCE: Record<string, number> = {
   'alarms.create': 120,
   'alarms.onAlarm': 88,
   'commands.onCommand': 88,
+  'i18n.getMessage': 88,
+  'i18n.getUILanguage': 88,
   'offscreen.createDocument': 109,
   'offscreen.Reason': 109,
   'offscreen.closeDocument': 109,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facesInTile } from '../../src/overlay/logic/overlay-faces';
+import { facesInTile, STEADY_BOX, steadyBox } from '../../src/overlay/logic/overlay-faces';
 
 const face = (label: string, x = 100) => ({ trackId: 1, box: { x, y: 60, width: 80, height: 80 }, label, confidence: 0.8 });
 const view = { frame: { width: 480, height: 270 }, tile: { width: 480, height: 270 }, fit: 'fill' as const, mirrored: false, visibleLabels: ['happy', 'sad'] };
@@ -18,5 +18,18 @@ describe('facesInTile', () => {
   });
   it('a mirrored self view draws the box on the other side', () => {
     expect(facesInTile([face('happy', 20)], { ...view, mirrored: true })[0]!.box.x).toBe(480 - 20 - 80);
+  });
+});
+
+describe('steadyBox', () => {
+  const drawn = { x: 100, y: 60, width: 80, height: 80 };
+  it('a face that moved a few pixels stays where it was drawn; one that moved or grew past STEADY_BOX of its width moves', () => {
+    const jitter = { x: 103, y: 58, width: 82, height: 81 };
+    expect(steadyBox(jitter, drawn)).toBe(drawn);
+    const moved = { ...drawn, x: 100 + STEADY_BOX * 80 + 1 };
+    expect(steadyBox(moved, drawn)).toBe(moved);
+    const grew = { ...drawn, width: 80 * (1 + STEADY_BOX) + 1 };
+    expect(steadyBox(grew, drawn)).toBe(grew);
+    expect(steadyBox(jitter, undefined)).toBe(jitter);
   });
 });

@@ -137,7 +137,7 @@ describe('Microsoft Teams (v2)', () => {
     expect(text).toMatch(/\d+ playing videos/);
     expect(text).toContain('uses the 4 videos');
     // The live view says what the models cost this tab: a share of one core, above zero while labelling.
-    await expect.poll(() => popup.getByTestId('cpu-share').textContent(), { timeout: 10_000 }).toMatch(/^[1-9]\d*% of one CPU core for the models$/);
+    await expect.poll(() => popup.getByTestId('cpu-share').textContent(), { timeout: 10_000 }).toMatch(/^[1-9]\d*% of one CPU core$/);
     await popup.close();
     await setOverlay(tabId, false);
     await page.close();

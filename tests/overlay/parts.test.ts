@@ -2,7 +2,7 @@
 // The content side's parts on their own, in happy-dom: TileWatcher, Painter, FrameSampler.
 import { describe, expect, it } from 'vitest';
 import { HOST_STYLE, neutralName, Overlay, type OverlayTile } from '../../src/overlay/overlay';
-import { DRAW_TICK_MS, Painter, PERCENT_EVERY_MS } from '../../src/overlay/painter';
+import { DRAW_TICK_MS, MIN_DRAW_GAP_MS, Painter, PERCENT_EVERY_MS } from '../../src/overlay/painter';
 import { FrameSampler, type SampledTile } from '../../src/overlay/sampler';
 import { isSamplable, SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/overlay/tile-watcher';
 import { newTile, stepTile } from '../../src/overlay/logic/tile-step';
@@ -111,7 +111,35 @@ describe('Painter', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('draws a new label at once, and a new percentage alone on the slow tick, PERCENT_EVERY_MS apart', async () => {
+  it('a face that only jitters is not redrawn, one that moved is; each draw reports its main-thread time', async () => {
+    const { win, clock } = pageWindow();
+    const overlay = new Overlay(document);
+    let renders = 0;
+    const render = overlay.render.bind(overlay);
+    overlay.render = (t) => (renders++, render(t));
+    let x = 10;
+    const at = (): OverlayTile => { const t = tile('happy'); return { ...t, faces: [{ ...t.faces[0]!, box: { ...t.faces[0]!.box, x } }] }; };
+    const timed: number[] = [];
+    const abort = new AbortController();
+    const painter = new Painter(win, overlay, abort.signal, () => [at()], (ms) => timed.push(ms));
+    painter.request();
+    await clock.advance(20);
+    for (const nx of [12, 9, 13]) {
+      x = nx; // within 8% of the 50 px box
+      painter.request();
+      await clock.advance(MIN_DRAW_GAP_MS);
+    }
+    expect(renders).toBe(1);
+    x = 30;
+    painter.request();
+    await clock.advance(MIN_DRAW_GAP_MS);
+    expect(renders).toBe(2);
+    expect(timed.length).toBeGreaterThanOrEqual(5); // each request and each slow tick looked
+    expect(timed.every((ms) => ms >= 0)).toBe(true);
+    abort.abort();
+  });
+
+  it('draws a new label within MIN_DRAW_GAP_MS, and a new percentage alone on the slow tick, PERCENT_EVERY_MS apart', async () => {
     const { win, clock } = pageWindow();
     const overlay = new Overlay(document);
     const drawn: Array<readonly OverlayTile[]> = [];
@@ -130,7 +158,7 @@ describe('Painter', () => {
     expect(drawn.map((t) => t[0]!.faces[0]!.confidence)).toEqual([0.9]); // the percentages wait for the tick
     now = tile('sad', 0.6);
     painter.request();
-    await clock.advance(20);
+    await clock.advance(MIN_DRAW_GAP_MS);
     expect(drawn.map((t) => t[0]!.faces[0]!.label)).toEqual(['happy', 'sad']);
     now = tile('sad', 0.5);
     painter.request();

@@ -18,6 +18,8 @@ export interface LaunchOptions {
   args?: string[];
   /** The unpacked extension to load (default: the build, EXTENSION_DIR). */
   extensionDir?: string;
+  /** Environment variables for the browser on top of this process's (e.g. LANGUAGE: its UI language on Linux). */
+  env?: Record<string, string>;
 }
 
 export interface ExtensionSession {
@@ -104,6 +106,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
+    ...(opts.env ? { env: { ...process.env, ...opts.env } as Record<string, string> } : {}),
     headless: true,
     args: [
       `--disable-extensions-except=${dir}`,

@@ -3,7 +3,7 @@
 // a dense head with the paper's recipe (finetune.ts runs torch/finetune.py: the seeded search with
 // successive halving, selection and calibration on validation only), then ships it (ship.ts: the
 // tfjs export in three quantizations, checked, scored, one kept) and prints what it did.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exitWithError, isMain } from '../lib/cli';

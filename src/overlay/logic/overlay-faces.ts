@@ -32,3 +32,18 @@ export function facesInTile(faces: ReadonlyArray<FaceToDraw>, view: TileView): F
   }
   return out;
 }
+
+/**
+ * A face's box moves on the page only when it moved (or grew or shrank) by more than this share of
+ * its width since it was last drawn: a talking head's few pixels of jitter redraw nothing (each draw
+ * costs the page and the GPU process a frame: `npm run bench:cpu`).
+ */
+export const STEADY_BOX = 0.08;
+
+/** `box`, or `drawn` (where the face was last drawn) if it is within STEADY_BOX of it. */
+export function steadyBox(box: PixelBox, drawn: PixelBox | undefined): PixelBox {
+  if (!drawn) return box;
+  const tol = STEADY_BOX * Math.max(1, drawn.width);
+  const near = Math.abs(box.x - drawn.x) <= tol && Math.abs(box.y - drawn.y) <= tol && Math.abs(box.width - drawn.width) <= tol && Math.abs(box.height - drawn.height) <= tol;
+  return near ? drawn : box;
+}

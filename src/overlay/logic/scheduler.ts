@@ -1,5 +1,8 @@
 // Pure: which tile to sample next. Per-tile rate adapts to how long analysis takes; at most one
-// frame in flight per tile (a busy tile is skipped, never queued).
+// frame in flight per tile (a busy tile is skipped, never queued). When the CPU budget slows
+// sampling down, it is shared by need (fair-share.ts): urgent tiles sooner, calm ones later, none
+// later than MAX_REFRESH_MS.
+import { MAX_REFRESH_MS, urgencyStretch } from './fair-share';
 
 export interface SchedulerOptions {
   /** Target samples per second per tile. */
@@ -31,6 +34,8 @@ interface TileSchedule {
   /** Exponential moving average of sample-to-result latency. */
   latencyMs: number | null;
   intervalMs: number;
+  /** How much the tile needs a fresh label (fair-share.ts tileUrgency), 0-1. */
+  urgency: number;
 }
 
 export class FrameScheduler {
@@ -40,12 +45,17 @@ export class FrameScheduler {
   private slowdown = 1;
 
   constructor(opts: SchedulerOptions) {
-    this.opts = { minIntervalMs: 100, maxIntervalMs: 2000, smoothing: 0.3, maxInFlight: 4, gather: 0.4, ...opts };
+    // The longest interval leaves room for the answer's own latency within MAX_REFRESH_MS.
+    this.opts = { minIntervalMs: 100, maxIntervalMs: MAX_REFRESH_MS * 0.8, smoothing: 0.3, maxInFlight: 4, gather: 0.4, ...opts };
   }
 
   setFps(fps: number): void {
     this.opts = { ...this.opts, fps };
-    for (const t of this.tiles.values()) t.intervalMs = this.intervalFor(t.latencyMs);
+    this.retime();
+  }
+
+  private retime(): void {
+    for (const t of this.tiles.values()) t.intervalMs = this.intervalFor(t);
   }
 
   private baseInterval(): number {
@@ -56,17 +66,28 @@ export class FrameScheduler {
   setSlowdown(factor: number): void {
     if (factor === this.slowdown) return;
     this.slowdown = factor;
-    for (const t of this.tiles.values()) t.intervalMs = this.intervalFor(t.latencyMs);
+    this.retime();
   }
 
-  /** Adaptive interval: the target rate, slowed down when analysis takes longer than that. */
-  private intervalFor(latencyMs: number | null): number {
-    const want = Math.max(this.baseInterval(), latencyMs === null ? 0 : latencyMs * 1.2);
+  /** The tile's need for a fresh label (0-1): while the budget binds, its share of the sampling follows it. */
+  setUrgency(tileId: string, urgency: number): void {
+    const t = this.tiles.get(tileId);
+    if (!t || t.urgency === urgency) return;
+    t.urgency = urgency;
+    t.intervalMs = this.intervalFor(t);
+  }
+
+  /** Adaptive interval: the target rate (shared by need when the budget binds), slowed down when analysis takes longer than that. */
+  private intervalFor(t: { latencyMs: number | null; urgency: number }): number {
+    const want = Math.max(this.baseInterval() * urgencyStretch(t.urgency, this.slowdown > 1), t.latencyMs === null ? 0 : t.latencyMs * 1.2);
     return Math.min(this.opts.maxIntervalMs, Math.max(this.opts.minIntervalMs, want));
   }
 
   add(tileId: string, now: number): void {
-    if (!this.tiles.has(tileId)) this.tiles.set(tileId, { nextDue: now, startedAt: now, inFlight: false, latencyMs: null, intervalMs: this.intervalFor(null) });
+    if (this.tiles.has(tileId)) return;
+    const t: TileSchedule = { nextDue: now, startedAt: now, inFlight: false, latencyMs: null, intervalMs: 0, urgency: 0.5 };
+    t.intervalMs = this.intervalFor(t);
+    this.tiles.set(tileId, t);
   }
 
   remove(tileId: string): void {
@@ -114,7 +135,7 @@ export class FrameScheduler {
     t.inFlight = false;
     const a = this.opts.smoothing;
     t.latencyMs = t.latencyMs === null ? latencyMs : a * latencyMs + (1 - a) * t.latencyMs;
-    t.intervalMs = this.intervalFor(t.latencyMs);
+    t.intervalMs = this.intervalFor(t);
     // Keep the cadence measured from when the sample was taken, but never schedule in the past.
     t.nextDue = Math.max(t.startedAt + t.intervalMs, now);
   }
