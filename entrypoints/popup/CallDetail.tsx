@@ -2,17 +2,26 @@
 import { useState } from 'preact/hooks';
 import { callsToCsv, callsToJson } from '@/src/calls/export';
 import { type CallSummary } from '@/src/calls/summary';
-import { durationMs } from '@/src/calls/summary-read';
+import { durationMs, headlineOf } from '@/src/calls/summary-read';
 import { backgroundMessenger } from '@/src/messaging/background';
-import { t } from '@/src/i18n';
+import { labelName, plural, t } from '@/src/i18n';
 import { Legend, type ParticipantActions, ParticipantBars, TimelineChart } from './charts';
 import { CSV_TYPE, downloadBlob, JSON_TYPE, tryDownload } from './download';
-import { errorMessage, fileStamp, formatDateTime, formatDuration, siteName } from './format';
+import { errorMessage, fileStamp, formatDateTime, formatDuration, formatSpan, siteName } from './format';
 import { renderPng, summaryImage } from './summary-image';
 import { ConfirmButton, ErrorAlert } from './ui';
 
+/** The call in one line: "24 min · 4 people · mostly neutral, Ada mostly happy". */
+export function callHeadline(call: CallSummary, durationMs: number): string {
+  const h = headlineOf(call);
+  const parts = [formatSpan(durationMs), plural('headline_people', h.people)];
+  if (h.mostly) parts.push(t('headline_mostly', labelName(h.mostly)) + (h.standout ? `, ${t('headline_person_mostly', h.standout.name, labelName(h.standout.label))}` : ''));
+  return parts.join(' · ');
+}
+
 /**
- * Title, facts (with the models that produced it), timeline and participants of a call. `live`: the
+ * Title, a headline, timeline and participants of a call, then its facts (with the models that
+ * produced it) one click away. `live`: the
  * call is in progress (elapsed time). `participantActions`: what each participant's row offers (the
  * live call's "Don't analyze <name>").
  */
@@ -47,28 +56,9 @@ export function CallSummaryPanel({ call, live = false, participantActions }: { c
           {!call.ended && <span class="badge">{t('badge_live')}</span>}
         </h2>
       )}
-      <dl class="facts">
-        <dt>{t('fact_site')}</dt>
-        <dd>{siteName(call.site)}</dd>
-        <dt>{t('fact_started')}</dt>
-        <dd>{formatDateTime(call.start)}</dd>
-        {call.clock === 'media' && call.mediaDurationMs !== undefined && (
-          <>
-            <dt>{t('fact_video')}</dt>
-            <dd data-testid="video-length">{t('video_length', formatDuration(call.mediaDurationMs))}</dd>
-          </>
-        )}
-        <dt>{live ? t('fact_elapsed') : t('fact_duration')}</dt>
-        <dd data-testid="call-duration">{formatDuration(duration)}</dd>
-        <dt>{t('fact_frames')}</dt>
-        <dd data-testid="call-frames">{call.frames}</dd>
-        <dt>{t('fact_backend')}</dt>
-        <dd>{call.backend ?? '—'}</dd>
-        <dt>{t('fact_detector')}</dt>
-        <dd data-testid="call-detector">{call.models?.detector ?? '—'}</dd>
-        <dt>{t('fact_classifier')}</dt>
-        <dd data-testid="call-classifier">{call.models?.classifier ?? '—'}</dd>
-      </dl>
+      <p class="headline" data-testid="call-headline">
+        {callHeadline(call, duration)}
+      </p>
       {call.endReason === 'models-changed' && (
         <p class="muted" data-testid="call-models-changed">
           {t('call_models_changed')}
@@ -94,7 +84,32 @@ export function CallSummaryPanel({ call, live = false, participantActions }: { c
       )}
       <ErrorAlert error={seekError} />
       <h3>{self ? t('participant_you') : t('heading_participants')}</h3>
-      <ParticipantBars call={call} onSeek={onSeek} actions={participantActions} />
+      <ParticipantBars call={call} onSeek={onSeek} actions={participantActions} live={live && !call.ended} />
+      <details class="engine" data-testid="call-details">
+        <summary>{t('call_details')}</summary>
+        <dl class="facts">
+          <dt>{t('fact_site')}</dt>
+          <dd>{siteName(call.site)}</dd>
+          <dt>{t('fact_started')}</dt>
+          <dd>{formatDateTime(call.start)}</dd>
+          {call.clock === 'media' && call.mediaDurationMs !== undefined && (
+            <>
+              <dt>{t('fact_video')}</dt>
+              <dd data-testid="video-length">{t('video_length', formatDuration(call.mediaDurationMs))}</dd>
+            </>
+          )}
+          <dt>{live ? t('fact_elapsed') : t('fact_duration')}</dt>
+          <dd data-testid="call-duration">{formatDuration(duration)}</dd>
+          <dt>{t('fact_frames')}</dt>
+          <dd data-testid="call-frames">{call.frames}</dd>
+          <dt>{t('fact_backend')}</dt>
+          <dd>{call.backend ?? '—'}</dd>
+          <dt>{t('fact_detector')}</dt>
+          <dd data-testid="call-detector">{call.models?.detector ?? '—'}</dd>
+          <dt>{t('fact_classifier')}</dt>
+          <dd data-testid="call-classifier">{call.models?.classifier ?? '—'}</dd>
+        </dl>
+      </details>
     </section>
   );
 }

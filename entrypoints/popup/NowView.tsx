@@ -81,8 +81,9 @@ export function NowView({ target }: { target: TargetTab | null }) {
     <div class="now" data-testid="now">
       <div class="row">
         <span id="toggle-label">{t('overlay_in_tab')}</span>
-        <button type="button" class="toggle" data-testid="toggle" aria-labelledby="toggle-label" aria-pressed={on} disabled={!supported || busy} onClick={() => void toggle()}>
-          <span aria-hidden="true">{on ? t('toggle_on') : t('toggle_off')}</span>
+        {/* Named by the row's label and its own word (On / Off): what it says is part of its name. */}
+        <button type="button" class="toggle" data-testid="toggle" aria-labelledby="toggle-label toggle-state" aria-pressed={on} disabled={!supported || busy} onClick={() => void toggle()}>
+          <span id="toggle-state">{on ? t('toggle_on') : t('toggle_off')}</span>
         </button>
       </div>
       {target === null && <p class="muted">{t('no_tab')}</p>}
@@ -98,39 +99,17 @@ export function NowView({ target }: { target: TargetTab | null }) {
       )}
       <ErrorAlert error={toggleError} />
       <ErrorAlert error={linkError} />
+      {/* The models failed: said on the first screen (the rest of the engine's facts are under Details). */}
+      <ErrorAlert error={pipeline?.state === 'error' ? pipelineText(pipeline) : null} testId="pipeline-error" />
       <AnalyzeModeRow state={who} youtube={target !== null && isYouTube(site, target.url)} />
       <CopyNotice />
-      <dl class="facts" aria-label={t('live_status_aria')}>
-        <dt>{t('fact_models')}</dt>
-        <dd data-testid="pipeline-state">{pipelineText(pipeline)}</dd>
-        <dt>{t('fact_backend')}</dt>
-        <dd data-testid="backend">{ready?.backend ?? '—'}</dd>
-        {ready?.fallback && (
-          <dd class="muted" data-testid="backend-fallback">
-            {ready.fallback}
-          </dd>
-        )}
-        <dt>{t('fact_analyzed')}</dt>
-        <dd data-testid="fps">{status ? t('fps_value', formatNumber(status.fps, 1)) : '—'}</dd>
-        {status?.tab.on && (
-          <dd class="muted" data-testid="cpu-share" title={t('cpu_share_title')}>
-            {t('cpu_share', formatPercent(status.tab.cpu))}
-          </dd>
-        )}
-        {status && status.tab.slowdown > 1 && (
-          <dd class="muted" data-testid="slowed-down">
-            {status.tab.tiles >= LARGE_CALL_TILES
-              ? t('slowed_large_call', status.tab.tiles, formatNumber(status.tab.slowdown, 1), MAX_REFRESH_MS / 1000)
-              : t('slowed_busy', formatNumber(status.tab.slowdown, 1), MAX_REFRESH_MS / 1000)}
-          </dd>
-        )}
-        <dt>{t('fact_faces')}</dt>
-        <dd data-testid="faces">{status ? status.tab.faces : '—'}</dd>
-        <dt>{t('fact_detector')}</dt>
-        <dd data-testid="detector">{ready?.detector ?? '—'}</dd>
-        <dt>{t('fact_classifier')}</dt>
-        <dd data-testid="classifier">{ready?.classifier ?? '—'}</dd>
-      </dl>
+      {status && status.tab.slowdown > 1 && (
+        <p class="muted" data-testid="slowed-down">
+          {status.tab.tiles >= LARGE_CALL_TILES
+            ? t('slowed_large_call', status.tab.tiles, formatNumber(status.tab.slowdown, 1), MAX_REFRESH_MS / 1000)
+            : t('slowed_busy', formatNumber(status.tab.slowdown, 1), MAX_REFRESH_MS / 1000)}
+        </p>
+      )}
       <ErrorAlert error={leaveOutError} testId="leave-out-error" />
       {call ? (
         <CallSummaryPanel
@@ -142,6 +121,33 @@ export function NowView({ target }: { target: TargetTab | null }) {
       ) : (
         supported && status && <p class="muted" data-testid="no-call">{t('no_call')}</p>
       )}
+      <details class="engine" data-testid="details">
+        <summary>{t('details')}</summary>
+        <dl class="facts" aria-label={t('live_status_aria')}>
+          <dt>{t('fact_models')}</dt>
+          <dd data-testid="pipeline-state">{pipelineText(pipeline)}</dd>
+          <dt>{t('fact_backend')}</dt>
+          <dd data-testid="backend">{ready?.backend ?? '—'}</dd>
+          {ready?.fallback && (
+            <dd class="muted" data-testid="backend-fallback">
+              {ready.fallback}
+            </dd>
+          )}
+          <dt>{t('fact_analyzed')}</dt>
+          <dd data-testid="fps">{status ? t('fps_value', formatNumber(status.fps, 1)) : '—'}</dd>
+          {status?.tab.on && (
+            <dd class="muted" data-testid="cpu-share" title={t('cpu_share_title')}>
+              {t('cpu_share', formatPercent(status.tab.cpu))}
+            </dd>
+          )}
+          <dt>{t('fact_faces')}</dt>
+          <dd data-testid="faces">{status ? status.tab.faces : '—'}</dd>
+          <dt>{t('fact_detector')}</dt>
+          <dd data-testid="detector">{ready?.detector ?? '—'}</dd>
+          <dt>{t('fact_classifier')}</dt>
+          <dd data-testid="classifier">{ready?.classifier ?? '—'}</dd>
+        </dl>
+      </details>
     </div>
   );
 }

@@ -183,7 +183,8 @@ function AttentionLine({ a }: { a: Attention | null }) {
 export type ParticipantActions = (p: ParticipantSummary, name: string) => ComponentChildren;
 
 /** One horizontal stacked bar per participant (most seen first), and the numbers as a table. */
-export function ParticipantBars({ call, onSeek, actions }: { call: CallSummary; onSeek?: Seek; actions?: ParticipantActions }) {
+/** Each participant: name, label (a live call's: the one they show now; a past call's: the one they held most), shares, attention, moments. */
+export function ParticipantBars({ call, onSeek, actions, live = false }: { call: CallSummary; onSeek?: Seek; actions?: ParticipantActions; live?: boolean }) {
   const rows = [...call.participants]
     .sort((a, b) => b.frames - a.frames)
     .map((p) => {
@@ -200,7 +201,13 @@ export function ParticipantBars({ call, onSeek, actions }: { call: CallSummary; 
               <span class="participant-name" title={name}>
                 {name}
               </span>
-              <span class="participant-dominant">{dom ? <LabelName label={dom} /> : '—'}</span>
+              {live && p.streak ? (
+                <span class="participant-dominant" data-testid="participant-now" title={t('participant_now_title')}>
+                  <LabelName label={p.streak.label} />
+                </span>
+              ) : (
+                <span class="participant-dominant">{dom ? <LabelName label={dom} /> : '—'}</span>
+              )}
             </div>
             <StackedBar labels={call.labels} sh={sh} name={name} />
             <AttentionLine a={att} />

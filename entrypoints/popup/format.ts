@@ -22,6 +22,16 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${pad2(m)}:${pad2(s)}` : `${m}:${pad2(s)}`;
 }
 
+/** A length of time in words, rounded for a headline: "30 sec", "24 min", "2 hr 5 min" (the browser's language). */
+export function formatSpan(ms: number, locale = uiLocale()): string {
+  const unit = (n: number, u: 'second' | 'minute' | 'hour') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(n);
+  const s = Math.max(0, Math.round((Number.isFinite(ms) ? ms : 0) / 1000));
+  if (s < 60) return unit(s, 'second');
+  const m = Math.round(s / 60);
+  if (m < 60) return unit(m, 'minute');
+  return m % 60 === 0 ? unit(m / 60, 'hour') : `${unit(Math.floor(m / 60), 'hour')} ${unit(m % 60, 'minute')}`;
+}
+
 /** Date and time in the browser's language, e.g. "12 Mar 2025, 14:05". */
 export function formatDateTime(ms: number, locale = uiLocale()): string {
   return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });

@@ -95,3 +95,27 @@ export function timelineShares(m: { countByLabel: Record<string, number> }): Rec
   const sum = Object.values(m.countByLabel).reduce((a, b) => a + b, 0);
   return Object.fromEntries(Object.entries(m.countByLabel).map(([l, c]) => [l, sum > 0 ? c / sum : 0]));
 }
+
+/** A call in one line: how long, how many people, its mood, and the one person whose mood stood apart. */
+export interface CallHeadline {
+  durationMs: number;
+  people: number;
+  /** The label the call spent most of its time in (null: no label yet). */
+  mostly: string | null;
+  /** The participant most in a label other than the call's, with that label (null: nobody stood apart). */
+  standout: { name: string; label: string } | null;
+}
+
+export function headlineOf(call: CallSummary): CallHeadline {
+  const mostly = dominant(callShares(call));
+  let standout: CallHeadline['standout'] = null;
+  let best = 0;
+  for (const p of call.participants) {
+    const sh = shares(p, call.labels);
+    const label = dominant(sh);
+    if (label === null || label === mostly || (sh[label] ?? 0) <= best) continue;
+    best = sh[label] ?? 0;
+    standout = { name: participantName(p), label };
+  }
+  return { durationMs: durationMs(call), people: call.participants.length, mostly, standout };
+}

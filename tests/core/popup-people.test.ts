@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { excludedName } from '../../src/core/settings';
 import { addFrame, startCall } from '../../src/calls/summary';
-import { ANALYZE_MODE_NAMES, excludedNameText, participantLabel } from '../../entrypoints/popup/format';
+import { ANALYZE_MODE_NAMES, excludedNameText, formatSpan, participantLabel } from '../../entrypoints/popup/format';
+import { callHeadline } from '../../entrypoints/popup/CallDetail';
+import { durationMs, headlineOf } from '../../src/calls/summary-read';
 
 describe('the popup names people', () => {
   it('shows a never-analyzed entry as "<Site name>: <name>", a name with a colon whole', () => {
@@ -27,5 +29,34 @@ describe('the popup names people', () => {
 
   it('names the modes in plain words', () => {
     expect(ANALYZE_MODE_NAMES).toEqual({ me: 'Just me', everyone: 'Everyone in the call' });
+  });
+});
+
+describe('a call in one line', () => {
+  /** Four people over 24 min: three mostly neutral, Ada mostly happy. */
+  function call() {
+    let c = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: 0, labels: ['happy', 'neutral', 'sad'] });
+    for (let time = 0; time <= 24 * 60_000; time += 1000) {
+      for (const [i, name] of ['Ada', 'Bo', 'Cy', 'Di'].entries()) {
+        const label = name === 'Ada' ? (time % 4000 === 0 ? 'neutral' : 'happy') : time % 5000 === 0 ? 'sad' : 'neutral';
+        c = addFrame(c, { time, tileId: `t${i}`, name, faces: [{ trackId: 1, label }] });
+      }
+    }
+    return c;
+  }
+
+  it('says how long, how many, the mood, and who stood apart', () => {
+    const c = call();
+    expect(headlineOf(c)).toMatchObject({ people: 4, mostly: 'neutral', standout: { name: 'Ada', label: 'happy' } });
+    expect(callHeadline(c, durationMs(c))).toBe('24 min · 4 people · mostly neutral, Ada mostly happy');
+  });
+
+  it('a length in words: seconds, minutes, hours', () => {
+    expect([formatSpan(30_000, 'en'), formatSpan(24 * 60_000, 'en'), formatSpan(3 * 3_600_000, 'en'), formatSpan(125 * 60_000, 'en')]).toEqual(['30 sec', '24 min', '3 hr', '2 hr 5 min']);
+  });
+
+  it('one person, nobody apart', () => {
+    const c = addFrame(startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Solo', time: 0, labels: ['happy', 'neutral'] }), { time: 0, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+    expect(callHeadline(c, 30_000)).toBe('30 sec · 1 person · mostly happy');
   });
 });

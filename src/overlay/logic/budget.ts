@@ -6,12 +6,14 @@
 // slows down by the ratio (smoothed, bounded) until it fits again; with room to spare nothing changes.
 
 /**
- * CPU ms that one frame sent to the ML host costs outside what the content script and the host time
- * (browser process IPC, the page's and the GPU process's work for the overlay's redraws):
- * `npm run bench:cpu` prints it as "unseen ms / frame" (measured added CPU minus what the budget
- * counted), 9 and 16 tiles in a 1920x1080 gallery (docs/benchmarks.md).
+ * CPU ms that one message to the ML host costs outside what the content script and the host time
+ * (the browser process's IPC, the page's and the GPU process's frames for the overlay's redraws):
+ * `npm run bench:cpu` prints it as "unseen ms / message" (measured added CPU minus what the page and
+ * the host timed). At 9 tiles in a 1920x1080 gallery it measured 5 to 24 ms over five runs, most of
+ * the spread in the GPU process (docs/benchmarks.md): set near the top, so that the budget holds on
+ * the runs that cost most.
  */
-export const UNSEEN_MS_PER_MESSAGE = 12;
+export const UNSEEN_MS_PER_MESSAGE = 20;
 
 export interface CpuBudgetOptions {
   /** The budget, as a share of one core (0.5 = half of one core for everything the overlay adds to the tab). */
