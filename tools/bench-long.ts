@@ -45,6 +45,14 @@ async function coldStartMs(tiles: number, extensionDir?: string): Promise<number
   const session = await launchExtension({ extensionDir });
   try {
     const { ext, page, tabId } = await openGallery(session, tiles);
+    // The control page (the popup) asks for the ML host's state as it opens, which starts the host
+    // and its models: close it, so that "overlay on" meets a host with nothing loaded.
+    const [worker] = session.context.serviceWorkers();
+    if (!worker) throw new Error('no service worker');
+    const hosts = () => worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT] })).length);
+    if ((await hosts()) > 0) await worker.evaluate(() => chrome.offscreen.closeDocument());
+    await page.waitForTimeout(1000);
+    if ((await hosts()) > 0) throw new Error('the ML host came back before the overlay was turned on: the start would not be cold');
     const t0 = Date.now();
     await ext.send('setOverlay', { tabId, on: true });
     await waitUntil(async () => ((await readOverlay(page)) ?? []).some((t) => t.chips.length > 0), 120_000, 'the first chip');

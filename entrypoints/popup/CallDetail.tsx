@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { callsToCsv, callsToJson } from '@/src/calls/export';
 import { type CallSummary } from '@/src/calls/summary';
-import { durationMs, headlineOf } from '@/src/calls/summary-read';
+import { durationMs, headlineOf, recentMood } from '@/src/calls/summary-read';
 import { backgroundMessenger } from '@/src/messaging/background';
 import { labelName, plural, t } from '@/src/i18n';
 import { Legend, type ParticipantActions, ParticipantBars, TimelineChart } from './charts';
@@ -17,6 +17,18 @@ export function callHeadline(call: CallSummary, durationMs: number): string {
   const parts = [formatSpan(durationMs), plural('headline_people', h.people)];
   if (h.mostly) parts.push(t('headline_mostly', labelName(h.mostly)) + (h.standout ? `, ${t('headline_person_mostly', h.standout.name, labelName(h.standout.label))}` : ''));
   return parts.join(' · ');
+}
+
+/** A live call's last minute: its mood, and who changed most lately. */
+function RecentMood({ call }: { call: CallSummary }) {
+  const { mostly, changedMost } = recentMood(call);
+  if (!mostly) return null;
+  return (
+    <p class="recent" data-testid="call-recent">
+      {t('live_last_minute', labelName(mostly))}
+      {changedMost && ` · ${t('live_changed_most', changedMost)}`}
+    </p>
+  );
 }
 
 /**
@@ -59,6 +71,7 @@ export function CallSummaryPanel({ call, live = false, participantActions }: { c
       <p class="headline" data-testid="call-headline">
         {callHeadline(call, duration)}
       </p>
+      {live && !call.ended && <RecentMood call={call} />}
       {call.endReason === 'models-changed' && (
         <p class="muted" data-testid="call-models-changed">
           {t('call_models_changed')}

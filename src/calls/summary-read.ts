@@ -119,3 +119,23 @@ export function headlineOf(call: CallSummary): CallHeadline {
   }
   return { durationMs: durationMs(call), people: call.participants.length, mostly, standout };
 }
+
+/**
+ * A live call's last minute: the label its faces were in most over the timeline's slots that
+ * overlap the last `windowMs` (one slot when the call's slots are longer), and the participant
+ * whose label changed most often in the last `changeWindowMs` (at least twice; null: nobody did).
+ */
+export function recentMood(call: CallSummary, windowMs = 60_000, changeWindowMs = 5 * 60_000): { mostly: string | null; changedMost: string | null } {
+  const step = call.timelineStepMs;
+  const lastSlot = Math.floor(Math.max(0, call.end - call.start) / step);
+  const fromSlot = lastSlot - Math.max(0, Math.ceil(windowMs / step) - 1);
+  const counts: Record<string, number> = {};
+  for (const s of call.timeline) if (s.slot >= fromSlot) for (const [l, n] of Object.entries(s.countByLabel)) counts[l] = (counts[l] ?? 0) + n;
+  let changedMost: string | null = null;
+  let most = 1;
+  for (const p of call.participants) {
+    const changes = (p.moments ?? []).filter((m) => m.time >= call.end - changeWindowMs).length;
+    if (changes > most) [most, changedMost] = [changes, participantName(p)];
+  }
+  return { mostly: dominant(counts), changedMost };
+}

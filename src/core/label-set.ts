@@ -15,15 +15,15 @@ export type ProductLabel = (typeof PRODUCT_LABELS)[number];
 
 const STYLE: Readonly<Record<ProductLabel, { color: string; emoji: string }>> = {
   angry: { color: '#d93025', emoji: '😠' },
-  happy: { color: '#f9ab00', emoji: '😄' },
+  happy: { color: '#e37400', emoji: '😄' },
   neutral: { color: '#80868b', emoji: '😐' },
   sad: { color: '#1a73e8', emoji: '😢' },
-  surprise: { color: '#9334e6', emoji: '😮' },
+  surprise: { color: '#a142f4', emoji: '😮' },
   ahegao: { color: '#e52592', emoji: '😛' },
 };
 
 /** Labels a model may add later still get a stable colour. */
-const FALLBACK_COLORS = ['#188038', '#e8710a', '#12b5cb', '#a142f4'] as const;
+const FALLBACK_COLORS = ['#188038', '#d01884', '#00838f'] as const;
 
 const isProductLabel = (label: string): label is ProductLabel => (PRODUCT_LABELS as readonly string[]).includes(label);
 

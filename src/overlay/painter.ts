@@ -1,10 +1,11 @@
-// Content script: when the overlay is drawn. A draw happens DRAW_DELAY_MS after a request (several
-// requests, one draw): on a new result, a state change, a scroll, a mutation or the slow tick. A
+// Content script: when the overlay is drawn. A draw happens DRAW_DELAY_MS after a request, and at
+// least MIN_DRAW_GAP_MS after the last draw (several requests, one draw): on a new result, a state
+// change, a scroll, a mutation or the slow tick. A face box that only jitters stays put (steadyBox). A
 // timer, not requestAnimationFrame: an animation frame request makes the page's main thread run a
 // whole frame (style, layout, paint, commit) even when nothing changes, which a playing video alone
 // never does; a DOM write schedules its own frame. Nothing is rewritten when what would be drawn has
 // not changed, and a change of the faces' percentages alone is drawn at most every PERCENT_EVERY_MS,
-// on the slow tick (labels, boxes and statuses show at once): each draw costs the page and the GPU
+// on the slow tick (labels, boxes and statuses at the next draw): each draw costs the page and the GPU
 // process a frame, and a number that moved on every result redrew the page on every result (at 1
 // tile, 12 ms of CPU a second: docs/benchmarks.md). Everything stops with its signal.
 import { facesInTile, type FaceToDraw, steadyBox } from './logic/overlay-faces';

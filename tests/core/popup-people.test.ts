@@ -5,7 +5,7 @@ import { excludedName } from '../../src/core/settings';
 import { addFrame, startCall } from '../../src/calls/summary';
 import { ANALYZE_MODE_NAMES, excludedNameText, formatSpan, participantLabel } from '../../entrypoints/popup/format';
 import { callHeadline } from '../../entrypoints/popup/CallDetail';
-import { durationMs, headlineOf } from '../../src/calls/summary-read';
+import { durationMs, headlineOf, recentMood } from '../../src/calls/summary-read';
 
 describe('the popup names people', () => {
   it('shows a never-analyzed entry as "<Site name>: <name>", a name with a colon whole', () => {
@@ -58,5 +58,15 @@ describe('a call in one line', () => {
   it('one person, nobody apart', () => {
     const c = addFrame(startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Solo', time: 0, labels: ['happy', 'neutral'] }), { time: 0, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
     expect(callHeadline(c, 30_000)).toBe('30 sec · 1 person · mostly happy');
+  });
+
+  it("a live call's last minute: its mood, and who changed most lately", () => {
+    expect(recentMood(call())).toEqual({ mostly: 'neutral', changedMost: null });
+    let c = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: 0, labels: ['happy', 'neutral', 'sad'] });
+    for (let time = 0; time <= 6 * 60_000; time += 1000) {
+      c = addFrame(c, { time, tileId: 't0', name: 'Ada', faces: [{ trackId: 1, label: Math.floor(time / 30_000) % 2 ? 'happy' : 'sad' }] });
+      c = addFrame(c, { time, tileId: 't1', name: 'Bo', faces: [{ trackId: 1, label: 'neutral' }] });
+    }
+    expect(recentMood(c).changedMost).toBe('Ada');
   });
 });

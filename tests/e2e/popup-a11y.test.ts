@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHistory } from '../../src/messaging/background';
+import { addFrame, type CallSummary, endCall, startCall } from '../../src/calls/summary';
 import { REPO_ROOT } from '../../tools/lib/paths';
 import { type ExtensionPage, type ExtensionSession, FAKE_CAMERA_ARGS, openFixturePage, openPopupPast, openSession, passFirstRun, waitForChipsOn, waitForVideos } from './harness';
 
@@ -81,6 +82,45 @@ describe('the popup for every reader', () => {
     seen.settings = await violations(popup);
     await popup.close();
     expect(seen).toEqual({ 'first run': [], now: [], history: [], 'a call': [], settings: [] });
+  });
+});
+
+/** A 3-hour call of 25 people with long names, each changing label every few minutes (frames every 30 s). */
+function bigCall(now: number): CallSummary {
+  const start = now - 3 * 3_600_000 - 60_000;
+  const labels = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
+  let call = startCall({ site: 'meet', callId: 'big-room-xyz', title: 'Quarterly all-hands: engineering, design, research and the whole of customer success', time: start, labels });
+  for (let time = start; time <= start + 3 * 3_600_000; time += 30_000) {
+    for (let i = 0; i < 25; i++) {
+      const label = labels[(i + Math.floor((time - start) / (60_000 * (3 + (i % 4))))) % 5]!;
+      call = addFrame(call, { time, tileId: `t${i}`, name: `Maximiliane Alexandra von Hohenzollern-Sigmaringen ${i + 1}`, faces: [{ trackId: 1, label }] });
+    }
+  }
+  return endCall(call, start + 3 * 3_600_000, 'tab-closed');
+}
+
+describe('a large, long call', () => {
+  it('25 people with long names over 3 hours: the call reads in one line, nothing overflows the popup, axe finds nothing', async () => {
+    const outcome = await ext.send<{ added: number }>('importCalls', { calls: [bigCall(Date.now())] });
+    expect(outcome.added).toBe(1);
+    const popup = await openPopupPast(session);
+    await popup.getByTestId('tab-history').click();
+    await popup.getByTestId('history-item').filter({ hasText: 'Quarterly' }).click();
+    await popup.locator('svg.timeline').first().waitFor();
+    expect(await popup.getByTestId('call-headline').textContent()).toMatch(/^3 hr · 25 people · mostly \w+/);
+    expect(await popup.getByTestId('participant-row').count()).toBe(25);
+    // Nothing wider than the popup (long names and the title wrap or are cut with an ellipsis).
+    expect(await popup.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await popup.screenshot({ path: join(ARTIFACTS, 'popup-past-25.png'), fullPage: true });
+    expect(await violations(popup)).toEqual([]);
+    // By keyboard alone: Tab reaches the way back, the details and every export.
+    const reached = new Set<string>();
+    for (let i = 0; i < 80; i++) {
+      await popup.keyboard.press('Tab');
+      reached.add(await popup.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName.toLowerCase() ?? ''));
+    }
+    for (const id of ['back', 'export-csv', 'export-json', 'save-image', 'delete-call']) expect(reached, id).toContain(id);
+    await popup.close();
   });
 });
 
