@@ -7,7 +7,9 @@
 //   and each tile's label refresh; then memory growth after warm-up (MB/hour, least squares from
 //   minute WARM_UP_MINUTES on) and the frames of the last ten minutes against the first ten.
 // Prints the tables, writes artifacts/bench-long.json. `--extension-dir` runs a copy of the build
-// (so that a rebuild meanwhile does not change what is measured).
+// (so that a rebuild meanwhile does not change what is measured). `--heap` forces a garbage
+// collection in the ML host and the service worker each minute and reads the JS heap they retain:
+// memory that grows with it is kept; memory that a collection gives back was garbage.
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +17,12 @@ import { parseArgs } from 'node:util';
 import type { TimingSample } from '../src/messaging/background';
 import { openGallery, WINDOW } from './lib/gallery';
 import { exitWithError, isMain } from './lib/cli';
-import { launchExtension, readOverlay, waitUntil } from './lib/extension-browser';
+import { type ExtensionSession, launchExtension, readOverlay, waitUntil } from './lib/extension-browser';
 import { sampleLabelAges } from './lib/label-age';
 import { median, percentile } from './lib/metrics';
 import { REPO_ROOT } from './lib/paths';
 import { findBrowserPid, type ProcessKind, sampleTree } from './lib/proc-cpu';
+import { retainedHeaps } from './lib/cdp-profile';
 
 /** Minutes left out of the memory slope: models loading, caches filling. */
 const WARM_UP_MINUTES = 5;
@@ -68,6 +71,8 @@ interface Minute {
   frames: number;
   labelAgeMs: { median: number; p90: number };
   refreshMaxMs: number;
+  /** With --heap: MB of JS heap the ML host and the service worker retain after a forced collection. */
+  heapMb?: { host: number; worker: number };
 }
 
 /** Least-squares slope of y over x. */
@@ -83,7 +88,16 @@ function slope(xs: number[], ys: number[]): number {
   return den > 0 ? num / den : Number.NaN;
 }
 
-async function longCall(tiles: number, minutes: number, extensionDir?: string): Promise<Minute[]> {
+/** The ML host's and the service worker's retained JS heap (MB), each after a forced collection. */
+async function heaps(session: ExtensionSession): Promise<{ host: number; worker: number }> {
+  const browser = session.context.browser();
+  if (!browser) throw new Error('no browser');
+  const found = await retainedHeaps(browser, (type, url) => url.endsWith('/offscreen.html') || type === 'service_worker');
+  const sum = (f: (k: string) => boolean) => [...found].filter(([k]) => f(k)).reduce((a, [, v]) => a + v, 0);
+  return { host: sum((k) => k.endsWith('/offscreen.html')), worker: sum((k) => k.startsWith('service_worker')) };
+}
+
+async function longCall(tiles: number, minutes: number, extensionDir?: string, heap = false): Promise<Minute[]> {
   const tag = `--bench-tag=long-${process.pid}-${Date.now()}`;
   const session = await launchExtension({ args: [tag], extensionDir });
   try {
@@ -109,6 +123,7 @@ async function longCall(tiles: number, minutes: number, extensionDir?: string): 
       const byTile = new Map<string, number[]>();
       for (const s of inMinute) (byTile.get(s.tileId) ?? byTile.set(s.tileId, []).get(s.tileId)!).push(s.at);
       const gaps = [...byTile.values()].flatMap((ats) => ats.sort((a, b) => a - b).slice(1).map((at, i) => at - ats[i]!));
+      const heapMb = heap ? await heaps(session) : undefined;
       const rss = residentMb(root);
       const row: Minute = {
         minute: m,
@@ -116,6 +131,7 @@ async function longCall(tiles: number, minutes: number, extensionDir?: string): 
         frames: inMinute.length,
         labelAgeMs: { median: median(ages), p90: percentile(ages, 90) },
         refreshMaxMs: gaps.length ? Math.max(...gaps) : Number.NaN,
+        ...(heapMb ? { heapMb } : {}),
       };
       rows.push(row);
       console.error(`minute ${m}: ${row.frames} frames, extension ${row.rssMb.extension.toFixed(0)} MB, page ${row.rssMb.page.toFixed(0)} MB`);
@@ -135,6 +151,8 @@ async function main(): Promise<void> {
       tiles: { type: 'string', default: '9' },
       cold: { type: 'string', default: '5' },
       'extension-dir': { type: 'string' },
+      /** Force a collection each minute and read the retained JS heap of the ML host and the worker. */
+      heap: { type: 'boolean', default: false },
     },
   });
   const [minutes, tiles, colds] = [Number(values.minutes), Number(values.tiles), Number(values.cold)];
@@ -144,12 +162,15 @@ async function main(): Promise<void> {
     cold.push(await coldStartMs(tiles, dir));
     console.error(`cold start ${i + 1}/${colds}: ${cold.at(-1)} ms`);
   }
-  const rows = minutes > 0 ? await longCall(tiles, minutes, dir) : [];
+  const rows = minutes > 0 ? await longCall(tiles, minutes, dir, values.heap) : [];
   console.log(`\n## bench:long: ${cpus()[0]?.model ?? '?'} x${cpus().length}, headless Chromium, ${tiles} tiles in a ${WINDOW.width}x${WINDOW.height} gallery, ${new Date().toISOString()}\n`);
   if (cold.length) console.log(`Cold start (overlay on -> first chip, models not loaded, ${cold.length} fresh browsers): median ${f(median(cold))} ms (${cold.map((c) => f(c)).join(', ')})\n`);
   if (rows.length === 0) return;
-  console.log('| minute | resident MB: extension / page / browser / GPU | analyzed frames | label age median / p90 ms | longest label refresh ms |\n|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.minute} | ${f(r.rssMb.extension)} / ${f(r.rssMb.page)} / ${f(r.rssMb.browser)} / ${f(r.rssMb.gpu)} | ${r.frames} | ${f(r.labelAgeMs.median)} / ${f(r.labelAgeMs.p90)} | ${f(r.refreshMaxMs)} |`);
+  console.log('| minute | resident MB: extension / page / browser / GPU | retained JS heap MB: ML host / worker (--heap) | analyzed frames | label age median / p90 ms | longest label refresh ms |\n|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const heap = r.heapMb ? `${f(r.heapMb.host, 1)} / ${f(r.heapMb.worker, 1)}` : '-';
+    console.log(`| ${r.minute} | ${f(r.rssMb.extension)} / ${f(r.rssMb.page)} / ${f(r.rssMb.browser)} / ${f(r.rssMb.gpu)} | ${heap} | ${r.frames} | ${f(r.labelAgeMs.median)} / ${f(r.labelAgeMs.p90)} | ${f(r.refreshMaxMs)} |`);
+  }
   const after = rows.filter((r) => r.minute > WARM_UP_MINUTES);
   if (after.length >= 2) {
     const perHour = (k: keyof Minute['rssMb']) => slope(after.map((r) => r.minute), after.map((r) => r.rssMb[k])) * 60;
