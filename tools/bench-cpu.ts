@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labelAges, median, percentile } from './lib/metrics';
+import { labelAges, median, percentile, refreshGaps } from './lib/metrics';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type PerformanceMode } from '../src/core/settings';
 import type { BackendName } from '../src/core/types';
 import type { TimingSample } from '../src/messaging/background';
@@ -71,13 +71,6 @@ function stagesOf(samples: readonly TimingSample[]): NonNullable<CpuRow['stages'
 }
 
 const perSecond = (c: CpuByKind, seconds: number) => Object.fromEntries(PROCESS_KINDS.map((k) => [k, c[k] / seconds])) as CpuByKind;
-
-/** Gaps between consecutive labels of each tile (`at`: when the label arrived). */
-function refreshGaps(results: ReadonlyArray<{ tile: string; at: number }>): number[] {
-  const byTile = new Map<string, number[]>();
-  for (const r of results) (byTile.get(r.tile) ?? byTile.set(r.tile, []).get(r.tile)!).push(r.at);
-  return [...byTile.values()].flatMap((ats) => ats.sort((a, b) => a - b).slice(1).map((at, i) => at - ats[i]!));
-}
 
 function row(system: string, tiles: number, seconds: number, frames: number, ages: number[], gaps: number[], off: CpuByKind, on: CpuByKind, tileSize: string | null = null): CpuRow {
   const added = (totalCpu(on) - totalCpu(off)) / 1000; // cores

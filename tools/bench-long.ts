@@ -19,7 +19,7 @@ import { openGallery, WINDOW } from './lib/gallery';
 import { exitWithError, isMain } from './lib/cli';
 import { type ExtensionSession, launchExtension, readOverlay, waitUntil } from './lib/extension-browser';
 import { sampleLabelAges } from './lib/label-age';
-import { median, percentile } from './lib/metrics';
+import { median, percentile, refreshGaps } from './lib/metrics';
 import { REPO_ROOT } from './lib/paths';
 import { findBrowserPid, type ProcessKind, sampleTree } from './lib/proc-cpu';
 import { retainedHeaps } from './lib/cdp-profile';
@@ -120,9 +120,7 @@ async function longCall(tiles: number, minutes: number, extensionDir?: string, h
       const inMinute = [...seen.values()].filter((s) => s.at >= from && s.at < from + 60_000);
       for (const [k, s] of seen) if (s.at < from) seen.delete(k);
       const ages = sampleLabelAges(inMinute);
-      const byTile = new Map<string, number[]>();
-      for (const s of inMinute) (byTile.get(s.tileId) ?? byTile.set(s.tileId, []).get(s.tileId)!).push(s.at);
-      const gaps = [...byTile.values()].flatMap((ats) => ats.sort((a, b) => a - b).slice(1).map((at, i) => at - ats[i]!));
+      const gaps = refreshGaps(inMinute.map((s) => ({ tile: s.tileId, at: s.at })));
       const heapMb = heap ? await heaps(session) : undefined;
       const rss = residentMb(root);
       const row: Minute = {

@@ -128,3 +128,10 @@ export function labelAges(results: ReadonlyArray<{ tile: string; sampledAt: numb
   }
   return ages;
 }
+
+/** Gaps between consecutive labels of each tile (`at`: when the label arrived). */
+export function refreshGaps(results: ReadonlyArray<{ tile: string; at: number }>): number[] {
+  const byTile = new Map<string, number[]>();
+  for (const r of results) (byTile.get(r.tile) ?? byTile.set(r.tile, []).get(r.tile)!).push(r.at);
+  return [...byTile.values()].flatMap((ats) => ats.sort((a, b) => a - b).slice(1).map((at, i) => at - ats[i]!));
+}
