@@ -8,7 +8,7 @@
 // ms per analyzed frame. Then the peers
 // (@vladmandic/human, @vladmandic/face-api) in a page on the same clips as tiles, analyzing each
 // tile's <video> at the frame rate ours reached, same wasm backend, measured the same way.
-// `--modes battery,smooth` adds our other performance modes; `--profile 10000` prints where the time goes;
+// `--empty K`: K tiles of each gallery show an empty room (the person detector's work). `--modes battery,smooth` adds our other performance modes; `--profile 10000` prints where the time goes;
 // `--backends wasm,webgpu` measures ours on each backend (`npm run bench:gpu`; `--adapter swiftshader`
 // for software WebGPU where there is no GPU). Prints one table, writes artifacts/bench-cpu.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -50,7 +50,7 @@ interface CpuRow {
   addedCores: number;
   addedMsPerFrame: number;
   /** Ours only: the ML host's mean ms per analyzed frame by stage, and how the frames came (share by source). */
-  stages?: { decode: number; detect: number; classify: number; detectedShare: number; sources: Record<string, number>; framesPerMessage: number; facesPerCall: number };
+  stages?: { decode: number; detect: number; classify: number; person: number; detectedShare: number; sources: Record<string, number>; framesPerMessage: number; facesPerCall: number };
   /**
    * Ours only: what the CPU budget counts per second (the ML host's work and the page's capture as
    * timed, ms/s), messages to the ML host per second, and what is left of the measured added CPU per
@@ -67,7 +67,7 @@ function stagesOf(samples: readonly TimingSample[]): NonNullable<CpuRow['stages'
   return {
     framesPerMessage: meanOf((s) => s.batch?.frames ?? 1),
     facesPerCall: meanOf((s) => s.batch?.faces ?? 1),
-    decode: mean('decodeMs'), detect: mean('detectMs'), classify: mean('classifyMs'), detectedShare: samples.filter((s) => s.detected).length / Math.max(1, samples.length), sources };
+    decode: mean('decodeMs'), detect: mean('detectMs'), classify: mean('classifyMs'), person: meanOf((s) => s.personMs ?? 0), detectedShare: samples.filter((s) => s.detected).length / Math.max(1, samples.length), sources };
 }
 
 const perSecond = (c: CpuByKind, seconds: number) => Object.fromEntries(PROCESS_KINDS.map((k) => [k, c[k] / seconds])) as CpuByKind;
@@ -105,6 +105,8 @@ interface OursRun {
   tileWidth?: number;
   /** Another build of the extension (`--before`), named in the row. */
   extensionDir?: string;
+  /** This many of the tiles show an empty room (the person detector's work). */
+  empty?: number;
 }
 
 async function benchOurs(tiles: number, seconds: number, run: OursRun = {}): Promise<CpuRow> {
@@ -113,7 +115,7 @@ async function benchOurs(tiles: number, seconds: number, run: OursRun = {}): Pro
   const session = await launchExtension({ args: [tag, ...backendArgs(backend, adapter)], extensionDir: run.extensionDir });
   try {
     const root = findBrowserPid(tag);
-    const { ext, page, tabId, tileSize: size } = await openGallery(session, tiles, run.tileWidth);
+    const { ext, page, tabId, tileSize: size } = await openGallery(session, tiles, run.tileWidth, run.empty);
     await page.waitForTimeout(3000);
     // The control page (the popup, idle) is open in both windows: its cost cancels out.
     const o0 = sampleTree(root);
@@ -138,7 +140,7 @@ async function benchOurs(tiles: number, seconds: number, run: OursRun = {}): Pro
     const name = `ours${run.extensionDir ? ` (${basename(run.extensionDir)})` : ''}${mode === DEFAULT_SETTINGS.performanceMode ? '' : ` (${PERFORMANCE_MODES[mode].name})`}${backend === 'wasm' ? '' : ` on ${backend}`}`;
     const gaps = refreshGaps(samples.map((s) => ({ tile: s.tileId, at: s.at })));
     const span = (w1 - w0) / 1000;
-    const timedMsPerSecond = samples.reduce((a, s) => a + s.captureMs + s.decodeMs + s.detectMs + s.classifyMs, 0) / span;
+    const timedMsPerSecond = samples.reduce((a, s) => a + s.captureMs + s.decodeMs + s.detectMs + s.classifyMs + (s.personMs ?? 0), 0) / span;
     const messagesPerSecond = samples.reduce((a, s) => a + ((s.batch?.frames ?? 1) > 0 ? 1 / (s.batch?.frames ?? 1) : 0), 0) / span;
     const addedMsPerSecond = totalCpu(on) - totalCpu(off);
     const budget = { timedMsPerSecond, messagesPerSecond, unseenMsPerMessage: (addedMsPerSecond - timedMsPerSecond) / Math.max(1e-9, messagesPerSecond) };
@@ -186,11 +188,11 @@ function cpuTable(rows: readonly CpuRow[]): string {
   }
   const ours = rows.filter((r) => r.stages);
   if (ours.length > 0) {
-    lines.push('', '| ours | tiles | ML host ms / frame: decode / detect / classify | frames detected | frames by source | frames per message / faces per classifier call (means over frames) | budget: timed ms/s, messages/s, unseen ms / message |', '|---|---:|---:|---:|---|---:|---:|');
+    lines.push('', '| ours | tiles | ML host ms / frame: decode / detect / classify / person | frames detected | frames by source | frames per message / faces per classifier call (means over frames) | budget: timed ms/s, messages/s, unseen ms / message |', '|---|---:|---:|---:|---|---:|---:|');
     for (const r of ours) {
       const st = r.stages!;
       const by = Object.entries(st.sources).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ');
-      lines.push(`| ${r.system} | ${r.tiles} | ${f(st.decode, 1)} / ${f(st.detect, 1)} / ${f(st.classify, 1)} | ${(st.detectedShare * 100).toFixed(0)}% | ${by} | ${f(st.framesPerMessage, 1)} / ${f(st.facesPerCall, 1)} | ${r.budget ? `${f(r.budget.timedMsPerSecond)}, ${f(r.budget.messagesPerSecond, 1)}, ${f(r.budget.unseenMsPerMessage, 1)}` : '-'} |`);
+      lines.push(`| ${r.system} | ${r.tiles} | ${f(st.decode, 1)} / ${f(st.detect, 1)} / ${f(st.classify, 1)} / ${f(st.person, 2)} | ${(st.detectedShare * 100).toFixed(0)}% | ${by} | ${f(st.framesPerMessage, 1)} / ${f(st.facesPerCall, 1)} | ${r.budget ? `${f(r.budget.timedMsPerSecond)}, ${f(r.budget.messagesPerSecond, 1)}, ${f(r.budget.unseenMsPerMessage, 1)}` : '-'} |`);
     }
   }
   return lines.join('\n');
@@ -206,6 +208,8 @@ async function main(): Promise<void> {
       before: { type: 'string', default: '' },
       /** Every tile this wide (CSS px), instead of the 1920x1080 gallery layout. */
       'tile-width': { type: 'string', default: '' },
+      /** This many tiles of each gallery show an empty room: nobody, so the person detector runs there. */
+      empty: { type: 'string', default: '0' },
       seconds: { type: 'string', default: '30' },
       peers: { type: 'string', default: PEERS.join(',') },
       /** Also measure ours in these performance modes (at each tile count), e.g. battery,smooth. */
@@ -227,6 +231,7 @@ async function main(): Promise<void> {
   const tileCounts = values.tiles.split(',').map(Number);
   const peerTiles = values['peer-tiles'].split(',').filter(Boolean).map(Number);
   const tileWidth = values['tile-width'] ? Number(values['tile-width']) : undefined;
+  const empty = Number(values.empty);
   const before = values.before.split(',').filter(Boolean);
   const peers = values.peers ? (values.peers.split(',').filter(Boolean) as PeerName[]) : [];
   const rows: CpuRow[] = [];
@@ -235,11 +240,11 @@ async function main(): Promise<void> {
     for (const backend of backends) {
       // The build before first, then this one, at each count: interleaved, so drift hits both alike.
       for (const extensionDir of before) {
-        const b = await benchOurs(n, seconds, { backend, adapter, tileWidth, extensionDir });
+        const b = await benchOurs(n, seconds, { backend, adapter, tileWidth, extensionDir, empty });
         rows.push(b);
         console.error(`${b.system}, ${n} tile(s): ${b.addedMsPerFrame.toFixed(1)} ms/frame`);
       }
-      const r = await benchOurs(n, seconds, { profileMs: Number(values.profile), backend, adapter, tileWidth });
+      const r = await benchOurs(n, seconds, { profileMs: Number(values.profile), backend, adapter, tileWidth, empty });
       rows.push(r);
       console.error(`${r.system}, ${n} tile(s): ${r.addedMsPerFrame.toFixed(1)} ms/frame`);
     }

@@ -2,14 +2,20 @@
 // each (tools/eval/<name>.ts); no or an unknown subcommand prints the list and exits 2, --help prints it.
 import { exitWithError, isMain } from './lib/cli';
 import { run as attention } from './eval/attention';
+import { run as calibration } from './eval/calibration';
 import { run as classifiers } from './eval/classifiers';
 import { run as detectInterval } from './eval/detect-interval';
 import { run as detectors } from './eval/detectors';
+import { run as presence } from './eval/presence';
 
 const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
   attention: {
     run: attention,
     usage: 'attention [--detectors a,b]   the head turn from detector keypoints against frames marked by eye (tests/fixtures/attention-check.csv)',
+  },
+  calibration: {
+    run: calibration,
+    usage: 'calibration [--models a,b] [--hold-out nhfi] [--limit n]   each classifier\'s confidence against how often it is right (ECE, reliability), a temperature and the uncertain threshold fitted on valid',
   },
   classifiers: {
     run: classifiers,
@@ -22,6 +28,10 @@ const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usag
   detectors: {
     run: detectors,
     usage: 'detectors [--limit n] [--crop-scales 1.1,1.25]   every shipped detector with the default classifier on wild valid photos on a 480x270 frame',
+  },
+  presence: {
+    run: presence,
+    usage: 'presence [--models a,b]   a tile with no face: someone there or nobody, by each person detector, against frames marked by eye (tests/fixtures/presence-check.csv)',
   },
 };
 

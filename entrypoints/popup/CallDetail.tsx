@@ -7,7 +7,7 @@ import { backgroundMessenger } from '@/src/messaging/background';
 import { labelName, plural, t } from '@/src/i18n';
 import { Legend, type ParticipantActions, ParticipantBars, TimelineChart } from './charts';
 import { CSV_TYPE, downloadBlob, JSON_TYPE, tryDownload } from './download';
-import { errorMessage, fileStamp, formatDateTime, formatDuration, formatSpan, siteName } from './format';
+import { callUncertainText, errorMessage, fileStamp, formatDateTime, formatDuration, formatSpan, siteName } from './format';
 import { renderPng, summaryImage } from './summary-image';
 import { ConfirmButton, ErrorAlert } from './ui';
 
@@ -42,6 +42,7 @@ export function CallSummaryPanel({ call, live = false, participantActions }: { c
   // A live call's last frame may be a moment ago; the elapsed time keeps counting meanwhile.
   const duration = live ? Math.max(durationMs(call), Date.now() - call.start) : durationMs(call);
   const [seekError, setSeekError] = useState<string | null>(null);
+  const uncertain = callUncertainText(call);
   // A video's moments and timeline bars play the video from there, in the tab where it runs.
   const onSeek =
     call.clock === 'media'
@@ -98,6 +99,11 @@ export function CallSummaryPanel({ call, live = false, participantActions }: { c
       <ErrorAlert error={seekError} />
       <h3>{self ? t('participant_you') : t('heading_participants')}</h3>
       <ParticipantBars call={call} onSeek={onSeek} actions={participantActions} live={live && !call.ended} />
+      {uncertain && (
+        <p class="muted" data-testid="call-uncertain">
+          {uncertain}
+        </p>
+      )}
       <details class="engine" data-testid="call-details">
         <summary>{t('call_details')}</summary>
         <dl class="facts">

@@ -2,8 +2,8 @@
 import type { ComponentChildren } from 'preact';
 import { type CallSummary, type ParticipantSummary } from '@/src/calls/summary';
 import { type Attention, attentionOf } from '@/src/calls/attention';
-import { clockMs, dominant, shares, timelineBars, timelineShares } from '@/src/calls/summary-read';
-import { formatDuration, formatPercent, participantLabel } from './format';
+import { callUncertainShare, clockMs, dominant, shares, timelineBars, timelineShares, uncertainShare } from '@/src/calls/summary-read';
+import { absentShares, attentionText, attentionTitle, formatDuration, formatPercent, formatShare, participantLabel, participantUncertainText } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
 import { labelName, t } from '@/src/i18n';
 
@@ -169,15 +169,29 @@ function Moments({ call, p, onSeek }: { call: CallSummary; p: ParticipantSummary
   );
 }
 
-/** "Face visible 92% · facing the camera 81%": of the participant's analyzed frames (attention.ts). */
+/** "Face visible 92% · facing the camera 81% · away from the camera 5% · nobody there 2%": of the participant's analyzed frames (attention.ts). */
 function AttentionLine({ a }: { a: Attention | null }) {
   if (!a) return null;
   return (
-    <p class="attention muted" data-testid="participant-attention" title={t('attention_title', a.analyzed)}>
-      {a.facing === null ? t('attention_visible_only', formatPercent(a.visible)) : t('attention_visible_facing', formatPercent(a.visible), formatPercent(a.facing))}
+    <p class="attention muted" data-testid="participant-attention" title={attentionTitle(a)}>
+      {attentionText(a)}
     </p>
   );
 }
+
+/** "Uncertain labels 12%": the participant's face-frames left out of their bar (nothing when none, as in a call stored before). */
+function UncertainLine({ p }: { p: ParticipantSummary }) {
+  const text = participantUncertainText(p);
+  if (!text) return null;
+  return (
+    <p class="uncertain-share muted" data-testid="participant-uncertain" title={t('participant_uncertain_title')}>
+      {text}
+    </p>
+  );
+}
+
+/** The table's Away and Nobody columns, in this order. */
+const ABSENT_KINDS = ['away', 'nobody'] as const;
 
 /** What a participant's row may offer beside the charts (the live call's "Don't analyze <name>"). */
 export type ParticipantActions = (p: ParticipantSummary, name: string) => ComponentChildren;
@@ -192,6 +206,10 @@ export function ParticipantBars({ call, onSeek, actions, live = false }: { call:
       return { p, sh, dom: dominant(sh), name: participantLabel(call, p), att: attentionOf(p) };
     });
   if (rows.length === 0) return <p class="muted">{t('no_participants')}</p>;
+  // The Uncertain column only where the call has uncertain labels (never for a call stored before).
+  const anyUncertain = callUncertainShare(call) > 0;
+  // The Away and Nobody columns only where the person detector found any (never for a call stored before).
+  const anyAbsent = rows.some(({ att }) => att !== null && absentShares(att).length > 0);
   return (
     <>
       <ul class="participants">
@@ -211,6 +229,7 @@ export function ParticipantBars({ call, onSeek, actions, live = false }: { call:
             </div>
             <StackedBar labels={call.labels} sh={sh} name={name} />
             <AttentionLine a={att} />
+            <UncertainLine p={p} />
             <Moments call={call} p={p} onSeek={onSeek} />
             {actions?.(p, name)}
           </li>
@@ -236,6 +255,21 @@ export function ParticipantBars({ call, onSeek, actions, live = false }: { call:
                 <th scope="col" title={t('col_facing_title')}>
                   {t('col_facing')}
                 </th>
+                {anyAbsent && (
+                  <>
+                    <th scope="col" title={t('col_away_title')}>
+                      {t('col_away')}
+                    </th>
+                    <th scope="col" title={t('col_nobody_title')}>
+                      {t('col_nobody')}
+                    </th>
+                  </>
+                )}
+                {anyUncertain && (
+                  <th scope="col" title={t('col_uncertain_title')}>
+                    {t('col_uncertain')}
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -248,6 +282,8 @@ export function ParticipantBars({ call, onSeek, actions, live = false }: { call:
                   ))}
                   <td>{att ? formatPercent(att.visible) : '—'}</td>
                   <td>{att?.facing != null ? formatPercent(att.facing) : '—'}</td>
+                  {anyAbsent && ABSENT_KINDS.map((k) => <td key={k}>{att?.[k] != null ? formatShare(att[k]) : '—'}</td>)}
+                  {anyUncertain && <td>{formatShare(uncertainShare(p))}</td>}
                 </tr>
               ))}
             </tbody>

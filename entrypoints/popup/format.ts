@@ -2,8 +2,9 @@
 // which pages the overlay supports.
 import type { AnalyzeMode } from '@/src/core/settings';
 import { type SiteHealth, siteHealthProblem } from '@/src/core/site-health';
+import type { Attention } from '@/src/calls/attention';
 import type { CallSummary, ParticipantSummary } from '@/src/calls/summary';
-import { participantName } from '@/src/calls/summary-read';
+import { callUncertainShare, participantName, uncertainShare } from '@/src/calls/summary-read';
 import type { SiteId } from '@/src/core/types';
 import { siteNameOf } from '@/src/sites';
 import { matchPattern } from '@/src/sites/registry';
@@ -41,6 +42,50 @@ export function formatDateTime(ms: number, locale = uiLocale()): string {
 export function formatPercent(share: number, digits = 0): string {
   const v = Number.isFinite(share) ? share : 0;
   return new Intl.NumberFormat(uiLocale(), { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+}
+
+/** A share that is neither none nor all never reads "0%" or "100%": near either end, one decimal (0.1% to 99.9%). */
+export function formatShare(share: number): string {
+  const v = Number.isFinite(share) ? share : 0;
+  if (v > 0 && v < 0.01) return formatPercent(Math.max(v, 0.001), 1);
+  if (v > 0.99 && v < 1) return formatPercent(Math.min(v, 0.999), 1);
+  return formatPercent(v);
+}
+
+/** A participant's uncertain labels in their row ("Uncertain labels 12%"); null without any (a call stored before they were told apart, too). */
+export function participantUncertainText(p: Pick<ParticipantSummary, 'frames' | 'uncertain'>): string | null {
+  const share = uncertainShare(p);
+  return share > 0 ? t('participant_uncertain', formatShare(share)) : null;
+}
+
+/**
+ * Of a participant's analyzed frames, those with no face found where the person detector saw someone
+ * ("away") and those where it saw nobody, each only where measured and above 0: a call stored before the
+ * person detector was asked (null) shows neither.
+ */
+export function absentShares(a: Pick<Attention, 'away' | 'nobody'>): Array<{ kind: 'away' | 'nobody'; share: number }> {
+  return (['away', 'nobody'] as const).flatMap((kind) => {
+    const share = a[kind];
+    return share !== null && share > 0 ? [{ kind, share }] : [];
+  });
+}
+
+/** "Face visible 80% · facing the camera 70% · away from the camera 15% · nobody there 5%": a participant's attention line. */
+export function attentionText(a: Attention): string {
+  const base = a.facing === null ? t('attention_visible_only', formatPercent(a.visible)) : t('attention_visible_facing', formatPercent(a.visible), formatPercent(a.facing));
+  const absent = absentShares(a).map(({ kind, share }) => t(kind === 'away' ? 'attention_away' : 'attention_nobody', formatShare(share)));
+  return [base, ...absent].join(' · ');
+}
+
+/** The attention line's tooltip: of how many frames, and what "away" and "nobody" mean where they are shown. */
+export function attentionTitle(a: Attention): string {
+  return [t('attention_title', a.analyzed), absentShares(a).length > 0 && t('attention_absent_title')].filter(Boolean).join('\n');
+}
+
+/** The call's uncertain labels, said once under its charts; null without any (a call stored before they were told apart, too). */
+export function callUncertainText(call: Pick<CallSummary, 'participants'>): string | null {
+  const share = callUncertainShare(call);
+  return share > 0 ? t('call_uncertain', formatShare(share)) : null;
 }
 
 /** A number with exactly `digits` decimals, in the browser's language ("1.5", "1,5"). */

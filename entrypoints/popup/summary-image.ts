@@ -5,8 +5,8 @@ import { attentionOf } from '@/src/calls/attention';
 import { labelColor } from '@/src/core/label-set';
 import { labelName, t } from '@/src/i18n';
 import type { CallSummary } from '@/src/calls/summary';
-import { clockMs, durationMs, shares, timelineBars, timelineShares } from '@/src/calls/summary-read';
-import { formatDateTime, formatDuration, formatPercent, participantLabel, siteName } from './format';
+import { callUncertainShare, clockMs, durationMs, shares, timelineBars, timelineShares, uncertainShare } from '@/src/calls/summary-read';
+import { absentShares, formatDateTime, formatDuration, formatPercent, formatShare, participantLabel, siteName } from './format';
 
 export type DrawOp =
   | { kind: 'rect'; x: number; y: number; w: number; h: number; color: string }
@@ -25,6 +25,10 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
 /**
  * The drawing of a call's summary: title, site, date and models; the timeline; per-participant bars
  * and moments. A self-coaching summary (only the user's own tile analyzed) is titled as the user's own.
+ * Uncertain labels (left out of the shares) are said, small, where there are any: each participant's
+ * share at the right of their moments line, the call's beside the footer. Where the person detector
+ * found a participant away from the camera or their tile empty, those shares come first at the right of
+ * the moments line (the attention line under the name has no room for them).
  */
 export function summaryImage(call: CallSummary): { width: number; height: number; ops: DrawOp[] } {
   const self = call.analyze === 'me';
@@ -82,12 +86,19 @@ export function summaryImage(call: CallSummary): { width: number; height: number
       ops.push({ kind: 'rect', x, y, w, h: 20, color: labelColor(l) });
       x += w;
     }
+    const uncertain = uncertainShare(p);
+    const absent = att ? absentShares(att).map(({ kind, share }) => t(kind === 'away' ? 'image_away' : 'image_nobody', formatShare(share))) : [];
+    const right = [...absent, uncertain > 0 ? t('image_uncertain', formatShare(uncertain)) : null].filter((s): s is string => s !== null).join(' · ');
+    if (right) text(1240, y + 38, right, 12, { color: MUTED, align: 'right' });
     const moments = (p.moments ?? []).slice(-MAX_MOMENTS_SHOWN).map((m) => `${formatDuration(clockMs(call, m.time))} ${labelName(m.label)}`);
-    if (moments.length > 0) text(280, y + 38, clip(t('image_moments', moments.join(' · ')), 140), 12, { color: MUTED });
+    // Moments leave room at the right for the away, nobody and uncertain shares.
+    if (moments.length > 0) text(280, y + 38, clip(t('image_moments', moments.join(' · ')), right ? Math.min(120, 136 - right.length) : 140), 12, { color: MUTED });
   });
   if (call.participants.length > MAX_ROWS) text(40, 520 + MAX_ROWS * 50 + 4, t('image_more', call.participants.length - MAX_ROWS), 13, { color: MUTED });
 
   text(40, 785, t('image_footer'), 12, { color: MUTED });
+  const callUncertain = callUncertainShare(call);
+  if (callUncertain > 0) text(1240, 785, t('image_uncertain_call', formatShare(callUncertain)), 12, { color: MUTED, align: 'right' });
   return { ...IMAGE_SIZE, ops };
 }
 

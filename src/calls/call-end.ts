@@ -15,9 +15,9 @@ export const MAX_NEW_CALLS_PER_MIN = 3;
 export const MAX_NEW_CALLS_PER_HOUR = 12;
 const HOUR_MS = 3_600_000;
 
-/** Whether a call is worth keeping in the history: one participant's face was analyzed for KEEP_AFTER_FACE_MS. */
+/** Whether a call is worth keeping in the history: one participant's face was analyzed for KEEP_AFTER_FACE_MS (uncertain labels included). */
 export function worthKeeping(call: Pick<CallSummary, 'participants'>): boolean {
-  return call.participants.some((p) => Object.values(p.msByLabel).reduce((a, b) => a + b, 0) >= KEEP_AFTER_FACE_MS);
+  return call.participants.some((p) => Object.values(p.msByLabel).reduce((a, b) => a + b, p.uncertainMs ?? 0) >= KEEP_AFTER_FACE_MS);
 }
 
 /** Which limit keeps a tab that started calls at `starts` (epoch ms) from starting another at `now`; null: none. */

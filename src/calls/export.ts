@@ -1,7 +1,7 @@
 // Pure: call summaries as CSV (one row per call and participant) and JSON.
 import { attentionOf } from './attention';
 import type { CallSummary, ParticipantSummary } from './summary';
-import { clockMs, dominant, durationMs, shares } from './summary-read';
+import { clockMs, dominant, durationMs, shares, uncertainShare } from './summary-read';
 import { truncateGraphemes } from '../core/text';
 
 /** Excel reads a CSV file as UTF-8 (names in any script, emoji) only with a byte order mark. */
@@ -37,17 +37,20 @@ export function momentsText(call: CallSummary, p: ParticipantSummary): string {
 export function callsToCsv(calls: readonly CallSummary[]): string {
   const labels = [...new Set(calls.flatMap((c) => c.labels))];
   // A share column a call's classifier cannot produce stays empty for it (not 0: it was never measured).
-  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`), 'moments', 'time_base', 'face_visible', 'facing_camera'];
+  // uncertain_share: the participant's face-frames whose label was uncertain, left out of the share_ columns
+  // (0 for a call stored before uncertain labels were told apart).
+  const header = ['call_id', 'site', 'title', 'start', 'end', 'duration_s', 'frames', 'backend', 'detector', 'classifier', 'participant', 'participant_frames', 'dominant', ...labels.map((l) => `share_${l}`), 'uncertain_share', 'moments', 'time_base', 'face_visible', 'facing_camera', 'someone_away', 'nobody_there'];
   const rows = [header.join(',')];
   for (const c of calls) {
     const base = [c.id, c.site, c.title, new Date(c.start).toISOString(), new Date(c.end).toISOString(), (durationMs(c) / 1000).toFixed(1), c.frames, c.backend, c.models?.detector ?? null, c.models?.classifier ?? null];
     const people = c.participants.length > 0 ? c.participants : [null];
     for (const p of people) {
       const sh = p ? shares(p, c.labels) : {};
-      // Attention shares stay empty where they were not measured (a call stored before, a detector without keypoints).
+      // Attention shares stay empty where they were not measured (a call stored before, a detector without keypoints;
+      // someone_away and nobody_there: the person detector never asked for the participant).
       const att = p ? attentionOf(p) : null;
       rows.push(
-        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p && c.labels.includes(l) ? (sh[l] ?? 0).toFixed(4) : null)), p ? momentsText(c, p) : null, timeBase(c), att?.visible.toFixed(4) ?? null, att?.facing?.toFixed(4) ?? null]
+        [...base, p ? (p.name ?? p.key) : null, p ? p.frames : 0, p ? dominant(sh) : null, ...labels.map((l) => (p && c.labels.includes(l) ? (sh[l] ?? 0).toFixed(4) : null)), p ? uncertainShare(p).toFixed(4) : null, p ? momentsText(c, p) : null, timeBase(c), att?.visible.toFixed(4) ?? null, att?.facing?.toFixed(4) ?? null, att?.away?.toFixed(4) ?? null, att?.nobody?.toFixed(4) ?? null]
           .map(csvCell)
           .join(','),
       );

@@ -155,7 +155,7 @@ export function createCalls() {
       live.set(tabId, call);
       return false;
     }
-    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces, ...(media.mediaMs === undefined ? {} : { mediaMs: media.mediaMs }) };
+    const frame = { time, tileId: report.tileId, name: report.name, faces: report.faces, ...(report.someone === undefined ? {} : { someone: report.someone }), ...(media.mediaMs === undefined ? {} : { mediaMs: media.mediaMs }) };
     if (isDuplicateFrame(call, frame)) {
       live.set(tabId, call); // (a call resumed by this report stays live)
       return false;

@@ -52,6 +52,7 @@ export function makeRoom(s: CallSummary): void {
     others.frames += p.frames;
     sumInto(others.msByLabel, p.msByLabel);
     sumInto(others.countByLabel, p.countByLabel);
+    if (p.uncertain) [others.uncertain, others.uncertainMs] = [(others.uncertain ?? 0) + p.uncertain, (others.uncertainMs ?? 0) + (p.uncertainMs ?? 0)];
     others.lastSeen = Math.max(others.lastSeen, p.lastSeen);
   }
   const gone = new Set(merged);

@@ -45,6 +45,17 @@ export function shares(p: ParticipantSummary, labels: readonly string[]): Record
   return Object.fromEntries(labels.map((l) => [l, total > 0 ? (src[l] ?? 0) / total : 0]));
 }
 
+/** The share (0..1) of a participant's face-frames whose label was uncertain (counted apart from the labels). */
+export function uncertainShare(p: Pick<ParticipantSummary, 'frames' | 'uncertain'>): number {
+  return p.frames > 0 ? Math.min(1, (p.uncertain ?? 0) / p.frames) : 0;
+}
+
+/** The share (0..1) of the call's face-frames whose label was uncertain. */
+export function callUncertainShare(summary: Pick<CallSummary, 'participants'>): number {
+  const frames = summary.participants.reduce((a, p) => a + p.frames, 0);
+  return frames > 0 ? Math.min(1, summary.participants.reduce((a, p) => a + (p.uncertain ?? 0), 0) / frames) : 0;
+}
+
 export function dominant(record: Readonly<Record<string, number>>): string | null {
   let best: string | null = null;
   let score = 0;
@@ -52,12 +63,12 @@ export function dominant(record: Readonly<Record<string, number>>): string | nul
   return best;
 }
 
-/** The call's overall label shares: all participants' time together. */
+/** The call's overall label shares: all participants' time together (uncertain labels left out). */
 export function callShares(summary: CallSummary): Record<string, number> {
   const total = zeros(summary.labels);
   for (const p of summary.participants) {
     const sh = shares(p, summary.labels);
-    for (const l of summary.labels) total[l] = (total[l] ?? 0) + (sh[l] ?? 0) * p.frames;
+    for (const l of summary.labels) total[l] = (total[l] ?? 0) + (sh[l] ?? 0) * (p.frames - (p.uncertain ?? 0));
   }
   const sum = Object.values(total).reduce((a, b) => a + b, 0);
   return Object.fromEntries(summary.labels.map((l) => [l, sum > 0 ? (total[l] ?? 0) / sum : 0]));

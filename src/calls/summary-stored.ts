@@ -33,7 +33,7 @@ export function summaryProblem(raw: unknown): string | null {
   if (!Array.isArray(c.labels) || !c.labels.every((l) => typeof l === 'string')) return 'labels missing';
   const momentsOk = (m: unknown) => m === undefined || (Array.isArray(m) && m.every((x: { time?: unknown; label?: unknown }) => typeof x?.time === 'number' && typeof x.label === 'string'));
   const countOk = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
-  if (!Array.isArray(c.participants) || !c.participants.every((p) => typeof p?.key === 'string' && isNumRecord(p.msByLabel) && isNumRecord(p.countByLabel) && momentsOk(p.moments) && countOk(p.analyzed) && countOk(p.facing))) {
+  if (!Array.isArray(c.participants) || !c.participants.every((p) => typeof p?.key === 'string' && isNumRecord(p.msByLabel) && isNumRecord(p.countByLabel) && momentsOk(p.moments) && countOk(p.analyzed) && countOk(p.facing) && countOk(p.uncertain) && countOk(p.uncertainMs) && countOk(p.away) && countOk(p.nobody))) {
     return 'participants malformed';
   }
   if (!Array.isArray(c.timeline) || !c.timeline.every((m) => Number.isInteger(m?.slot) && m.slot >= 0 && isNumRecord(m.countByLabel))) return 'timeline malformed';

@@ -40,6 +40,13 @@ export interface ParticipantSummary extends AttentionCounts {
   msByLabel: Record<string, number>;
   /** Face-frames per label (used for shares while no time has accumulated yet). */
   countByLabel: Record<string, number>;
+  /**
+   * Face-frames whose label was uncertain (under the classifier's calibrated threshold) and their
+   * time: counted apart, in neither msByLabel, countByLabel, moments nor the timeline. Absent: none
+   * (or a call stored before uncertain labels were told apart).
+   */
+  uncertain?: number;
+  uncertainMs?: number;
   lastSeen: number;
   /**
    * Moments of change: when the participant's label became one it then held for MOMENT_HOLD_MS
@@ -124,8 +131,10 @@ export interface AnalyzedFrame {
   mediaMs?: number;
   tileId: string;
   name: string | null;
-  /** `facing`: the head faced the camera (absent: the detector cannot tell). */
-  faces: ReadonlyArray<{ trackId: number; label: string; facing?: boolean }>;
+  /** `facing`: the head faced the camera (absent: the detector cannot tell); `uncertain`: the label is under the model's calibrated threshold. */
+  faces: ReadonlyArray<{ trackId: number; label: string; facing?: boolean; uncertain?: boolean }>;
+  /** No face found: whether the person detector saw someone in the tile (absent: not asked). */
+  someone?: boolean;
 }
 
 export function callKey(site: SiteId, callId: string): string {
@@ -245,15 +254,21 @@ export function addFrame(summary: CallSummary, analyzed: AnalyzedFrame): CallSum
     const gap = Math.min(MAX_SAMPLE_GAP_MS, Math.max(0, frame.time - p.lastSeen));
     p.frames++;
     countFound(p, face.facing);
+    p.lastSeen = Math.max(p.lastSeen, frame.time);
+    if (face.uncertain) {
+      // Seen, but its label is more likely wrong than right: counted apart from every label.
+      p.uncertain = (p.uncertain ?? 0) + 1;
+      p.uncertainMs = (p.uncertainMs ?? 0) + gap;
+      continue;
+    }
     p.msByLabel[face.label] = (p.msByLabel[face.label] ?? 0) + gap;
     p.countByLabel[face.label] = (p.countByLabel[face.label] ?? 0) + 1;
-    p.lastSeen = Math.max(p.lastSeen, frame.time);
     noteMoment(p, face.label, at);
     if (slot) slot.countByLabel[face.label] = (slot.countByLabel[face.label] ?? 0) + 1;
   }
   // No face found: the tile's one participant was not seen in this frame.
   const alone = frame.faces.length === 0 ? s.participants.find((p) => p.key === tileKey(frame)) : undefined;
-  if (alone) countMissing(alone);
+  if (alone) countMissing(alone, frame.someone);
   return s;
 }
 

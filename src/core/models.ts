@@ -1,7 +1,8 @@
 // Pure description of public/models/models.json: the one place that says what each model is.
+import type { ModelCalibration } from './calibration';
 
-export type ModelTask = 'face-detection' | 'emotion';
-export type ModelArchitecture = 'ssd-mobilenetv1' | 'blazeface' | 'faceapi-expression' | 'faceapi-features-mlp' | 'graph-features-mlp' | 'graph-classifier';
+export type ModelTask = 'face-detection' | 'emotion' | 'person-detection';
+export type ModelArchitecture = 'ssd-mobilenetv1' | 'blazeface' | 'movenet' | 'faceapi-expression' | 'faceapi-features-mlp' | 'graph-features-mlp' | 'graph-classifier';
 export type Quantization = 'float32' | 'float16' | 'uint8';
 
 export interface ModelFile {
@@ -75,13 +76,16 @@ export interface ModelEntry {
    */
   name?: string;
   measured?: ModelMeasurement;
+  /** Classifiers: the fitted temperature and uncertain threshold (`npm run eval -- calibration`); absent: not calibrated, no percentage shown. */
+  calibration?: ModelCalibration;
 }
 
 export interface ModelsManifest {
   version: 1;
   /** The product's label set: what users see, in display order. */
   labels: string[];
-  defaults: { detector: string; classifier: string };
+  /** `person`: the person detector a tile without a face is checked with (absent: none ships). */
+  defaults: { detector: string; classifier: string; person?: string };
   models: ModelEntry[];
 }
 
@@ -105,7 +109,8 @@ export function parseModelsManifest(raw: unknown): ModelsManifest {
     }
   }
   const manifest = raw as unknown as ModelsManifest;
-  for (const id of [manifest.defaults.detector, manifest.defaults.classifier]) {
+  if (defaults.person !== undefined && typeof defaults.person !== 'string') throw new Error('models.json: defaults.person must be a model id');
+  for (const id of [manifest.defaults.detector, manifest.defaults.classifier, ...(manifest.defaults.person ? [manifest.defaults.person] : [])]) {
     if (!manifest.models.some((m) => m.id === id)) throw new Error(`models.json: default model ${id} is not listed`);
   }
   return manifest;

@@ -64,7 +64,9 @@ export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export interface AnalyzeResult {
   faces: FaceResult[];
   backend: BackendName;
-  ms: { detect: number; classify: number };
+  ms: { detect: number; classify: number; person?: number };
+  /** Asked for (AnalyzeOptions.presence) and no face found: the person detector's score and verdict. */
+  person?: { score: number; present: boolean };
   /** Width and height of the analyzed input, in pixels. */
   input: { width: number; height: number };
   /** False when the caller supplied tracked face boxes and detection was skipped. */
@@ -85,4 +87,6 @@ export interface AnalyzeOptions {
    * result's input is `frame`, the frame those boxes refer to.
    */
   sheet?: { cell: number; frame: { width: number; height: number } };
+  /** If no face is found, look for a person (someone turned away or half out of frame) with the person detector. */
+  presence?: boolean;
 }

@@ -29,7 +29,9 @@ export interface FrameReport {
   tileId: string;
   name: string | null;
   frameTime: number;
-  faces: Array<{ trackId: number; label: string; confidence: number; facing?: boolean }>;
+  faces: Array<{ trackId: number; label: string; confidence: number; uncertain?: true; facing?: boolean }>;
+  /** No face in the frame: whether the person detector last saw someone in the tile (absent: not asked yet). */
+  someone?: boolean;
   /** The ML host's pipeline that produced the labels: the background asks the host which models it ran. */
   generation: Generation;
   backend: string;
@@ -59,6 +61,8 @@ export interface FrameTimings {
   decodeMs: number;
   detectMs: number;
   classifyMs: number;
+  /** The person detector, on the frames that asked it (AnalyzeOptions.presence). */
+  personMs?: number;
   /** Whole round trip, sample to result back in the content script. */
   totalMs: number;
   source: FrameSource;

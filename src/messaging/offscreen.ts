@@ -16,6 +16,8 @@ export type PipelineState =
       labels: string[];
       /** The classifier's input side in pixels: the cell size of the face sheets the page sends. */
       cropSize: number;
+      /** How far the classifier's confidence can be shown (models.json `calibration`); null: not calibrated, labels only. */
+      confidence: { uncertainBelow: number; percent: boolean } | null;
       loadMs: number;
       /** For the popup and benchmarks: live tfjs tensors and this document's JS heap. */
       memory: { tensors: number; tensorBytes: number };
@@ -60,6 +62,7 @@ export interface TabRegionRequest {
   viewport: { width: number; height: number };
   minFaceSize?: AnalyzeOptions['minFaceSize'];
   faces?: AnalyzeOptions['faces'];
+  presence?: AnalyzeOptions['presence'];
 }
 
 export interface FrameAnalysis extends AnalyzeResult {

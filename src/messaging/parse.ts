@@ -83,6 +83,7 @@ function timings(v: unknown): FrameTimings {
     decodeMs: ms('decodeMs'),
     detectMs: ms('detectMs'),
     classifyMs: ms('classifyMs'),
+    ...(t.personMs === undefined ? {} : { personMs: ms('personMs') }),
     totalMs: ms('totalMs'),
     source,
     detected: bool(t.detected, 'timings.detected'),
@@ -100,9 +101,17 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
     const faces = list(r.faces, 'faces', MAX_FACES_PER_FRAME).map((f, i) => {
       const o = obj(f, `faces[${i}]`);
       const facing = optional(o.facing, (v) => bool(v, `faces[${i}].facing`));
-      return { trackId: int(o.trackId, `faces[${i}].trackId`, 0, Number.MAX_SAFE_INTEGER), label: str(o.label, `faces[${i}].label`, 32), confidence: num(o.confidence, `faces[${i}].confidence`, 0, 1), ...(facing === undefined ? {} : { facing }) };
+      const uncertain = optional(o.uncertain, (v) => bool(v, `faces[${i}].uncertain`));
+      return {
+        trackId: int(o.trackId, `faces[${i}].trackId`, 0, Number.MAX_SAFE_INTEGER),
+        label: str(o.label, `faces[${i}].label`, 32),
+        confidence: num(o.confidence, `faces[${i}].confidence`, 0, 1),
+        ...(facing === undefined ? {} : { facing }),
+        ...(uncertain ? { uncertain: true as const } : {}),
+      };
     });
     const t = optional(r.timings, timings);
+    const someone = optional(r.someone, (v) => bool(v, 'someone'));
     const media = optional(r.media, (v) => {
       const m = obj(v, 'media');
       // At most what a page plays (a timeline over 1e7 s reached ~2,800 slots); the content script sends no longer one.
@@ -115,6 +124,7 @@ export function parseFrameReport(raw: unknown, now: number): Parsed<FrameReport>
       name: r.name === null ? null : str(r.name, 'name', MAX_TEXT),
       frameTime: frameTime(r.frameTime, now),
       faces,
+      ...(someone === undefined || faces.length > 0 ? {} : { someone }),
       generation: str(r.generation, 'generation', MAX_ID),
       backend: str(r.backend, 'backend', 32),
       latencyMs: num(r.latencyMs, 'latencyMs', 0, FRAME_TIME_PAST_MS),
@@ -177,6 +187,7 @@ export function parseFrameRequest(raw: unknown, now: number): Parsed<FrameReques
     });
     const minFaceSize = optional(r.minFaceSize, (v) => num(v, 'minFaceSize', 0, MAX_PIXEL_SIDE));
     const faces = optional(r.faces, trackedFaces);
+    const presence = optional(r.presence, (v) => bool(v, 'presence'));
     return {
       tileId: str(r.tileId, 'tileId', MAX_ID),
       frameTime: frameTime(r.frameTime, now),
@@ -184,6 +195,7 @@ export function parseFrameRequest(raw: unknown, now: number): Parsed<FrameReques
       ...(minFaceSize === undefined ? {} : { minFaceSize }),
       ...(faces ? { faces } : {}),
       ...(sheet ? { sheet } : {}),
+      ...(presence ? { presence } : {}),
     };
   });
 }
@@ -209,6 +221,7 @@ export function parseTabRegionRequest(raw: unknown, now: number): Parsed<TabRegi
     const viewport = { width: num(v.width, 'viewport.width', 1, MAX_PIXEL_SIDE * 4), height: num(v.height, 'viewport.height', 1, MAX_PIXEL_SIDE * 4) };
     const minFaceSize = optional(r.minFaceSize, (x) => num(x, 'minFaceSize', 0, MAX_PIXEL_SIDE));
     const faces = optional(r.faces, trackedFaces);
+    const presence = optional(r.presence, (x) => bool(x, 'presence'));
     return {
       tileId: str(r.tileId, 'tileId', MAX_ID),
       frameTime: frameTime(r.frameTime, now),
@@ -216,6 +229,7 @@ export function parseTabRegionRequest(raw: unknown, now: number): Parsed<TabRegi
       viewport,
       ...(minFaceSize === undefined ? {} : { minFaceSize }),
       ...(faces ? { faces } : {}),
+      ...(presence ? { presence } : {}),
     };
   });
 }

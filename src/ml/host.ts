@@ -13,6 +13,7 @@ import type { BackendName, Generation } from '../core/types';
 import type { ModelChoice, PipelineState, ResultModels } from '../messaging/offscreen';
 import { tensorMemory } from './backend';
 import type { Pipeline } from './pipeline';
+import { showsPercent } from '../core/calibration';
 
 /** Opens a pipeline on the given backend order (the default order when none is given) with the chosen models. */
 export type OpenPipeline = (order: BackendName[] | undefined, models: ModelChoice) => Promise<Pipeline>;
@@ -117,6 +118,7 @@ export function createPipelineHost(open: OpenPipeline, initial: ModelChoice = DE
         classifier: pipeline.classifierId,
         labels: [...pipeline.labels],
         cropSize: pipeline.cropSize,
+        confidence: pipeline.calibration ? { uncertainBelow: pipeline.calibration.uncertainBelow, percent: showsPercent(pipeline.calibration) } : null,
         loadMs: performance.now() - t0,
         memory: tensorMemory(),
         ...(why ? { fallback: why } : {}),

@@ -1,4 +1,5 @@
 // Any context: the two-stage pipeline (detect faces, classify each crop) behind one analyze() call.
+import { type ModelCalibration, temper } from '../core/calibration';
 import { cornersToPixels, FACE_CROP_SCALE, nonMaxSuppression, squareCrop } from '../core/boxes';
 import { modelLabels } from '../core/label-set';
 import { mapProbabilities, topLabel } from '../core/labels';
@@ -7,6 +8,8 @@ import type { AnalyzeOptions, AnalyzeResult, BackendName, FaceResult, PixelBox }
 import { type BackendOptions, selectBackend, webgpuDeviceLost } from './backend';
 import { createClassifier } from './classifiers';
 import { createDetector } from './detectors';
+import { PERSON_MIN_SCORE } from './logic/presence';
+import { createPersonDetector, type PersonDetector } from './person';
 import type { ModelFileReader } from './loader';
 import { type ImageInput, isPixelData, type PixelData, sheetBatch, toImageTensor } from './preprocess';
 import { tf } from './tf';
@@ -29,6 +32,10 @@ export interface PipelineOptions {
   cropScale?: number;
   /** Run one analysis on a blank frame at creation so the first real frame is not slow. */
   warmup?: boolean;
+  /** The person detector's model id (default: manifest.defaults.person; null: none), loaded on the first frame that asks for it. */
+  person?: string | null;
+  /** Apply the classifier's fitted temperature (models.json `calibration`); false: its raw probabilities (for fitting it). */
+  calibrate?: boolean;
 }
 
 
@@ -50,6 +57,8 @@ export interface Pipeline {
   readonly labels: readonly string[];
   /** The classifier's input side in pixels (a face sheet's cells are best this size: one resampling). */
   readonly cropSize: number;
+  /** The classifier's calibration (applied to every face's probabilities), or null: not calibrated. */
+  readonly calibration: ModelCalibration | null;
   analyze(input: ImageInput, opts?: AnalyzeOptions): Promise<AnalyzeResult>;
   dispose(): void;
 }
@@ -97,6 +106,22 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
   }
   // The call's label set: what this classifier's outputs map to, never the whole product union.
   const labels = modelLabels(classifierEntry, manifest.labels);
+  const calibration = options.calibrate === false ? null : (classifierEntry.calibration ?? null);
+  const personId = options.person === undefined ? manifest.defaults.person : options.person;
+  const personEntry = personId ? findModel(manifest, personId, 'person-detection') : null;
+  let personDetector: Promise<PersonDetector> | null = null;
+  /** The person detector's verdict on a frame without faces (loaded on first use: most calls never need it). */
+  async function presence(image: tf.Tensor3D): Promise<{ person: NonNullable<AnalyzeResult['person']>; ms: number }> {
+    if (!personEntry) throw new Error('no person detector in models.json');
+    personDetector ??= createPersonDetector(personEntry, read);
+    const detector = await personDetector.catch((err: unknown) => {
+      personDetector = null; // a failed load is tried again on the next frame that asks
+      throw err;
+    });
+    const t0 = performance.now();
+    const score = await detector.score(image);
+    return { person: { score, present: score >= PERSON_MIN_SCORE }, ms: performance.now() - t0 };
+  }
   let disposed = false;
 
   async function analyzeTensor(image: tf.Tensor3D, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
@@ -119,12 +144,16 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     const sheet = opts.sheet;
     const crops = sheet ? boxes.map((_, i) => ({ x: i * sheet.cell, y: 0, width: sheet.cell, height: sheet.cell })) : boxes.map((b) => (detector ? squareCrop(b.box, cropScale) : b.box));
     const probs = await classifier.classify(image, crops);
-    return result(boxes, probs, { detect: t1 - t0, classify: performance.now() - t1 }, sheet?.frame ?? { width, height }, !opts.faces);
+    const r = result(boxes, probs, { detect: t1 - t0, classify: performance.now() - t1 }, sheet?.frame ?? { width, height }, !opts.faces);
+    if (!opts.presence || !r.detected || r.faces.length > 0 || !personEntry) return r;
+    const p = await presence(image);
+    return { ...r, person: p.person, ms: { ...r.ms, person: p.ms } };
   }
 
   function result(boxes: ReadonlyArray<{ box: PixelBox; score: number; roll?: number; turn?: number }>, probs: Float32Array[], ms: AnalyzeResult['ms'], input: AnalyzeResult['input'], detected: boolean): AnalyzeResult {
     const faces: FaceResult[] = boxes.map((b, i) => {
-      const probabilities = mapProbabilities(probs[i] ?? [], classifierEntry.labels, classifierEntry.labelMap, labels);
+      const raw = probs[i] ?? [];
+      const probabilities = mapProbabilities(calibration ? temper(raw, calibration.temperature) : raw, classifierEntry.labels, classifierEntry.labelMap, labels);
       return { box: b.box, score: b.score, ...(b.roll === undefined ? {} : { roll: b.roll }), ...(b.turn === undefined ? {} : { turn: b.turn }), label: topLabel(probabilities).label, probabilities };
     });
     return { faces, backend, ms, input, detected };
@@ -146,6 +175,7 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
     classifierId: classifierEntry.id,
     labels,
     cropSize: classifierEntry.input.width,
+    calibration,
     async analyze(input, opts) {
       if (disposed) throw new Error('pipeline is disposed');
       const sheet = modelSheet(input, opts);
@@ -165,6 +195,7 @@ async function loadOn(backend: BackendName, options: PipelineOptions, fallback: 
       disposed = true;
       detector?.dispose();
       classifier.dispose();
+      void personDetector?.then((d) => d.dispose()).catch(() => {});
     },
   };
   if (options.warmup ?? true) {

@@ -6,8 +6,7 @@ import { CpuBudget } from './logic/budget';
 import { tileUrgency } from './logic/fair-share';
 import { FrameScheduler } from './logic/scheduler';
 import { DEFAULT_SETTINGS, PERFORMANCE_MODES, type Settings } from '../core/settings';
-import { newTile, type StepOptions, statusForPipeline, stepTile, withOptions } from './logic/tile-step';
-import { DEFAULT_TRACKING } from './logic/tracking';
+import { newTile, type StepOptions, stepOptionsFor, statusForPipeline, stepTile, withOptions } from './logic/tile-step';
 import type { TileTreatment } from './logic/who';
 import { tileKeyOf, WhoChoices } from './who-choices';
 import type { PipelineState } from '../messaging/offscreen';
@@ -51,8 +50,7 @@ export class OverlayController {
   }
 
   private stepOptions(): StepOptions {
-    const mode = PERFORMANCE_MODES[this.settings.performanceMode];
-    return { detectEvery: mode.detectEvery, maxDetectEvery: mode.maxDetectEvery, tracking: { ...DEFAULT_TRACKING, window: this.settings.smoothingWindow } };
+    return stepOptionsFor(this.settings, this.link.state.state === 'ready' ? this.link.state.confidence?.uncertainBelow : undefined);
   }
 
   /** What happens to a tile now (who-choices.ts). */
@@ -216,7 +214,7 @@ export class OverlayController {
         return;
       }
       const result = outcome.sampled.analysis;
-      this.budget.recordFrame(now, { hostMs: result.offscreenMs.decode + result.ms.detect + result.ms.classify, captureMs: outcome.captureMs, framesInMessage: result.batch?.frames ?? 1 });
+      this.budget.recordFrame(now, { hostMs: result.offscreenMs.decode + result.ms.detect + result.ms.classify + (result.ms.person ?? 0), captureMs: outcome.captureMs, framesInMessage: result.batch?.frames ?? 1 });
       this.slowdown = this.budget.slowdown(now);
       this.scheduler.setSlowdown(this.slowdown);
       if (run.signal.aborted || run.byId.get(tile.id) !== tile) return; // turned off or tile removed meanwhile
@@ -289,7 +287,8 @@ export class OverlayController {
   private view(): OverlayTile[] {
     const run = this.run;
     if (!run) return [];
-    const opts = { now: this.deps.win.performance.now(), loading: this.link.state.state === 'loading', visibleLabels: this.settings.visibleLabels };
+    const state = this.link.state;
+    const opts = { now: this.deps.win.performance.now(), loading: state.state === 'loading', visibleLabels: this.settings.visibleLabels, percent: state.state === 'ready' && state.confidence?.percent === true };
     return [...run.tiles.values()].flatMap((t) => {
       const treatment = this.treatment(t);
       if (treatment === 'left-out' || treatment === 'not-me') return []; // nothing drawn: nothing analyzed

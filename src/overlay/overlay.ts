@@ -16,7 +16,10 @@ export interface OverlayFace {
   /** In the tile element's CSS pixels. */
   box: PixelBox;
   label: string;
-  confidence: number;
+  /** Shown as a percentage unless null (a model without a calibration: its confidence means nothing checked). */
+  confidence: number | null;
+  /** Under the model's uncertain threshold: drawn as "label?", faded and dashed, without a percentage. */
+  uncertain: boolean;
 }
 
 export interface OverlayTile {
@@ -47,6 +50,8 @@ const STATUS_TEXT: Record<TileStatus['kind'], MessageKey> = {
   waiting: 'status_waiting',
   analyzing: 'status_analyzing',
   'no-face': 'status_no_face',
+  away: 'status_away',
+  nobody: 'status_nobody',
   unreadable: 'status_unreadable',
   paused: 'status_paused',
   error: 'status_error',
@@ -60,6 +65,9 @@ const CSS = `
 .face.nobox { border-color: transparent; }
 .chip { position: absolute; left: -2px; bottom: 100%; margin-bottom: 3px; white-space: nowrap; padding: 2px 7px; border-radius: 10px; background: rgba(26,115,232,.95); color: #fff; }
 .status { position: absolute; left: 8px; top: 8px; padding: 3px 8px; border-radius: 10px; background: rgba(32,33,36,.8); color: #fff; font-weight: 500; }
+.face.uncertain { border-style: dashed; border-color: rgba(95,99,104,.9); }
+.face.uncertain.nobox { border-color: transparent; }
+.face.uncertain .chip { background: rgba(95,99,104,.92); font-weight: 500; font-style: italic; }
 .chip::after, .status::after, .pick::after { content: attr(data-text); }
 button { all: initial; position: absolute; pointer-events: auto; cursor: pointer; font: 600 12px/1 system-ui, sans-serif; color: #fff; background: rgba(32,33,36,.85); border-radius: 12px; box-sizing: border-box; }
 .leave { right: 6px; top: 6px; width: 22px; height: 22px; text-align: center; opacity: .45; }
@@ -68,6 +76,13 @@ button { all: initial; position: absolute; pointer-events: auto; cursor: pointer
 .pick { left: 50%; bottom: 10px; transform: translateX(-50%); padding: 7px 12px; background: rgba(26,115,232,.95); }
 button:focus-visible { outline: 2px solid #fff; outline-offset: 1px; }
 `;
+
+/** A chip's words: the label (or its emoji), its percentage where it means something, "?" where the label is uncertain. */
+export function chipText(face: Pick<OverlayFace, 'label' | 'confidence' | 'uncertain'>, style: OverlayOptions['chipStyle']): string {
+  const label = style === 'emoji' ? (labelEmoji(face.label) ?? labelName(face.label)) : labelName(face.label);
+  if (face.uncertain) return `${label}?`;
+  return face.confidence === null ? label : `${label} ${Math.round(face.confidence * 100)}%`;
+}
 
 /** Render runs on every result: an unchanged attribute or style is not written again (no restyle, no layout). */
 function setData(el: HTMLElement, key: string, value: string): void {
@@ -261,8 +276,8 @@ export class Overlay {
       setStyle(box, 'width', px(face.box.width));
       setStyle(box, 'height', px(face.box.height));
       const chip = box.firstElementChild as HTMLElement;
-      const pct = Math.round(face.confidence * 100);
-      setData(chip, 'text', this.options.chipStyle === 'emoji' ? `${labelEmoji(face.label) ?? ''} ${pct}%` : `${labelName(face.label)} ${pct}%`);
+      setData(chip, 'text', chipText(face, this.options.chipStyle));
+      box.classList.toggle('uncertain', face.uncertain);
       setData(chip, 'label', face.label);
     }
     for (const [id, el] of view.faces) {

@@ -115,7 +115,7 @@ export function tileToDraw(
   id: string,
   page: PageTile,
   tile: TileState<never> | TileState,
-  opts: { now: number; loading: boolean; tabCapture: boolean; visibleLabels: readonly string[] },
+  opts: { now: number; loading: boolean; tabCapture: boolean; visibleLabels: readonly string[]; percent: boolean },
 ): OverlayTile | null {
   const r = tileRect(page.media, page.region);
   if (!r) return null;
@@ -129,6 +129,7 @@ export function tileToDraw(
       fit: opts.tabCapture || page.region ? 'fill' : page.fit,
       mirrored: page.mirrored && !opts.tabCapture,
       visibleLabels: opts.visibleLabels,
+      percent: opts.percent,
     });
   }
   let status: TileStatus = tile.status;

@@ -5,7 +5,7 @@
 import { FACE_CROP_SCALE, squareCrop } from '../core/boxes';
 import { cellSignature } from './logic/face-change';
 import { frameToSource, regionOfFrame } from '../core/geometry';
-import { facesToClassify, type Sampled, type TileState, unchangedResult } from './logic/tile-step';
+import { facesToClassify, type Sampled, type TileState, unchangedResult, wantsPresence } from './logic/tile-step';
 import { withTimeout } from './logic/timeout';
 import type { FrameTimings } from '../messaging/background';
 import type { FrameAnalysis, FrameRequest, TabRegionRequest } from '../messaging/offscreen';
@@ -73,7 +73,8 @@ export class FrameSampler {
       const mainThreadMs = win.performance.now() - t0;
       const viewport = { width: win.innerWidth, height: win.innerHeight };
       const faces = state.frame ? facesToClassify(state, state.frame, t0) : undefined;
-      const analysis = await this.deadline(this.deps.analyzeTabRegion({ tileId: tile.id, frameTime, rect, viewport, minFaceSize, faces }));
+      const presence = !faces && wantsPresence(state, t0);
+      const analysis = await this.deadline(this.deps.analyzeTabRegion({ tileId: tile.id, frameTime, rect, viewport, minFaceSize, faces, ...(presence ? { presence } : {}) }));
       return { kind: 'analyzed', sampled: { analysis, source: 'tab' }, captureMs: mainThreadMs, mainThreadMs };
     }
     const crop = page.region ? regionCrop(page) : undefined;
@@ -107,7 +108,9 @@ export class FrameSampler {
       return { kind: 'analyzed', sampled: { analysis, source: 'unchanged' }, captureMs, mainThreadMs };
     }
     const sheet = faces ? { cell, frame } : undefined;
-    const analysis = await this.deadline(this.deps.analyze({ tileId: tile.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet }));
+    // A tile without a face for a while: is someone there (turned away, half out of frame) or nobody?
+    const presence = !faces && wantsPresence(state, t0);
+    const analysis = await this.deadline(this.deps.analyze({ tileId: tile.id, frameTime, frame: shot.frame, minFaceSize, faces, sheet, ...(presence ? { presence } : {}) }));
     return { kind: 'analyzed', sampled: { analysis, source: sheet ? 'sheet' : shot.frame.kind, ...(signatures ? { signatures } : {}) }, captureMs, mainThreadMs };
   }
 }
@@ -122,6 +125,7 @@ export function frameTimings(outcome: Extract<SampleOutcome, { kind: 'analyzed' 
     decodeMs: result.offscreenMs.decode,
     detectMs: result.ms.detect,
     classifyMs: result.ms.classify,
+    ...(result.ms.person === undefined ? {} : { personMs: result.ms.person }),
     totalMs,
     source: outcome.sampled.source,
     detected: result.detected,

@@ -23,6 +23,7 @@ function openHost(initial: ModelChoice): PipelineHost {
     classifierId: choice.classifier ?? '',
     labels: choice.classifier === 'six' ? ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'] : ['angry', 'happy', 'neutral', 'sad', 'surprise'],
     cropSize: 96,
+    calibration: null,
     analyze: () => Promise.reject(new Error('not used')),
     dispose: () => undefined,
   }), initial);

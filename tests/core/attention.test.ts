@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { attentionOf } from '../../src/calls/attention';
+import { type AttentionCounts, attentionOf, countMissing, mergeAttention } from '../../src/calls/attention';
+import { attentionText, attentionTitle } from '../../entrypoints/popup/format';
+import { summaryImage } from '../../entrypoints/popup/summary-image';
 import { decodeBlazeFace } from '../../src/ml/logic/decode';
 import { callsToCsv } from '../../src/calls/export';
 import { FACING_MAX_TURN, type FaceKeypoints, headTurn, isFacing } from '../../src/ml/logic/head-turn';
@@ -85,7 +87,7 @@ describe('attention in the call summary', () => {
     frame([], 'Grace', 't2'); // an empty tile never seen with a face adds no participant
     const ada = c.participants.find((p) => p.name === 'Ada')!;
     expect(ada).toMatchObject({ frames: 8, analyzed: 10, facing: 6 });
-    expect(attentionOf(ada)).toEqual({ visible: 0.8, facing: 0.6, analyzed: 10 });
+    expect(attentionOf(ada)).toEqual({ visible: 0.8, facing: 0.6, away: null, nobody: null, analyzed: 10 });
     expect(c.participants).toHaveLength(1);
     expect(summaryProblem(c)).toBeNull();
     const [header, row] = callsToCsv([c]).trimEnd().split('\n');
@@ -97,11 +99,11 @@ describe('attention in the call summary', () => {
     let c = begin();
     c = addFrame(c, { time: T0 + 100, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
     c = addFrame(c, { time: T0 + 200, tileId: 't1', name: 'Ada', faces: [] });
-    expect(attentionOf(c.participants[0]!)).toEqual({ visible: 0.5, facing: null, analyzed: 2 });
+    expect(attentionOf(c.participants[0]!)).toEqual({ visible: 0.5, facing: null, away: null, nobody: null, analyzed: 2 });
     const { analyzed: _a, facing: _f, ...stored } = c.participants[0]!;
     expect(attentionOf(stored)).toBeNull();
     const row = callsToCsv([{ ...c, participants: [stored] }]).trimEnd().split('\n')[1]!;
-    expect(row.endsWith(',wall,,')).toBe(true);
+    expect(row.endsWith(',wall,,,,')).toBe(true);
     // A call stored before takes its earlier face-frames as analyzed once it goes on.
     const resumed = addFrame({ ...c, participants: [stored] }, { time: T0 + 300, tileId: 't1', name: 'Ada', faces: [] });
     expect(resumed.participants[0]!.analyzed).toBe(2);
@@ -114,5 +116,99 @@ describe('attention in the call summary', () => {
     expect(others.analyzed).toBe(others.frames);
     expect(c.participants.reduce((a, p) => a + (p.facing ?? 0), 0)).toBe(Math.ceil((MAX_PARTICIPANTS + 3) / 2));
     expect(summaryProblem({ ...c, participants: [{ ...c.participants[0]!, facing: 'x' }] })).toBe('participants malformed');
+  });
+});
+
+describe('someone there, face not visible (the person detector)', () => {
+  const LABELS = ['happy', 'neutral'];
+  const T0 = 1_700_000_000_000;
+  const begin = () => startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: T0, labels: LABELS });
+  const cellsOf = (csv: string) => {
+    const [header, ...rows] = csv.replace('\uFEFF', '').trimEnd().split('\n');
+    const cols = header!.split(',');
+    return { cols, rows: rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v]))) };
+  };
+
+  it('countMissing: someone seen counts away, nobody seen counts nobody, not asked counts neither', () => {
+    const p: AttentionCounts = { frames: 2, analyzed: 2 };
+    countMissing(p);
+    expect(p).toEqual({ frames: 2, analyzed: 3 });
+    countMissing(p, true);
+    countMissing(p, true);
+    countMissing(p, false);
+    expect(p).toEqual({ frames: 2, analyzed: 6, away: 2, nobody: 1 });
+  });
+
+  it('attentionOf: away and nobody as shares of the analyzed frames, null where never asked', () => {
+    expect(attentionOf({ frames: 6, analyzed: 10, facing: 5, away: 3, nobody: 1 })).toEqual({ visible: 0.6, facing: 0.5, away: 0.3, nobody: 0.1, analyzed: 10 });
+    // Asked, but only ever someone there: nobody is 0, not unmeasured.
+    expect(attentionOf({ frames: 8, analyzed: 10, away: 2 })).toMatchObject({ away: 0.2, nobody: 0 });
+    expect(attentionOf({ frames: 9, analyzed: 10, nobody: 1 })).toMatchObject({ away: 0, nobody: 0.1 });
+    expect(attentionOf({ frames: 8, analyzed: 10 })).toMatchObject({ away: null, nobody: null });
+  });
+
+  it('mergeAttention sums away and nobody, and keeps them absent where neither side has them', () => {
+    const into: AttentionCounts = { frames: 2, analyzed: 4, away: 1 };
+    mergeAttention(into, { frames: 3, analyzed: 5, nobody: 2 });
+    expect(into).toEqual({ frames: 2, analyzed: 9, away: 1, nobody: 2 });
+    mergeAttention(into, { frames: 1, analyzed: 1, away: 3, nobody: 1 });
+    expect(into).toMatchObject({ analyzed: 10, away: 4, nobody: 3 });
+    const plain: AttentionCounts = { frames: 2, analyzed: 3 };
+    mergeAttention(plain, { frames: 1, analyzed: 2 });
+    expect(plain).toEqual({ frames: 2, analyzed: 5 });
+  });
+
+  /** Ada: 6 face-frames, then 4 faceless frames: 1 not asked, 2 someone there, 1 nobody. */
+  function call() {
+    let c = begin();
+    let t = T0;
+    for (let i = 0; i < 6; i++) c = addFrame(c, { time: (t += 200), tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy', facing: true }] });
+    for (const someone of [undefined, true, true, false]) c = addFrame(c, { time: (t += 200), tileId: 't1', name: 'Ada', faces: [], ...(someone === undefined ? {} : { someone }) });
+    c = addFrame(c, { time: (t += 200), tileId: 't2', name: 'Grace', faces: [{ trackId: 2, label: 'neutral', facing: true }] });
+    return c;
+  }
+
+  it('counts the frames through addFrame, and the stored counters must be numbers', () => {
+    const c = call();
+    const ada = c.participants.find((p) => p.name === 'Ada')!;
+    expect(ada).toMatchObject({ frames: 6, analyzed: 10, away: 2, nobody: 1 });
+    expect(attentionOf(ada)).toEqual({ visible: 0.6, facing: 0.6, away: 0.2, nobody: 0.1, analyzed: 10 });
+    expect(summaryProblem(c)).toBeNull();
+    expect(summaryProblem({ ...c, participants: [{ ...ada, away: 'x' as unknown as number }] })).toBe('participants malformed');
+  });
+
+  it('CSV: someone_away and nobody_there last, empty where the person detector was never asked', () => {
+    const c = call();
+    const { cols, rows } = cellsOf(callsToCsv([c]));
+    expect(cols.slice(-4)).toEqual(['face_visible', 'facing_camera', 'someone_away', 'nobody_there']);
+    const by = Object.fromEntries(rows.map((r) => [r.participant, r]));
+    expect(by.Ada).toMatchObject({ face_visible: '0.6000', facing_camera: '0.6000', someone_away: '0.2000', nobody_there: '0.1000' });
+    expect(by.Grace).toMatchObject({ face_visible: '1.0000', someone_away: '', nobody_there: '' });
+    // A call stored before the person detector: empty, as Grace's.
+    const old = { ...c, participants: c.participants.map(({ away: _a, nobody: _n, ...p }) => p) };
+    expect(cellsOf(callsToCsv([old])).rows.map((r) => [r.someone_away, r.nobody_there])).toEqual([
+      ['', ''],
+      ['', ''],
+    ]);
+  });
+
+  it('popup: the attention line adds away and nobody where above 0, and reads as before without them', () => {
+    const base = { visible: 0.8, facing: 0.7, analyzed: 20 };
+    expect(attentionText({ ...base, away: 0.15, nobody: 0.05 })).toBe('Face visible 80% · facing the camera 70% · away from the camera 15% · nobody there 5%');
+    expect(attentionText({ ...base, away: 0.15, nobody: 0 })).toBe('Face visible 80% · facing the camera 70% · away from the camera 15%');
+    expect(attentionText({ ...base, away: 0, nobody: 0.004 })).toBe('Face visible 80% · facing the camera 70% · nobody there 0.4%');
+    expect(attentionText({ ...base, facing: null, away: 0.1, nobody: null })).toBe('Face visible 80% (this face detector cannot tell where a head turns) · away from the camera 10%');
+    expect(attentionText({ ...base, away: null, nobody: null })).toBe('Face visible 80% · facing the camera 70%');
+    expect(attentionText({ ...base, away: 0, nobody: 0 })).toBe('Face visible 80% · facing the camera 70%');
+    expect(attentionTitle({ ...base, away: null, nobody: null })).toBe('Of 20 analyzed frames of this tile');
+    expect(attentionTitle({ ...base, away: 0.15, nobody: 0 })).toBe('Of 20 analyzed frames of this tile\nAway: no face found, but someone was in the picture (turned away or partly out of frame). Nobody: no one in the picture.');
+  });
+
+  it('summary image: away and nobody at the right of the participant, nothing of them without', () => {
+    const texts = (c: ReturnType<typeof call>) => summaryImage(c).ops.flatMap((o) => (o.kind === 'text' ? [o.text] : []));
+    expect(texts(call())).toContain('away 20% · nobody 10%');
+    const old = call();
+    const stripped = { ...old, participants: old.participants.map(({ away: _a, nobody: _n, ...p }) => p) };
+    expect(texts(stripped).filter((t) => /\b(away|nobody) /.test(t))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // Node: CSV export safety (OWASP CSV injection), encoding and bounded cells.
 import { describe, expect, it } from 'vitest';
-import { callsToCsv, csvCell, MAX_CSV_TEXT_GRAPHEMES } from '../../src/calls/export';
+import { callsFromJson, callsToCsv, callsToJson, csvCell, MAX_CSV_TEXT_GRAPHEMES } from '../../src/calls/export';
 import { addFrame, endCall, startCall } from '../../src/calls/summary';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
@@ -54,5 +54,50 @@ describe('callsToCsv', () => {
     const row = csv.split('\n')[1]!;
     expect(row).toContain(",'@evil,");
     expect(row).toContain(`"' =HYPERLINK(""http://x"")"`);
+  });
+});
+
+describe('uncertain labels in the export', () => {
+  /** Ada: 4 face-frames, 1 uncertain; Grace: 2 face-frames, none uncertain. */
+  function call() {
+    let c = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: T0, labels: LABELS });
+    c = addFrame(c, { time: T0, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+    c = addFrame(c, { time: T0 + 500, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'sad', uncertain: true }] });
+    c = addFrame(c, { time: T0 + 1000, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+    c = addFrame(c, { time: T0 + 1500, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy' }] });
+    c = addFrame(c, { time: T0 + 500, tileId: 't2', name: 'Grace', faces: [{ trackId: 2, label: 'neutral' }] });
+    c = addFrame(c, { time: T0 + 1000, tileId: 't2', name: 'Grace', faces: [{ trackId: 2, label: 'neutral' }] });
+    return endCall(c, T0 + 2000, 'tab-closed');
+  }
+  const cellsOf = (csv: string) => {
+    const [header, ...rows] = csv.trimEnd().split('\n');
+    const cols = header!.replace('\uFEFF', '').split(',');
+    return { cols, rows: rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v]))) };
+  };
+
+  it('CSV: an uncertain_share column after the share_ columns, of each participant\'s face-frames', () => {
+    const { cols, rows } = cellsOf(callsToCsv([call()]));
+    expect(cols.indexOf('uncertain_share')).toBe(cols.indexOf('share_surprise') + 1);
+    expect(cols.slice(-6)).toEqual(['moments', 'time_base', 'face_visible', 'facing_camera', 'someone_away', 'nobody_there']);
+    const by = Object.fromEntries(rows.map((r) => [r.participant, r]));
+    expect(by.Ada).toMatchObject({ participant_frames: '4', uncertain_share: '0.2500', share_sad: '0.0000', share_happy: '1.0000' });
+    expect(by.Grace).toMatchObject({ uncertain_share: '0.0000' });
+  });
+
+  it('CSV: 0 for a call stored before uncertain labels were told apart, empty without a participant', () => {
+    const c = call();
+    const old = { ...c, participants: c.participants.map(({ uncertain: _u, uncertainMs: _m, ...p }) => p) };
+    expect(cellsOf(callsToCsv([old])).rows.map((r) => r.uncertain_share)).toEqual(['0.0000', '0.0000']);
+    const empty = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Nobody', time: T0, labels: LABELS });
+    expect(cellsOf(callsToCsv([empty])).rows.map((r) => r.uncertain_share)).toEqual(['']);
+  });
+
+  it('JSON: the raw counts travel with each participant and come back on import', () => {
+    const c = call();
+    const json = JSON.parse(callsToJson([c])) as { calls: Array<{ participants: Array<{ name: string; uncertain?: number; uncertainMs?: number }> }> };
+    const ada = json.calls[0]!.participants.find((p) => p.name === 'Ada')!;
+    expect(ada).toMatchObject({ uncertain: 1, uncertainMs: 500 });
+    const back = callsFromJson(callsToJson([c]));
+    expect('calls' in back && back.calls[0]).toMatchObject({ participants: expect.arrayContaining([expect.objectContaining({ name: 'Ada', uncertain: 1 })]) });
   });
 });

@@ -26,7 +26,7 @@ describe('public/models/models.json', () => {
 
   it('records task, input, labels, source and licence for every model', () => {
     for (const m of manifest.models) {
-      expect(['face-detection', 'emotion']).toContain(m.task);
+      expect(['face-detection', 'emotion', 'person-detection']).toContain(m.task);
       expect(m.input.width).toBeGreaterThan(0);
       expect(m.input.mean).toHaveLength(m.input.channels);
       // npm-sourced, trained here on top of an npm-sourced backbone, or converted from the paper's own file in ../shared.
@@ -47,6 +47,15 @@ describe('public/models/models.json', () => {
     expect(manifest.labels).toEqual(['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao']);
     expect(findModel(manifest, manifest.defaults.detector, 'face-detection').task).toBe('face-detection');
     expect(findModel(manifest, manifest.defaults.classifier, 'emotion').task).toBe('emotion');
+    // the person detector a faceless tile is checked with (issue 39)
+    expect(findModel(manifest, manifest.defaults.person ?? '', 'person-detection').architecture).toBe('movenet');
+  });
+  it('the default classifier is calibrated (a percentage shown only where it means what it says) with a fitted threshold', () => {
+    const c = findModel(manifest, manifest.defaults.classifier, 'emotion').calibration;
+    expect(c, 'run npm run eval -- calibration').toBeDefined();
+    expect(c!.temperature).toBeGreaterThan(0);
+    expect(c!.uncertainBelow).toBeGreaterThanOrEqual(0.2);
+    expect(c!.uncertainBelow).toBeLessThan(0.9);
   });
 
   it('rejects malformed manifests with a clear message', () => {

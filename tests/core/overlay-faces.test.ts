@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { facesInTile, STEADY_BOX, steadyBox } from '../../src/overlay/logic/overlay-faces';
 
-const face = (label: string, x = 100) => ({ trackId: 1, box: { x, y: 60, width: 80, height: 80 }, label, confidence: 0.8 });
-const view = { frame: { width: 480, height: 270 }, tile: { width: 480, height: 270 }, fit: 'fill' as const, mirrored: false, visibleLabels: ['happy', 'sad'] };
+const face = (label: string, x = 100) => ({ trackId: 1, box: { x, y: 60, width: 80, height: 80 }, label, confidence: 0.8, uncertain: false });
+const view = { frame: { width: 480, height: 270 }, tile: { width: 480, height: 270 }, fit: 'fill' as const, mirrored: false, visibleLabels: ['happy', 'sad'], percent: true };
 
 describe('facesInTile', () => {
   it('maps boxes from frame pixels into the tile and keeps track, label and confidence', () => {
-    expect(facesInTile([face('happy')], { ...view, tile: { width: 240, height: 135 } })).toEqual([{ trackId: 1, box: { x: 50, y: 30, width: 40, height: 40 }, label: 'happy', confidence: 0.8 }]);
+    expect(facesInTile([face('happy')], { ...view, tile: { width: 240, height: 135 } })).toEqual([{ trackId: 1, box: { x: 50, y: 30, width: 40, height: 40 }, label: 'happy', confidence: 0.8, uncertain: false }]);
+  });
+  it('a model without a calibration shows no percentage (confidence null); an uncertain face stays uncertain', () => {
+    expect(facesInTile([face('happy')], { ...view, percent: false })[0]!.confidence).toBeNull();
+    expect(facesInTile([{ ...face('happy'), uncertain: true }], view)[0]!.uncertain).toBe(true);
   });
   it('drops labels the user hid', () => {
     expect(facesInTile([face('angry')], view)).toEqual([]);

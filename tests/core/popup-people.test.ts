@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { excludedName } from '../../src/core/settings';
 import { addFrame, startCall } from '../../src/calls/summary';
-import { ANALYZE_MODE_NAMES, excludedNameText, formatSpan, participantLabel } from '../../entrypoints/popup/format';
+import { ANALYZE_MODE_NAMES, callUncertainText, excludedNameText, formatShare, formatSpan, participantLabel, participantUncertainText } from '../../entrypoints/popup/format';
 import { callHeadline } from '../../entrypoints/popup/CallDetail';
 import { durationMs, headlineOf, recentMood } from '../../src/calls/summary-read';
 
@@ -68,5 +68,38 @@ describe('a call in one line', () => {
       c = addFrame(c, { time, tileId: 't1', name: 'Bo', faces: [{ trackId: 1, label: 'neutral' }] });
     }
     expect(recentMood(c).changedMost).toBe('Ada');
+  });
+});
+
+describe('uncertain labels in the popup', () => {
+  /** Ada: 4 face-frames, 1 uncertain; Bo: 4 face-frames, none uncertain. */
+  function call() {
+    let c = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Standup', time: 0, labels: ['happy', 'neutral'] });
+    for (let i = 0; i < 4; i++) {
+      c = addFrame(c, { time: i * 500, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'happy', ...(i === 1 ? { uncertain: true } : {}) }] });
+      c = addFrame(c, { time: i * 500 + 1, tileId: 't2', name: 'Bo', faces: [{ trackId: 2, label: 'neutral' }] });
+    }
+    return c;
+  }
+
+  it("says a person's share in their row, and the call's once with what it means", () => {
+    const c = call();
+    const [ada, bo] = ['Ada', 'Bo'].map((n) => c.participants.find((p) => p.name === n)!);
+    expect(participantUncertainText(ada!)).toBe('Uncertain labels 25%');
+    expect(participantUncertainText(bo!)).toBeNull();
+    expect(callUncertainText(c)).toBe(
+      'Uncertain labels: 13% of frames with a face. When the model is unsure, the label is more likely wrong than right; those frames are shown as "label?" and left out of the moods above.',
+    );
+  });
+
+  it('says nothing for a call stored before uncertain labels were told apart', () => {
+    const c = call();
+    const old = { ...c, participants: c.participants.map(({ uncertain: _u, uncertainMs: _m, ...p }) => p) };
+    expect(old.participants.map(participantUncertainText)).toEqual([null, null]);
+    expect(callUncertainText(old)).toBeNull();
+  });
+
+  it('never rounds a share that is neither none nor all to 0% or 100%', () => {
+    expect([0, 0.0001, 0.004, 0.01, 0.125, 0.996, 0.9999, 1].map(formatShare)).toEqual(['0%', '0.1%', '0.4%', '1%', '13%', '99.6%', '99.9%', '100%']);
   });
 });

@@ -50,3 +50,27 @@ describe('a self-coaching summary as an image', () => {
     expect(texts).not.toContain('Participants');
   });
 });
+
+describe('uncertain labels in the image', () => {
+  const texts = (c: ReturnType<typeof call>) => summaryImage(c).ops.flatMap((o) => (o.kind === 'text' ? [o.text] : []));
+
+  /** call(), but every tenth of Ada's face-frames uncertain (10% of hers, 5% of the call's). */
+  function unsure() {
+    let c = startCall({ site: 'zoom', callId: '123456789', title: 'Design review', time: 0, labels: LABELS });
+    for (let i = 0; i < 600; i++) {
+      c = addFrame(c, { time: i * 500, tileId: 't1', name: 'Ada Lovelace', faces: [{ trackId: 1, label: i < 300 ? 'neutral' : 'happy', ...(i % 10 === 5 ? { uncertain: true } : {}) }] });
+      c = addFrame(c, { time: i * 500 + 1, tileId: 't2', name: 'Grace Hopper', faces: [{ trackId: 2, label: 'sad' }] });
+    }
+    return { ...endCall(c, 300_000, 'tab-closed'), models: { detector: 'blazeface-f16', classifier: 'ours-emotion-u8' } };
+  }
+
+  it("shows each participant's uncertain share and the call's, small, where there are any", () => {
+    const shown = texts(unsure());
+    expect(shown.filter((t) => t.startsWith('uncertain '))).toEqual(['uncertain 10%']);
+    expect(shown).toContain('Uncertain labels: 5% of frames with a face, left out of the shares');
+  });
+
+  it('shows nothing of them for a call without any (as one stored before)', () => {
+    expect(texts(call()).filter((t) => /uncertain/i.test(t))).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { applyRetention, FLOOD_CALLS_PER_HOUR, ID_LIST_BYTES, planPrune, pruneTo
 import { endReasonFor } from '../../src/calls/call-end';
 import { addFrame, endCall, IDLE_END_MS, MAX_REMEMBERED_TILES, MAX_SAMPLE_GAP_MS, startCall, MAX_TIMELINE_SLOTS } from '../../src/calls/summary';
 import { MAX_MOMENTS, MOMENT_HOLD_MS } from '../../src/calls/summary-participants';
-import { callShares, dominant, durationMs, shares, timelineBars, timelineShares } from '../../src/calls/summary-read';
+import { callShares, callUncertainShare, dominant, uncertainShare, durationMs, shares, timelineBars, timelineShares } from '../../src/calls/summary-read';
 import { summaryProblem, upgradeSummary } from '../../src/calls/summary-stored';
 
 const LABELS = ['angry', 'happy', 'neutral', 'sad', 'surprise'];
@@ -62,6 +62,24 @@ describe('call aggregation', () => {
     expect(sh.sad).toBeCloseTo(2250 / 2500, 9);
     expect(dominant(sh)).toBe('sad');
     expect(durationMs(c)).toBe(10_500);
+  });
+
+  it('counts uncertain labels apart: seen (frames, attention), but in no label, moment or timeline slot', () => {
+    let c = begin();
+    c = addFrame(c, { time: T0, tileId: 't1', name: 'Ada', faces: one('happy') });
+    c = addFrame(c, { time: T0 + 500, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'sad', uncertain: true }] });
+    c = addFrame(c, { time: T0 + 1000, tileId: 't1', name: 'Ada', faces: [{ trackId: 1, label: 'sad', uncertain: true }] });
+    c = addFrame(c, { time: T0 + 1500, tileId: 't1', name: 'Ada', faces: one('happy') });
+    const [ada] = c.participants;
+    expect(ada).toMatchObject({ frames: 4, analyzed: 4, uncertain: 2, uncertainMs: 1000 });
+    expect(ada!.msByLabel).toMatchObject({ happy: 500, sad: 0 });
+    expect(ada!.countByLabel).toMatchObject({ happy: 2, sad: 0 });
+    expect(uncertainShare(ada!)).toBe(0.5);
+    expect(callUncertainShare(c)).toBe(0.5);
+    expect(callShares(c).happy).toBe(1);
+    expect(c.timeline.reduce((a, m) => a + (m.countByLabel.sad ?? 0), 0)).toBe(0);
+    // Stored calls without the fields read as none uncertain.
+    expect(uncertainShare({ frames: 3 })).toBe(0);
   });
 
   it('keeps one participant per tile (named or not) and splits a tile with several faces by track', () => {
@@ -207,10 +225,10 @@ describe('export', () => {
   it('CSV: a header, one row per participant, quoted and formula-safe cells', () => {
     const lines = callsToCsv([c]).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise,moments,time_base,face_visible,facing_camera',
+      '\uFEFFcall_id,site,title,start,end,duration_s,frames,backend,detector,classifier,participant,participant_frames,dominant,share_angry,share_happy,share_neutral,share_sad,share_surprise,uncertain_share,moments,time_base,face_visible,facing_camera,someone_away,nobody_there',
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000,,wall,1.0000,`); // face found in both analyzed frames; facing not measured
+    expect(lines[1]).toBe(`meet:abc-defg-hij:${T0},meet,Standup,2023-11-14T22:13:20.000Z,2023-11-14T22:13:21.000Z,1.0,3,,,,"Ada, ""the first""",2,happy,0.0000,1.0000,0.0000,0.0000,0.0000,0.0000,,wall,1.0000,,,`); // face found in both analyzed frames; facing, away and nobody not measured
     expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
   });
 
@@ -219,9 +237,9 @@ describe('export', () => {
     let paper = startCall({ site: 'meet', callId: 'abc-defg-hij', title: 'Later', time: T0, labels: six });
     for (let t = 0; t <= 8000; t += 500) paper = addFrame(paper, { time: T0 + t, tileId: 't', name: 'Bo', faces: [{ trackId: 1, label: t < 4000 ? 'neutral' : 'ahegao' }] });
     const lines = callsToCsv([c, paper]).trimEnd().split('\n');
-    expect(lines[0]).toContain('share_surprise,share_ahegao,moments,time_base');
-    expect(lines[1]).toMatch(/,0\.0000,,,wall,1\.0000,$/); // five-label call: share_ahegao empty, no moments
-    expect(lines[3]).toMatch(/,0\.5\d{3},"?0\.0s neutral; 4\.0s ahegao"?,wall,1\.0000,$/);
+    expect(lines[0]).toContain('share_surprise,share_ahegao,uncertain_share,moments,time_base');
+    expect(lines[1]).toMatch(/,0\.0000,,0\.0000,,wall,1\.0000,,,$/); // five-label call: share_ahegao empty, no uncertain labels, no moments
+    expect(lines[3]).toMatch(/,0\.5\d{3},0\.0000,"?0\.0s neutral; 4\.0s ahegao"?,wall,1\.0000,,,$/);
   });
 
   it('CSV: a call without participants still gets a row', () => {

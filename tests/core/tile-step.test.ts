@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facesToClassify, newTile, STALE_MS, type StepOptions, statusForPipeline, stepTile, type TileAnalysis, type TileState, UNCHANGED_FOR_MS, UNCHANGED_LUMA, unchangedResult, withOptions } from '../../src/overlay/logic/tile-step';
+import { facesToClassify, newTile, PRESENCE_AFTER_MS, PRESENCE_EVERY_MS, STALE_MS, wantsPresence, type StepOptions, statusForPipeline, stepTile, type TileAnalysis, type TileState, UNCHANGED_FOR_MS, UNCHANGED_LUMA, unchangedResult, withOptions } from '../../src/overlay/logic/tile-step';
 import { DEFAULT_TRACKING } from '../../src/overlay/logic/tracking';
 import type { PixelBox } from '../../src/core/types';
 
@@ -21,6 +21,35 @@ function analysis(boxes: PixelBox[], opts: { label?: string; detected?: boolean;
   };
 }
 const start = (): TileState => newTile(OPTS.detectEvery, { kind: 'analyzing' });
+
+describe('presence: someone there without a face, or nobody', () => {
+  const step = (tile: TileState, a: TileAnalysis, now: number) => stepTile(tile, { analysis: a, source: 'jpeg' }, now, OPTS);
+  const withPerson = (present: boolean): TileAnalysis => ({ ...analysis([]), person: { score: present ? 0.6 : 0.05, present } });
+  it('is asked after PRESENCE_AFTER_MS without a face, then every PRESENCE_EVERY_MS; a face ends it', () => {
+    let tile = step(start(), analysis([]), 0).tile;
+    expect(tile.noFaceSince).toBe(0);
+    expect(wantsPresence(tile, PRESENCE_AFTER_MS - 1)).toBe(false);
+    expect(wantsPresence(tile, PRESENCE_AFTER_MS)).toBe(true);
+    tile = step(tile, withPerson(true), PRESENCE_AFTER_MS).tile;
+    expect(tile.status).toEqual({ kind: 'away' });
+    expect(wantsPresence(tile, PRESENCE_AFTER_MS + PRESENCE_EVERY_MS - 1)).toBe(false);
+    expect(wantsPresence(tile, PRESENCE_AFTER_MS + PRESENCE_EVERY_MS)).toBe(true);
+    // A frame that did not ask keeps the verdict; the report says it while there is no face.
+    const kept = step(tile, analysis([]), PRESENCE_AFTER_MS + 500);
+    expect(kept.tile.status).toEqual({ kind: 'away' });
+    expect(kept.report.someone).toBe(true);
+    tile = step(kept.tile, withPerson(false), PRESENCE_AFTER_MS + PRESENCE_EVERY_MS).tile;
+    expect(tile.status).toEqual({ kind: 'nobody' });
+    const back = step(tile, analysis([box(100)]), PRESENCE_AFTER_MS + PRESENCE_EVERY_MS + 200);
+    expect(back.tile).toMatchObject({ noFaceSince: null, presence: null, status: { kind: 'analyzing' } });
+    expect(back.report.someone).toBeUndefined();
+  });
+  it('before the person detector was asked, no verdict is reported', () => {
+    const { tile, report } = step(start(), analysis([]), 0);
+    expect(tile.status).toEqual({ kind: 'no-face' });
+    expect(report.someone).toBeUndefined();
+  });
+});
 
 describe('stepTile', () => {
   it('a detected face becomes a tracked face with its label, reported for the summary', () => {

@@ -27,6 +27,15 @@ class FaceTracker {
 const happy = { happy: 0.9, sad: 0.1 };
 const sad = { happy: 0.1, sad: 0.9 };
 
+describe('uncertain labels', () => {
+  it('a smoothed confidence under the threshold marks the face uncertain; none without a threshold', () => {
+    const unsure = { happy: 0.4, sad: 0.35, neutral: 0.25 };
+    expect(new FaceTracker({ ...DEFAULT_TRACKING, uncertainBelow: 0.45 }).update([face(0, unsure)], 0)[0]).toMatchObject({ label: 'happy', uncertain: true });
+    expect(new FaceTracker({ ...DEFAULT_TRACKING, uncertainBelow: 0.45 }).update([face(0, happy)], 0)[0]).toMatchObject({ label: 'happy', uncertain: false });
+    expect(new FaceTracker().update([face(0, unsure)], 0)[0]!.uncertain).toBe(false);
+  });
+});
+
 describe('pixelIou / averageProbabilities / hysteresisLabel', () => {
   it('computes IoU of pixel boxes', () => {
     expect(pixelIou({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 0, width: 10, height: 10 })).toBeCloseTo(1 / 3, 9);

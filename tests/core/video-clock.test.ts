@@ -62,7 +62,7 @@ describe('the video clock', () => {
   it('CSV and JSON carry the time base and video seconds; an old call (no clock) is a wall-clock call', () => {
     const c = watch(start(), 10, 30, T0, (s) => (s < 20 ? 'neutral' : 'happy'));
     const csv = callsToCsv([c]).trimEnd().split('\n');
-    expect(csv[1]).toMatch(/"?10\.0s neutral; 20\.0s happy"?,video,1\.0000,$/);
+    expect(csv[1]).toMatch(/"?10\.0s neutral; 20\.0s happy"?,video,1\.0000,,,$/);
     const json = JSON.parse(callsToJson([c])) as { calls: Array<{ timeBase: string; timeline: Array<{ slot: number; videoTime: number }>; participants: Array<{ moments: Array<{ videoTime: number }> }> }> };
     expect(json.calls[0]!.timeBase).toBe('video');
     expect(json.calls[0]!.timeline[0]).toMatchObject({ slot: 2, videoTime: 10 });

@@ -101,7 +101,7 @@ describe('a 20 s fake Meet call', () => {
     await popup.getByTestId('history-item').click();
     await popup.getByTestId('call-detail').waitFor();
     expect(await popup.getByTestId('participant-row').count()).toBe(4);
-    expect(await popup.getByTestId('participant-attention').allTextContents()).toEqual(Array(4).fill(expect.stringMatching(/^Face visible \d+% · facing the camera \d+%$/)));
+    expect(await popup.getByTestId('participant-attention').allTextContents()).toEqual(Array(4).fill(expect.stringMatching(/^Face visible \d+% · facing the camera \d+%( · away from the camera [\d.]+%)?( · nobody there [\d.]+%)?$/)));
     // A 20 s call's timeline is charted in 5 s bars (it was one per-minute bar).
     expect(await popup.getByTestId('timeline-chart').locator('g > title').count()).toBeGreaterThanOrEqual(3);
     await popup.screenshot({ path: join(ARTIFACTS, 'popup-call-detail.png'), fullPage: true });
@@ -113,8 +113,9 @@ describe('a 20 s fake Meet call', () => {
     expect(csv).toHaveLength(5); // header + one row per tile
     expect(csv.slice(1).every((row) => row.startsWith(`${callId},meet,`))).toBe(true);
     expect(csv.slice(1).map((row) => row.split(',')[10]).sort()).toEqual(['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Margaret Hamilton']);
-    expect(csv[0]).toMatch(/,time_base,face_visible,facing_camera$/);
-    expect(csv.slice(1).every((row) => /,wall,(0\.\d{4}|1\.0000),(0\.\d{4}|1\.0000)$/.test(row))).toBe(true);
+    expect(csv[0]).toMatch(/,time_base,face_visible,facing_camera,someone_away,nobody_there$/);
+    // someone_away, nobody_there: empty where the person detector was never asked (the face was always found).
+    expect(csv.slice(1).every((row) => /,wall,(0\.\d{4}|1\.0000),(0\.\d{4}|1\.0000),((0\.\d{4}|1\.0000),(0\.\d{4}|1\.0000)|,)$/.test(row))).toBe(true);
 
     const jsonDownload = popup.waitForEvent('download');
     await popup.getByTestId('export-json').click();

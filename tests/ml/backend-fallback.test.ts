@@ -78,6 +78,7 @@ describe('a WebGPU device lost after loading', () => {
         classifierId: real.classifierId,
         labels: real.labels,
         cropSize: real.cropSize,
+        calibration: real.calibration,
         analyze: (input, opts) => real.analyze(input, opts),
         dispose: () => {
           dispose();

@@ -18,6 +18,7 @@ function fakePipeline(choice: ModelChoice, dispose: (id: string) => void): Pipel
     classifierId: choice.classifier ?? '',
     labels: choice.classifier === 'six' ? ['angry', 'happy', 'neutral', 'sad', 'surprise', 'ahegao'] : ['angry', 'happy', 'neutral', 'sad', 'surprise'],
     cropSize: 96,
+    calibration: null,
     analyze: () => Promise.reject(new Error('not used')),
     dispose: () => dispose(id),
   };

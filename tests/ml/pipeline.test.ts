@@ -200,8 +200,44 @@ describe('pipeline on bad input', () => {
   });
 });
 
+describe('the person detector (a tile without a face: someone there, or nobody)', () => {
+  it('sees someone in astronaut.png below the face (the body only), nobody in a gradient, and is asked only where no face was found', async () => {
+    const img = await decodeImageFile(sharedPath('fixtures', 'images', 'astronaut.png'));
+    const top = 200; // the face ends at about y 175
+    const body = { data: img.data.slice(top * img.width * 4), width: img.width, height: img.height - top };
+    const seen = await pipeline.analyze(body, { presence: true });
+    expect(seen.faces).toEqual([]);
+    expect(seen.person?.present).toBe(true);
+    expect(seen.ms.person).toBeGreaterThan(0);
+    const [w, h] = [320, 240];
+    const gradient = new Uint8ClampedArray(w * h * 4);
+    for (let i = 0; i < w * h; i++) gradient.set([i % w, (i / w) | 0, 90, 255], i * 4);
+    expect((await pipeline.analyze({ data: gradient, width: w, height: h }, { presence: true })).person?.present).toBe(false);
+    // A face was found: the person detector is not asked; nor when the frame did not ask.
+    expect((await analyzeFixture('astronaut.png')).person).toBeUndefined();
+    expect((await pipeline.analyze(await decodeImageFile(sharedPath('fixtures', 'images', 'astronaut.png')), { presence: true })).person).toBeUndefined();
+    expect((await pipeline.analyze(body)).person).toBeUndefined();
+  });
+});
+
+describe('calibration (models.json `calibration`)', () => {
+  it('tempers the default classifier\'s probabilities: the same label, a less extreme confidence', async () => {
+    const raw = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, calibrate: false });
+    try {
+      const img = await decodeImageFile(sharedPath('fixtures', 'images', 'expressions', 'neutral.jpg'));
+      const [a, b] = [(await pipeline.analyze(img)).faces[0]!, (await raw.analyze(img)).faces[0]!];
+      expect(pipeline.calibration?.temperature).toBeGreaterThan(1);
+      expect(raw.calibration).toBeNull();
+      expect(a.label).toBe(b.label);
+      expect(a.probabilities[a.label]!).toBeLessThan(b.probabilities[b.label]!);
+    } finally {
+      raw.dispose();
+    }
+  });
+});
+
 describe('every shipped model', () => {
-  for (const entry of manifest.models) {
+  for (const entry of manifest.models.filter((m) => m.task !== 'person-detection')) {
     it(`${entry.id} loads and finds the astronaut's face or classifies it`, async () => {
       const opts = entry.task === 'face-detection' ? { detector: entry.id } : { classifier: entry.id };
       const p = await createPipeline({ manifest, read: fsReader(), backend: { order: ['wasm'] }, warmup: false, ...opts });

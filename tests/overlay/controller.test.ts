@@ -20,6 +20,7 @@ const READY: PipelineState = {
   classifier: 'cls',
   labels: ['angry', 'happy', 'neutral', 'sad', 'surprise'],
   cropSize: 96,
+  confidence: { uncertainBelow: 0.45, percent: true },
   loadMs: 1,
   memory: { tensors: 0, tensorBytes: 0 },
 };

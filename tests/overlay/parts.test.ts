@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The content side's parts on their own, in happy-dom: TileWatcher, Painter, FrameSampler.
 import { describe, expect, it } from 'vitest';
-import { HOST_STYLE, neutralName, Overlay, type OverlayTile } from '../../src/overlay/overlay';
+import { chipText, HOST_STYLE, neutralName, Overlay, type OverlayTile } from '../../src/overlay/overlay';
 import { DRAW_TICK_MS, MIN_DRAW_GAP_MS, Painter, PERCENT_EVERY_MS } from '../../src/overlay/painter';
 import { FrameSampler, type SampledTile } from '../../src/overlay/sampler';
 import { isSamplable, SCAN_DELAY_MS, type PageTile, TileWatcher } from '../../src/overlay/tile-watcher';
@@ -83,8 +83,17 @@ describe('isSamplable', () => {
   });
 });
 
+describe('chipText', () => {
+  it('a percentage only where the model is calibrated, "label?" and no number where the label is uncertain', () => {
+    expect(chipText({ label: 'happy', confidence: 0.87, uncertain: false }, 'text')).toBe('happy 87%');
+    expect(chipText({ label: 'happy', confidence: null, uncertain: false }, 'text')).toBe('happy');
+    expect(chipText({ label: 'sad', confidence: 0.41, uncertain: true }, 'text')).toBe('sad?');
+    expect(chipText({ label: 'happy', confidence: 0.87, uncertain: false }, 'emoji')).toMatch(/^\S+ 87%$/);
+  });
+});
+
 describe('Painter', () => {
-  const tile = (label: string, confidence = 0.9): OverlayTile => ({ id: 't1', rect: { x: 0, y: 0, width: 320, height: 180 }, name: 'Ada', status: { kind: 'analyzing' }, faces: [{ trackId: 1, box: { x: 10, y: 10, width: 50, height: 50 }, label, confidence }] });
+  const tile = (label: string, confidence = 0.9): OverlayTile => ({ id: 't1', rect: { x: 0, y: 0, width: 320, height: 180 }, name: 'Ada', status: { kind: 'analyzing' }, faces: [{ trackId: 1, box: { x: 10, y: 10, width: 50, height: 50 }, label, confidence, uncertain: false }] });
 
   it('draws once for many requests close together, and rewrites nothing unchanged', async () => {
     const { win, clock } = pageWindow();

@@ -3,7 +3,7 @@ import type { PipelineState } from '../../src/messaging/offscreen';
 import { connectToHost, HOST_START_MS, linkError } from '../../src/overlay/pipeline-link';
 import { TAB_CAPTURE_STOPPED } from '../../src/messaging/offscreen';
 
-const READY: PipelineState = { state: 'ready', generation: 'host:1', backend: 'wasm', detector: 'd', classifier: 'c', labels: [], cropSize: 96, loadMs: 1, memory: { tensors: 0, tensorBytes: 0 } };
+const READY: PipelineState = { state: 'ready', generation: 'host:1', backend: 'wasm', detector: 'd', classifier: 'c', labels: [], cropSize: 96, confidence: null, loadMs: 1, memory: { tensors: 0, tensorBytes: 0 } };
 
 /** Answers in turn (an Error is thrown); a fake clock that sleeping advances. */
 function deps(answers: Array<PipelineState | Error>) {

@@ -109,7 +109,7 @@ interface WildSample extends LabelledFace {
   source: string;
 }
 
-async function wildSamples(limit?: number): Promise<WildSample[]> {
+export async function wildSamples(limit?: number): Promise<WildSample[]> {
   const rows = readWild('valid').filter((r) => WILD_SOURCES[r.source]?.includes(r.label));
   return Promise.all(spreadSubset(rows, limit).map(async (r) => ({ image: await decodeImageFile(r.path), truth: r.label, source: r.source })));
 }

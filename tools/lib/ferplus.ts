@@ -31,6 +31,8 @@ export interface FerPlusRow {
   index: number;
   split: FerPlusSplit;
   label: string;
+  /** The annotators' votes for each of FERPLUS_LABELS (in its order; the other classes' votes left out). */
+  votes: number[];
   /** The 48x48 grey face, row-major: a view into the shared buffer, not a copy. */
   pixels(): Uint8Array;
 }
@@ -113,7 +115,8 @@ export function readFerPlus(split: FerPlusSplit, options: FerPlusOptions = {}): 
     if (!label) continue;
     const start = r.index * IMAGE_BYTES;
     if (start + IMAGE_BYTES > buffer.byteLength) throw new Error(`FER+ image ${r.index} lies past the end of the image file`);
-    rows.push({ index: r.index, split, label, pixels: () => buffer.subarray(start, start + IMAGE_BYTES) });
+    const votes = FERPLUS_LABELS.map((l) => r.votes[VOTE_COLUMNS.findIndex((c) => PRODUCT_LABEL[c] === l)] ?? 0);
+    rows.push({ index: r.index, split, label, votes, pixels: () => buffer.subarray(start, start + IMAGE_BYTES) });
   }
   if (options.limit !== undefined) {
     if (!(Number.isInteger(options.limit) && options.limit > 0)) throw new Error(`FER+ limit must be a positive integer, got ${options.limit}`);

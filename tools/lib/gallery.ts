@@ -20,15 +20,15 @@ export function galleryLayout(n: number): { cols: number; width: number } {
 
 /**
  * The fixture call of `tiles` playing tiles in a WINDOW-sized tab (a gallery, or every tile `tileWidth`
- * wide), with the extension page that sends its messages and the call's tab id.
+ * wide; the first `empty` of them an empty room), with the extension page that sends its messages and the call's tab id.
  */
-export async function openGallery(session: ExtensionSession, tiles: number, tileWidth?: number) {
+export async function openGallery(session: ExtensionSession, tiles: number, tileWidth?: number, empty = 0) {
   await serveFixtures(session);
   const ext = await extensionPage(session);
   const page = await session.context.newPage();
   await page.setViewportSize(WINDOW);
   const layout = tileWidth ? { cols: Math.max(1, Math.floor(WINDOW.width / (tileWidth + 4))), width: tileWidth } : galleryLayout(tiles);
-  await page.goto(`${FIXTURE_PAGES.manyTiles.url}?n=${tiles}&w=${layout.width}&cols=${layout.cols}`);
+  await page.goto(`${FIXTURE_PAGES.manyTiles.url}?n=${tiles}&w=${layout.width}&cols=${layout.cols}${empty ? `&empty=${empty}` : ''}`);
   const tabId = await ext.tabIdOf(`${FIXTURE_PAGES.manyTiles.url}*`);
   if (tabId === null) throw new Error('no tab for the fixture call');
   await page.bringToFront();

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ModelEntry, type ModelMeasurement, type ModelsManifest, parseModelsManifest, type Quantization } from '../../src/core/models';
+import type { ModelCalibration } from '../../src/core/calibration';
 import { quantizeFloat16, quantizeUint8 } from './quantize';
 import { MODELS_DIR } from './paths';
 import type { tf } from './tf-node';
@@ -70,11 +71,12 @@ export function writeManifest(entries: readonly ModelEntry[], defaults: ModelsMa
   const previous = readManifestFile();
   const ids = new Set([...entries.map((e) => e.id), ...dropIds]);
   const kept = (previous?.models ?? []).filter((m) => !ids.has(m.id) && m.files.every((f) => existsSync(join(MODELS_DIR, f.path))));
-  // A rebuilt model with the same bytes keeps what the evaluation scripts measured for it.
+  // A rebuilt model with the same bytes keeps what the evaluation scripts measured and fitted for it.
   const sameFiles = (a: ModelEntry, b: ModelEntry) => a.files.length === b.files.length && a.files.every((f, i) => f.sha256 === b.files[i]?.sha256);
   const measuredOf = (e: ModelEntry) => {
     const old = previous?.models.find((m) => m.id === e.id);
-    return old?.measured && !e.measured && sameFiles(old, e) ? { ...e, measured: old.measured } : e;
+    if (!old || !sameFiles(old, e)) return e;
+    return { ...e, ...(old.measured && !e.measured ? { measured: old.measured } : {}), ...(old.calibration && !e.calibration ? { calibration: old.calibration } : {}) };
   };
   const manifest: ModelsManifest = { version: 1, labels, defaults, models: [...entries.map(measuredOf), ...kept] };
   writeFileSync(join(MODELS_DIR, 'models.json'), `${JSON.stringify(parseModelsManifest(manifest), null, 2)}\n`);
@@ -83,11 +85,22 @@ export function writeManifest(entries: readonly ModelEntry[], defaults: ModelsMa
 
 /** Store what an evaluation script measured into models.json (entries by id; the rest unchanged). */
 export function recordMeasurements(measured: ReadonlyMap<string, ModelMeasurement>): void {
-  const manifest = readManifestFile();
-  if (!manifest) throw new Error('public/models/models.json is missing: run npm run models first');
-  const models = manifest.models.map((m) => {
+  updateEntries((m) => {
     const mm = measured.get(m.id);
     return mm ? { ...m, measured: mm } : m;
   });
-  writeFileSync(join(MODELS_DIR, 'models.json'), `${JSON.stringify(parseModelsManifest({ ...manifest, models }), null, 2)}\n`);
+}
+
+/** Write each fitted calibration (`npm run eval -- calibration`) into its model's models.json entry. */
+export function recordCalibrations(calibrations: ReadonlyMap<string, ModelCalibration>): void {
+  updateEntries((m) => {
+    const c = calibrations.get(m.id);
+    return c ? { ...m, calibration: c } : m;
+  });
+}
+
+function updateEntries(update: (m: ModelEntry) => ModelEntry): void {
+  const manifest = readManifestFile();
+  if (!manifest) throw new Error('public/models/models.json is missing: run npm run models first');
+  writeFileSync(join(MODELS_DIR, 'models.json'), `${JSON.stringify(parseModelsManifest({ ...manifest, models: manifest.models.map(update) }), null, 2)}\n`);
 }

@@ -26,6 +26,13 @@ const RECIPES: Record<string, Record<string, string | number>> = {
   'distill2-human-112': { size: 112, distill: 2, temperature: 2, teachers: 'human-emotion-f16' },
   // The shipped recipe: npm run train's defaults (112 px, distill 1, temperature 4, human's net as second teacher).
   'distill-human-112-t4': { size: DEFAULTS.size, distill: DEFAULTS.distill, temperature: DEFAULTS.temperature, teachers: DEFAULTS.teachers, epochs: DEFAULTS.epochs },
+  // Issue 39's levers, each alone on top of the shipped recipe:
+  // FER+'s vote distributions as soft targets;
+  't4-fer-soft': { size: DEFAULTS.size, distill: DEFAULTS.distill, temperature: DEFAULTS.temperature, teachers: DEFAULTS.teachers, epochs: DEFAULTS.epochs, 'fer-soft': 1 },
+  // label noise in the web-scraped wild sources: soft bootstrapping (a fifth of the target is the net's own belief);
+  't4-bootstrap': { size: DEFAULTS.size, distill: DEFAULTS.distill, temperature: DEFAULTS.temperature, teachers: DEFAULTS.teachers, epochs: DEFAULTS.epochs, bootstrap: 0.2 },
+  // a face and its mirror agree (flip consistency in training instead of flips at test time).
+  't4-flip': { size: DEFAULTS.size, distill: DEFAULTS.distill, temperature: DEFAULTS.temperature, teachers: DEFAULTS.teachers, epochs: DEFAULTS.epochs, 'flip-consistency': 1 },
 };
 
 interface SourceF1 {

@@ -45,7 +45,18 @@ async function wildSet(dir: string, split: WildSplit, labels: string[]): Promise
 
 function ferSet(dir: string, split: FerPlusSplit, labels: string[]): TensorSet {
   const rows = readFerPlus(split);
+  writeFerVotes(dir, split, rows);
   return writeSet(dir, `ferplus-${split}`, rows.map((r) => r.pixels()), [rows.length, 48, 48, 1], rows.map((r) => labels.indexOf(r.label)), rows.map(() => 'ferplus'));
+}
+
+/** FER+'s vote distribution over the five labels per row (float32 [n, 5], rows as ferplus-<split>.u8): the soft targets of `--fer-soft`. */
+function writeFerVotes(dir: string, split: FerPlusSplit, rows = readFerPlus(split)): void {
+  const out = new Float32Array(rows.length * FERPLUS_LABELS.length);
+  rows.forEach((r, i) => {
+    const sum = r.votes.reduce((a, b) => a + b, 0) || 1;
+    r.votes.forEach((v, k) => (out[i * FERPLUS_LABELS.length + k] = v / sum));
+  });
+  writeFileSync(join(dir, `ferplus-${split}.votes.f32`), Buffer.from(out.buffer));
 }
 
 /** Write (once) and return the data folder: FER+ train/valid/test and wild train/valid. */
@@ -54,7 +65,11 @@ export async function exportTensors(): Promise<{ dir: string; index: TensorIndex
   const indexPath = join(dir, 'index.json');
   if (existsSync(indexPath)) {
     const index = JSON.parse(readFileSync(indexPath, 'utf8')) as TensorIndex;
-    if (index.version === DATA_VERSION) return { dir, index };
+    if (index.version === DATA_VERSION) {
+      // Folders written before the vote files existed get them (the images are unchanged).
+      for (const split of ['train', 'valid', 'test'] as const) if (!existsSync(join(dir, `ferplus-${split}.votes.f32`))) writeFerVotes(dir, split);
+      return { dir, index };
+    }
   }
   mkdirSync(dir, { recursive: true });
   const labels = [...FERPLUS_LABELS];

@@ -6,7 +6,9 @@ export interface FaceToDraw {
   trackId: number;
   box: PixelBox;
   label: string;
-  confidence: number;
+  /** The smoothed confidence (0-1), or null where it is not shown: a model without a calibration. */
+  confidence: number | null;
+  uncertain: boolean;
 }
 
 export interface TileView {
@@ -23,12 +25,12 @@ export interface TileView {
 }
 
 /** The faces to draw, in the tile's CSS px: hidden labels dropped, boxes mapped through object-fit, clipped, mirrored. */
-export function facesInTile(faces: ReadonlyArray<FaceToDraw>, view: TileView): FaceToDraw[] {
+export function facesInTile(faces: ReadonlyArray<Omit<FaceToDraw, 'confidence'> & { confidence: number }>, view: TileView & { percent: boolean }): FaceToDraw[] {
   const out: FaceToDraw[] = [];
   for (const f of faces) {
     if (!view.visibleLabels.includes(f.label)) continue;
     const box = frameBoxToElement(f.box, view.frame, view.tile, view.fit);
-    if (box) out.push({ trackId: f.trackId, box: view.mirrored ? mirrorBox(box, view.tile.width) : box, label: f.label, confidence: f.confidence });
+    if (box) out.push({ trackId: f.trackId, box: view.mirrored ? mirrorBox(box, view.tile.width) : box, label: f.label, confidence: view.percent ? f.confidence : null, uncertain: f.uncertain });
   }
   return out;
 }

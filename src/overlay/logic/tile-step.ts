@@ -4,7 +4,8 @@
 import { nextDetectInterval } from './detect-interval';
 import { maxBlockChange } from './face-change';
 import { isFacing } from '../../ml/logic/head-turn';
-import { NO_TRACKS, trackFaces, type TrackedFace, type Tracks, type TrackingOptions, withWindow } from './tracking';
+import { DEFAULT_TRACKING, NO_TRACKS, trackFaces, type TrackedFace, type Tracks, type TrackingOptions, withWindow } from './tracking';
+import { PERFORMANCE_MODES, type Settings } from '../../core/settings';
 import type { AnalyzeResult, Generation, PixelBox } from '../../core/types';
 
 export type TileStatus =
@@ -12,6 +13,10 @@ export type TileStatus =
   | { kind: 'waiting' }
   | { kind: 'analyzing' }
   | { kind: 'no-face' }
+  /** No face found, and the person detector sees someone there (turned away, or half out of frame). */
+  | { kind: 'away' }
+  /** No face found, and the person detector sees nobody. */
+  | { kind: 'nobody' }
   | { kind: 'unreadable'; detail?: string }
   | { kind: 'paused' }
   | { kind: 'error'; message: string };
@@ -50,6 +55,19 @@ export interface TileState<A extends TileAnalysis = TileAnalysis> {
   classified: Classified<A> | null;
   /** The pipeline generation of the last result (the tracks hold its model's labels). */
   generation: Generation | null;
+  /** Since when no face has been found (null: one was, in the last frame); the person detector's last verdict then, and when. */
+  noFaceSince: number | null;
+  presence: { someone: boolean; at: number } | null;
+}
+
+/** A tile without a face this long is asked whether someone is there (the person detector), */
+export const PRESENCE_AFTER_MS = 3000;
+/** and again this often while there is still no face (a low rate: most tiles have faces). */
+export const PRESENCE_EVERY_MS = 2000;
+
+/** Whether the tile's next frame should ask the person detector (no face for a while, none asked lately). */
+export function wantsPresence(tile: Pick<TileState<TileAnalysis>, 'noFaceSince' | 'presence'>, now: number): boolean {
+  return tile.noFaceSince !== null && now - tile.noFaceSince >= PRESENCE_AFTER_MS && (tile.presence === null || now - tile.presence.at >= PRESENCE_EVERY_MS);
 }
 
 /** How often to detect (the performance mode's) and how faces are tracked. */
@@ -57,6 +75,13 @@ export interface StepOptions {
   detectEvery: number;
   maxDetectEvery: number;
   tracking: TrackingOptions;
+}
+
+/** The step options for the user's settings, with the running classifier's uncertain threshold (its calibration). */
+export function stepOptionsFor(settings: Pick<Settings, 'performanceMode' | 'smoothingWindow'>, uncertainBelow: number | undefined): StepOptions {
+  const mode = PERFORMANCE_MODES[settings.performanceMode];
+  const tracking = { ...DEFAULT_TRACKING, window: settings.smoothingWindow, ...(uncertainBelow === undefined ? {} : { uncertainBelow }) };
+  return { detectEvery: mode.detectEvery, maxDetectEvery: mode.maxDetectEvery, tracking };
 }
 
 /** Faces older than this are no longer drawn or tracked from (the tile stopped producing results). */
@@ -73,7 +98,7 @@ export const UNCHANGED_LUMA = 3;
 export const UNCHANGED_FOR_MS = 1000;
 
 export function newTile<A extends TileAnalysis>(detectEvery: number, status: TileStatus): TileState<A> {
-  return { tracks: NO_TRACKS, faces: [], frame: null, lastResultAt: 0, status, sinceDetect: 0, detectEvery, classified: null, generation: null };
+  return { tracks: NO_TRACKS, faces: [], frame: null, lastResultAt: 0, status, sinceDetect: 0, detectEvery, classified: null, generation: null, noFaceSince: null, presence: null };
 }
 
 /** The tile's faces are recent enough to draw and to track from. */
@@ -118,10 +143,12 @@ export function unchangedResult<A extends TileAnalysis>(tile: TileState<A>, sign
 export interface TileReport {
   frameTime: number;
   /** `facing`: the head faces the camera (head-turn.ts); absent where the detector has no keypoints. */
-  faces: Array<{ trackId: number; label: string; confidence: number; facing?: boolean }>;
+  faces: Array<{ trackId: number; label: string; confidence: number; uncertain?: true; facing?: boolean }>;
   /** Which pipeline (and so which models and label set) produced the labels. */
   generation: Generation;
   backend: string;
+  /** No face in this frame: whether the person detector last saw someone there (absent: not asked yet). */
+  someone?: boolean;
 }
 
 /** A frame's analysis as sampled: how its pixels came and, for a face sheet, its faces' signatures. */
@@ -144,12 +171,17 @@ export function stepTile<A extends TileAnalysis>(tile: TileState<A>, sampled: Sa
   const tracked = trackFaces(prior.tracks, result.faces, now, opts.tracking);
   const classified: Classified<A> | null =
     source === 'unchanged' ? prior.classified : source === 'sheet' && signatures ? { trackIds: prior.faces.map((f) => f.trackId), signatures, result, at: now } : null;
+  const faceless = tracked.faces.length === 0;
+  // A face ends the faceless stretch; the person detector's verdict holds until it is asked again.
+  const presence = faceless ? (result.person ? { someone: result.person.present, at: now } : prior.presence) : null;
   const next: TileState<A> = {
     tracks: tracked.tracks,
     faces: tracked.faces,
     frame: result.input,
     lastResultAt: now,
-    status: { kind: tracked.faces.length > 0 ? 'analyzing' : 'no-face' },
+    status: { kind: !faceless ? 'analyzing' : presence === null ? 'no-face' : presence.someone ? 'away' : 'nobody' },
+    noFaceSince: faceless ? (prior.noFaceSince ?? now) : null,
+    presence,
     sinceDetect: result.detected ? 0 : prior.sinceDetect + 1,
     detectEvery,
     classified,
@@ -157,9 +189,10 @@ export function stepTile<A extends TileAnalysis>(tile: TileState<A>, sampled: Sa
   };
   const report: TileReport = {
     frameTime: result.frameTime,
-    faces: tracked.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence, ...(f.turn === undefined ? {} : { facing: isFacing(f.turn) }) })),
+    faces: tracked.faces.map((f) => ({ trackId: f.trackId, label: f.label, confidence: f.confidence, ...(f.uncertain ? { uncertain: true as const } : {}), ...(f.turn === undefined ? {} : { facing: isFacing(f.turn) }) })),
     generation: result.generation,
     backend: result.backend,
+    ...(faceless && presence ? { someone: presence.someone } : {}),
   };
   return { tile: next, report };
 }

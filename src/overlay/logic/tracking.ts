@@ -12,6 +12,8 @@ export interface TrackingOptions {
   window: number;
   /** The shown label changes only when a rival's averaged probability beats it by this margin. */
   hysteresis: number;
+  /** A shown label whose averaged (calibrated) probability is under this is uncertain (the model's calibration.uncertainBelow); absent: never. */
+  uncertainBelow?: number;
 }
 
 export const DEFAULT_TRACKING: TrackingOptions = { minIou: 0.3, maxAgeMs: 1500, window: 4, hysteresis: 0.1 };
@@ -27,6 +29,8 @@ export interface TrackedFace {
   /** The smoothed label shown to the user, and its averaged probability. */
   label: string;
   confidence: number;
+  /** The confidence is under the model's uncertain threshold: the label is more likely wrong than right. */
+  uncertain: boolean;
   probabilities: Record<string, number>;
   /** This frame's raw arg-max label. */
   rawLabel: string;
@@ -96,6 +100,7 @@ export function trackFaces(tracks: Tracks, faces: readonly FaceResult[], now: nu
     const track: Track = { id: old.id, box: face.box, lastSeen: now, history, label: hysteresisLabel(avg, old.label || null, opts.hysteresis), ...(turn === undefined ? {} : { turn }) };
     if (index === undefined) list.push(track);
     else list[index] = track;
+    const confidence = avg[track.label] ?? 0;
     return {
       trackId: track.id,
       box: face.box,
@@ -103,7 +108,8 @@ export function trackFaces(tracks: Tracks, faces: readonly FaceResult[], now: nu
       ...(face.roll === undefined ? {} : { roll: face.roll }),
       ...(turn === undefined ? {} : { turn }),
       label: track.label,
-      confidence: avg[track.label] ?? 0,
+      confidence,
+      uncertain: opts.uncertainBelow !== undefined && confidence < opts.uncertainBelow,
       probabilities: avg,
       rawLabel: face.label,
     };

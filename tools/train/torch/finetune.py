@@ -204,6 +204,9 @@ class Data:
         for name, s in self.index["sets"].items():
             a = np.fromfile(os.path.join(folder, s["file"]), dtype=np.uint8).reshape(s["shape"])
             self.sets[name] = (torch.from_numpy(a).permute(0, 3, 1, 2), torch.tensor(s["y"]), np.array(s["source"]))
+        # FER+'s vote distributions over the five labels (tools/train/tensors.ts), for --fer-soft: [n, 5].
+        votes = os.path.join(folder, "ferplus-train.votes.f32")
+        self.fer_votes = torch.from_numpy(np.fromfile(votes, dtype=np.float32).reshape(-1, 5)) if os.path.exists(votes) else None
         # Peers' probabilities on the clean training faces (tools/train/teachers.ts), per set: [n, 5].
         self.teachers = {}
         for t in teachers:
@@ -383,11 +386,14 @@ class Trial:
         fx, fy, _ = self.data.sets["ferplus-train"]
         pick = torch.randperm(len(fx), generator=self.g)[: int(len(wx) * self.args.fer_ratio)]
         ft = [t[pick] for t in self.data.teachers.get("ferplus-train", [])]
-        return wx, wy, ws, wt, fx[pick], fy[pick], ft
+        fv = self.data.fer_votes[pick] if self.data.fer_votes is not None else None
+        return wx, wy, ws, wt, fx[pick], fy[pick], ft, fv
 
     def train_epoch(self, fraction=1.0):
         cfg, net = self.cfg, self.net
-        wx, wy, ws, wt, fx, fy, ft = self.epoch_rows()
+        wx, wy, ws, wt, fx, fy, ft, fv = self.epoch_rows()
+        if self.args.fer_soft > 0 and fv is None:
+            raise SystemExit("--fer-soft needs ferplus-train.votes.f32 in the data folder (tools/train/tensors.ts writes it)")
         ww = sample_weights(wy, ws, cfg["mu"])
         fw = sample_weights(fy, np.full(len(fy), "ferplus"), cfg["mu"])
         bs = self.args.batch
@@ -404,7 +410,21 @@ class Trial:
             w = torch.cat([ww[wi], fw[fi]])
             xn = normalize(x)
             logits = net(xn)
-            loss = (F.cross_entropy(logits, y, reduction="none", label_smoothing=0.05) * w).sum() / w.sum()
+            nw = len(wi)
+            # Targets: the label, smoothed (0.05); FER+ rows towards the annotators' vote distribution
+            # (--fer-soft); web-scraped wild rows partly towards the net's own belief (--bootstrap:
+            # soft bootstrapping against label noise, Reed et al. 2015).
+            target = F.one_hot(y, 5).float() * 0.95 + 0.05 / 5
+            if self.args.fer_soft > 0:
+                target[nw:] = (1 - self.args.fer_soft) * target[nw:] + self.args.fer_soft * fv[fi]
+            if self.args.bootstrap > 0:
+                target[:nw] = (1 - self.args.bootstrap) * target[:nw] + self.args.bootstrap * F.softmax(logits[:nw], 1).detach()
+            ce = -(target * F.log_softmax(logits, 1)).sum(1)
+            loss = (ce * w).sum() / w.sum()
+            if self.args.flip_consistency > 0:  # a face and its mirror image should get the same label
+                lp, lq = F.log_softmax(logits, 1), F.log_softmax(net(xn.flip(3)), 1)
+                sym = 0.5 * (F.kl_div(lq, lp, log_target=True, reduction="batchmean") + F.kl_div(lp, lq, log_target=True, reduction="batchmean"))
+                loss = loss + self.args.flip_consistency * sym
             if self.args.distill > 0:  # keep what the original net knew: match its softened outputs
                 t = self.args.temperature
                 with torch.no_grad():
@@ -509,6 +529,9 @@ def main():
     ap.add_argument("--temperature", type=float, default=4.0)
     ap.add_argument("--teachers", default="", help="peers distilled from their outputs on the clean faces besides face-api's net (e.g. human-emotion-f16)")
     ap.add_argument("--mix", default="0,0.3,0.5,0.6,0.7,0.85,1", help="fine-tuned weight shares to try (1: fine-tuned only)")
+    ap.add_argument("--fer-soft", type=float, default=0.0, help="FER+ targets: this share the annotators' vote distribution, the rest the plurality label (0: labels only)")
+    ap.add_argument("--bootstrap", type=float, default=0.0, help="wild targets: this share the net's own prediction (soft bootstrapping against label noise; 0: off)")
+    ap.add_argument("--flip-consistency", type=float, default=0.0, help="weight of a symmetric KL between a face's and its mirror's predictions (0: off; doubles the step's time)")
     ap.add_argument("--patience", type=int, default=2)
     ap.add_argument("--min-recall", type=float, default=0.55)
     ap.add_argument("--seed", type=int, default=7)
@@ -565,7 +588,7 @@ def main():
     before, after, flipped, bias = calibrated_scores(best.net, data, args)
     result = {
         "trial": best.n, "config": best.cfg, "epochs": best.epoch, "history": best.history, "size": args.size,
-        "holdOut": args.hold_out, "distill": args.distill, "temperature": args.temperature, "teachers": args.teachers, "mix": alpha, "mixes": mixes,
+        "holdOut": args.hold_out, "distill": args.distill, "temperature": args.temperature, "teachers": args.teachers, "ferSoft": args.fer_soft, "bootstrap": args.bootstrap, "flipConsistency": args.flip_consistency, "mix": alpha, "mixes": mixes,
         "flipCalibrated": flipped,
         "valid": before, "calibration": [round(float(b), 2) for b in bias], "validCalibrated": after,
         "minutes": (time.time() - t0) / 60, "stopped": stopped, "seed": args.seed, "batch": args.batch, "ferRatio": args.fer_ratio,
