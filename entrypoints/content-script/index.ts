@@ -7,7 +7,8 @@ import { seekVideo } from '@/src/overlay/tiles';
 import { linkError } from '@/src/overlay/pipeline-link';
 import { claimTab } from '@/src/overlay/lifecycle';
 import { Batcher } from '@/src/overlay/logic/batcher';
-import { coalesce } from '@/src/overlay/logic/coalesce';
+import { afterTask, coalesce } from '@/src/overlay/logic/coalesce';
+import { encodesInFlight } from '@/src/overlay/capture';
 import { RetryQueue } from '@/src/overlay/logic/retry-queue';
 import type { FrameReport } from '@/src/messaging/background';
 import { backgroundMessenger } from '@/src/messaging/background';
@@ -49,7 +50,8 @@ export default defineUnlistedScript(() => {
     win: window,
     doc: document,
     adapter,
-    analyze: coalesce((frames) => offscreenMessenger.sendMessage('analyzeFrames', { frames }), (flush) => window.setTimeout(flush, 0)),
+    // A tick's frames travel as one message, a JPEG still encoding included (up to 30 ms).
+    analyze: coalesce((frames) => offscreenMessenger.sendMessage('analyzeFrames', { frames }), afterTask({ setTimeout: (fn, ms) => window.setTimeout(fn, ms), now: () => performance.now() }, () => encodesInFlight() > 0, 30)),
     analyzeTabRegion: (req) => offscreenMessenger.sendMessage('analyzeTabRegion', req),
     requestTabCapture: () => backgroundMessenger.sendMessage('requestTabCapture', undefined),
     ensureOffscreen: () => backgroundMessenger.sendMessage('ensureOffscreen', undefined),

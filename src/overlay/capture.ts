@@ -37,6 +37,10 @@ export function frameSizeOf(media: TileMedia, crop?: PixelBox): { width: number;
   return fitWithin(src.width, src.height, MAX_FRAME_SIDE);
 }
 
+let jpegsEncoding = 0;
+/** Frames whose JPEG is being encoded now (coalesce's afterTask lets them join their tick's batch). */
+export const encodesInFlight = (): number => jpegsEncoding;
+
 export class FrameGrabber {
   private canvas: OffscreenCanvas | null = null;
 
@@ -123,7 +127,12 @@ export class FrameGrabber {
       // Encoding runs off the main thread; only the call itself counts.
       const pending = canvas.convertToBlob({ type: 'image/jpeg', quality: FRAME_JPEG_QUALITY });
       mainThreadMs += performance.now() - t;
-      return { ok: true, frame: { kind: 'jpeg', blob: await pending, width, height }, width, height, mainThreadMs };
+      jpegsEncoding++;
+      try {
+        return { ok: true, frame: { kind: 'jpeg', blob: await pending, width, height }, width, height, mainThreadMs };
+      } finally {
+        jpegsEncoding--;
+      }
     } catch (err) {
       // SecurityError: a cross-origin (tainted) video or canvas; its pixels are not ours to read.
       return { ok: false, reason: 'unreadable', detail: err instanceof Error ? err.name : String(err) };

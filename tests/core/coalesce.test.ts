@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchAnswer, coalesce } from '../../src/overlay/logic/coalesce';
+import { afterTask, type BatchAnswer, coalesce } from '../../src/overlay/logic/coalesce';
 
 /** A manual scheduler: flushes run when the test says the task ended. */
 function manual() {
@@ -50,5 +50,49 @@ describe('coalesce', () => {
     tick.endTask();
     await expect(all[1]).rejects.toThrow('1 answers for 2 requests');
     await expect(all[0]).rejects.toThrow('1 answers for 2 requests');
+  });
+});
+
+describe('afterTask', () => {
+  /** A fake clock whose timers run in order as the test advances it. */
+  function clock() {
+    let now = 0;
+    const timers: Array<{ at: number; fn: () => void }> = [];
+    return {
+      timers: { setTimeout: (fn: () => void, ms: number) => timers.push({ at: now + ms, fn }), now: () => now },
+      advance(ms: number) {
+        const end = now + ms;
+        for (;;) {
+          timers.sort((a, b) => a.at - b.at);
+          const next = timers[0];
+          if (!next || next.at > end) break;
+          timers.shift();
+          now = next.at;
+          next.fn();
+        }
+        now = end;
+      },
+    };
+  }
+  it('flushes after the task; while a frame is still encoding, waits for it, but at most maxMs', () => {
+    const c = clock();
+    let busy = false;
+    const flushes: number[] = [];
+    const schedule = afterTask(c.timers, () => busy, 30);
+    schedule(() => flushes.push(c.timers.now()));
+    c.advance(1);
+    expect(flushes).toEqual([0]);
+    busy = true;
+    schedule(() => flushes.push(c.timers.now()));
+    c.advance(10);
+    expect(flushes).toHaveLength(1);
+    busy = false;
+    c.advance(3);
+    expect(flushes[1]).toBeGreaterThanOrEqual(10);
+    busy = true;
+    schedule(() => flushes.push(c.timers.now()));
+    c.advance(100);
+    expect(flushes).toHaveLength(3);
+    expect(flushes[2]! - 13).toBeLessThanOrEqual(32);
   });
 });

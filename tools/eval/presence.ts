@@ -10,30 +10,8 @@ import { PERSON_MIN_SCORE } from '../../src/ml/logic/presence';
 import { createPipeline } from '../../src/ml/pipeline';
 import { median } from '../lib/metrics';
 import { fsReader, readManifest } from '../lib/node-models';
-import { type PresenceItem, presencePictures, readPresenceSet } from '../lib/presence-check';
+import { agreement, measurePresence, readPresenceSet, type Seen, stateOf } from '../lib/presence-check';
 import { initNodeTf } from '../lib/tf-node';
-
-type State = 'face' | 'person' | 'nobody';
-interface Seen extends PresenceItem {
-  faces: number;
-  /** The person score where no face was found. */
-  score: number | null;
-}
-
-/** What the overlay says of an item at person threshold `t` (null: no person detector). */
-const stateOf = (s: Seen, t: number | null): State => (s.faces > 0 ? 'face' : t !== null && s.score !== null && s.score >= t ? 'person' : 'nobody');
-/** Someone (a face or a person) or nobody: the question the person detector answers. */
-const someone = (x: string) => x === 'face' || x === 'person';
-const pct = (n: number, d: number) => (d > 0 ? ((n / d) * 100).toFixed(1) : '—');
-
-/** Judged items (not unclear): how many have the right someone-or-nobody answer, and each mark's recall. */
-function agreement(seen: readonly Seen[], t: number | null): { agree: number; judged: number; someoneKept: string; nobodyKept: string; balanced: number } {
-  const judged = seen.filter((s) => s.mark !== 'unclear');
-  const right = (s: Seen) => someone(stateOf(s, t)) === someone(s.mark);
-  const [yes, no] = [judged.filter((s) => someone(s.mark)), judged.filter((s) => s.mark === 'nobody')];
-  const [yesRight, noRight] = [yes.filter(right).length, no.filter(right).length];
-  return { agree: judged.filter(right).length, judged: judged.length, someoneKept: `${yesRight}/${yes.length}`, nobodyKept: `${noRight}/${no.length}`, balanced: ((yes.length ? yesRight / yes.length : 1) + (no.length ? noRight / no.length : 1)) * 50 };
-}
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { models: { type: 'string' } } });
@@ -41,21 +19,12 @@ export async function run(argv: string[]): Promise<void> {
   const manifest = readManifest();
   const ids = values.models?.split(',') ?? manifest.models.filter((m) => m.task === 'person-detection').map((m) => m.id);
   const items = readPresenceSet();
-  const pics = await presencePictures(items);
   const results = new Map<string, { seen: Seen[]; ms: number[] }>();
   for (const id of ids) {
     const pipeline = await createPipeline({ manifest, read: fsReader(), person: id, backend: { order: ['wasm'] } });
-    const seen: Seen[] = [];
-    const ms: number[] = [];
-    for (const pass of [0, 1]) {
-      for (const it of items) {
-        const r = await pipeline.analyze(pics.get(it.item)!, { presence: true });
-        if (r.ms.person !== undefined) ms.push(r.ms.person);
-        if (pass === 1) seen.push({ ...it, faces: r.faces.length, score: r.person?.score ?? null });
-      }
-    }
+    await measurePresence(pipeline, items); // a first pass loads the person detector and warms it
+    results.set(id, await measurePresence(pipeline, items));
     pipeline.dispose();
-    results.set(id, { seen, ms: ms.slice(ms.length / 2) }); // the second pass: loaded and warm
   }
   const count = (m: string) => items.filter((i) => i.mark === m).length;
   console.log(`\n### Presence check set: ${items.length} items marked by eye (face ${count('face')}, person ${count('person')}, nobody ${count('nobody')}, unclear ${count('unclear')}); default face detector ${manifest.defaults.detector}, person threshold ${PERSON_MIN_SCORE}\n`);
@@ -65,7 +34,7 @@ export async function run(argv: string[]): Promise<void> {
   const row = (name: string, seen: readonly Seen[], t: number | null, ms: string, bytes: string) => {
     const a = agreement(seen, t);
     const split = (mark: string) => (['face', 'person', 'nobody'] as const).map((st) => seen.filter((s) => s.mark === mark && stateOf(s, t) === st).length).join(' / ');
-    console.log(`| ${name} | ${a.agree}/${a.judged} (${pct(a.agree, a.judged)} %) | ${a.someoneKept} | ${a.nobodyKept} | ${a.balanced.toFixed(1)} | ${split('person')} | ${split('nobody')} | ${ms} | ${bytes} |`);
+    console.log(`| ${name} | ${a.agree}/${a.judged} (${((a.agree / a.judged) * 100).toFixed(1)} %) | ${a.someoneKept} | ${a.nobodyKept} | ${a.balanced.toFixed(1)} | ${split('person')} | ${split('nobody')} | ${ms} | ${bytes} |`);
   };
   if (first) row('none (no face = nobody)', first.seen, null, '—', '—');
   for (const [id, r] of results) row(id, r.seen, PERSON_MIN_SCORE, median(r.ms).toFixed(1), (manifest.models.find((m) => m.id === id)?.bytes ?? 0).toLocaleString('en'));

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import type { Pipeline } from '../../src/ml/pipeline';
 import type { PixelData } from '../../src/ml/preprocess';
 import { REPO_ROOT, sharedPath } from './paths';
 import { videoFrames } from './video-frames';
@@ -85,4 +86,38 @@ export async function presencePictures(items: readonly PresenceItem[]): Promise<
 async function decodePhoto(path: string): Promise<PixelData> {
   const { data, info } = await sharp(path).removeAlpha().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}
+
+export type PresenceState = 'face' | 'person' | 'nobody';
+export interface Seen extends PresenceItem {
+  faces: number;
+  /** The person score where no face was found. */
+  score: number | null;
+}
+
+/** What the overlay says of an item at person threshold `t` (null: no person detector). */
+export const stateOf = (s: Seen, t: number | null): PresenceState => (s.faces > 0 ? 'face' : t !== null && s.score !== null && s.score >= t ? 'person' : 'nobody');
+/** Someone (a face or a person) or nobody: the question the person detector answers. */
+const someone = (x: string) => x === 'face' || x === 'person';
+
+/** Judged items (not unclear): how many have the right someone-or-nobody answer, and each mark's recall. */
+export function agreement(seen: readonly Seen[], t: number | null): { agree: number; judged: number; someoneKept: string; nobodyKept: string; balanced: number } {
+  const judged = seen.filter((s) => s.mark !== 'unclear');
+  const right = (s: Seen) => someone(stateOf(s, t)) === someone(s.mark);
+  const [yes, no] = [judged.filter((s) => someone(s.mark)), judged.filter((s) => s.mark === 'nobody')];
+  const [yesRight, noRight] = [yes.filter(right).length, no.filter(right).length];
+  return { agree: judged.filter(right).length, judged: judged.length, someoneKept: `${yesRight}/${yes.length}`, nobodyKept: `${noRight}/${no.length}`, balanced: ((yes.length ? yesRight / yes.length : 1) + (no.length ? noRight / no.length : 1)) * 50 };
+}
+
+/** Each item through `pipeline` (asking for presence), with its faces found and person score, and the person detector's ms per check. */
+export async function measurePresence(pipeline: Pipeline, items: readonly PresenceItem[]): Promise<{ seen: Seen[]; ms: number[] }> {
+  const pics = await presencePictures(items);
+  const seen: Seen[] = [];
+  const ms: number[] = [];
+  for (const it of items) {
+    const r = await pipeline.analyze(pics.get(it.item)!, { presence: true });
+    if (r.ms.person !== undefined) ms.push(r.ms.person);
+    seen.push({ ...it, faces: r.faces.length, score: r.person?.score ?? null });
+  }
+  return { seen, ms };
 }

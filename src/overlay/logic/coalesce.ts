@@ -33,3 +33,17 @@ export function coalesce<Q, R>(send: (batch: Q[]) => Promise<Array<BatchAnswer<R
       pending.push({ req, resolve, reject });
     });
 }
+
+/**
+ * When a batch goes: after the current task (the tiles one scheduler tick sampled), or later while
+ * `busy()` says a frame of that tick is still being encoded (a JPEG encodes off the main thread and
+ * would otherwise travel alone, one more message), but never more than `maxMs` after the first request.
+ */
+export function afterTask(timers: { setTimeout: (fn: () => void, ms: number) => unknown; now: () => number }, busy: () => boolean, maxMs: number): (flush: () => void) => void {
+  return (flush) => {
+    const t0 = timers.now();
+    const go = () => (busy() && timers.now() - t0 < maxMs ? timers.setTimeout(go, 2) : flush());
+    timers.setTimeout(go, 0);
+  };
+}
+
