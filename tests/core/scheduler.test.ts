@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameScheduler } from '../../src/overlay/logic/scheduler';
+import { FrameScheduler, SKIP_RETRY_MS } from '../../src/overlay/logic/scheduler';
 
 const all = () => true;
 
@@ -96,7 +96,7 @@ describe('FrameScheduler', () => {
     expect(s.msUntilNext(10)).toBeNull();
   });
 
-  it('retries a skipped sample after the normal interval and applies a new fps to every tile', () => {
+  it('retries a skipped sample after the normal interval, at most SKIP_RETRY_MS, and applies a new fps to every tile', () => {
     const s = new FrameScheduler({ fps: 4 });
     s.add('a', 0);
     s.skipped('a', 0);
@@ -104,6 +104,11 @@ describe('FrameScheduler', () => {
     expect(s.due(250, all)).toEqual(['a']);
     s.setFps(2);
     expect(s.intervalMs('a')).toBe(500);
+    // A long interval (a calm tile in a large call) is not waited again after a skip.
+    s.setFps(0.5);
+    s.skipped('a', 1000);
+    expect(s.due(1000 + SKIP_RETRY_MS - 1, all)).toEqual([]);
+    expect(s.due(1000 + SKIP_RETRY_MS, all)).toEqual(['a']);
   });
 });
 

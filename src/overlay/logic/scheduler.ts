@@ -4,6 +4,9 @@
 // later than MAX_REFRESH_MS.
 import { MAX_REFRESH_MS, urgencyStretch } from './fair-share';
 
+/** The longest a skipped sample (no frame yet) waits before it is tried again. */
+export const SKIP_RETRY_MS = 250;
+
 export interface SchedulerOptions {
   /** Target samples per second per tile. */
   fps: number;
@@ -140,10 +143,14 @@ export class FrameScheduler {
     t.nextDue = Math.max(t.startedAt + t.intervalMs, now);
   }
 
-  /** A sample could not be taken (e.g. no frame yet): retry after the normal interval. */
+  /**
+   * A sample could not be taken (no frame yet: a looping video at its seam, a stream starting): retry
+   * after the normal interval, at most SKIP_RETRY_MS (a skip reads nothing; waiting a calm tile's
+   * whole stretched interval again left its label up to 3.3 s old at 25 tiles: `npm run bench:cpu`).
+   */
   skipped(tileId: string, now: number): void {
     const t = this.tiles.get(tileId);
-    if (t) t.nextDue = now + t.intervalMs;
+    if (t) t.nextDue = now + Math.min(t.intervalMs, SKIP_RETRY_MS);
   }
 
   intervalMs(tileId: string): number | undefined {
