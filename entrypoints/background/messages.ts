@@ -38,7 +38,7 @@ async function resolve(host: MlHost, r: FrameReport): Promise<AnalyzedReport | n
 
 export function registerMessages({ calls, overlay, host, live }: { calls: Calls; overlay: OverlayState; host: MlHost; live: LiveStatusService }): void {
   const { liveCalls, liveProblems, onFrames, pendingCalls, removeCalls } = calls;
-  const { recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } = overlay;
+  const { isOverlayOn, recentTimings, recordFrame, showBadge, tabStats, toggleOverlay } = overlay;
   onMessage('ensureOffscreen', () => host.status());
   onMessage('pipelineChanged', ({ data }) => host.announced(data));
   onMessage('setOverlay', async ({ data }) => {
@@ -48,8 +48,10 @@ export function registerMessages({ calls, overlay, host, live }: { calls: Calls;
     return { on };
   });
   onMessage('getOverlay', ({ data, sender }) => tabStats(targetTab(sender, data.tabId)));
-  onMessage('requestTabCapture', ({ sender }) => {
+  onMessage('requestTabCapture', async ({ sender }) => {
     if (sender.tab?.id === undefined) return { ok: false, reason: 'not sent from a tab' };
+    // Turned off meanwhile (a frame in flight found the capture stopped): no new capture.
+    if (!(await isOverlayOn(sender.tab.id))) return { ok: false, reason: 'the overlay is off in this tab' };
     return startTabCapture(host, sender.tab.id, sender.tab.url ?? '');
   });
   onMessage('reportOverlay', async ({ data, sender }) => {
