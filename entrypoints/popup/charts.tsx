@@ -1,7 +1,7 @@
 // Popup: the call charts shared by the live view and the history detail (timeline, per-participant bars).
 import type { ComponentChildren } from 'preact';
 import { type CallSummary, type ParticipantSummary } from '@/src/calls/summary';
-import { type Attention, attentionOf } from '@/src/calls/attention';
+import { ABSENT_KINDS, type Attention, attentionOf } from '@/src/calls/attention';
 import { callUncertainShare, clockMs, dominant, shares, timelineBars, timelineShares, uncertainShare } from '@/src/calls/summary-read';
 import { absentShares, attentionText, attentionTitle, formatDuration, formatPercent, formatShare, participantLabel, participantUncertainText } from './format';
 import { labelColor, labelEmoji } from '@/src/core/label-set';
@@ -189,9 +189,6 @@ function UncertainLine({ p }: { p: ParticipantSummary }) {
     </p>
   );
 }
-
-/** The table's Away and Nobody columns, in this order. */
-const ABSENT_KINDS = ['away', 'nobody'] as const;
 
 /** What a participant's row may offer beside the charts (the live call's "Don't analyze <name>"). */
 export type ParticipantActions = (p: ParticipantSummary, name: string) => ComponentChildren;

@@ -2,7 +2,7 @@
 // which pages the overlay supports.
 import type { AnalyzeMode } from '@/src/core/settings';
 import { type SiteHealth, siteHealthProblem } from '@/src/core/site-health';
-import type { Attention } from '@/src/calls/attention';
+import { ABSENT_KINDS, type Attention } from '@/src/calls/attention';
 import type { CallSummary, ParticipantSummary } from '@/src/calls/summary';
 import { callUncertainShare, participantName, uncertainShare } from '@/src/calls/summary-read';
 import type { SiteId } from '@/src/core/types';
@@ -64,7 +64,7 @@ export function participantUncertainText(p: Pick<ParticipantSummary, 'frames' | 
  * person detector was asked (null) shows neither.
  */
 export function absentShares(a: Pick<Attention, 'away' | 'nobody'>): Array<{ kind: 'away' | 'nobody'; share: number }> {
-  return (['away', 'nobody'] as const).flatMap((kind) => {
+  return ABSENT_KINDS.flatMap((kind) => {
     const share = a[kind];
     return share !== null && share > 0 ? [{ kind, share }] : [];
   });

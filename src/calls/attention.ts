@@ -22,6 +22,9 @@ export interface AttentionCounts {
   nobody?: number;
 }
 
+/** The person detector's two verdicts on a faceless frame (AttentionCounts.away / .nobody), in the order they are shown. */
+export const ABSENT_KINDS = ['away', 'nobody'] as const;
+
 /** One found face-frame of the participant, already counted in `frames` (`facing` undefined: the detector cannot tell). */
 export function countFound(p: AttentionCounts, facing: boolean | undefined): void {
   // A call stored before attention was kept takes its earlier face-frames as analyzed.
@@ -41,7 +44,7 @@ export function mergeAttention(into: AttentionCounts, from: Readonly<AttentionCo
   if (from.analyzed === undefined && into.analyzed === undefined) return;
   into.analyzed = (into.analyzed ?? into.frames) + (from.analyzed ?? from.frames);
   if (from.facing !== undefined || into.facing !== undefined) into.facing = (into.facing ?? 0) + (from.facing ?? 0);
-  for (const k of ['away', 'nobody'] as const) if (from[k] !== undefined || into[k] !== undefined) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
+  for (const k of ABSENT_KINDS) if (from[k] !== undefined || into[k] !== undefined) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
 }
 
 export interface Attention {

@@ -126,7 +126,10 @@ export function topConfidence(probs: readonly number[]): number {
  */
 export function chooseUncertainBelow(faces: readonly ScoredFace[], opts: { step?: number; width?: number; minFaces?: number } = {}): number {
   const { step = 0.05, width = 0.1, minFaces = 20 } = opts;
-  const scored = faces.map((f) => ({ confidence: top(f.probs).confidence, right: top(f.probs).index === f.truth }));
+  const scored = faces.map((f) => {
+    const t = top(f.probs);
+    return { confidence: t.confidence, right: t.index === f.truth };
+  });
   for (let k = Math.round((1 - width) / step); k >= 0; k--) {
     const from = k * step;
     const band = scored.filter((f) => f.confidence >= from && f.confidence < from + width);

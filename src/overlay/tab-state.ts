@@ -70,16 +70,14 @@ export function createOverlayState(host: MlHost) {
   }
 
   /**
-   * The toggles (popup, shortcut): turning off also stops the tab's capture. The tab is marked off
-   * first: a frame still in flight that finds the capture gone asks for it again, and that request is
+   * The toggles (popup, shortcut): turning off also stops the tab's capture, after the tab is marked
+   * off: a frame still in flight that finds the capture gone asks for it again, and that request is
    * refused (requestTabCapture) instead of starting a capture nothing would stop.
    */
   async function toggleOverlay(tabId: number, on: boolean): Promise<boolean> {
-    if (!on) {
-      await writeOverlayTab(tabId, false);
-      await stopTabCapture(host, tabId);
-    }
-    return setOverlay(tabId, on);
+    await setOverlay(tabId, on);
+    if (!on) await stopTabCapture(host, tabId);
+    return on;
   }
 
   function recordFrame(tabId: number, report: AnalyzedReport): void {
